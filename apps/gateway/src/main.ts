@@ -1,0 +1,2 @@
+import { X } from '@trm/wire';
+console.log('gateway', X);

@@ -1,0 +1,133 @@
+import { CompactSign, compactVerify } from 'jose';
+import { KeyObject } from 'node:crypto';
+import { MessageProperties, propertyMismatch } from './amqp';
+import { digestOf } from './digest';
+import { Envelope, encodeEnvelope, frameProblem } from './envelope';
+import { ResolvedKey, keyStateAt, kidNode } from './keys';
+import { JWS_ALG, JWS_TYP, MAX_CLOCK_AHEAD_MS, MAX_JWS_BYTES, MAX_MESSAGE_AGE_MS, RejectReason } from './profile';
+
+export interface SigningKey {
+  kid: string;
+  key: KeyObject;
+}
+
+export async function signEnvelope(envelope: Envelope, signer: SigningKey): Promise<string> {
+  return new CompactSign(encodeEnvelope(envelope))
+    .setProtectedHeader({ alg: JWS_ALG, kid: signer.kid, typ: JWS_TYP })
+    .sign(signer.key);
+}
+
+/** A delivery as it came off the broker. */
+export interface Incoming {
+  content: Uint8Array;
+  routingKey: string;
+  properties: MessageProperties;
+}
+
+export interface VerifyContext {
+  /** This node's id. */
+  node: string;
+  now: Date;
+  /** A partner's public key by `kid`, or undefined when no partner published it. */
+  keyFor(kid: string): ResolvedKey | undefined;
+}
+
+/** What a refused message still tells us — enough to address a `rejected` receipt, when one may be sent. */
+export interface Answerable {
+  node: string;
+  id: string;
+  type: string;
+  caseRef: unknown;
+  sender: unknown;
+  recipient: unknown;
+}
+
+export type Verification =
+  | { ok: true; envelope: Envelope; digest: string; kid: string }
+  | { ok: false; reason: RejectReason; detail: string; digest: string; answer: Answerable | null };
+
+const decodeJson = (segment: string): unknown => {
+  try {
+    return JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+};
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * Rules 1–6 of section 5, in order. Rules 7 (duplicate), 8 (body, see `checkContent`) and 9 (recipient) need the
+ * node's state and are applied by the node after this.
+ */
+export async function verifyMessage(incoming: Incoming, ctx: VerifyContext): Promise<Verification> {
+  const digest = digestOf(incoming.content);
+  const refuse = (reason: RejectReason, detail: string, answer: Answerable | null = null): Verification => ({
+    ok: false,
+    reason,
+    detail,
+    digest,
+    answer: answer && answer.type !== 'receipt' ? answer : null,
+  });
+
+  // 1. well-formed JWS, size limit, typ
+  if (incoming.content.byteLength > MAX_JWS_BYTES) return refuse('malformed', `larger than ${MAX_JWS_BYTES} bytes`);
+  const jws = Buffer.from(incoming.content).toString('ascii');
+  const parts = jws.split('.');
+  if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9_-]*$/.test(p)) || !parts[1] || !parts[2]) {
+    return refuse('malformed', 'not a JWS Compact Serialization with attached payload');
+  }
+  const header = decodeJson(parts[0]);
+  if (!isObject(header)) return refuse('malformed', 'protected header is not a JSON object');
+  if (header.typ !== JWS_TYP) return refuse('malformed', `typ is not ${JWS_TYP}`);
+  if (header.alg !== JWS_ALG) return refuse('malformed', `alg is not ${JWS_ALG}`);
+  if ('b64' in header || 'crit' in header) return refuse('malformed', 'unencoded payloads and critical extensions are not allowed');
+  if (typeof header.kid !== 'string') return refuse('malformed', 'kid is missing');
+  const payload = decodeJson(parts[1]);
+  if (!isObject(payload)) return refuse('malformed', 'payload is not a JSON object');
+  const frame = frameProblem(payload);
+  if (frame) return refuse('malformed', frame);
+  const claimed = payload as unknown as Envelope;
+
+  // 2. kid belongs to node `from`, key known, not revoked, valid at createdAt
+  const kid = header.kid;
+  const resolved = ctx.keyFor(kid);
+  if (kidNode(kid) !== claimed.from) return refuse('unknown-key', 'kid does not belong to the node in from');
+  if (!resolved || resolved.jwk.use !== 'sig') return refuse('unknown-key', 'no signing key with this kid');
+  const state = keyStateAt(resolved.jwk, new Date(claimed.createdAt));
+  if (state !== 'valid') return refuse('unknown-key', `key is ${state} at createdAt`);
+
+  const answer: Answerable = {
+    node: claimed.from,
+    id: claimed.id,
+    type: claimed.type,
+    caseRef: claimed.caseRef,
+    sender: claimed.sender,
+    recipient: claimed.recipient,
+  };
+
+  // 3. signature
+  try {
+    await compactVerify(jws, resolved.key, { algorithms: [JWS_ALG] });
+  } catch {
+    return refuse('bad-signature', 'signature does not verify', answer);
+  }
+
+  // 4. addressed to this node
+  if (claimed.to !== ctx.node) return refuse('misrouted', `to is not ${ctx.node}`, answer);
+
+  // 5. AMQP properties agree with the envelope
+  const mismatch = propertyMismatch(incoming.properties, incoming.routingKey, claimed);
+  if (mismatch) return refuse('header-mismatch', mismatch, answer);
+
+  // 6. fresh
+  const now = ctx.now.getTime();
+  const created = Date.parse(claimed.createdAt);
+  if (created > now + MAX_CLOCK_AHEAD_MS) return refuse('stale', 'createdAt is more than 5 minutes ahead', answer);
+  if (created < now - MAX_MESSAGE_AGE_MS) return refuse('stale', 'createdAt is more than 7 days old', answer);
+  if (typeof claimed.expiresAt === 'string' && Date.parse(claimed.expiresAt) <= now) {
+    return refuse('stale', 'expiresAt has passed', answer);
+  }
+
+  return { ok: true, envelope: claimed, digest, kid };
+}
