@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { EnvelopeModule } from '../envelope/envelope.module';
+import { RegistryModule } from '../registry/registry.module';
+import { InboundEffects } from './inbound-effects';
+import { ReceiptSettlement } from './receipt-settlement';
+import { ReceptionController } from './reception.controller';
+import { ReceptionService } from './reception.service';
+import { TimelineEvent } from './timeline-event.entity';
+import { TimelineRepository } from './timeline.repository';
+
+/** Receiving rules and receipts: what arrived, what was answered, and what happened to what we sent. */
+@Module({
+  imports: [EnvelopeModule, RegistryModule, TypeOrmModule.forFeature([TimelineEvent])],
+  controllers: [ReceptionController],
+  providers: [ReceptionService, InboundEffects, ReceiptSettlement, TimelineRepository],
+  exports: [InboundEffects, TimelineRepository],
+})
+export class AcknowledgementModule {}

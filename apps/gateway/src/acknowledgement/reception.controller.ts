@@ -1,0 +1,14 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Disposition, INBOUND_BATCH, Incoming } from '../transport/delivery';
+import { ReceptionService } from './reception.service';
+
+@Controller()
+export class ReceptionController {
+  constructor(private readonly reception: ReceptionService) {}
+
+  @MessagePattern(INBOUND_BATCH)
+  receive(@Payload() batch: Incoming[]): Promise<Disposition[]> {
+    return this.reception.receive(batch);
+  }
+}

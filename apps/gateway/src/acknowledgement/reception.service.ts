@@ -1,0 +1,203 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Answerable, Envelope, Incoming, RejectReason, UUID, createReceipt, isAddress, isCaseRef, unknownCaseRef } from '@trm/wire';
+import { randomUUID } from 'node:crypto';
+import { Clock } from '../clock/clock';
+import { Transactions } from '../database/transactions';
+import { EnvelopeService } from '../envelope/envelope.service';
+import { InboundMessage } from '../envelope/inbound-message.entity';
+import { InboxRepository } from '../envelope/inbox.repository';
+import { RegistryService } from '../registry/registry.service';
+import { Disposition, Outgoing } from '../transport/delivery';
+import { InboundEffects } from './inbound-effects';
+import { NewTimelineEvent, TimelineRepository } from './timeline.repository';
+
+interface Verified {
+  index: number;
+  envelope: Envelope;
+  jws: string;
+  digest: string;
+  kid: string;
+}
+
+interface Judged extends Verified {
+  reason: RejectReason | null;
+  receipt: Outgoing | null;
+}
+
+/**
+ * The receiving side of the access point: applies the nine receiving rules of section 5 in order, stores what passes
+ * rule 7 before its delivery is acknowledged, and answers with a signed receipt.
+ */
+@Injectable()
+export class ReceptionService {
+  private readonly logger = new Logger(ReceptionService.name);
+
+  constructor(
+    private readonly envelopes: EnvelopeService,
+    private readonly registry: RegistryService,
+    private readonly inbox: InboxRepository,
+    private readonly timeline: TimelineRepository,
+    private readonly effects: InboundEffects,
+    private readonly transactions: Transactions,
+    private readonly clock: Clock,
+  ) {}
+
+  async receive(batch: Incoming[]): Promise<Disposition[]> {
+    const out: Disposition[] = new Array(batch.length);
+    const verified: Verified[] = [];
+
+    // Rules 1–6.
+    const checks = await Promise.all(batch.map((m) => this.envelopes.verify(m)));
+    await Promise.all(
+      checks.map(async (check, index) => {
+        if (check.ok) {
+          const jws = Buffer.from(batch[index].content).toString('ascii');
+          verified.push({ index, envelope: check.envelope, jws, digest: check.digest, kid: check.kid });
+          return;
+        }
+        this.logger.warn(`refused ${check.answer?.id ?? 'a delivery'} from ${check.answer?.node ?? 'an unverified sender'}: ${check.reason} (${check.detail})`);
+        out[index] = check.answer
+          ? { settle: 'ack', reply: await this.receipt(check.answer, 'rejected', check.reason, check.digest) }
+          : { settle: 'dead-letter' };
+      }),
+    );
+    verified.sort((a, b) => a.index - b.index);
+
+    // Rule 7: a message already stored is not processed again; its first receipt goes out again.
+    const stored = await this.inbox.findStored(verified.map((v) => v.envelope.id));
+    const fresh: Verified[] = [];
+    const repeats: Verified[] = [];
+    const seen = new Set<string>();
+    for (const v of verified) {
+      const id = v.envelope.id;
+      if (stored.has(id) || seen.has(id)) repeats.push(v);
+      else {
+        seen.add(id);
+        fresh.push(v);
+      }
+    }
+
+    // Rules 8 and 9.
+    const judged = await Promise.all(fresh.map((v) => this.judge(v)));
+    const unusable = judged.filter((j) => j.envelope.type === 'receipt' && j.reason);
+    for (const j of unusable) {
+      this.logger.warn(`dead-lettered receipt ${j.envelope.id} from ${j.envelope.from}: ${j.reason}; receipts are never answered`);
+      out[j.index] = { settle: 'dead-letter' };
+    }
+    const keep = judged.filter((j) => !unusable.includes(j));
+
+    const now = this.clock.now();
+    const rows = keep.map((j) => this.toRow(j, now));
+    const added = await this.transactions.run(async (tx) => {
+      const ids = await this.inbox.addNew(rows, tx);
+      const newRows = rows.filter((r) => ids.has(r.id));
+      await this.effects.apply(
+        newRows.filter((r) => r.status === 'delivered'),
+        tx,
+        now,
+      );
+      await this.timeline.record(newRows.filter((r) => r.type !== 'receipt').map((r) => this.receivedEvent(r)), tx);
+      return ids;
+    });
+
+    for (const j of keep) {
+      if (added.has(j.envelope.id)) out[j.index] = { settle: 'ack', ...(j.receipt ? { reply: j.receipt } : {}) };
+      else repeats.push(j); // stored meanwhile by a replica of this node
+    }
+
+    if (repeats.length) {
+      const first = await this.inbox.findStored(repeats.map((r) => r.envelope.id));
+      for (const r of repeats) {
+        const receiptJws = first.get(r.envelope.id)?.receiptJws;
+        out[r.index] = { settle: 'ack', ...(receiptJws ? { reply: { envelope: decodePayload(receiptJws), jws: receiptJws } } : {}) };
+      }
+    }
+    return out;
+  }
+
+  private async judge(v: Verified): Promise<Judged> {
+    const { envelope } = v;
+    const problems = await this.envelopes.contentProblems(envelope);
+    let reason: RejectReason | null = null;
+    if (problems.length) {
+      reason = 'invalid-body';
+      this.logger.warn(
+        `refused ${envelope.id} from ${envelope.from}: invalid-body (${problems.map((p) => `${p.field} ${p.problem}`).join('; ')})`,
+      );
+    } else if (!this.registry.publishes(envelope.recipient)) {
+      reason = 'unknown-recipient';
+      this.logger.warn(`refused ${envelope.id} from ${envelope.from}: unknown-recipient`);
+    }
+    const receipt =
+      envelope.type === 'receipt'
+        ? null
+        : await this.receipt(
+            {
+              node: envelope.from,
+              id: envelope.id,
+              type: envelope.type,
+              caseRef: envelope.caseRef,
+              sender: envelope.sender,
+              recipient: envelope.recipient,
+            },
+            reason ? 'rejected' : 'delivered',
+            reason ?? undefined,
+            v.digest,
+          );
+    return { ...v, reason, receipt };
+  }
+
+  private async receipt(subject: Answerable, status: 'delivered' | 'rejected', reason: RejectReason | undefined, digest: string): Promise<Outgoing> {
+    const envelope = createReceipt({
+      node: this.registry.node,
+      id: randomUUID(),
+      createdAt: this.clock.now().toISOString(),
+      subject,
+      status,
+      reason,
+      digest,
+      publishes: (address) => this.registry.publishes(address),
+    });
+    return { envelope, jws: await this.envelopes.sign(envelope) };
+  }
+
+  /** A refused message may carry anything in its envelope; what cannot be stored as is is replaced by a safe value. */
+  private toRow(j: Judged, now: Date): InboundMessage {
+    const e = j.envelope;
+    // PostgreSQL's jsonb cannot hold \u0000; keep the frame of such a message, the JWS keeps the rest.
+    const envelope = JSON.stringify(e).includes('\\u0000')
+      ? ({ profile: e.profile, id: e.id, type: e.type, from: e.from, to: e.to, createdAt: e.createdAt } as Envelope)
+      : e;
+    return {
+      id: e.id,
+      type: e.type,
+      fromNode: e.from,
+      caseRef: isCaseRef(e.caseRef) ? e.caseRef : unknownCaseRef(e.from),
+      sender: isAddress(e.sender) ? e.sender : '',
+      recipient: isAddress(e.recipient) ? e.recipient : '',
+      inReplyTo: typeof e.inReplyTo === 'string' && UUID.test(e.inReplyTo) ? e.inReplyTo : null,
+      createdAt: new Date(e.createdAt),
+      receivedAt: now,
+      envelope,
+      jws: j.jws,
+      digest: j.digest,
+      kid: j.kid,
+      status: j.reason ? 'rejected' : 'delivered',
+      rejectReason: j.reason,
+      receiptJws: j.receipt?.jws ?? null,
+    };
+  }
+
+  private receivedEvent(row: InboundMessage): NewTimelineEvent {
+    return {
+      caseRef: row.caseRef,
+      messageId: row.id,
+      at: row.receivedAt,
+      kind: row.status === 'delivered' ? 'received' : 'refused',
+      detail: { type: row.type, from: row.fromNode, ...(row.rejectReason ? { reason: row.rejectReason } : {}) },
+    };
+  }
+}
+
+const decodePayload = (jws: string): Envelope =>
+  JSON.parse(Buffer.from(jws.split('.')[1], 'base64url').toString('utf8')) as Envelope;

@@ -1,0 +1,46 @@
+import { Jwks } from '@trm/wire';
+import { Directory } from '../registry/directory';
+
+/** A partner node: where we publish to it, how we recognise its signatures, and how it publishes to us. */
+export interface PartnerConfig {
+  node: string;
+  /** AMQP URL of the partner's broker or virtual host, with the credentials the partner gave us. */
+  endpoint: string;
+  /** The partner's public JWKS, configured out of band (trust anchor); never learned from the network. */
+  trustAnchor: Jwks;
+  /** The broker account the partner publishes with on our broker (write to `trm.inbound` only). */
+  inbound: { username: string; password: string };
+}
+
+export interface NodeConfig {
+  node: string;
+  http: { host: string; port: number };
+  database: { url: string; schema: string; poolSize: number };
+  broker: {
+    /** This node's own broker / virtual host, with the credentials of the gateway itself. */
+    url: string;
+    /** RabbitMQ management API, used only by the topology command. */
+    managementUrl: string;
+    /** The node's quorum queue bound to `trm.inbound`. */
+    queue: string;
+    prefetch: number;
+  };
+  /** This node's private JWKS (signing and encryption keys). */
+  privateJwks: Jwks;
+  /** The contact points this node publishes. */
+  directory: Directory;
+  partners: PartnerConfig[];
+  timers: {
+    /** Resend with the same id when no receipt came within this time; the wait doubles with every resend. */
+    receiptTimeoutMs: number;
+    /** Longest wait between two resends for a missing receipt. */
+    resendMaxIntervalMs: number;
+    /** Longest wait between two attempts while a partner broker is unreachable or does not confirm. */
+    publishRetryMaxMs: number;
+    /** Stop resending and mark the message undeliverable this long after it was created. */
+    giveUpAfterMs: number;
+  };
+  relay: { batchSize: number; pollIntervalMs: number };
+}
+
+export const NODE_CONFIG = Symbol('NODE_CONFIG');

@@ -1,0 +1,4 @@
+import { MessageLog1763800000000 } from './1763800000000-message-log';
+
+/** In order of creation. Schema changes only ever go through a new migration. */
+export const MIGRATIONS = [MessageLog1763800000000];

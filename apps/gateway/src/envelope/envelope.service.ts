@@ -1,0 +1,68 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  EncryptionKey,
+  Envelope,
+  Incoming,
+  Problem,
+  SigningKey,
+  Verification,
+  checkContent,
+  currentKey,
+  importKey,
+  keyStateAt,
+  signEnvelope,
+  verifyMessage,
+} from '@trm/wire';
+import { Clock } from '../clock/clock';
+import { NODE_CONFIG, NodeConfig } from '../config/node-config';
+import { RegistryService } from '../registry/registry.service';
+
+/** This node's signatures and the checks of what partners sent: the wire profile bound to this node's keys. */
+@Injectable()
+export class EnvelopeService {
+  private readonly signers = new Map<string, SigningKey>();
+  private readonly decryptionKeys: EncryptionKey[];
+
+  constructor(
+    @Inject(NODE_CONFIG) private readonly config: NodeConfig,
+    private readonly registry: RegistryService,
+    private readonly clock: Clock,
+  ) {
+    for (const jwk of config.privateJwks.keys) {
+      if (!jwk.d) throw new Error(`private key ${jwk.kid} has no private part`);
+    }
+    this.decryptionKeys = config.privateJwks.keys
+      .filter((k) => k.use === 'enc' && keyStateAt(k, clock.now()) !== 'revoked')
+      .map((k) => ({ kid: k.kid, key: importKey(k) }));
+  }
+
+  /** The signing key valid now; fails loudly rather than sign with an expired key. */
+  signer(): SigningKey {
+    const jwk = currentKey(this.config.privateJwks, 'sig', this.clock.now());
+    if (!jwk) throw new Error(`node ${this.config.node} has no signing key valid now`);
+    let signer = this.signers.get(jwk.kid);
+    if (!signer) {
+      signer = { kid: jwk.kid, key: importKey(jwk) };
+      this.signers.set(jwk.kid, signer);
+    }
+    return signer;
+  }
+
+  sign(envelope: Envelope): Promise<string> {
+    return signEnvelope(envelope, this.signer());
+  }
+
+  /** Receiving rules 1–6. */
+  verify(incoming: Incoming): Promise<Verification> {
+    return verifyMessage(incoming, {
+      node: this.config.node,
+      now: this.clock.now(),
+      keyFor: (kid) => this.registry.partnerKey(kid),
+    });
+  }
+
+  /** Receiving rule 8. */
+  contentProblems(envelope: Envelope): Promise<Problem[]> {
+    return checkContent(envelope, this.decryptionKeys);
+  }
+}

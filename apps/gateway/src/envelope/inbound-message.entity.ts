@@ -1,0 +1,28 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Envelope, MessageType, RejectReason } from '@trm/wire';
+
+/**
+ * Every message that passed receiving rules 1–6, stored before its delivery is acknowledged. Its primary key is the
+ * envelope id, which is what makes a repeated delivery a duplicate (rule 7).
+ */
+@Entity('inbound_message')
+export class InboundMessage {
+  @PrimaryColumn('uuid') id!: string;
+  @Column('text') type!: MessageType;
+  @Column('text', { name: 'from_node' }) fromNode!: string;
+  @Column('text', { name: 'case_ref' }) caseRef!: string;
+  @Column('text') sender!: string;
+  @Column('text') recipient!: string;
+  @Column('uuid', { name: 'in_reply_to', nullable: true }) inReplyTo!: string | null;
+  @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
+  @Column('timestamptz', { name: 'received_at' }) receivedAt!: Date;
+  @Column('jsonb') envelope!: Envelope;
+  /** The JWS exactly as received: the evidence the receipt's digest refers to. */
+  @Column('text') jws!: string;
+  @Column('text') digest!: string;
+  @Column('text') kid!: string;
+  @Column('text') status!: 'delivered' | 'rejected';
+  @Column('text', { name: 'reject_reason', nullable: true }) rejectReason!: RejectReason | null;
+  /** The first receipt, re-sent byte for byte when the message is delivered again. Null for receipts. */
+  @Column('text', { name: 'receipt_jws', nullable: true }) receiptJws!: string | null;
+}

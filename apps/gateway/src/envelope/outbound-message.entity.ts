@@ -1,0 +1,32 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Envelope, MessageType, RejectReason } from '@trm/wire';
+
+/**
+ * queued: stored, not yet confirmed by the partner's broker · sent: confirmed, waiting for a receipt ·
+ * delivered / rejected: a receipt came back · undeliverable: no receipt before giving up.
+ */
+export type OutboundState = 'queued' | 'sent' | 'delivered' | 'rejected' | 'undeliverable';
+
+/** Every message this node sends. Rows in state queued or sent with a due `nextAttemptAt` are the outbox. */
+@Entity('outbound_message')
+export class OutboundMessage {
+  @PrimaryColumn('uuid') id!: string;
+  @Column('text') type!: MessageType;
+  @Column('text', { name: 'to_node' }) toNode!: string;
+  @Column('text', { name: 'case_ref' }) caseRef!: string;
+  @Column('uuid', { name: 'in_reply_to', nullable: true }) inReplyTo!: string | null;
+  @Column('jsonb') envelope!: Envelope;
+  /** The signed bytes, kept from the first signature on: every resend publishes exactly these. */
+  @Column('text', { nullable: true }) jws!: string | null;
+  /** Digest of `jws`; a receipt settles the message only if it names this digest. */
+  @Column('text', { nullable: true }) digest!: string | null;
+  @Column('text') state!: OutboundState;
+  @Column('int') attempts!: number;
+  @Column('timestamptz', { name: 'next_attempt_at', nullable: true }) nextAttemptAt!: Date | null;
+  @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
+  @Column('timestamptz', { name: 'sent_at', nullable: true }) sentAt!: Date | null;
+  @Column('timestamptz', { name: 'settled_at', nullable: true }) settledAt!: Date | null;
+  @Column('uuid', { name: 'receipt_id', nullable: true }) receiptId!: string | null;
+  @Column('text', { name: 'reject_reason', nullable: true }) rejectReason!: RejectReason | null;
+  @Column('text', { name: 'last_error', nullable: true }) lastError!: string | null;
+}

@@ -1,0 +1,15 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Purpose } from '@trm/wire';
+
+/** A cross-border handover, sent or received. Its id is the id of its `handover.request` message. */
+@Entity('handover')
+export class Handover {
+  @PrimaryColumn('uuid') id!: string;
+  @Column('text', { name: 'case_ref', unique: true }) caseRef!: string;
+  @Column('text') direction!: 'outgoing' | 'incoming';
+  @Column('text') partner!: string;
+  @Column('text') sender!: string;
+  @Column('text') recipient!: string;
+  @Column('text') purpose!: Purpose;
+  @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
+}

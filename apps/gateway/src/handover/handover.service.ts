@@ -1,0 +1,187 @@
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { Envelope, HandoverRequestBody, createEnvelope } from '@trm/wire';
+import { randomUUID } from 'node:crypto';
+import { TimelineEvent } from '../acknowledgement/timeline-event.entity';
+import { TimelineRepository } from '../acknowledgement/timeline.repository';
+import { Clock } from '../clock/clock';
+import { NODE_CONFIG, NodeConfig } from '../config/node-config';
+import { Transactions } from '../database/transactions';
+import { InboundMessage } from '../envelope/inbound-message.entity';
+import { InboxRepository } from '../envelope/inbox.repository';
+import { OutboundMessage, OutboundState } from '../envelope/outbound-message.entity';
+import { OutboxRepository } from '../envelope/outbox.repository';
+import { OutboxSignal } from '../envelope/outbox-signal';
+import { invalidRequest } from '../http/problems';
+import { RegistryService } from '../registry/registry.service';
+import { newCaseRef } from './case-ref';
+import { SubmitHandoverDto } from './dto/submit-handover.dto';
+import { HandoverRepository } from './handover.repository';
+
+export type HandoverStatus = 'submitted' | 'sent' | 'delivered' | 'rejected' | 'undeliverable' | 'received';
+
+const STATUS: Record<OutboundState, HandoverStatus> = {
+  queued: 'submitted',
+  sent: 'sent',
+  delivered: 'delivered',
+  rejected: 'rejected',
+  undeliverable: 'undeliverable',
+};
+
+export interface TimelineEntry {
+  at: string;
+  event: TimelineEvent['kind'];
+  [detail: string]: unknown;
+}
+
+export interface HandoverView {
+  id: string;
+  caseRef: string;
+  direction: 'outgoing' | 'incoming';
+  partner: string;
+  sender: string;
+  recipient: string;
+  purpose: string;
+  status: HandoverStatus;
+  reason?: string;
+  createdAt: string;
+  body: HandoverRequestBody;
+  timeline: TimelineEntry[];
+}
+
+export interface InboxItem {
+  id: string;
+  type: string;
+  from: string;
+  sender: string;
+  recipient: string;
+  caseRef: string;
+  createdAt: string;
+  receivedAt: string;
+  status: 'delivered' | 'rejected';
+  reason?: string;
+  body?: unknown;
+}
+
+@Injectable()
+export class HandoverService {
+  constructor(
+    @Inject(NODE_CONFIG) private readonly config: NodeConfig,
+    private readonly registry: RegistryService,
+    private readonly handovers: HandoverRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly inbox: InboxRepository,
+    private readonly timeline: TimelineRepository,
+    private readonly transactions: Transactions,
+    private readonly signal: OutboxSignal,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Stores the handover and its `handover.request` in the outbox in one transaction; the relay sends it. */
+  async submit(dto: SubmitHandoverDto): Promise<{ id: string; caseRef: string; status: HandoverStatus }> {
+    const recipientProblem = this.registry.recipientProblem(dto.recipient);
+    const problems = [
+      ...(recipientProblem ? [{ field: 'recipient', problem: recipientProblem }] : []),
+      ...(this.registry.publishes(dto.sender) ? [] : [{ field: 'sender', problem: 'is not an address this node publishes' }]),
+    ];
+    if (problems.length) throw invalidRequest(problems);
+
+    const now = this.clock.now();
+    const node = this.config.node;
+    const partner = dto.recipient.split('/')[0];
+    const envelope: Envelope<HandoverRequestBody> = createEnvelope({
+      id: randomUUID(),
+      type: 'handover.request',
+      from: node,
+      to: partner,
+      sender: dto.sender,
+      recipient: dto.recipient,
+      caseRef: newCaseRef(node, now),
+      createdAt: now.toISOString(),
+      body: dto.body,
+    });
+    const message: OutboundMessage = {
+      id: envelope.id,
+      type: envelope.type,
+      toNode: partner,
+      caseRef: envelope.caseRef,
+      inReplyTo: null,
+      envelope,
+      jws: null,
+      digest: null,
+      state: 'queued',
+      attempts: 0,
+      nextAttemptAt: now,
+      createdAt: now,
+      sentAt: null,
+      settledAt: null,
+      receiptId: null,
+      rejectReason: null,
+      lastError: null,
+    };
+    await this.transactions.run(async (tx) => {
+      await this.handovers.add(
+        {
+          id: envelope.id,
+          caseRef: envelope.caseRef,
+          direction: 'outgoing',
+          partner,
+          sender: envelope.sender,
+          recipient: envelope.recipient,
+          purpose: dto.body.purpose,
+          createdAt: now,
+        },
+        tx,
+      );
+      await this.outbox.add([message], tx);
+      await this.timeline.record([{ caseRef: envelope.caseRef, messageId: envelope.id, at: now, kind: 'submitted', detail: null }], tx);
+    });
+    this.signal.notify();
+    return { id: envelope.id, caseRef: envelope.caseRef, status: 'submitted' };
+  }
+
+  async get(id: string): Promise<HandoverView> {
+    const handover = await this.handovers.findById(id);
+    if (!handover) throw new NotFoundException(`no handover ${id}`);
+    const [message, events] = await Promise.all([
+      handover.direction === 'outgoing' ? this.outbox.findById(id) : this.inbox.findById(id),
+      this.timeline.forMessage(id),
+    ]);
+    if (!message) throw new NotFoundException(`no handover ${id}`);
+    const outgoing = message instanceof OutboundMessage ? message : null;
+    return {
+      id,
+      caseRef: handover.caseRef,
+      direction: handover.direction,
+      partner: handover.partner,
+      sender: handover.sender,
+      recipient: handover.recipient,
+      purpose: handover.purpose,
+      status: outgoing ? STATUS[outgoing.state] : 'received',
+      ...(outgoing?.rejectReason ? { reason: outgoing.rejectReason } : {}),
+      createdAt: handover.createdAt.toISOString(),
+      body: message.envelope.body as HandoverRequestBody,
+      timeline: events.map((e) => ({ at: e.at.toISOString(), event: e.kind, ...(e.detail ?? {}) })),
+    };
+  }
+
+  async inboxPage(limit: number, before?: string): Promise<InboxItem[]> {
+    const rows = await this.inbox.list(limit, before ? new Date(before) : undefined);
+    return rows.map((m) => toInboxItem(m));
+  }
+}
+
+function toInboxItem(m: InboundMessage): InboxItem {
+  return {
+    id: m.id,
+    type: m.type,
+    from: m.fromNode,
+    sender: m.sender,
+    recipient: m.recipient,
+    caseRef: m.caseRef,
+    createdAt: m.createdAt.toISOString(),
+    receivedAt: m.receivedAt.toISOString(),
+    status: m.status,
+    ...(m.rejectReason ? { reason: m.rejectReason } : {}),
+    ...(m.status === 'delivered' ? { body: m.envelope.body } : {}),
+  };
+}

@@ -1,0 +1,20 @@
+import { Envelope, Incoming } from '@trm/wire';
+
+/** The pattern under which the AMQP transport hands batches of deliveries to the node. */
+export const INBOUND_BATCH = 'trm.inbound.batch';
+
+/** A signed message to publish to a partner's `trm.inbound`. */
+export interface Outgoing {
+  envelope: Envelope;
+  jws: string;
+}
+
+/** What to do with one delivery once the node has dealt with it. */
+export interface Disposition {
+  /** ack: stored or answered · dead-letter: unusable, to `trm.dead` · retry: the node could not decide now. */
+  settle: 'ack' | 'dead-letter' | 'retry';
+  /** A receipt to publish to the sender once the delivery is settled. */
+  reply?: Outgoing;
+}
+
+export type { Incoming };

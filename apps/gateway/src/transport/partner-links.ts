@@ -1,0 +1,28 @@
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { RegistryService } from '../registry/registry.service';
+import { Outgoing } from './delivery';
+import { PartnerLink, PublishOutcome } from './partner-link';
+
+/** The node's links to every configured partner; each reply and each outbox message goes out through one of them. */
+@Injectable()
+export class PartnerLinks implements OnApplicationShutdown {
+  private readonly links = new Map<string, PartnerLink>();
+
+  constructor(private readonly registry: RegistryService) {
+    for (const node of registry.partnerNodes()) {
+      this.links.set(node, new PartnerLink(node, registry.partner(node)!.endpoint, registry.node));
+    }
+  }
+
+  publish(partner: string, messages: Outgoing[]): Promise<PublishOutcome[]> {
+    const link = this.links.get(partner);
+    if (!link) {
+      return Promise.resolve(messages.map((m) => ({ id: m.envelope.id, confirmed: false, error: `no link to ${partner}` })));
+    }
+    return link.publish(messages);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.links.values()].map((l) => l.close()));
+  }
+}

@@ -1,0 +1,35 @@
+import { Module } from '@nestjs/common';
+import { AcknowledgementModule } from '../acknowledgement/acknowledgement.module';
+import { NODE_CONFIG, NodeConfig } from '../config/node-config';
+import { EnvelopeModule } from '../envelope/envelope.module';
+import { RegistryModule } from '../registry/registry.module';
+import { OutboxRelay } from './outbox-relay';
+import { PartnerLinks } from './partner-links';
+import { TrmAmqpServer } from './trm-amqp.server';
+
+/** AMQP: the node's inbound queue, its links to partners, and the relay that empties the outbox. */
+@Module({
+  imports: [EnvelopeModule, RegistryModule, AcknowledgementModule],
+  providers: [
+    PartnerLinks,
+    OutboxRelay,
+    {
+      provide: TrmAmqpServer,
+      inject: [NODE_CONFIG, PartnerLinks],
+      useFactory: (config: NodeConfig, links: PartnerLinks) =>
+        new TrmAmqpServer(
+          {
+            node: config.node,
+            url: config.broker.url,
+            queue: config.broker.queue,
+            prefetch: config.broker.prefetch,
+            batchSize: Math.min(config.broker.prefetch, 200),
+            lingerMs: 2,
+          },
+          links,
+        ),
+    },
+  ],
+  exports: [TrmAmqpServer, OutboxRelay],
+})
+export class TransportModule {}
