@@ -1,10 +1,10 @@
 import { INestApplication, LogLevel } from '@nestjs/common';
 import { Jwks, NodeKeys, generateNodeKeys } from '@trm/wire';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { applyTopology, removeTopology } from '../../apps/trmctl/src/topology/apply';
 import { Clock, SystemClock } from '../../apps/gateway/src/clock/clock';
 import { NodeConfig } from '../../apps/gateway/src/config/node-config';
@@ -163,3 +163,39 @@ export function sampleDirectory(id: string): Directory {
 }
 
 export type { Jwks };
+
+/**
+ * Writes a node's configuration as the files an operator would have (node YAML, private JWKS, directory, trust
+ * anchors) so the node can run as a separate gateway process. Returns the node YAML's path.
+ */
+export function writeNodeFiles(node: TestNode, dir: string, port: number): string {
+  mkdirSync(dir, { recursive: true });
+  const c = node.config;
+  const file = (name: string, content: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, content, { mode: 0o600 });
+    return path;
+  };
+  const yaml = stringify({
+    node: c.node,
+    http: { host: c.http.host, port },
+    database: c.database,
+    broker: c.broker,
+    keys: file(`${c.node}.private.jwks.json`, JSON.stringify(c.privateJwks)),
+    directory: file(`${c.node}.directory.yaml`, stringify(c.directory)),
+    partners: c.partners.map((p) => ({
+      node: p.node,
+      endpoint: p.endpoint,
+      trustAnchor: file(`${c.node}.trust.${p.node}.jwks.json`, JSON.stringify(p.trustAnchor)),
+      inbound: p.inbound,
+    })),
+    timers: {
+      receiptTimeout: c.timers.receiptTimeoutMs,
+      resendMaxInterval: c.timers.resendMaxIntervalMs,
+      publishRetryMax: c.timers.publishRetryMaxMs,
+      giveUpAfter: c.timers.giveUpAfterMs,
+    },
+    relay: { batchSize: c.relay.batchSize, pollInterval: c.relay.pollIntervalMs },
+  });
+  return file(`${c.node}.yaml`, yaml);
+}

@@ -106,6 +106,10 @@ export class ReceptionService {
     }
 
     if (repeats.length) {
+      // A receipt may have come before its message's attempt was recorded (the sender crashed in between); it did not
+      // settle anything then. The partner answers our resend with the same receipt: apply it again. Settling is idempotent.
+      const receipts = repeats.filter((r) => r.envelope.type === 'receipt').map((r) => this.toRow({ ...r, reason: null, receipt: null }, now));
+      if (receipts.length) await this.transactions.run((tx) => this.effects.apply(receipts, tx, now));
       const first = await this.inbox.findStored(repeats.map((r) => r.envelope.id));
       for (const r of repeats) {
         const receiptJws = first.get(r.envelope.id)?.receiptJws;

@@ -46,6 +46,8 @@ export interface HandoverView {
   createdAt: string;
   body: HandoverRequestBody;
   timeline: TimelineEntry[];
+  /** Non-repudiation: the digest of the request as signed, and the partner's signed receipt for it. */
+  evidence?: { digest: string | null; receipt: { id: string; jws: string } | null };
 }
 
 export interface InboxItem {
@@ -148,6 +150,7 @@ export class HandoverService {
     ]);
     if (!message) throw new NotFoundException(`no handover ${id}`);
     const outgoing = message instanceof OutboundMessage ? message : null;
+    const receipt = outgoing?.receiptId ? await this.inbox.findById(outgoing.receiptId) : null;
     return {
       id,
       caseRef: handover.caseRef,
@@ -161,6 +164,7 @@ export class HandoverService {
       createdAt: handover.createdAt.toISOString(),
       body: message.envelope.body as HandoverRequestBody,
       timeline: events.map((e) => ({ at: e.at.toISOString(), event: e.kind, ...(e.detail ?? {}) })),
+      ...(outgoing ? { evidence: { digest: outgoing.digest, receipt: receipt ? { id: receipt.id, jws: receipt.jws } : null } } : {}),
     };
   }
 

@@ -1,0 +1,184 @@
+import { Envelope, MessageProperties, digestOf, generateNodeKeys, importKey } from '@trm/wire';
+import { randomUUID } from 'node:crypto';
+import { call } from './support/http';
+import { TestNetwork } from './support/network';
+import { HandPartner } from './support/partner';
+
+/**
+ * Receiving rules of section 5 at node RS. AT is played by hand (its gateway is not running), so each test can send
+ * what a correct gateway never would and read exactly what RS answers.
+ */
+describe('RS applies the receiving rules to what AT sends', () => {
+  let net: TestNetwork;
+  let at: HandPartner;
+
+  beforeAll(async () => {
+    net = await TestNetwork.create(['AT', 'RS']);
+    await net.start('RS');
+    at = await new HandPartner(net, 'AT', 'RS').open();
+  });
+  afterAll(async () => {
+    await at?.close();
+    await net?.close();
+  });
+
+  const stored = async (id: string) => (await net.sql('RS', 'SELECT status, reject_reason FROM inbound_message WHERE id = $1', [id]))[0];
+
+  /** A valid message after a refused one: its receipt arriving next proves the refused one got none. */
+  async function expectNoReceiptBefore(marker: Envelope): Promise<void> {
+    await at.send(marker);
+    const next = await at.nextReceipt();
+    expect(next.envelope.body.ref).toBe(marker.id);
+  }
+
+  it('answers a valid handover with a signed delivered receipt naming the digest of the bytes sent', async () => {
+    const envelope = at.handover();
+    const jws = await at.send(envelope);
+    const receipt = await at.nextReceipt();
+
+    expect(receipt.verification.ok).toBe(true);
+    expect(receipt.envelope).toMatchObject({
+      type: 'receipt',
+      from: 'RS',
+      to: 'AT',
+      inReplyTo: envelope.id,
+      caseRef: envelope.caseRef,
+      sender: envelope.recipient,
+      recipient: envelope.sender,
+      body: { ref: envelope.id, status: 'delivered', digest: digestOf(jws) },
+    });
+    expect(await stored(envelope.id)).toEqual({ status: 'delivered', reject_reason: null });
+  });
+
+  type Case = [string, string, () => Promise<{ envelope: Envelope; content: string; properties?: Partial<MessageProperties>; routingKey?: string }>];
+  const signed = async (envelope: Envelope) => ({ envelope, content: await at.sign(envelope) });
+
+  const rejected: Case[] = [
+    [
+      'a tampered payload',
+      'bad-signature',
+      async () => {
+        const envelope = at.handover();
+        const [h, , s] = (await at.sign(envelope)).split('.');
+        const forged = { ...envelope, body: { ...(envelope.body as object), exploitation: ['labour'] } };
+        return { envelope, content: [h, Buffer.from(JSON.stringify(forged)).toString('base64url'), s].join('.') };
+      },
+    ],
+    ['a message for another node', 'misrouted', () => signed(at.handover({ to: 'AL', recipient: 'AL/mol/intake' }))],
+    [
+      'a trm-from header that contradicts the envelope',
+      'header-mismatch',
+      async () => {
+        const envelope = at.handover();
+        return { envelope, content: await at.sign(envelope), properties: { headers: { 'trm-profile': 'trm-amqp/1', 'trm-from': 'AL', 'trm-to': 'RS' } } };
+      },
+    ],
+    [
+      'a message_id that differs from the envelope id',
+      'header-mismatch',
+      async () => {
+        const envelope = at.handover();
+        return { envelope, content: await at.sign(envelope), properties: { messageId: randomUUID() } };
+      },
+    ],
+    ['a message created eight days ago', 'stale', () => signed(at.handover({ createdAt: new Date(Date.now() - 8 * 86_400_000).toISOString() }))],
+    ['a message created ten minutes ahead', 'stale', () => signed(at.handover({ createdAt: new Date(Date.now() + 10 * 60_000).toISOString() }))],
+    ['a message whose expiresAt has passed', 'stale', () => signed(at.handover({ expiresAt: new Date(Date.now() - 1000).toISOString() }))],
+    [
+      'a body with a field the profile does not define',
+      'invalid-body',
+      () => signed(at.handover({ body: { ...(at.handover().body as object), person: { ageGroup: 'adult', sex: 'f', nationality: 'RS', languages: ['sr'], name: 'Jana' } } })),
+    ],
+    [
+      'consent not given',
+      'invalid-body',
+      async () => {
+        const body = at.handover().body as { consent: object };
+        return signed(at.handover({ body: { ...body, consent: { ...body.consent, given: false } } }));
+      },
+    ],
+    [
+      'a child whose consent was not given by a guardian',
+      'invalid-body',
+      async () => {
+        const body = at.handover().body as { person: object; consent: object };
+        return signed(at.handover({ body: { ...body, person: { ...body.person, ageGroup: 'child' }, consent: { ...body.consent, by: 'person' } } }));
+      },
+    ],
+    ['a type the profile does not know', 'invalid-body', () => signed(at.handover({ type: 'handover.forwarded' as Envelope['type'] }))],
+    ['a recipient RS does not publish', 'unknown-recipient', () => signed(at.handover({ recipient: 'RS/cptv/nobody' }))],
+  ];
+
+  it.each(rejected)('rejects %s with reason %s and a signed receipt', async (_what, reason, build) => {
+    const { envelope, content, properties, routingKey } = await build();
+    await at.publish(content, envelope, properties, routingKey);
+    const receipt = await at.nextReceipt();
+
+    expect(receipt.verification.ok).toBe(true);
+    expect(receipt.envelope.body).toEqual({ ref: envelope.id, status: 'rejected', reason, digest: digestOf(content) });
+    expect(receipt.envelope.inReplyTo).toBe(envelope.id);
+  });
+
+  it('stores rules 8–9 rejections, so a repeat gets the same receipt', async () => {
+    const envelope = at.handover({ recipient: 'RS/cptv/nobody' });
+    const jws = await at.send(envelope);
+    const first = await at.nextReceipt();
+    await at.publish(jws, envelope);
+    const second = await at.nextReceipt();
+    expect(second.jws).toBe(first.jws);
+    expect(await stored(envelope.id)).toEqual({ status: 'rejected', reject_reason: 'unknown-recipient' });
+  });
+
+  it('processes a repeated id once and re-sends the identical first receipt', async () => {
+    const envelope = at.handover();
+    const jws = await at.send(envelope);
+    const first = await at.nextReceipt();
+    await at.publish(jws, envelope);
+    await at.publish(jws, envelope);
+    const again = [await at.nextReceipt(), await at.nextReceipt()];
+
+    expect(again.map((r) => r.jws)).toEqual([first.jws, first.jws]);
+    const rows = await net.sql('RS', 'SELECT count(*)::int AS n FROM inbound_message WHERE id = $1', [envelope.id]);
+    expect(rows[0].n).toBe(1);
+    const handovers = await net.sql('RS', 'SELECT count(*)::int AS n FROM handover WHERE id = $1', [envelope.id]);
+    expect(handovers[0].n).toBe(1);
+  });
+
+  it('dead-letters a message signed with a key nobody published, without a receipt', async () => {
+    const rogue = generateNodeKeys('AT', { now: new Date(Date.now() - 86_400_000) }).privateJwks.keys.find((k) => k.use === 'sig')!;
+    const envelope = at.handover();
+    const jws = await at.sign(envelope, { kid: rogue.kid, key: importKey(rogue) });
+    await at.publish(jws, envelope);
+
+    expect((await at.nextDeadLetter()).toString('ascii')).toBe(jws);
+    await expectNoReceiptBefore(at.handover());
+    expect(await stored(envelope.id)).toBeUndefined();
+  });
+
+  it('dead-letters garbage and an oversized JWS, without a receipt', async () => {
+    const garbage = at.handover();
+    await at.publish('this is not a JWS', garbage);
+    expect((await at.nextDeadLetter()).toString('ascii')).toBe('this is not a JWS');
+
+    const big = at.handover({ body: { ...(at.handover().body as object), padding: 'x'.repeat(300 * 1024) } });
+    const bigJws = await at.sign(big);
+    expect(bigJws.length).toBeGreaterThan(256 * 1024);
+    await at.publish(bigJws, big);
+    expect((await at.nextDeadLetter()).length).toBe(bigJws.length);
+
+    await expectNoReceiptBefore(at.handover());
+    expect(await stored(garbage.id)).toBeUndefined();
+    expect(await stored(big.id)).toBeUndefined();
+  });
+
+  it('lists delivered messages in the inbox, never rejected ones without saying so', async () => {
+    const inbox = await call(net.node('RS').url, 'GET', '/v1/inbox?limit=500');
+    expect(inbox.status).toBe(200);
+    const statuses = new Set(inbox.body.items.map((i: { status: string }) => i.status));
+    expect(statuses).toEqual(new Set(['delivered', 'rejected']));
+    for (const item of inbox.body.items.filter((i: { status: string }) => i.status === 'rejected')) {
+      expect(item.reason).toEqual(expect.any(String));
+      expect(item.body).toBeUndefined();
+    }
+  });
+});
