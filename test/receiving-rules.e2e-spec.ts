@@ -50,7 +50,7 @@ describe('RS applies the receiving rules to what AT sends', () => {
     expect(await stored(envelope.id)).toEqual({ status: 'delivered', reject_reason: null });
   });
 
-  type Case = [string, string, () => Promise<{ envelope: Envelope; content: string; properties?: Partial<MessageProperties>; routingKey?: string }>];
+  type Case = [string, string, () => Promise<{ envelope: Envelope; content: string; properties?: Partial<MessageProperties>; routingKey?: Envelope['type'] }>];
   const signed = async (envelope: Envelope) => ({ envelope, content: await at.sign(envelope) });
 
   const rejected: Case[] = [

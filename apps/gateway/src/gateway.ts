@@ -1,4 +1,4 @@
-import { INestApplication, LoggerService, ValidationPipe } from '@nestjs/common';
+import { INestApplication, NestApplicationOptions, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Clock, SystemClock } from './clock/clock';
 import { NodeConfig } from './config/node-config';
@@ -8,7 +8,7 @@ import { TrmAmqpServer } from './transport/trm-amqp.server';
 
 export interface GatewayOptions {
   clock?: Clock;
-  logger?: LoggerService | false;
+  logger?: NestApplicationOptions['logger'];
 }
 
 /** Starts a node: database migrations, the inbound consumer, the outbox relay and the HTTP API. */

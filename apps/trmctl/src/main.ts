@@ -1,3 +1,163 @@
-import { X } from '@trm/wire';
-import { jwtVerify } from 'jose';
-console.log('trmctl', X, typeof jwtVerify);
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { ConfigError, loadNodeConfig } from '../../gateway/src/config/load-config';
+import type { NodeConfig } from '../../gateway/src/config/node-config';
+import { ParsedArgs, expectOptions, flag, parseArgs, requiredOption, stringOption } from './args';
+import { runDemo } from './demo/demo';
+import { CliError, UsageError } from './errors';
+import { generateKeyFiles } from './keys';
+import { defaultKeysDir, defaultTrustDir, nodeConfigFile } from './paths';
+import { applyTopology, formatSummary } from './topology/apply';
+
+interface Command {
+  /** The words that select it, e.g. `keys generate`. */
+  words: string[];
+  usage: string;
+  help: string;
+  options: string[];
+  run(args: ParsedArgs): Promise<number>;
+}
+
+const COMMANDS: Command[] = [
+  {
+    words: ['keys', 'generate'],
+    usage: 'trmctl keys generate --node AT [--keys-dir DIR] [--trust-dir DIR] [--force]',
+    help: [
+      "Creates a node's Ed25519 signing key and X25519 encryption key:",
+      '  <keys-dir>/<node>.private.jwks.json  private, mode 0600; never leaves the node',
+      '  <trust-dir>/<node>.jwks.json         public: the trust anchor partners configure',
+      'Directories default to $TRM_KEYS_DIR and $TRM_TRUST_DIR, else var/keys and var/trust of the repository',
+      '(where config/nodes/*.yaml look; if you set those variables, make them absolute paths).',
+      'An existing private key is kept unless --force is given.',
+    ].join('\n'),
+    options: ['node', 'keys-dir', 'trust-dir', 'force'],
+    run: async (args) => {
+      const node = requiredOption(args, 'node', 'AT');
+      const keysDir = resolve(stringOption(args, 'keys-dir') ?? process.env.TRM_KEYS_DIR ?? defaultKeysDir());
+      const trustDir = resolve(stringOption(args, 'trust-dir') ?? process.env.TRM_TRUST_DIR ?? defaultTrustDir());
+      const keys = generateKeyFiles(node, { keysDir, trustDir }, { force: flag(args, 'force') });
+      print(`node ${node}: keys ${keys.kids.join(', ')}`);
+      print(`  private: ${keys.privateFile} (mode 0600; keep it out of version control and backups you do not control)`);
+      print(`  public:  ${keys.publicFile} (give this trust anchor to partner nodes)`);
+      return 0;
+    },
+  },
+  {
+    words: ['topology', 'apply'],
+    usage: 'trmctl topology apply --node AT',
+    help: [
+      "Creates or checks the node's RabbitMQ vhost, exchanges, queues, bindings and partner users",
+      '(deploy/rabbitmq/topology.yaml) through the management API; enables the management plugin on a local broker.',
+      'Reads config/nodes/<node>.yaml, which needs what the gateway needs as well:',
+      '  - the private key and the partners\' trust anchors (trmctl keys generate, for every node),',
+      '  - the link passwords in the environment, e.g. TRM_LINK_AT_RS and TRM_LINK_RS_AT',
+      '    (`set -a; . var/links.env; set +a` after a demo run).',
+    ].join('\n'),
+    options: ['node'],
+    run: async (args) => {
+      const summary = await applyTopology(loadConfigOf(requiredOption(args, 'node', 'AT')), { log: print });
+      print(formatSummary(summary));
+      return 0;
+    },
+  },
+  {
+    words: ['demo'],
+    usage: 'trmctl demo',
+    help: [
+      'Runs nodes AT and RS locally: AT hands a sample return case over to RS, the demo prints both timelines and',
+      "verifies RS's signed receipt. Needs RabbitMQ (5672, management 15672) and PostgreSQL (5432) on 127.0.0.1 and a",
+      'build (npx nest build gateway). Creates keys and link passwords under var/ once and reuses them; logs go to',
+      'var/logs/. Ports: TRM_DEMO_AT_PORT (3001), TRM_DEMO_RS_PORT (3002).',
+    ].join('\n'),
+    options: [],
+    run: () => runDemo(),
+  },
+];
+
+const print = (line: string) => process.stdout.write(`${line}\n`);
+
+/** config/nodes/<node>.yaml with process.env, with a hint where the usual mistakes have an obvious fix. */
+function loadConfigOf(node: string): NodeConfig {
+  const file = nodeConfigFile(node);
+  if (!existsSync(file)) {
+    const known = readdirSync(dirname(file)).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5));
+    throw new CliError(`no configuration ${file}; nodes configured here: ${known.join(', ') || '(none)'}`);
+  }
+  try {
+    return loadNodeConfig(file, process.env);
+  } catch (err) {
+    if (err instanceof ConfigError && err.problems.some((p) => p.includes('TRM_LINK_'))) {
+      throw new CliError(`configuration error in ${err.message}\nThe link passwords come from the environment; after a demo run: set -a; . var/links.env; set +a`);
+    }
+    throw err;
+  }
+}
+
+function usage(): string {
+  return [
+    'trmctl: operator tool of a TRM Gateway node',
+    '',
+    ...COMMANDS.flatMap((c) => [`  ${c.usage}`, ...c.help.split('\n').map((l) => `      ${l}`), '']),
+    '  trmctl help [command]',
+    '',
+  ].join('\n');
+}
+
+const commandUsage = (c: Command): string => `usage: ${c.usage}\n\n${c.help}\n`;
+
+/** The command whose words start the positionals, e.g. `keys generate`. */
+function findCommand(positionals: string[]): Command | undefined {
+  return COMMANDS.find((c) => c.words.every((w, i) => positionals[i] === w));
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  let args: ParsedArgs;
+  try {
+    args = parseArgs(argv, new Set(['force', 'help']));
+  } catch (err) {
+    if (err instanceof UsageError) throw new UsageError(`${err.message} (see trmctl help)`);
+    throw err;
+  }
+  const { positionals } = args;
+  if (positionals.length === 0 || positionals[0] === 'help') {
+    const topic = findCommand(positionals.slice(1));
+    process.stdout.write(topic ? commandUsage(topic) : usage());
+    return 0;
+  }
+  const command = findCommand(positionals);
+  if (!command) {
+    process.stderr.write(`trmctl: unknown command "${positionals.join(' ')}"\n\n${usage()}`);
+    return 1;
+  }
+  if (flag(args, 'help')) {
+    process.stdout.write(commandUsage(command));
+    return 0;
+  }
+  try {
+    const extra = positionals.slice(command.words.length);
+    if (extra.length) throw new UsageError(`unexpected argument "${extra.join(' ')}"`);
+    expectOptions(args, [...command.options, 'help']);
+    return await command.run(args);
+  } catch (err) {
+    if (err instanceof UsageError) throw new UsageError(`${err.message}\n\n${commandUsage(command)}`);
+    throw err;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    const text =
+      err instanceof ConfigError
+        ? `configuration error in ${err.message}`
+        : err instanceof CliError
+          ? err.message
+          : err instanceof Error
+            ? (process.env.TRM_DEBUG ? (err.stack ?? err.message) : err.message)
+            : String(err);
+    process.stderr.write(`trmctl: ${text}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,220 @@
+import { join } from 'node:path';
+import { ConfigError, loadNodeConfig } from '../../../gateway/src/config/load-config';
+import { CliError } from '../errors';
+import { KeyDirs, ensureKeyFiles, readJwks, trustAnchorFile } from '../keys';
+import { defaultKeysDir, defaultTrustDir, displayPath, nodeConfigFile, repoRoot, varDir } from '../paths';
+import { applyTopology, formatSummary } from '../topology/apply';
+import { ensureLinkPasswords } from './links';
+import { HandoverView, NodeClient } from './node-client';
+import { isPortInUse, localServices, unreachable } from './preflight';
+import { handoverHeader, inboxBlock, receiptLine, timelineBlock } from './print';
+import { GatewayProcess, GatewayProcesses, describeExit, logTail, stoppedCleanly } from './processes';
+import { checkReceipt } from './receipt-check';
+import { sampleReturnHandover } from './sample-handover';
+
+const SENDER = 'AT';
+const RECIPIENT = 'RS';
+const STEPS = 7;
+const START_TIMEOUT_MS = 60_000;
+const DELIVERY_TIMEOUT_MS = 30_000;
+
+type Out = (line: string) => void;
+
+/** Progress and results to `out`, failures to `err`. */
+export interface DemoOutput {
+  out: Out;
+  err: Out;
+}
+
+const terminal: DemoOutput = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
+
+/**
+ * `trmctl demo`: two local nodes, AT and RS, on the local RabbitMQ and PostgreSQL. AT hands a return case over to RS;
+ * the demo shows both sides' timelines and checks RS's signed receipt itself. Returns the exit code.
+ */
+export async function runDemo(env: NodeJS.ProcessEnv = process.env, { out, err: fail }: DemoOutput = terminal): Promise<number> {
+  const step = (n: number, text: string) => out(`[${n}/${STEPS}] ${text}`);
+  const gateways = new GatewayProcesses();
+  const stopOnSignal = installSignalHandlers(gateways, out);
+  try {
+    out(`trmctl demo: node ${SENDER} hands a return case over to node ${RECIPIENT} over RabbitMQ`);
+    step(1, 'checking RabbitMQ and PostgreSQL');
+    await checkServices(env);
+
+    step(2, 'keys and link passwords');
+    const nodeEnv = prepareNodeEnv(env, out);
+
+    step(3, 'broker topology');
+    for (const node of [SENDER, RECIPIENT]) out(`      ${formatSummary(await applyTopology(loadNodeConfig(nodeConfigFile(node), nodeEnv)))}`);
+
+    step(4, 'starting the gateways');
+    const [at, rs] = await startGateways(gateways, nodeEnv, out);
+
+    step(5, 'submitting the sample handover');
+    const request = sampleReturnHandover();
+    const submitted = await at.submitHandover(request);
+    out(`      ${request.sender} -> ${request.recipient}: handover ${submitted.id}, case ${submitted.caseRef}`);
+
+    step(6, `waiting for ${RECIPIENT}'s receipt`);
+    const view = await awaitSettlement(at, submitted.id, gateways);
+    out(`      ${view.status}${view.reason ? ` (${view.reason})` : ''}`);
+
+    step(7, `checking the receipt against ${RECIPIENT}'s trust anchor`);
+    return await report(view, at, rs, { out, err: fail });
+  } catch (err) {
+    if (gateways.isStopping) return 130; // interrupted: the signal handler has said so and exits
+    const text = err instanceof ConfigError ? `configuration error in ${err.message}` : err instanceof Error ? err.message : String(err);
+    fail(`\nDemo failed: ${text}`);
+    if (!(err instanceof CliError || err instanceof ConfigError) && env.TRM_DEBUG && err instanceof Error) fail(err.stack ?? '');
+    return 1;
+  } finally {
+    await stopGateways(gateways, out);
+    stopOnSignal();
+  }
+}
+
+async function checkServices(env: NodeJS.ProcessEnv): Promise<void> {
+  const missing = await unreachable(localServices(env));
+  if (!missing.length) return;
+  const lines = missing.map((s) => `${s.name} is not reachable on ${s.host}:${s.port}. Start it with:\n    ${s.start}`);
+  throw new CliError(`${lines.join('\n')}\nor with Docker: docker compose up -d rabbitmq postgres\nThen run the demo again.`);
+}
+
+/** Keys, trust anchors and link passwords under var/, created once and reused; the environment for both nodes. */
+function prepareNodeEnv(env: NodeJS.ProcessEnv, out: Out): NodeJS.ProcessEnv {
+  const dirs: KeyDirs = { keysDir: defaultKeysDir(), trustDir: defaultTrustDir() };
+  for (const node of [SENDER, RECIPIENT]) {
+    const keys = ensureKeyFiles(node, dirs);
+    out(`      ${node}: ${keys.created ? 'created' : 'reusing'} keys ${keys.kids.join(', ')}`);
+  }
+  const linksFile = join(varDir(), 'links.env');
+  const links = ensureLinkPasswords(linksFile);
+  out(`      link passwords: ${links.created.length ? 'created' : 'reusing'} ${displayPath(linksFile)}`);
+  const { TRM_CONFIG: _config, TRM_NODE: _node, ...inherited } = env; // each gateway is told its node by --node
+  return { ...inherited, ...links.values, TRM_KEYS_DIR: dirs.keysDir, TRM_TRUST_DIR: dirs.trustDir };
+}
+
+async function startGateways(gateways: GatewayProcesses, nodeEnv: NodeJS.ProcessEnv, out: Out): Promise<NodeClient[]> {
+  const entry = join(repoRoot(), 'dist', 'apps', 'gateway', 'src', 'main.js');
+  const specs = [
+    { node: SENDER, port: demoPort(nodeEnv, 'TRM_DEMO_AT_PORT', 3001) },
+    { node: RECIPIENT, port: demoPort(nodeEnv, 'TRM_DEMO_RS_PORT', 3002) },
+  ];
+  if (specs[0].port === specs[1].port) throw new CliError(`TRM_DEMO_AT_PORT and TRM_DEMO_RS_PORT must differ (both ${specs[0].port})`);
+  for (const { node, port } of specs) {
+    if (await isPortInUse(port)) {
+      const variable = node === SENDER ? 'TRM_DEMO_AT_PORT' : 'TRM_DEMO_RS_PORT';
+      throw new CliError(
+        `port ${port} for node ${node} is already in use, perhaps by a gateway of an earlier run (see: ss -ltnp "sport = :${port}"). ` +
+          `Stop that process, or choose another port: ${variable}=<port> npm run demo`,
+      );
+    }
+  }
+  const started = specs.map(({ node, port }) => gateways.start({ node, port, entry, env: nodeEnv, logFile: join(varDir(), 'logs', `${node}.log`) }));
+  await Promise.all(started.map((g) => gateways.waitUntilServing(g, START_TIMEOUT_MS)));
+  for (const g of started) out(`      ${g.node} on ${g.url} (pid ${g.child.pid}, log ${displayPath(g.logFile)})`);
+  return started.map((g) => new NodeClient(g.node, g.url));
+}
+
+function demoPort(env: NodeJS.ProcessEnv, variable: string, fallback: number): number {
+  const raw = env[variable];
+  if (!raw) return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new CliError(`${variable}=${raw} is not a TCP port (1-65535)`);
+  return port;
+}
+
+/** Polls the sender until the handover is delivered or rejected. */
+async function awaitSettlement(sender: NodeClient, id: string, gateways: GatewayProcesses): Promise<HandoverView> {
+  const deadline = Date.now() + DELIVERY_TIMEOUT_MS;
+  for (;;) {
+    failIfCrashed(gateways.crashed());
+    const view = await sender.handover(id).catch((err: unknown) => {
+      failIfCrashed(gateways.crashed()); // a crash explains a failed call better than the call's own error
+      throw err;
+    });
+    if (view.status === 'delivered' || view.status === 'rejected') return view;
+    if (Date.now() > deadline) {
+      const events = view.timeline.map((e) => e.event).join(', ');
+      throw new CliError(
+        `no receipt from ${RECIPIENT} within ${DELIVERY_TIMEOUT_MS / 1000} s: the handover is "${view.status}" (events: ${events}). ` +
+          `See var/logs/${SENDER}.log and var/logs/${RECIPIENT}.log`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function failIfCrashed(crashed: GatewayProcess[]): void {
+  const [g] = crashed;
+  if (g) throw new CliError(`gateway ${g.node} exited (${describeExit(g)}). Last lines of ${displayPath(g.logFile)}:\n${logTail(g.logFile)}`);
+}
+
+/** Prints both sides and the receipt check; 0 when the handover was delivered and the receipt holds. */
+async function report(view: HandoverView, sender: NodeClient, recipient: NodeClient, { out, err }: DemoOutput): Promise<number> {
+  const [inbox, incoming] = await Promise.all([recipient.inbox(), recipient.handover(view.id)]);
+  const receipt = view.evidence?.receipt;
+  const check =
+    receipt && view.evidence?.digest
+      ? await checkReceipt({
+          jws: receipt.jws,
+          handoverId: view.id,
+          digest: view.evidence.digest,
+          partner: recipient.node,
+          trustAnchor: readJwks(trustAnchorFile(recipient.node, { keysDir: defaultKeysDir(), trustDir: defaultTrustDir() })),
+        })
+      : ({ ok: false, problem: `${sender.node} holds no receipt or no digest for the handover` } as const);
+
+  out('');
+  for (const line of [
+    ...handoverHeader(view),
+    ...timelineBlock(`${sender.node} (sender) timeline`, view.timeline),
+    ...inboxBlock(recipient.node, inbox.filter((i) => i.caseRef === view.caseRef)),
+    ...timelineBlock(`${recipient.node} (recipient) timeline`, incoming.timeline),
+  ]) {
+    out(line);
+  }
+  out('');
+  out(receiptLine(check, recipient.node));
+  if (check.ok && check.status !== view.status) out(`But ${sender.node} shows the handover as ${view.status}, the receipt says ${check.status}.`);
+  const success = view.status === 'delivered' && check.ok && check.status === 'delivered';
+  if (success) out('\nDemo succeeded.');
+  else err(`\nDemo failed: the handover was not delivered with a valid receipt. See var/logs/${sender.node}.log and ${recipient.node}.log`);
+  return success ? 0 : 1;
+}
+
+async function stopGateways(gateways: GatewayProcesses, out: Out): Promise<void> {
+  if (!gateways.list().length) return;
+  await gateways.stopAll();
+  const unusual = gateways.list().filter((g) => !stoppedCleanly(g));
+  const detail = unusual.length ? ` (${unusual.map((g) => `${g.node}: ${describeExit(g)}`).join(', ')}; see var/logs/)` : '';
+  out(`Gateways ${gateways.list().map((g) => g.node).join(' and ')} stopped${detail}.`);
+}
+
+/**
+ * Ctrl-C (or SIGTERM/SIGHUP) stops the gateways before trmctl exits; a second one kills them at once. Returns a function
+ * that removes the handlers.
+ */
+function installSignalHandlers(gateways: GatewayProcesses, out: Out): () => void {
+  let interrupted = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) {
+      gateways.killAllNow();
+      process.exit(130);
+    }
+    interrupted = true;
+    out(`\n${signal}: stopping the gateways (again to kill them)`);
+    void gateways.stopAll().finally(() => process.exit(130));
+  };
+  const onExit = () => gateways.killAllNow();
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const s of signals) process.on(s, onSignal);
+  process.on('exit', onExit);
+  return () => {
+    for (const s of signals) process.off(s, onSignal);
+    process.off('exit', onExit);
+  };
+}

@@ -1,0 +1,83 @@
+import { CliError } from '../errors';
+
+// The parts of a node's HTTP API the demo relies on.
+
+export type HandoverStatus = 'submitted' | 'sent' | 'delivered' | 'rejected' | 'undeliverable' | 'received';
+
+export interface TimelineEntry {
+  at: string;
+  event: string;
+  [detail: string]: unknown;
+}
+
+export interface HandoverView {
+  id: string;
+  caseRef: string;
+  direction: 'outgoing' | 'incoming';
+  partner: string;
+  sender: string;
+  recipient: string;
+  purpose: string;
+  status: HandoverStatus;
+  reason?: string;
+  createdAt: string;
+  body: { person?: { ageGroup?: string; sex?: string } };
+  timeline: TimelineEntry[];
+  evidence?: { digest: string | null; receipt: { id: string; jws: string } | null };
+}
+
+export interface InboxItem {
+  id: string;
+  type: string;
+  from: string;
+  sender: string;
+  recipient: string;
+  caseRef: string;
+  receivedAt: string;
+  status: 'delivered' | 'rejected';
+  reason?: string;
+}
+
+export interface Submitted {
+  id: string;
+  caseRef: string;
+  status: HandoverStatus;
+}
+
+/** A JSON client for one node's HTTP API; errors name the node and the call, never the request body. */
+export class NodeClient {
+  constructor(
+    readonly node: string,
+    readonly url: string,
+  ) {}
+
+  submitHandover(request: { sender: string; recipient: string; body: unknown }): Promise<Submitted> {
+    return this.call<Submitted>('POST', '/v1/handovers', request, 202);
+  }
+
+  handover(id: string): Promise<HandoverView> {
+    return this.call<HandoverView>('GET', `/v1/handovers/${encodeURIComponent(id)}`);
+  }
+
+  async inbox(): Promise<InboxItem[]> {
+    return (await this.call<{ items: InboxItem[] }>('GET', '/v1/inbox?limit=500')).items;
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown, expected = 200): Promise<T> {
+    const what = `${method} ${path.split('?')[0]} on ${this.node} (${this.url})`;
+    let res: Response;
+    try {
+      res = await fetch(`${this.url}${path}`, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(10_000),
+      });
+    } catch (err) {
+      throw new CliError(`${what} failed: ${(err as Error).message}`);
+    }
+    const text = await res.text();
+    if (res.status !== expected) throw new CliError(`${what} answered ${res.status}: ${text.slice(0, 500)}`);
+    return JSON.parse(text) as T;
+  }
+}

@@ -1,0 +1,51 @@
+import { createConnection, createServer } from 'node:net';
+
+export interface Service {
+  name: string;
+  host: string;
+  port: number;
+  /** What to run when it is not reachable. */
+  start: string;
+}
+
+/** What the demo nodes use (config/nodes/*.yaml): the local broker and database. */
+export function localServices(env: NodeJS.ProcessEnv): Service[] {
+  const database = new URL(env.TRM_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres');
+  return [
+    { name: 'RabbitMQ', host: '127.0.0.1', port: 5672, start: 'rabbitmq-server -detached' },
+    {
+      name: 'PostgreSQL',
+      host: database.hostname,
+      port: Number(database.port || 5432),
+      start: 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start',
+    },
+  ];
+}
+
+/** Whether something accepts TCP connections at host:port within `timeoutMs`. */
+export function isReachable(host: string, port: number, timeoutMs = 2_000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host, port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+export async function unreachable(services: Service[]): Promise<Service[]> {
+  const reachable = await Promise.all(services.map((s) => isReachable(s.host, s.port)));
+  return services.filter((_, i) => !reachable[i]);
+}
+
+/** Whether a process already listens on host:port (a gateway left running, another program). */
+export function isPortInUse(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', (err: NodeJS.ErrnoException) => (err.code === 'EADDRINUSE' ? resolve(true) : reject(err)));
+    server.listen(port, host, () => server.close(() => resolve(false)));
+  });
+}

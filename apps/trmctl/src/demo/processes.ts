@@ -1,0 +1,150 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { CliError } from '../errors';
+import { displayPath } from '../paths';
+
+export interface GatewaySpec {
+  node: string;
+  port: number;
+  /** dist/apps/gateway/src/main.js */
+  entry: string;
+  logFile: string;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface GatewayProcess {
+  node: string;
+  url: string;
+  logFile: string;
+  child: ChildProcess;
+  /** Set once the process has ended. */
+  exit: { code: number | null; signal: NodeJS.Signals | null } | null;
+  exited: Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The gateway processes of one demo run; `stopAll` ends each of them, and only them. */
+export class GatewayProcesses {
+  private readonly running: GatewayProcess[] = [];
+  private stopping: Promise<void> | null = null;
+
+  start(spec: GatewaySpec): GatewayProcess {
+    if (!existsSync(spec.entry)) throw new CliError(`${spec.entry} is missing: build first with npx nest build gateway`);
+    mkdirSync(dirname(spec.logFile), { recursive: true });
+    const log = openSync(spec.logFile, 'w');
+    // Own process group: Ctrl-C reaches trmctl only, which then stops the gateways in order.
+    const child = spawn(process.execPath, [spec.entry, '--node', spec.node], {
+      env: { ...spec.env, TRM_HTTP_PORT: String(spec.port) },
+      stdio: ['ignore', log, log],
+      detached: true,
+    });
+    closeSync(log);
+    const gateway: GatewayProcess = { node: spec.node, url: `http://127.0.0.1:${spec.port}`, logFile: spec.logFile, child, exit: null, exited: Promise.resolve() };
+    gateway.exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        gateway.exit = { code, signal };
+        resolve();
+      });
+      child.once('error', (err) => {
+        gateway.exit = { code: null, signal: null };
+        process.stderr.write(`cannot start gateway ${spec.node}: ${err.message}\n`);
+        resolve();
+      });
+    });
+    this.running.push(gateway);
+    return gateway;
+  }
+
+  /** Polls GET /v1/inbox until it answers 200; fails with the tail of the log when the process ends or time runs out. */
+  async waitUntilServing(gateway: GatewayProcess, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (gateway.exit) throw new CliError(`gateway ${gateway.node} exited (${describeExit(gateway)}) while starting. Last lines of ${displayPath(gateway.logFile)}:\n${logTail(gateway.logFile)}`);
+      if (await answers(`${gateway.url}/v1/inbox`)) return;
+      await sleep(200);
+    }
+    throw new CliError(`gateway ${gateway.node} did not answer on ${gateway.url} within ${timeoutMs / 1000} s. Last lines of ${displayPath(gateway.logFile)}:\n${logTail(gateway.logFile)}`);
+  }
+
+  /** SIGTERM to every gateway still running, SIGKILL to those not gone after `graceMs`. Safe to call repeatedly. */
+  stopAll(graceMs = 10_000): Promise<void> {
+    this.stopping ??= Promise.all(this.running.map((g) => stop(g, graceMs))).then(() => undefined);
+    return this.stopping;
+  }
+
+  /** Last resort when trmctl itself is exiting: no waiting possible. */
+  killAllNow(): void {
+    for (const g of this.running) if (!g.exit) g.child.kill('SIGKILL');
+  }
+
+  list(): readonly GatewayProcess[] {
+    return this.running;
+  }
+
+  /** Gateways that ended on their own, e.g. crashed while the demo ran; none once stopping began. */
+  crashed(): GatewayProcess[] {
+    return this.stopping ? [] : this.running.filter((g) => g.exit !== null);
+  }
+
+  get isStopping(): boolean {
+    return this.stopping !== null;
+  }
+}
+
+async function stop(gateway: GatewayProcess, graceMs: number): Promise<void> {
+  if (gateway.exit) return;
+  gateway.child.kill('SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
+  const gone = await Promise.race([
+    gateway.exited.then(() => true),
+    new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), graceMs))),
+  ]);
+  clearTimeout(timer); // a pending timer would keep trmctl alive after the demo
+  if (!gone) {
+    process.stderr.write(`gateway ${gateway.node} did not stop within ${graceMs / 1000} s; killing it\n`);
+    gateway.child.kill('SIGKILL');
+    await gateway.exited;
+  }
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+    await res.arrayBuffer();
+    return res.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+export function describeExit(gateway: GatewayProcess): string {
+  const { code, signal } = gateway.exit ?? { code: null, signal: null };
+  return signal ? `signal ${signal}` : `exit code ${code}`;
+}
+
+/** Ended by our SIGTERM (Nest re-raises it after its shutdown hooks) or with exit code 0. */
+export const stoppedCleanly = (gateway: GatewayProcess): boolean => gateway.exit?.signal === 'SIGTERM' || gateway.exit?.code === 0;
+
+/** The last lines of a log file, indented, for an error message; JSON log lines shortened to level and message. */
+export function logTail(file: string, lines = 15): string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8').trimEnd();
+  } catch {
+    return '    (no log)';
+  }
+  if (!text) return '    (empty)';
+  return text.split('\n').slice(-lines).map((l) => `    ${readableLogLine(l)}`).join('\n');
+}
+
+function readableLogLine(line: string): string {
+  try {
+    const entry = JSON.parse(line) as { level?: string; message?: unknown; context?: string };
+    const message = String(entry.message).split('\n')[0];
+    return `${entry.level ?? 'log'}${entry.context ? ` [${entry.context}]` : ''}: ${message}`;
+  } catch {
+    return line;
+  }
+}
