@@ -46,9 +46,12 @@ export type Verification =
   | { ok: true; envelope: Envelope; digest: string; kid: string }
   | { ok: false; reason: RejectReason; detail: string; digest: string; answer: Answerable | null };
 
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** JSON of a base64url segment; undefined when it is not valid UTF-8 or not JSON. */
 const decodeJson = (segment: string): unknown => {
   try {
-    return JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+    return JSON.parse(utf8.decode(Buffer.from(segment, 'base64url')));
   } catch {
     return undefined;
   }
@@ -72,7 +75,9 @@ export async function verifyMessage(incoming: Incoming, ctx: VerifyContext): Pro
 
   // 1. well-formed JWS, size limit, typ
   if (incoming.content.byteLength > MAX_JWS_BYTES) return refuse('malformed', `larger than ${MAX_JWS_BYTES} bytes`);
-  const jws = Buffer.from(incoming.content).toString('ascii');
+  // latin1 maps every byte to one character, so a non-ASCII byte fails the base64url check below ('ascii' would
+  // drop its high bit and let bytes other than the signed ones pass as the same JWS).
+  const jws = Buffer.from(incoming.content).toString('latin1');
   const parts = jws.split('.');
   if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9_-]*$/.test(p)) || !parts[1] || !parts[2]) {
     return refuse('malformed', 'not a JWS Compact Serialization with attached payload');
