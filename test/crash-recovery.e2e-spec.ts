@@ -2,35 +2,45 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sampleReturnHandover } from '../apps/trmctl/src/demo/sample-handover';
-import { GatewayProcess, freePort } from './support/gateway-process';
+import { GatewayProcess, GatewayProcesses } from '../apps/trmctl/src/local/gateway-processes';
+import { freePort } from '../apps/trmctl/src/local/preflight';
 import { eventually } from './support/http';
-import { TestNetwork, writeNodeFiles } from './support/network';
+import { TestNetwork } from './support/network';
+
+const ENTRY = join(__dirname, '../dist/apps/gateway/src/main.js');
 
 /** Gateways as real processes, killed with SIGKILL in the middle of work: nothing accepted may be lost or doubled. */
 describe('a gateway killed at any moment', () => {
   let net: TestNetwork;
   let dir: string;
-  let at: GatewayProcess;
-  let rs: GatewayProcess;
+  const processes = new GatewayProcesses();
+  const specs = new Map<string, { configFile: string; port: number }>();
+
+  const start = async (node: string): Promise<GatewayProcess> => {
+    const { configFile, port } = specs.get(node)!;
+    const gateway = processes.start({ node, port, configFile, entry: ENTRY, env: process.env, logFile: join(dir, `${node}.log`) });
+    await processes.waitUntilServing(gateway, 30_000);
+    return gateway;
+  };
 
   beforeAll(async () => {
     // A receipt lost with a killed receiver is recovered by the sender's resend; make that come within seconds.
     net = await TestNetwork.create(['AT', 'RS'], { tune: (c) => (c.timers.receiptTimeoutMs = 2_000) });
     dir = mkdtempSync(join(tmpdir(), 'trm-crash-'));
-    const [atPort, rsPort] = [await freePort(), await freePort()];
-    at = new GatewayProcess(writeNodeFiles(net.node('AT'), dir, atPort), atPort);
-    rs = new GatewayProcess(writeNodeFiles(net.node('RS'), dir, rsPort), rsPort);
+    for (const node of ['AT', 'RS']) {
+      const port = await freePort();
+      specs.set(node, { port, configFile: net.writeNodeFiles(node, dir, port) });
+    }
   });
   afterAll(async () => {
-    await at?.stop();
-    await rs?.stop();
+    await processes.stopAll();
     await net?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('loses and doubles nothing when sender and receiver are killed mid-stream', async () => {
-    await at.start();
-    await rs.start();
+    let at = await start('AT');
+    let rs = await start('RS');
     const accepted: string[] = [];
     const submit = async (n: number) => {
       for (let i = 0; i < n; i++) {
@@ -45,11 +55,11 @@ describe('a gateway killed at any moment', () => {
 
     for (let round = 0; round < 3; round++) {
       await submit(15);
-      await rs.kill(); // while receipts for the round are being produced
+      await processes.kill(rs); // while receipts for the round are being produced
       await submit(15);
-      await at.kill(); // while the relay is publishing
-      await rs.start();
-      await at.start();
+      await processes.kill(at); // while the relay is publishing
+      rs = await start('RS');
+      at = await start('AT');
     }
 
     expect(accepted.length).toBe(90);

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { ConfigError, loadNodeConfig } from '../../gateway/src/config/load-config';
 import type { NodeConfig } from '../../gateway/src/config/node-config';
 import { ParsedArgs, expectOptions, flag, parseArgs, requiredOption, stringOption } from './args';
+import { runBench } from './bench/bench';
 import { runDemo } from './demo/demo';
 import { CliError, UsageError } from './errors';
 import { generateKeyFiles } from './keys';
@@ -71,6 +72,31 @@ const COMMANDS: Command[] = [
     ].join('\n'),
     options: [],
     run: () => runDemo(),
+  },
+  {
+    words: ['bench'],
+    usage: 'trmctl bench [--count 5000] [--concurrency 64] [--rates 100,2000] [--seconds 5]',
+    help: [
+      'Measures the whole path (HTTP submit -> outbox -> sign -> AMQP -> verify -> store -> receipt -> delivered)',
+      'between two throw-away gateway processes AT and RS on the local broker and database, then a raw amqplib',
+      'baseline on the same broker. Prints handovers/s, p50/p99 submit-to-delivered latency, the gateways\' peak RSS',
+      'and the ratio to the baseline. --count handovers go as fast as possible (closed loop, --concurrency',
+      'submitters); then each rate in --rates is offered for --seconds (open loop) to measure latency at that rate.',
+      'Needs a build (npm run bench builds first).',
+    ].join('\n'),
+    options: ['count', 'concurrency', 'rates', 'seconds'],
+    run: async (args) => {
+      const number = (name: string, fallback: number) => {
+        const raw = stringOption(args, name);
+        const n = raw === undefined ? fallback : Number(raw);
+        if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer`);
+        return n;
+      };
+      const rates = (stringOption(args, 'rates') ?? '100,2000').split(',').map((r) => Number(r.trim()));
+      if (rates.some((r) => !Number.isInteger(r) || r < 1)) throw new UsageError('--rates must list positive integers, e.g. 100,2000');
+      await runBench({ count: number('count', 5000), concurrency: number('concurrency', 64), rates, seconds: number('seconds', 5), out: print });
+      return 0;
+    },
   },
 ];
 

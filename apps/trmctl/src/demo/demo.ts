@@ -6,9 +6,9 @@ import { defaultKeysDir, defaultTrustDir, displayPath, nodeConfigFile, repoRoot,
 import { applyTopology, formatSummary } from '../topology/apply';
 import { ensureLinkPasswords } from './links';
 import { HandoverView, NodeClient } from './node-client';
-import { isPortInUse, localServices, unreachable } from './preflight';
+import { isPortInUse, localServices, unreachable } from '../local/preflight';
 import { handoverHeader, inboxBlock, receiptLine, timelineBlock } from './print';
-import { GatewayProcess, GatewayProcesses, describeExit, logTail, stoppedCleanly } from './processes';
+import { GatewayProcess, GatewayProcesses, describeExit, logTail, stoppedCleanly } from '../local/gateway-processes';
 import { checkReceipt } from './receipt-check';
 import { sampleReturnHandover } from './sample-handover';
 

@@ -11,6 +11,8 @@ export interface GatewaySpec {
   entry: string;
   logFile: string;
   env: NodeJS.ProcessEnv;
+  /** A node YAML to run instead of config/nodes/<node>.yaml. */
+  configFile?: string;
 }
 
 export interface GatewayProcess {
@@ -25,7 +27,7 @@ export interface GatewayProcess {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The gateway processes of one demo run; `stopAll` ends each of them, and only them. */
+/** Gateway processes started from the build (demo, benchmark, crash tests); `stopAll` ends each of them, and only them. */
 export class GatewayProcesses {
   private readonly running: GatewayProcess[] = [];
   private stopping: Promise<void> | null = null;
@@ -35,8 +37,8 @@ export class GatewayProcesses {
     mkdirSync(dirname(spec.logFile), { recursive: true });
     const log = openSync(spec.logFile, 'w');
     // Own process group: Ctrl-C reaches trmctl only, which then stops the gateways in order.
-    const child = spawn(process.execPath, [spec.entry, '--node', spec.node], {
-      env: { ...spec.env, TRM_HTTP_PORT: String(spec.port) },
+    const child = spawn(process.execPath, spec.configFile ? [spec.entry] : [spec.entry, '--node', spec.node], {
+      env: { ...spec.env, TRM_HTTP_PORT: String(spec.port), ...(spec.configFile ? { TRM_CONFIG: spec.configFile } : {}) },
       stdio: ['ignore', log, log],
       detached: true,
     });
@@ -72,6 +74,18 @@ export class GatewayProcesses {
   stopAll(graceMs = 10_000): Promise<void> {
     this.stopping ??= Promise.all(this.running.map((g) => stop(g, graceMs))).then(() => undefined);
     return this.stopping;
+  }
+
+  /** SIGKILL one gateway: no shutdown hook runs, whatever it had in flight is cut off. */
+  async kill(gateway: GatewayProcess): Promise<void> {
+    if (gateway.exit) return;
+    gateway.child.kill('SIGKILL');
+    await gateway.exited;
+  }
+
+  /** Stops one gateway: SIGTERM, then SIGKILL after `graceMs`. */
+  stop(gateway: GatewayProcess, graceMs = 10_000): Promise<void> {
+    return stop(gateway, graceMs);
   }
 
   /** Last resort when trmctl itself is exiting: no waiting possible. */
@@ -122,6 +136,16 @@ async function answers(url: string): Promise<boolean> {
 export function describeExit(gateway: GatewayProcess): string {
   const { code, signal } = gateway.exit ?? { code: null, signal: null };
   return signal ? `signal ${signal}` : `exit code ${code}`;
+}
+
+/** Peak resident set size of a running process in bytes (Linux /proc), or null where unavailable. */
+export function peakRss(gateway: GatewayProcess): number | null {
+  try {
+    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${gateway.child.pid}/status`, 'utf8'));
+    return kb ? Number(kb[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Ended by our SIGTERM (Nest re-raises it after its shutdown hooks) or with exit code 0. */

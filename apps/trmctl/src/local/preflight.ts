@@ -1,4 +1,4 @@
-import { createConnection, createServer } from 'node:net';
+import { AddressInfo, createConnection, createServer } from 'node:net';
 
 export interface Service {
   name: string;
@@ -48,4 +48,13 @@ export function isPortInUse(port: number, host = '127.0.0.1'): Promise<boolean> 
     server.once('error', (err: NodeJS.ErrnoException) => (err.code === 'EADDRINUSE' ? resolve(true) : reject(err)));
     server.listen(port, host, () => server.close(() => resolve(false)));
   });
+}
+
+/** A TCP port nothing listens on right now. */
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }

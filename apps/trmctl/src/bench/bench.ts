@@ -1,0 +1,182 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sampleReturnHandover } from '../demo/sample-handover';
+import { CliError } from '../errors';
+import { GatewayProcess, GatewayProcesses, peakRss } from '../local/gateway-processes';
+import { freePort, localServices, unreachable } from '../local/preflight';
+import { ScratchNetwork } from '../local/scratch-network';
+import { repoRoot } from '../paths';
+import { BaselineResult, rawBaseline } from './raw-baseline';
+
+export interface BenchOptions {
+  /** Handovers pushed as fast as the gateway takes them (closed loop). */
+  count: number;
+  concurrency: number;
+  /** Offered rates (handovers/s, open loop) at which latency is measured. */
+  rates: number[];
+  /** Seconds each offered rate is held. */
+  seconds: number;
+  out: (line: string) => void;
+}
+
+interface PhaseResult {
+  name: string;
+  handovers: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  failed: number;
+}
+
+const AMQP_HOST = '127.0.0.1:5672';
+const MANAGEMENT_URL = 'http://guest:guest@127.0.0.1:15672';
+
+/**
+ * `trmctl bench`: the whole path — HTTP submit, outbox, signature, AMQP to the partner, verification, storage, receipt
+ * back, status delivered — between two gateway processes on this machine, next to a raw amqplib baseline on the same
+ * broker. A measurement, not a test: it reports, it never fails on timing.
+ */
+export async function runBench(options: BenchOptions): Promise<void> {
+  const { out } = options;
+  const missing = await unreachable(localServices(process.env));
+  if (missing.length) throw new CliError(`${missing.map((s) => `${s.name} is not reachable; start it with: ${s.start}`).join('\n')}`);
+
+  out(`trmctl bench: ${options.count} handovers AT -> RS through two gateway processes, then a raw amqplib baseline`);
+  const net = await ScratchNetwork.create(['AT', 'RS'], { prefix: 'bench' });
+  const dir = mkdtempSync(join(tmpdir(), 'trm-bench-'));
+  const processes = new GatewayProcesses();
+  try {
+    const gateways: Record<string, GatewayProcess> = {};
+    for (const node of ['AT', 'RS']) {
+      const port = await freePort();
+      const configFile = net.writeNodeFiles(node, dir, port);
+      gateways[node] = processes.start({
+        node,
+        port,
+        configFile,
+        entry: join(repoRoot(), 'dist/apps/gateway/src/main.js'),
+        env: { ...process.env, NODE_ENV: 'production' },
+        logFile: join(dir, `${node}.log`),
+      });
+    }
+    await Promise.all(Object.values(gateways).map((g) => processes.waitUntilServing(g, 60_000)));
+    const url = gateways.AT.url;
+    const body = JSON.stringify(sampleReturnHandover());
+
+    out('warming up (500 handovers)');
+    await measure(net, 'warm-up', await closedLoop(url, body, 500, 32));
+
+    const results: PhaseResult[] = [];
+    out(`throughput: ${options.count} handovers, ${options.concurrency} concurrent submitters`);
+    results.push(await measure(net, `${options.count} as fast as possible`, await closedLoop(url, body, options.count, options.concurrency)));
+    for (const rate of options.rates) {
+      const n = Math.max(100, Math.round(rate * options.seconds));
+      out(`latency: ${n} handovers offered at ${rate}/s`);
+      results.push(await measure(net, `offered ${rate}/s`, await openLoop(url, body, rate, n)));
+    }
+    const rss = { AT: peakRss(gateways.AT), RS: peakRss(gateways.RS) };
+    const [{ size }] = await net.sql<{ size: number }>('AT', 'SELECT max(length(jws))::int AS size FROM outbound_message');
+    await processes.stopAll();
+
+    out(`raw baseline: ${options.count} messages of ${size} bytes (persistent, confirms, quorum queue, publish -> consume -> reply)`);
+    const baseline = await rawBaseline(AMQP_HOST, MANAGEMENT_URL, `bench-${net.run}-raw`, options.count, size);
+    report(out, results, baseline, rss);
+  } finally {
+    await processes.stopAll();
+    await net.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+interface Submitted {
+  ids: string[];
+  failed: number;
+}
+
+/** `count` submissions by `concurrency` submitters, each sending its next one when the last was answered. */
+async function closedLoop(url: string, body: string, count: number, concurrency: number): Promise<Submitted> {
+  const result: Submitted = { ids: [], failed: 0 };
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        next += 1;
+        await submit(url, body, result);
+      }
+    }),
+  );
+  return result;
+}
+
+/** `count` submissions started at a fixed rate, whether or not earlier ones were answered. */
+async function openLoop(url: string, body: string, rate: number, count: number): Promise<Submitted> {
+  const result: Submitted = { ids: [], failed: 0 };
+  const pending: Promise<void>[] = [];
+  const started = performance.now();
+  for (let sent = 0; sent < count; ) {
+    const due = Math.min(count, Math.floor(((performance.now() - started) / 1000) * rate) + 1);
+    while (sent < due) {
+      pending.push(submit(url, body, result));
+      sent += 1;
+    }
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  await Promise.all(pending);
+  return result;
+}
+
+async function submit(url: string, body: string, result: Submitted): Promise<void> {
+  try {
+    const res = await fetch(`${url}/v1/handovers`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const reply = (await res.json()) as { id?: string };
+    if (res.status === 202 && reply.id) result.ids.push(reply.id);
+    else result.failed += 1;
+  } catch {
+    result.failed += 1;
+  }
+}
+
+/**
+ * Waits until every submitted handover is delivered, then reads the figures from the sender's own records: from the
+ * first submission to the last receipt for the rate, and each handover's submit-to-delivered time for the percentiles.
+ */
+async function measure(net: ScratchNetwork, name: string, submitted: Submitted): Promise<PhaseResult> {
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    const [{ delivered }] = await net.sql<{ delivered: number }>(
+      'AT',
+      `SELECT count(*)::int AS delivered FROM outbound_message WHERE state = 'delivered' AND id = ANY($1::uuid[])`,
+      [submitted.ids],
+    );
+    if (delivered === submitted.ids.length) break;
+    if (Date.now() > deadline) throw new CliError(`${name}: only ${delivered} of ${submitted.ids.length} delivered after 300 s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const [row] = await net.sql<{ seconds: number; p50: number; p99: number }>(
+    'AT',
+    `SELECT extract(epoch FROM max(settled_at) - min(created_at))::float AS seconds,
+            percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM settled_at - created_at)) * 1000 AS p50,
+            percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM settled_at - created_at)) * 1000 AS p99
+       FROM outbound_message WHERE id = ANY($1::uuid[])`,
+    [submitted.ids],
+  );
+  return { name, handovers: submitted.ids.length, perSecond: submitted.ids.length / row.seconds, p50: row.p50, p99: row.p99, failed: submitted.failed };
+}
+
+function report(out: (line: string) => void, results: PhaseResult[], baseline: BaselineResult, rss: Record<string, number | null>): void {
+  const mb = (b: number | null) => (b === null ? 'n/a' : `${(b / 1024 / 1024).toFixed(0)} MB`);
+  const [throughput] = results;
+  out('');
+  out('phase                          handovers   handovers/s   p50 ms   p99 ms   failed');
+  for (const r of results) {
+    out(
+      `${r.name.padEnd(30)} ${String(r.handovers).padStart(9)} ${r.perSecond.toFixed(0).padStart(13)} ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${String(r.failed).padStart(8)}`,
+    );
+  }
+  out(`raw amqplib baseline           ${String(baseline.messages).padStart(9)} ${baseline.perSecond.toFixed(0).padStart(13)}`);
+  out('');
+  out(`ratio to the raw baseline: ${(throughput.perSecond / baseline.perSecond).toFixed(3)}`);
+  out(`peak RSS: gateway AT ${mb(rss.AT)}, gateway RS ${mb(rss.RS)}`);
+  out(`JSON ${JSON.stringify({ results, baseline, ratio: throughput.perSecond / baseline.perSecond, peakRss: rss })}`);
+}

@@ -1,0 +1,183 @@
+import { NodeKeys, generateNodeKeys } from '@trm/wire';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { parse, stringify } from 'yaml';
+import { NodeConfig } from '../../../gateway/src/config/node-config';
+import { Directory } from '../../../gateway/src/registry/directory';
+import { repoRoot } from '../paths';
+import { applyTopology, removeTopology } from '../topology/apply';
+
+export interface ScratchOptions {
+  /** First part of every vhost, schema and broker user name: `t` for tests, `bench` for the benchmark. */
+  prefix?: string;
+  databaseUrl?: string;
+  amqpHost?: string;
+  managementUrl?: string;
+  /** Adjust a node's configuration before its topology is applied. */
+  tune?: (config: NodeConfig) => void;
+}
+
+export interface ScratchNode {
+  id: string;
+  config: NodeConfig;
+  keys: NodeKeys;
+  /** AMQP URL of the node's own vhost, with the gateway's own account. */
+  amqpUrl: string;
+}
+
+/**
+ * Throw-away national nodes on the local broker and database: one virtual host and one schema per node, fresh keys,
+ * random link passwords, partner accounts with the profile's permissions. Every name carries a random run id, so
+ * several networks can live side by side; `destroy` removes all of it.
+ */
+export class ScratchNetwork {
+  readonly run = randomBytes(4).toString('hex');
+  readonly nodes = new Map<string, ScratchNode>();
+  readonly databaseUrl: string;
+
+  protected constructor(readonly prefix: string, databaseUrl: string) {
+    this.databaseUrl = databaseUrl;
+  }
+
+  static async create(ids: string[], options: ScratchOptions = {}): Promise<ScratchNetwork> {
+    const network = new ScratchNetwork(options.prefix ?? 't', options.databaseUrl ?? DEFAULT_DATABASE_URL);
+    await network.populate(ids, options);
+    return network;
+  }
+
+  protected async populate(ids: string[], options: ScratchOptions): Promise<void> {
+    const amqpHost = options.amqpHost ?? '127.0.0.1:5672';
+    const managementUrl = options.managementUrl ?? 'http://guest:guest@127.0.0.1:15672';
+    // Keys valid from a year ago, so messages dated in the past can be signed.
+    const keys = new Map(ids.map((id) => [id, generateNodeKeys(id, { now: new Date(Date.now() - 365 * 86_400_000) })]));
+    const passwords = new Map<string, string>();
+    for (const a of ids) for (const b of ids) if (a !== b) passwords.set(`${a}>${b}`, randomBytes(18).toString('base64url'));
+
+    for (const id of ids) {
+      const config: NodeConfig = {
+        node: id,
+        http: { host: '127.0.0.1', port: 0 },
+        database: { url: this.databaseUrl, schema: this.schema(id), poolSize: 5 },
+        broker: { url: `amqp://guest:guest@${amqpHost}/${this.vhost(id)}`, managementUrl, queue: 'trm.node', prefetch: 400 },
+        privateJwks: keys.get(id)!.privateJwks,
+        directory: sampleDirectory(id),
+        partners: ids
+          .filter((p) => p !== id)
+          .map((p) => ({
+            node: p,
+            endpoint: `amqp://${this.user(id, p)}:${passwords.get(`${id}>${p}`)}@${amqpHost}/${this.vhost(p)}`,
+            trustAnchor: keys.get(p)!.publicJwks,
+            inbound: { username: this.user(p, id), password: passwords.get(`${p}>${id}`)! },
+          })),
+        timers: { receiptTimeoutMs: 300_000, resendMaxIntervalMs: 3_600_000, publishRetryMaxMs: 2_000, giveUpAfterMs: 7 * 86_400_000 },
+        relay: { batchSize: 200, pollIntervalMs: 200 },
+      };
+      options.tune?.(config);
+      this.nodes.set(id, { id, config, keys: keys.get(id)!, amqpUrl: config.broker.url });
+    }
+    for (const node of this.nodes.values()) await applyTopology(node.config);
+  }
+
+  vhost(id: string): string {
+    return `${this.prefix}-${this.run}-${id.toLowerCase()}`;
+  }
+
+  schema(id: string): string {
+    return `${this.prefix}_${this.run}_${id.toLowerCase().replace(/-/g, '_')}`;
+  }
+
+  /** The broker account `from` publishes with on `to`'s vhost. */
+  user(from: string, to: string): string {
+    return `${this.prefix}-${this.run}-${from}-to-${to}`;
+  }
+
+  node(id: string): ScratchNode {
+    const node = this.nodes.get(id);
+    if (!node) throw new Error(`no node ${id} in this network`);
+    return node;
+  }
+
+  /** Runs SQL in a node's schema. */
+  async sql<T = Record<string, unknown>>(id: string, text: string, params: unknown[] = []): Promise<T[]> {
+    const client = new Client({ connectionString: this.databaseUrl, options: `-c search_path=${this.schema(id)}` });
+    await client.connect();
+    try {
+      return (await client.query(text, params)).rows as T[];
+    } finally {
+      await client.end();
+    }
+  }
+
+  /**
+   * Writes a node's configuration as the files an operator would have (node YAML, private JWKS, directory, trust
+   * anchors), so the node can run as its own gateway process. Returns the node YAML's path.
+   */
+  writeNodeFiles(id: string, dir: string, port: number): string {
+    mkdirSync(dir, { recursive: true });
+    const c = this.node(id).config;
+    const file = (name: string, content: string) => {
+      const path = join(dir, name);
+      writeFileSync(path, content, { mode: 0o600 });
+      return path;
+    };
+    return file(
+      `${c.node}.yaml`,
+      stringify({
+        node: c.node,
+        http: { host: c.http.host, port },
+        database: c.database,
+        broker: c.broker,
+        keys: file(`${c.node}.private.jwks.json`, JSON.stringify(c.privateJwks)),
+        directory: file(`${c.node}.directory.yaml`, stringify(c.directory)),
+        partners: c.partners.map((p) => ({
+          node: p.node,
+          endpoint: p.endpoint,
+          trustAnchor: file(`${c.node}.trust.${p.node}.jwks.json`, JSON.stringify(p.trustAnchor)),
+          inbound: p.inbound,
+        })),
+        timers: {
+          receiptTimeout: c.timers.receiptTimeoutMs,
+          resendMaxInterval: c.timers.resendMaxIntervalMs,
+          publishRetryMax: c.timers.publishRetryMaxMs,
+          giveUpAfter: c.timers.giveUpAfterMs,
+        },
+        relay: { batchSize: c.relay.batchSize, pollInterval: c.relay.pollIntervalMs },
+      }),
+    );
+  }
+
+  /** Removes the nodes' vhosts, partner accounts and schemas. */
+  async destroy(): Promise<void> {
+    for (const node of this.nodes.values()) await removeTopology(node.config).catch(() => undefined);
+    const client = new Client({ connectionString: this.databaseUrl });
+    await client.connect();
+    try {
+      for (const id of this.nodes.keys()) await client.query(`DROP SCHEMA IF EXISTS "${this.schema(id)}" CASCADE`);
+    } finally {
+      await client.end();
+    }
+  }
+}
+
+export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** The shipped directory of a node when there is one, otherwise a minimal one. */
+export function sampleDirectory(id: string): Directory {
+  try {
+    return parse(readFileSync(join(repoRoot(), 'config', 'directory', `${id}.yaml`), 'utf8')) as Directory;
+  } catch {
+    return {
+      node: id,
+      organisations: [
+        {
+          slug: 'coordination',
+          name: `National coordination of ${id} (sample)`,
+          kind: 'government',
+          roles: [{ slug: 'intake', title: 'Intake', purposes: ['return', 'referral', 'assistance'], ageGroups: ['adult', 'child', 'unknown'], languages: ['en'], status: 'active' }],
+        },
+      ],
+    };
+  }
+}
