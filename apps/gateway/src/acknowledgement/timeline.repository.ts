@@ -15,10 +15,10 @@ export class TimelineRepository {
   }
 
   forMessage(messageId: string): Promise<TimelineEvent[]> {
-    return this.dataSource.getRepository(TimelineEvent).find({ where: { messageId }, order: { id: 'ASC' } });
+    return this.dataSource.getRepository(TimelineEvent).find({ where: { messageId }, order: { at: 'ASC', id: 'ASC' } });
   }
 
   forCase(caseRef: string): Promise<TimelineEvent[]> {
-    return this.dataSource.getRepository(TimelineEvent).find({ where: { caseRef }, order: { id: 'ASC' } });
+    return this.dataSource.getRepository(TimelineEvent).find({ where: { caseRef }, order: { at: 'ASC', id: 'ASC' } });
   }
 }

@@ -8,8 +8,6 @@ import { OutboundMessage } from './outbound-message.entity';
 /** Outcome of one publish attempt, as the relay records it. */
 export interface AttemptResult {
   id: string;
-  jws: string;
-  digest: string;
   confirmed: boolean;
   nextAttemptAt: Date;
   error: string | null;
@@ -40,10 +38,11 @@ export class OutboxRepository {
   }
 
   /**
-   * Runs `work` on up to `limit` messages that are due, inside one transaction that holds their row locks: another
-   * relay (a replica of this node) skips them, and a receipt for them waits until the attempt is recorded.
+   * Claims up to `limit` due messages for one relay pass: `work` runs inside a transaction that holds their row locks
+   * (another relay skips them) and should lease them with `pin`, so they stay claimed after the commit while the
+   * relay publishes.
    */
-  async withDue(now: Date, limit: number, work: (due: OutboundMessage[], tx: EntityManager) => Promise<void>): Promise<number> {
+  async withDue<T>(now: Date, limit: number, work: (due: OutboundMessage[], tx: EntityManager) => Promise<T>): Promise<T | null> {
     return this.dataSource.transaction(async (tx) => {
       const due = await tx
         .getRepository(OutboundMessage)
@@ -54,30 +53,35 @@ export class OutboxRepository {
         .setLock('pessimistic_write')
         .setOnLocked('skip_locked')
         .getMany();
-      if (due.length) await work(due, tx);
-      return due.length;
+      return due.length ? work(due, tx) : null;
     });
   }
 
+  /**
+   * Fixes the signed bytes of each message (kept for every later attempt) and leases it until `leaseUntil`: if the
+   * relay dies while publishing, the message becomes due again then. Committed before publishing, so a receipt that
+   * comes back at once finds the digest it must match.
+   */
+  async pin(messages: Array<{ id: string; jws: string; digest: string }>, leaseUntil: Date, tx: EntityManager): Promise<void> {
+    await tx.query(
+      `UPDATE outbound_message AS o SET jws = v.jws, digest = v.digest, next_attempt_at = $4
+       FROM unnest($1::uuid[], $2::text[], $3::text[]) AS v(id, jws, digest) WHERE o.id = v.id`,
+      [messages.map((m) => m.id), messages.map((m) => m.jws), messages.map((m) => m.digest), leaseUntil],
+    );
+  }
+
+  /** Records a pass's publish outcomes; a message a receipt settled meanwhile keeps its settled state. */
   async recordAttempts(results: AttemptResult[], now: Date, tx: EntityManager): Promise<void> {
     await tx.query(
       `UPDATE outbound_message AS o SET
-         jws = v.jws, digest = v.digest, attempts = o.attempts + 1, next_attempt_at = v.next_at,
+         attempts = o.attempts + 1,
+         next_attempt_at = CASE WHEN o.state IN ('queued', 'sent') THEN v.next_at ELSE o.next_attempt_at END,
          state = CASE WHEN v.confirmed AND o.state = 'queued' THEN 'sent' ELSE o.state END,
-         sent_at = CASE WHEN v.confirmed THEN COALESCE(o.sent_at, $7) ELSE o.sent_at END,
+         sent_at = CASE WHEN v.confirmed THEN COALESCE(o.sent_at, $5) ELSE o.sent_at END,
          last_error = v.error
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::boolean[], $5::timestamptz[], $6::text[])
-         AS v(id, jws, digest, confirmed, next_at, error)
+       FROM unnest($1::uuid[], $2::boolean[], $3::timestamptz[], $4::text[]) AS v(id, confirmed, next_at, error)
        WHERE o.id = v.id`,
-      [
-        results.map((r) => r.id),
-        results.map((r) => r.jws),
-        results.map((r) => r.digest),
-        results.map((r) => r.confirmed),
-        results.map((r) => r.nextAttemptAt),
-        results.map((r) => r.error),
-        now,
-      ],
+      [results.map((r) => r.id), results.map((r) => r.confirmed), results.map((r) => r.nextAttemptAt), results.map((r) => r.error), now],
     );
   }
 

@@ -7,8 +7,8 @@ import { Handover } from './handover.entity';
 export class HandoverRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async add(handover: Handover, tx: EntityManager): Promise<void> {
-    await tx.insert(Handover, handover);
+  async add(handovers: Handover[], tx: EntityManager): Promise<void> {
+    await tx.insert(Handover, handovers);
   }
 
   /** Handovers partners sent; a repeated case reference keeps the first. */

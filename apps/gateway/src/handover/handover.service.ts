@@ -5,6 +5,7 @@ import { TimelineEvent } from '../acknowledgement/timeline-event.entity';
 import { TimelineRepository } from '../acknowledgement/timeline.repository';
 import { Clock } from '../clock/clock';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
+import { GroupCommit } from '../database/group-commit';
 import { Transactions } from '../database/transactions';
 import { InboundMessage } from '../envelope/inbound-message.entity';
 import { InboxRepository } from '../envelope/inbox.repository';
@@ -15,6 +16,7 @@ import { invalidRequest } from '../http/problems';
 import { RegistryService } from '../registry/registry.service';
 import { newCaseRef } from './case-ref';
 import { SubmitHandoverDto } from './dto/submit-handover.dto';
+import { Handover } from './handover.entity';
 import { HandoverRepository } from './handover.repository';
 
 export type HandoverStatus = 'submitted' | 'sent' | 'delivered' | 'rejected' | 'undeliverable' | 'received';
@@ -64,8 +66,25 @@ export interface InboxItem {
   body?: unknown;
 }
 
+interface Submission {
+  handover: Handover;
+  message: OutboundMessage;
+}
+
 @Injectable()
 export class HandoverService {
+  /** Handovers submitted at the same time are stored in one transaction; each request waits for its own commit. */
+  private readonly submissions = new GroupCommit<Submission>((batch) =>
+    this.transactions.run(async (tx) => {
+      await this.handovers.add(batch.map((s) => s.handover), tx);
+      await this.outbox.add(batch.map((s) => s.message), tx);
+      await this.timeline.record(
+        batch.map(({ message: m }) => ({ caseRef: m.caseRef, messageId: m.id, at: m.createdAt, kind: 'submitted' as const, detail: null })),
+        tx,
+      );
+    }),
+  );
+
   constructor(
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
     private readonly registry: RegistryService,
@@ -78,7 +97,7 @@ export class HandoverService {
     private readonly clock: Clock,
   ) {}
 
-  /** Stores the handover and its `handover.request` in the outbox in one transaction; the relay sends it. */
+  /** Stores the handover and its `handover.request` in the outbox in one transaction, then wakes the relay. */
   async submit(dto: SubmitHandoverDto): Promise<{ id: string; caseRef: string; status: HandoverStatus }> {
     const recipientProblem = this.registry.recipientProblem(dto.recipient);
     const problems = [
@@ -120,22 +139,18 @@ export class HandoverService {
       rejectReason: null,
       lastError: null,
     };
-    await this.transactions.run(async (tx) => {
-      await this.handovers.add(
-        {
-          id: envelope.id,
-          caseRef: envelope.caseRef,
-          direction: 'outgoing',
-          partner,
-          sender: envelope.sender,
-          recipient: envelope.recipient,
-          purpose: dto.body.purpose,
-          createdAt: now,
-        },
-        tx,
-      );
-      await this.outbox.add([message], tx);
-      await this.timeline.record([{ caseRef: envelope.caseRef, messageId: envelope.id, at: now, kind: 'submitted', detail: null }], tx);
+    await this.submissions.write({
+      handover: {
+        id: envelope.id,
+        caseRef: envelope.caseRef,
+        direction: 'outgoing',
+        partner,
+        sender: envelope.sender,
+        recipient: envelope.recipient,
+        purpose: dto.body.purpose,
+        createdAt: now,
+      },
+      message,
     });
     this.signal.notify();
     return { id: envelope.id, caseRef: envelope.caseRef, status: 'submitted' };

@@ -8,8 +8,18 @@ import { EnvelopeService } from '../envelope/envelope.service';
 import { OutboundMessage } from '../envelope/outbound-message.entity';
 import { AttemptResult, OutboxRepository } from '../envelope/outbox.repository';
 import { OutboxSignal } from '../envelope/outbox-signal';
+import { Transactions } from '../database/transactions';
 import { safeError } from '../logging/safe-error';
 import { PartnerLinks } from './partner-links';
+
+interface Signed {
+  message: OutboundMessage;
+  jws: string;
+  digest: string;
+}
+
+/** How long a claimed message stays with the relay that claimed it; longer than any publish can take. */
+const LEASE_MS = 60_000;
 
 /**
  * Moves messages from the outbox to partners: signs each once, publishes the same bytes on every attempt, and keeps
@@ -31,6 +41,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly links: PartnerLinks,
     private readonly timeline: TimelineRepository,
     private readonly clock: Clock,
+    private readonly transactions: Transactions,
     signal: OutboxSignal,
   ) {
     signal.listen(() => this.wake());
@@ -52,10 +63,34 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     this.wakeUp?.();
   }
 
-  /** One pass over due messages; returns how many it handled. */
-  relayOnce(): Promise<number> {
+  /**
+   * One pass: claim due messages and pin their signed bytes (one transaction), publish them, record the outcomes
+   * (a second transaction). No row lock is held while waiting for the partner's broker. Returns how many it handled.
+   */
+  async relayOnce(): Promise<number> {
     const now = this.clock.now();
-    return this.outbox.withDue(now, this.config.relay.batchSize, (due, tx) => this.attempt(due, now, tx));
+    const claimed = await this.outbox.withDue(now, this.config.relay.batchSize, (due, tx) => this.claim(due, now, tx));
+    if (!claimed) return 0;
+    const { live, events, count } = claimed;
+    const results: AttemptResult[] = [];
+    const byPartner = new Map<string, Signed[]>();
+    for (const s of live) byPartner.set(s.message.toNode, [...(byPartner.get(s.message.toNode) ?? []), s]);
+    await Promise.all(
+      [...byPartner].map(async ([partner, batch]) => {
+        const outcomes = await this.links.publish(partner, batch.map((s) => ({ envelope: s.message.envelope, jws: s.jws })));
+        batch.forEach(({ message }, i) => {
+          const { confirmed, error } = outcomes[i];
+          results.push({ id: message.id, confirmed, error, nextAttemptAt: this.nextAttempt(message, confirmed, now) });
+          const event = this.attemptEvent(message, confirmed, error, now);
+          if (event) events.push(event);
+        });
+      }),
+    );
+    await this.transactions.run(async (tx) => {
+      if (results.length) await this.outbox.recordAttempts(results, now, tx);
+      await this.timeline.record(events, tx);
+    });
+    return count;
   }
 
   private async run(): Promise<void> {
@@ -86,10 +121,14 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     });
   }
 
-  private async attempt(due: OutboundMessage[], now: Date, tx: EntityManager): Promise<void> {
+  /** Inside the claiming transaction: give up on what is too old, sign what was never signed, lease the rest. */
+  private async claim(due: OutboundMessage[], now: Date, tx: EntityManager): Promise<{ live: Signed[]; events: NewTimelineEvent[]; count: number }> {
     const { giveUpAfterMs } = this.config.timers;
     const expired = due.filter((m) => now.getTime() - m.createdAt.getTime() >= giveUpAfterMs);
-    const live = due.filter((m) => !expired.includes(m));
+    if (expired.length) {
+      await this.outbox.giveUp(expired.map((m) => m.id), now, tx);
+      this.logger.warn(`${expired.length} message(s) undeliverable: no receipt within ${giveUpAfterMs} ms`);
+    }
     const events: NewTimelineEvent[] = expired.map((m) => ({
       caseRef: m.caseRef,
       messageId: m.id,
@@ -97,34 +136,16 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       kind: 'undeliverable',
       detail: { attempts: m.attempts },
     }));
-    if (expired.length) {
-      await this.outbox.giveUp(expired.map((m) => m.id), now, tx);
-      this.logger.warn(`${expired.length} message(s) undeliverable: no receipt within ${giveUpAfterMs} ms`);
-    }
-
-    const signed = await Promise.all(
-      live.map(async (m) => ({ message: m, jws: m.jws ?? (await this.envelopes.sign(m.envelope)) })),
+    const live = await Promise.all(
+      due
+        .filter((m) => !expired.includes(m))
+        .map(async (message) => {
+          const jws = message.jws ?? (await this.envelopes.sign(message.envelope));
+          return { message, jws, digest: message.digest ?? digestOf(jws) };
+        }),
     );
-    const byPartner = new Map<string, typeof signed>();
-    for (const s of signed) byPartner.set(s.message.toNode, [...(byPartner.get(s.message.toNode) ?? []), s]);
-
-    const results: AttemptResult[] = [];
-    await Promise.all(
-      [...byPartner].map(async ([partner, batch]) => {
-        const outcomes = await this.links.publish(
-          partner,
-          batch.map((s) => ({ envelope: s.message.envelope, jws: s.jws })),
-        );
-        batch.forEach(({ message, jws }, i) => {
-          const { confirmed, error } = outcomes[i];
-          results.push({ id: message.id, jws, digest: digestOf(jws), confirmed, error, nextAttemptAt: this.nextAttempt(message, confirmed, now) });
-          const event = this.attemptEvent(message, confirmed, error, now);
-          if (event) events.push(event);
-        });
-      }),
-    );
-    if (results.length) await this.outbox.recordAttempts(results, now, tx);
-    await this.timeline.record(events, tx);
+    if (live.length) await this.outbox.pin(live.map((s) => ({ id: s.message.id, jws: s.jws, digest: s.digest })), new Date(now.getTime() + LEASE_MS), tx);
+    return { live, events, count: due.length };
   }
 
   /** Unconfirmed: retry soon, backing off to `publishRetryMaxMs`. Confirmed: wait for the receipt, doubling each time. */

@@ -57,6 +57,8 @@ export async function runBench(options: BenchOptions): Promise<void> {
         configFile,
         entry: join(repoRoot(), 'dist/apps/gateway/src/main.js'),
         env: { ...process.env, NODE_ENV: 'production' },
+        // TRM_BENCH_PROFILE=<dir>: a V8 CPU profile of each gateway, to see where the time goes.
+        nodeOptions: process.env.TRM_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.TRM_BENCH_PROFILE}`] : [],
         logFile: join(dir, `${node}.log`),
       });
     }
@@ -84,8 +86,11 @@ export async function runBench(options: BenchOptions): Promise<void> {
     report(out, results, baseline, rss);
   } finally {
     await processes.stopAll();
-    await net.destroy();
-    rmSync(dir, { recursive: true, force: true });
+    if (process.env.TRM_BENCH_KEEP) out(`kept for inspection: schemas ${net.schema('AT')}, ${net.schema('RS')}; logs in ${dir}`);
+    else {
+      await net.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 }
 
@@ -161,7 +166,27 @@ async function measure(net: ScratchNetwork, name: string, submitted: Submitted):
        FROM outbound_message WHERE id = ANY($1::uuid[])`,
     [submitted.ids],
   );
+  await explainSlowest(net, name, submitted.ids);
   return { name, handovers: submitted.ids.length, perSecond: submitted.ids.length / row.seconds, p50: row.p50, p99: row.p99, failed: submitted.failed };
+}
+
+/** A handover that took seconds is a lost receipt or a stall, not load: show its timeline on both sides. */
+async function explainSlowest(net: ScratchNetwork, name: string, ids: string[]): Promise<void> {
+  const [slowest] = await net.sql<{ id: string; ms: number }>(
+    'AT',
+    `SELECT id, extract(epoch FROM settled_at - created_at) * 1000 AS ms FROM outbound_message WHERE id = ANY($1::uuid[]) ORDER BY 2 DESC LIMIT 1`,
+    [ids],
+  );
+  if (!slowest || slowest.ms < 5_000) return;
+  const at = await net.sql<{ at: Date; kind: string; detail: unknown }>('AT', 'SELECT at, kind, detail FROM timeline_event WHERE message_id = $1 ORDER BY id', [slowest.id]);
+  const rs = await net.sql<{ received_at: Date }>('RS', 'SELECT received_at FROM inbound_message WHERE id = $1', [slowest.id]);
+  const receipt = await net.sql<{ received_at: Date }>('AT', `SELECT received_at FROM inbound_message WHERE type = 'receipt' AND in_reply_to = $1`, [slowest.id]);
+  process.stdout.write(
+    `${name}: handover ${slowest.id} took ${slowest.ms.toFixed(0)} ms: ` +
+      `AT ${at.map((e) => `${e.kind}@${e.at.toISOString().slice(11, 23)}${e.detail ? JSON.stringify(e.detail) : ''}`).join(' ')}; ` +
+      `RS stored it at ${rs[0]?.received_at.toISOString().slice(11, 23) ?? 'never'}; ` +
+      `AT stored its receipt at ${receipt[0]?.received_at.toISOString().slice(11, 23) ?? 'never'}\n`,
+  );
 }
 
 function report(out: (line: string) => void, results: PhaseResult[], baseline: BaselineResult, rss: Record<string, number | null>): void {

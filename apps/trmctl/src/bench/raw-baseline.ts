@@ -19,10 +19,12 @@ const PERSISTENT: Options.Publish = { persistent: true, mandatory: true, content
  */
 export async function rawBaseline(amqpHost: string, managementUrl: string, vhost: string, count: number, size: number): Promise<BaselineResult> {
   const api = new ManagementClient(managementUrl);
+  let closing = false;
   await api.ensureAvailable();
   await api.putVhost(vhost, 'TRM benchmark: raw amqplib baseline');
   const url = `amqp://guest:guest@${amqpHost}/${encodeURIComponent(vhost)}`;
   const [producer, responder, collector] = await Promise.all([connect(url), connect(url), connect(url)]);
+  for (const c of [producer, responder, collector]) c.on('error', () => undefined); // closing is reported by close()
   try {
     const setup = await producer.createChannel();
     await setup.assertQueue('raw.requests', QUORUM);
@@ -34,7 +36,11 @@ export async function rawBaseline(amqpHost: string, managementUrl: string, vhost
     await requests.prefetch(400);
     await requests.consume('raw.requests', (msg) => {
       if (!msg) return;
-      reply.publish('', 'raw.replies', msg.content, PERSISTENT, (err) => (err ? requests.nack(msg) : requests.ack(msg)));
+      reply.publish('', 'raw.replies', msg.content, PERSISTENT, (err) => {
+        if (closing) return; // confirms failed by our own close at the end
+        if (err) requests.nack(msg);
+        else requests.ack(msg);
+      });
     });
 
     let replied = 0;
@@ -56,7 +62,8 @@ export async function rawBaseline(amqpHost: string, managementUrl: string, vhost
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     return { messages: count, seconds, perSecond: count / seconds };
   } finally {
-    await Promise.all([producer, responder, collector].map((c) => c.close().catch(() => undefined)));
+    closing = true;
+    for (const c of [producer, responder, collector]) await c.close().catch(() => undefined);
     await api.deleteVhost(vhost).catch(() => undefined);
   }
 }

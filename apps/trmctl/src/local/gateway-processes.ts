@@ -13,6 +13,8 @@ export interface GatewaySpec {
   env: NodeJS.ProcessEnv;
   /** A node YAML to run instead of config/nodes/<node>.yaml. */
   configFile?: string;
+  /** Options for node itself, e.g. --cpu-prof. */
+  nodeOptions?: string[];
 }
 
 export interface GatewayProcess {
@@ -37,7 +39,7 @@ export class GatewayProcesses {
     mkdirSync(dirname(spec.logFile), { recursive: true });
     const log = openSync(spec.logFile, 'w');
     // Own process group: Ctrl-C reaches trmctl only, which then stops the gateways in order.
-    const child = spawn(process.execPath, spec.configFile ? [spec.entry] : [spec.entry, '--node', spec.node], {
+    const child = spawn(process.execPath, [...(spec.nodeOptions ?? []), spec.entry, ...(spec.configFile ? [] : ['--node', spec.node])], {
       env: { ...spec.env, TRM_HTTP_PORT: String(spec.port), ...(spec.configFile ? { TRM_CONFIG: spec.configFile } : {}) },
       stdio: ['ignore', log, log],
       detached: true,
