@@ -1,5 +1,6 @@
 import { INestApplication, NestApplicationOptions, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Clock, SystemClock } from './clock/clock';
 import { NodeConfig } from './config/node-config';
 import { GatewayModule } from './gateway.module';
@@ -13,10 +14,11 @@ export interface GatewayOptions {
 
 /** Starts a node: database migrations, the inbound consumer, the outbox relay and the HTTP API. */
 export async function startGateway(config: NodeConfig, options: GatewayOptions = {}): Promise<INestApplication> {
-  const app = await NestFactory.create(GatewayModule.forNode(config, options.clock ?? new SystemClock()), {
-    logger: options.logger,
-    abortOnError: false,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    GatewayModule.forNode(config, options.clock ?? new SystemClock()),
+    new FastifyAdapter({ bodyLimit: 1024 * 1024 }),
+    { logger: options.logger, abortOnError: false },
+  );
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,

@@ -8,12 +8,13 @@ import { ReceptionController } from './reception.controller';
 import { ReceptionService } from './reception.service';
 import { TimelineEvent } from './timeline-event.entity';
 import { TimelineRepository } from './timeline.repository';
+import { Timelines } from './timelines';
 
 /** Receiving rules and receipts: what arrived, what was answered, and what happened to what we sent. */
 @Module({
   imports: [EnvelopeModule, RegistryModule, TypeOrmModule.forFeature([TimelineEvent])],
   controllers: [ReceptionController],
-  providers: [ReceptionService, InboundEffects, ReceiptSettlement, TimelineRepository],
-  exports: [InboundEffects, TimelineRepository],
+  providers: [ReceptionService, InboundEffects, ReceiptSettlement, TimelineRepository, Timelines],
+  exports: [InboundEffects, TimelineRepository, Timelines],
 })
 export class AcknowledgementModule {}

@@ -2,7 +2,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { ReceiptBody } from '@trm/wire';
 import { EntityManager } from 'typeorm';
 import { InboundMessage } from '../envelope/inbound-message.entity';
-import { OutboxRepository, ReceiptOutcome } from '../envelope/outbox.repository';
+import { OutboxRepository } from '../envelope/outbox.repository';
 import { InboundEffect, InboundEffects } from './inbound-effects';
 import { TimelineRepository } from './timeline.repository';
 
@@ -23,38 +23,19 @@ export class ReceiptSettlement implements InboundEffect, OnModuleInit {
   }
 
   async apply(receipts: InboundMessage[], tx: EntityManager, now: Date): Promise<void> {
-    const outcomes: ReceiptOutcome[] = receipts.map((r) => {
-      const body = r.envelope.body as ReceiptBody;
-      return { ref: body.ref, status: body.status, reason: body.reason ?? null, receiptId: r.id, digest: body.digest };
-    });
-    const settled = await this.outbox.settle(outcomes, now, tx);
-    const settledIds = new Set(settled.map((s) => s.id));
-    const byRef = new Map(outcomes.map((o) => [o.ref, o]));
-    const mismatched = await this.outbox.digestMismatches(
-      outcomes.filter((o) => !settledIds.has(o.ref)),
+    const results = await this.outbox.settle(
+      receipts.map((r) => {
+        const body = r.envelope.body as ReceiptBody;
+        return { ref: body.ref, status: body.status, reason: body.reason ?? null, receiptId: r.id, digest: body.digest };
+      }),
+      now,
       tx,
     );
+    const receiptOf = new Map(receipts.map((r) => [(r.envelope.body as ReceiptBody).ref, r.id]));
+    const mismatched = results.filter((r) => r.outcome === 'digest-mismatch');
     for (const m of mismatched) this.logger.warn(`receipt for ${m.id} names a digest other than the bytes sent`);
     await this.timeline.record(
-      [
-        ...settled.map((s) => {
-          const o = byRef.get(s.id)!;
-          return {
-            caseRef: s.caseRef,
-            messageId: s.id,
-            at: now,
-            kind: o.status,
-            detail: { receipt: o.receiptId, ...(o.reason ? { reason: o.reason } : {}) },
-          };
-        }),
-        ...mismatched.map((m) => ({
-          caseRef: m.caseRef,
-          messageId: m.id,
-          at: now,
-          kind: 'receipt-mismatch' as const,
-          detail: { receipt: byRef.get(m.id)!.receiptId },
-        })),
-      ],
+      mismatched.map((m) => ({ caseRef: m.caseRef, messageId: m.id, at: now, kind: 'receipt-mismatch', detail: { receipt: receiptOf.get(m.id) } })),
       tx,
     );
   }

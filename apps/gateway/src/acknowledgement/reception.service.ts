@@ -9,7 +9,6 @@ import { InboxRepository } from '../envelope/inbox.repository';
 import { RegistryService } from '../registry/registry.service';
 import { Disposition, Outgoing } from '../transport/delivery';
 import { InboundEffects } from './inbound-effects';
-import { NewTimelineEvent, TimelineRepository } from './timeline.repository';
 
 interface Verified {
   index: number;
@@ -36,7 +35,6 @@ export class ReceptionService {
     private readonly envelopes: EnvelopeService,
     private readonly registry: RegistryService,
     private readonly inbox: InboxRepository,
-    private readonly timeline: TimelineRepository,
     private readonly effects: InboundEffects,
     private readonly transactions: Transactions,
     private readonly clock: Clock,
@@ -96,7 +94,6 @@ export class ReceptionService {
         tx,
         now,
       );
-      await this.timeline.record(newRows.filter((r) => r.type !== 'receipt').map((r) => this.receivedEvent(r)), tx);
       return ids;
     });
 
@@ -189,16 +186,6 @@ export class ReceptionService {
       status: j.reason ? 'rejected' : 'delivered',
       rejectReason: j.reason,
       receiptJws: j.receipt?.jws ?? null,
-    };
-  }
-
-  private receivedEvent(row: InboundMessage): NewTimelineEvent {
-    return {
-      caseRef: row.caseRef,
-      messageId: row.id,
-      at: row.receivedAt,
-      kind: row.status === 'delivered' ? 'received' : 'refused',
-      detail: { type: row.type, from: row.fromNode, ...(row.rejectReason ? { reason: row.rejectReason } : {}) },
     };
   }
 }

@@ -1,18 +1,9 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-export type TimelineKind =
-  | 'submitted'
-  | 'sent'
-  | 'resent'
-  | 'publish-failed'
-  | 'delivered'
-  | 'rejected'
-  | 'receipt-mismatch'
-  | 'undeliverable'
-  | 'received'
-  | 'refused';
+/** Events the message records themselves do not tell (those are derived: see Timelines). */
+export type TimelineKind = 'resent' | 'publish-failed' | 'receipt-mismatch' | 'undeliverable';
 
-/** What happened to a message, in order. Details hold codes and ids only, never case contents. */
+/** Something that happened to a message besides its ordinary course. Details hold codes and ids, never case contents. */
 @Entity('timeline_event')
 export class TimelineEvent {
   @PrimaryGeneratedColumn({ type: 'bigint' }) id!: string;

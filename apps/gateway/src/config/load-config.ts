@@ -24,7 +24,7 @@ export const DEFAULTS = {
   database: { poolSize: 10 },
   broker: { queue: 'trm.node', prefetch: 400 },
   timers: { receiptTimeout: '5m', resendMaxInterval: '1h', publishRetryMax: '1m', giveUpAfter: '7d' },
-  relay: { batchSize: 200, pollInterval: '1s' },
+  relay: { batchSize: 200, pollInterval: '1s', concurrency: 4 },
 };
 
 /**
@@ -131,6 +131,7 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
     relay: {
       batchSize: integer(relay.batchSize, 'relay.batchSize', 1),
       pollIntervalMs: duration(relay.pollInterval, 'relay.pollInterval'),
+      concurrency: integer(relay.concurrency, 'relay.concurrency', 1),
     },
   };
   if (problems.length) throw new ConfigError(path, problems);

@@ -40,7 +40,7 @@ export interface NodeConfig {
     /** Stop resending and mark the message undeliverable this long after it was created. */
     giveUpAfterMs: number;
   };
-  relay: { batchSize: number; pollIntervalMs: number };
+  relay: { batchSize: number; pollIntervalMs: number; concurrency: number };
 }
 
 export const NODE_CONFIG = Symbol('NODE_CONFIG');

@@ -2,12 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { RejectReason } from '@trm/wire';
 import { DataSource, EntityManager } from 'typeorm';
-import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { Column, bulkInsert } from '../database/bulk-insert';
 import { OutboundMessage } from './outbound-message.entity';
 
 /** Outcome of one publish attempt, as the relay records it. */
 export interface AttemptResult {
   id: string;
+  jws: string;
+  digest: string;
   confirmed: boolean;
   nextAttemptAt: Date;
   error: string | null;
@@ -21,12 +23,22 @@ export interface ReceiptOutcome {
   digest: string;
 }
 
+/**
+ * What a receipt did to the message it names. not-yet-sent: the sender died between publishing and recording; the
+ * partner will answer the resend with the same receipt.
+ */
+export interface SettleResult {
+  id: string;
+  caseRef: string;
+  outcome: 'settled' | 'digest-mismatch' | 'not-yet-sent';
+}
+
 @Injectable()
 export class OutboxRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async add(messages: OutboundMessage[], tx: EntityManager): Promise<void> {
-    await tx.insert(OutboundMessage, messages as QueryDeepPartialEntity<OutboundMessage>[]);
+    await bulkInsert(tx, 'outbound_message', OUTBOUND_COLUMNS, messages);
   }
 
   findById(id: string): Promise<OutboundMessage | null> {
@@ -38,50 +50,40 @@ export class OutboxRepository {
   }
 
   /**
-   * Claims up to `limit` due messages for one relay pass: `work` runs inside a transaction that holds their row locks
-   * (another relay skips them) and should lease them with `pin`, so they stay claimed after the commit while the
-   * relay publishes.
+   * Runs `work` on up to `limit` due messages inside one transaction that holds their row locks: another relay pass
+   * or replica skips them, and a receipt for one of them waits until the attempt is recorded.
    */
   async withDue<T>(now: Date, limit: number, work: (due: OutboundMessage[], tx: EntityManager) => Promise<T>): Promise<T | null> {
     return this.dataSource.transaction(async (tx) => {
-      const due = await tx
-        .getRepository(OutboundMessage)
-        .createQueryBuilder('m')
-        .where(`m.state IN ('queued', 'sent') AND m.next_attempt_at <= :now`, { now })
-        .orderBy('m.next_attempt_at')
-        .limit(limit)
-        .setLock('pessimistic_write')
-        .setOnLocked('skip_locked')
-        .getMany();
-      return due.length ? work(due, tx) : null;
+      const rows: OutboundRow[] = await tx.query(
+        `SELECT * FROM outbound_message WHERE state IN ('queued', 'sent') AND next_attempt_at <= $1
+         ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        [now, limit],
+      );
+      return rows.length ? work(rows.map(toOutbound), tx) : null;
     });
   }
 
-  /**
-   * Fixes the signed bytes of each message (kept for every later attempt) and leases it until `leaseUntil`: if the
-   * relay dies while publishing, the message becomes due again then. Committed before publishing, so a receipt that
-   * comes back at once finds the digest it must match.
-   */
-  async pin(messages: Array<{ id: string; jws: string; digest: string }>, leaseUntil: Date, tx: EntityManager): Promise<void> {
-    await tx.query(
-      `UPDATE outbound_message AS o SET jws = v.jws, digest = v.digest, next_attempt_at = $4
-       FROM unnest($1::uuid[], $2::text[], $3::text[]) AS v(id, jws, digest) WHERE o.id = v.id`,
-      [messages.map((m) => m.id), messages.map((m) => m.jws), messages.map((m) => m.digest), leaseUntil],
-    );
-  }
-
-  /** Records a pass's publish outcomes; a message a receipt settled meanwhile keeps its settled state. */
+  /** Records a pass: the signed bytes (kept for every later attempt), the outcome and when to try next. */
   async recordAttempts(results: AttemptResult[], now: Date, tx: EntityManager): Promise<void> {
     await tx.query(
       `UPDATE outbound_message AS o SET
-         attempts = o.attempts + 1,
-         next_attempt_at = CASE WHEN o.state IN ('queued', 'sent') THEN v.next_at ELSE o.next_attempt_at END,
+         jws = v.jws, digest = v.digest, attempts = o.attempts + 1, next_attempt_at = v.next_at,
          state = CASE WHEN v.confirmed AND o.state = 'queued' THEN 'sent' ELSE o.state END,
-         sent_at = CASE WHEN v.confirmed THEN COALESCE(o.sent_at, $5) ELSE o.sent_at END,
+         sent_at = CASE WHEN v.confirmed THEN COALESCE(o.sent_at, $7) ELSE o.sent_at END,
          last_error = v.error
-       FROM unnest($1::uuid[], $2::boolean[], $3::timestamptz[], $4::text[]) AS v(id, confirmed, next_at, error)
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::boolean[], $5::timestamptz[], $6::text[])
+         AS v(id, jws, digest, confirmed, next_at, error)
        WHERE o.id = v.id`,
-      [results.map((r) => r.id), results.map((r) => r.confirmed), results.map((r) => r.nextAttemptAt), results.map((r) => r.error), now],
+      [
+        results.map((r) => r.id),
+        results.map((r) => r.jws),
+        results.map((r) => r.digest),
+        results.map((r) => r.confirmed),
+        results.map((r) => r.nextAttemptAt),
+        results.map((r) => r.error),
+        now,
+      ],
     );
   }
 
@@ -94,17 +96,23 @@ export class OutboxRepository {
   }
 
   /**
-   * Applies receipts to the messages they answer. A receipt settles a message only while it waits for one and only if
-   * it names the digest of the bytes we sent. Returns the settled ids with their case.
+   * Applies receipts to the messages they answer, while those wait for one. A receipt settles a message only if it
+   * names the digest of the bytes sent. The digest is compared in SET, not WHERE: a row a relay pass holds is then
+   * compared once that pass has recorded the bytes it sent (a WHERE on the not-yet-recorded digest would skip it).
    */
-  async settle(outcomes: ReceiptOutcome[], now: Date, tx: EntityManager): Promise<Array<{ id: string; caseRef: string }>> {
+  async settle(outcomes: ReceiptOutcome[], now: Date, tx: EntityManager): Promise<SettleResult[]> {
+    const matches = 'o.digest IS NOT DISTINCT FROM v.digest';
     // For UPDATE … RETURNING, TypeORM's postgres driver answers [rows, affected count].
-    const [rows]: [Array<{ id: string; case_ref: string }>, number] = await tx.query(
+    const [rows]: [Array<{ id: string; case_ref: string; settled: boolean; digest: string | null }>, number] = await tx.query(
       `UPDATE outbound_message AS o SET
-         state = v.status, reject_reason = v.reason, receipt_id = v.receipt_id, settled_at = $6, next_attempt_at = NULL
+         state = CASE WHEN ${matches} THEN v.status ELSE o.state END,
+         reject_reason = CASE WHEN ${matches} THEN v.reason ELSE o.reject_reason END,
+         receipt_id = CASE WHEN ${matches} THEN v.receipt_id ELSE o.receipt_id END,
+         settled_at = CASE WHEN ${matches} THEN $6 ELSE o.settled_at END,
+         next_attempt_at = CASE WHEN ${matches} THEN NULL ELSE o.next_attempt_at END
        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::text[]) AS v(ref, status, reason, receipt_id, digest)
-       WHERE o.id = v.ref AND o.state IN ('queued', 'sent') AND o.digest = v.digest
-       RETURNING o.id, o.case_ref`,
+       WHERE o.id = v.ref AND o.state IN ('queued', 'sent')
+       RETURNING o.id, o.case_ref, ${matches} AS settled, o.digest`,
       [
         outcomes.map((o) => o.ref),
         outcomes.map((o) => o.status),
@@ -114,18 +122,67 @@ export class OutboxRepository {
         now,
       ],
     );
-    return rows.map((r) => ({ id: r.id, caseRef: r.case_ref }));
+    return rows.map((r) => ({
+      id: r.id,
+      caseRef: r.case_ref,
+      outcome: r.settled ? 'settled' : r.digest === null ? 'not-yet-sent' : 'digest-mismatch',
+    }));
   }
+}
 
-  /** Messages that a receipt names but did not settle because the digest differs from what we sent. */
-  async digestMismatches(outcomes: ReceiptOutcome[], tx: EntityManager): Promise<Array<{ id: string; caseRef: string }>> {
-    if (!outcomes.length) return [];
-    const rows: Array<{ id: string; case_ref: string }> = await tx.query(
-      `SELECT o.id, o.case_ref FROM outbound_message o
-       JOIN unnest($1::uuid[], $2::text[]) AS v(ref, digest) ON o.id = v.ref
-       WHERE o.digest IS NOT NULL AND o.digest <> v.digest AND o.state IN ('queued', 'sent')`,
-      [outcomes.map((o) => o.ref), outcomes.map((o) => o.digest)],
-    );
-    return rows.map((r) => ({ id: r.id, caseRef: r.case_ref }));
-  }
+const OUTBOUND_COLUMNS: Column<OutboundMessage>[] = [
+  { name: 'id', type: 'uuid', value: (m) => m.id },
+  { name: 'type', type: 'text', value: (m) => m.type },
+  { name: 'to_node', type: 'text', value: (m) => m.toNode },
+  { name: 'case_ref', type: 'text', value: (m) => m.caseRef },
+  { name: 'in_reply_to', type: 'uuid', value: (m) => m.inReplyTo },
+  { name: 'envelope', type: 'jsonb', value: (m) => m.envelope },
+  { name: 'jws', type: 'text', value: (m) => m.jws },
+  { name: 'digest', type: 'text', value: (m) => m.digest },
+  { name: 'state', type: 'text', value: (m) => m.state },
+  { name: 'attempts', type: 'int', value: (m) => m.attempts },
+  { name: 'next_attempt_at', type: 'timestamptz', value: (m) => m.nextAttemptAt },
+  { name: 'created_at', type: 'timestamptz', value: (m) => m.createdAt },
+];
+
+interface OutboundRow {
+  id: string;
+  type: OutboundMessage['type'];
+  to_node: string;
+  case_ref: string;
+  in_reply_to: string | null;
+  envelope: OutboundMessage['envelope'];
+  jws: string | null;
+  digest: string | null;
+  state: OutboundMessage['state'];
+  attempts: number;
+  next_attempt_at: Date | null;
+  created_at: Date;
+  sent_at: Date | null;
+  settled_at: Date | null;
+  receipt_id: string | null;
+  reject_reason: OutboundMessage['rejectReason'];
+  last_error: string | null;
+}
+
+function toOutbound(r: OutboundRow): OutboundMessage {
+  return Object.assign(new OutboundMessage(), {
+    id: r.id,
+    type: r.type,
+    toNode: r.to_node,
+    caseRef: r.case_ref,
+    inReplyTo: r.in_reply_to,
+    envelope: r.envelope,
+    jws: r.jws,
+    digest: r.digest,
+    state: r.state,
+    attempts: r.attempts,
+    nextAttemptAt: r.next_attempt_at,
+    createdAt: r.created_at,
+    sentAt: r.sent_at,
+    settledAt: r.settled_at,
+    receiptId: r.receipt_id,
+    rejectReason: r.reject_reason,
+    lastError: r.last_error,
+  });
 }

@@ -1,8 +1,7 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { Envelope, HandoverRequestBody, createEnvelope } from '@trm/wire';
 import { randomUUID } from 'node:crypto';
-import { TimelineEvent } from '../acknowledgement/timeline-event.entity';
-import { TimelineRepository } from '../acknowledgement/timeline.repository';
+import { TimelineEntry, Timelines } from '../acknowledgement/timelines';
 import { Clock } from '../clock/clock';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
 import { GroupCommit } from '../database/group-commit';
@@ -28,12 +27,6 @@ const STATUS: Record<OutboundState, HandoverStatus> = {
   rejected: 'rejected',
   undeliverable: 'undeliverable',
 };
-
-export interface TimelineEntry {
-  at: string;
-  event: TimelineEvent['kind'];
-  [detail: string]: unknown;
-}
 
 export interface HandoverView {
   id: string;
@@ -78,10 +71,6 @@ export class HandoverService {
     this.transactions.run(async (tx) => {
       await this.handovers.add(batch.map((s) => s.handover), tx);
       await this.outbox.add(batch.map((s) => s.message), tx);
-      await this.timeline.record(
-        batch.map(({ message: m }) => ({ caseRef: m.caseRef, messageId: m.id, at: m.createdAt, kind: 'submitted' as const, detail: null })),
-        tx,
-      );
     }),
   );
 
@@ -91,7 +80,7 @@ export class HandoverService {
     private readonly handovers: HandoverRepository,
     private readonly outbox: OutboxRepository,
     private readonly inbox: InboxRepository,
-    private readonly timeline: TimelineRepository,
+    private readonly timelines: Timelines,
     private readonly transactions: Transactions,
     private readonly signal: OutboxSignal,
     private readonly clock: Clock,
@@ -159,14 +148,7 @@ export class HandoverService {
   async get(id: string): Promise<HandoverView> {
     const handover = await this.handovers.findById(id);
     if (!handover) throw new NotFoundException(`no handover ${id}`);
-    const [message, events] = await Promise.all([
-      handover.direction === 'outgoing' ? this.outbox.findById(id) : this.inbox.findById(id),
-      this.timeline.forMessage(id),
-    ]);
-    if (!message) throw new NotFoundException(`no handover ${id}`);
-    const outgoing = message instanceof OutboundMessage ? message : null;
-    const receipt = outgoing?.receiptId ? await this.inbox.findById(outgoing.receiptId) : null;
-    return {
+    const common = {
       id,
       caseRef: handover.caseRef,
       direction: handover.direction,
@@ -174,12 +156,23 @@ export class HandoverService {
       sender: handover.sender,
       recipient: handover.recipient,
       purpose: handover.purpose,
-      status: outgoing ? STATUS[outgoing.state] : 'received',
-      ...(outgoing?.rejectReason ? { reason: outgoing.rejectReason } : {}),
       createdAt: handover.createdAt.toISOString(),
+    };
+    if (handover.direction === 'incoming') {
+      const message = await this.inbox.findById(id);
+      if (!message) throw new NotFoundException(`no handover ${id}`);
+      return { ...common, status: 'received', body: message.envelope.body as HandoverRequestBody, timeline: await this.timelines.ofInbound(message) };
+    }
+    const message = await this.outbox.findById(id);
+    if (!message) throw new NotFoundException(`no handover ${id}`);
+    const receipt = message.receiptId ? await this.inbox.findById(message.receiptId) : null;
+    return {
+      ...common,
+      status: STATUS[message.state],
+      ...(message.rejectReason ? { reason: message.rejectReason } : {}),
       body: message.envelope.body as HandoverRequestBody,
-      timeline: events.map((e) => ({ at: e.at.toISOString(), event: e.kind, ...(e.detail ?? {}) })),
-      ...(outgoing ? { evidence: { digest: outgoing.digest, receipt: receipt ? { id: receipt.id, jws: receipt.jws } : null } } : {}),
+      timeline: await this.timelines.ofOutbound(message),
+      evidence: { digest: message.digest, receipt: receipt ? { id: receipt.id, jws: receipt.jws } : null },
     };
   }
 

@@ -8,18 +8,9 @@ import { EnvelopeService } from '../envelope/envelope.service';
 import { OutboundMessage } from '../envelope/outbound-message.entity';
 import { AttemptResult, OutboxRepository } from '../envelope/outbox.repository';
 import { OutboxSignal } from '../envelope/outbox-signal';
-import { Transactions } from '../database/transactions';
 import { safeError } from '../logging/safe-error';
 import { PartnerLinks } from './partner-links';
 
-interface Signed {
-  message: OutboundMessage;
-  jws: string;
-  digest: string;
-}
-
-/** How long a claimed message stays with the relay that claimed it; longer than any publish can take. */
-const LEASE_MS = 60_000;
 
 /**
  * Moves messages from the outbox to partners: signs each once, publishes the same bytes on every attempt, and keeps
@@ -30,9 +21,10 @@ const LEASE_MS = 60_000;
 export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(OutboxRelay.name);
   private running = false;
-  private loop: Promise<void> | null = null;
-  private wakeUp: (() => void) | null = null;
-  private woken = false;
+  private workers: Array<Promise<void>> = [];
+  /** Workers waiting for work; a wake-up goes to one of them. */
+  private readonly idle: Array<() => void> = [];
+  private pendingWakes = 0;
 
   constructor(
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
@@ -41,94 +33,43 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly links: PartnerLinks,
     private readonly timeline: TimelineRepository,
     private readonly clock: Clock,
-    private readonly transactions: Transactions,
     signal: OutboxSignal,
   ) {
     signal.listen(() => this.wake());
   }
 
+  /** Several passes run at once, so new messages go out while an earlier pass waits for the partner's confirms. */
   onApplicationBootstrap(): void {
     this.running = true;
-    this.loop = this.run();
+    this.workers = Array.from({ length: this.config.relay.concurrency }, () => this.work());
   }
 
   async onModuleDestroy(): Promise<void> {
     this.running = false;
-    this.wake();
-    await this.loop;
+    for (const wake of this.idle.splice(0)) wake();
+    await Promise.all(this.workers);
   }
 
   wake(): void {
-    this.woken = true;
-    this.wakeUp?.();
+    const worker = this.idle.shift();
+    if (worker) worker();
+    else this.pendingWakes = Math.min(this.pendingWakes + 1, this.config.relay.concurrency);
   }
 
   /**
-   * One pass: claim due messages and pin their signed bytes (one transaction), publish them, record the outcomes
-   * (a second transaction). No row lock is held while waiting for the partner's broker. Returns how many it handled.
+   * One pass, in one transaction: claim due messages (row locks; other passes and replicas skip them), give up on
+   * those too old, sign what was never signed, publish, record. A receipt that comes back during the pass waits for
+   * the row lock and then sees what was recorded. Returns how many messages the pass handled.
    */
   async relayOnce(): Promise<number> {
     const now = this.clock.now();
-    const claimed = await this.outbox.withDue(now, this.config.relay.batchSize, (due, tx) => this.claim(due, now, tx));
-    if (!claimed) return 0;
-    const { live, events, count } = claimed;
-    const results: AttemptResult[] = [];
-    const byPartner = new Map<string, Signed[]>();
-    for (const s of live) byPartner.set(s.message.toNode, [...(byPartner.get(s.message.toNode) ?? []), s]);
-    await Promise.all(
-      [...byPartner].map(async ([partner, batch]) => {
-        const outcomes = await this.links.publish(partner, batch.map((s) => ({ envelope: s.message.envelope, jws: s.jws })));
-        batch.forEach(({ message }, i) => {
-          const { confirmed, error } = outcomes[i];
-          results.push({ id: message.id, confirmed, error, nextAttemptAt: this.nextAttempt(message, confirmed, now) });
-          const event = this.attemptEvent(message, confirmed, error, now);
-          if (event) events.push(event);
-        });
-      }),
-    );
-    await this.transactions.run(async (tx) => {
-      if (results.length) await this.outbox.recordAttempts(results, now, tx);
-      await this.timeline.record(events, tx);
-    });
-    return count;
+    const handled = await this.outbox.withDue(now, this.config.relay.batchSize, (due, tx) => this.attempt(due, now, tx));
+    return handled ?? 0;
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      let handled = 0;
-      try {
-        handled = await this.relayOnce();
-      } catch (err) {
-        this.logger.error(`relay pass failed: ${safeError(err)}`);
-      }
-      if (handled < this.config.relay.batchSize) await this.idle();
-    }
-  }
-
-  private idle(): Promise<void> {
-    if (this.woken || !this.running) {
-      this.woken = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => this.wakeUp?.(), this.config.relay.pollIntervalMs);
-      this.wakeUp = () => {
-        clearTimeout(timer);
-        this.wakeUp = null;
-        this.woken = false;
-        resolve();
-      };
-    });
-  }
-
-  /** Inside the claiming transaction: give up on what is too old, sign what was never signed, lease the rest. */
-  private async claim(due: OutboundMessage[], now: Date, tx: EntityManager): Promise<{ live: Signed[]; events: NewTimelineEvent[]; count: number }> {
+  private async attempt(due: OutboundMessage[], now: Date, tx: EntityManager): Promise<number> {
     const { giveUpAfterMs } = this.config.timers;
     const expired = due.filter((m) => now.getTime() - m.createdAt.getTime() >= giveUpAfterMs);
-    if (expired.length) {
-      await this.outbox.giveUp(expired.map((m) => m.id), now, tx);
-      this.logger.warn(`${expired.length} message(s) undeliverable: no receipt within ${giveUpAfterMs} ms`);
-    }
     const events: NewTimelineEvent[] = expired.map((m) => ({
       caseRef: m.caseRef,
       messageId: m.id,
@@ -136,6 +77,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       kind: 'undeliverable',
       detail: { attempts: m.attempts },
     }));
+    if (expired.length) {
+      await this.outbox.giveUp(expired.map((m) => m.id), now, tx);
+      this.logger.warn(`${expired.length} message(s) undeliverable: no receipt within ${giveUpAfterMs} ms`);
+    }
+
     const live = await Promise.all(
       due
         .filter((m) => !expired.includes(m))
@@ -144,8 +90,54 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
           return { message, jws, digest: message.digest ?? digestOf(jws) };
         }),
     );
-    if (live.length) await this.outbox.pin(live.map((s) => ({ id: s.message.id, jws: s.jws, digest: s.digest })), new Date(now.getTime() + LEASE_MS), tx);
-    return { live, events, count: due.length };
+    const byPartner = new Map<string, typeof live>();
+    for (const s of live) byPartner.set(s.message.toNode, [...(byPartner.get(s.message.toNode) ?? []), s]);
+
+    const results: AttemptResult[] = [];
+    await Promise.all(
+      [...byPartner].map(async ([partner, batch]) => {
+        const outcomes = await this.links.publish(partner, batch.map((s) => ({ envelope: s.message.envelope, jws: s.jws })));
+        batch.forEach(({ message, jws, digest }, i) => {
+          const { confirmed, error } = outcomes[i];
+          results.push({ id: message.id, jws, digest, confirmed, error, nextAttemptAt: this.nextAttempt(message, confirmed, now) });
+          const event = this.attemptEvent(message, confirmed, error, now);
+          if (event) events.push(event);
+        });
+      }),
+    );
+    if (results.length) await this.outbox.recordAttempts(results, now, tx);
+    await this.timeline.record(events, tx);
+    return due.length;
+  }
+
+  private async work(): Promise<void> {
+    while (this.running) {
+      let handled = 0;
+      try {
+        handled = await this.relayOnce();
+      } catch (err) {
+        this.logger.error(`relay pass failed: ${safeError(err)}`);
+      }
+      if (handled < this.config.relay.batchSize) await this.waitForWork();
+    }
+  }
+
+  /** Until woken by new messages, or the poll interval passes (for resends due and other replicas' messages). */
+  private waitForWork(): Promise<void> {
+    if (this.pendingWakes > 0 || !this.running) {
+      this.pendingWakes = Math.max(0, this.pendingWakes - 1);
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        const i = this.idle.indexOf(done);
+        if (i >= 0) this.idle.splice(i, 1);
+        resolve();
+      };
+      const timer = setTimeout(done, this.config.relay.pollIntervalMs);
+      this.idle.push(done);
+    });
   }
 
   /** Unconfirmed: retry soon, backing off to `publishRetryMaxMs`. Confirmed: wait for the receipt, doubling each time. */
@@ -158,11 +150,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     return new Date(now.getTime() + delay);
   }
 
+  /** Only what the message's own record does not already say: resends, and the first failure of a series. */
   private attemptEvent(message: OutboundMessage, confirmed: boolean, error: string | null, now: Date): NewTimelineEvent | null {
     const base = { caseRef: message.caseRef, messageId: message.id, at: now };
     const attempt = message.attempts + 1;
-    if (confirmed) return { ...base, kind: message.state === 'queued' ? 'sent' : 'resent', detail: { attempt } };
-    // Record the first failure of a series, not every retry while a partner is down.
+    if (confirmed) return message.state === 'sent' ? { ...base, kind: 'resent', detail: { attempt } } : null;
     return message.lastError === null ? { ...base, kind: 'publish-failed', detail: { attempt, error } } : null;
   }
 }

@@ -24,7 +24,7 @@ import { TrmAmqpServer } from './trm-amqp.server';
             queue: config.broker.queue,
             prefetch: config.broker.prefetch,
             batchSize: Math.min(config.broker.prefetch, 200),
-            lingerMs: 2,
+            lingerMs: 0,
           },
           links,
         ),

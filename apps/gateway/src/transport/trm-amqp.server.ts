@@ -38,6 +38,7 @@ export class TrmAmqpServer extends Server implements CustomTransportStrategy {
   private channel: Channel | null = null;
   private buffer: Delivery[] = [];
   private lingerTimer: NodeJS.Timeout | null = null;
+  private drainScheduled = false;
   private draining: Promise<void> | null = null;
   private readonly retries = new Set<NodeJS.Timeout>();
   private reconnectTimer: NodeJS.Timeout | null = null;
@@ -118,10 +119,21 @@ export class TrmAmqpServer extends Server implements CustomTransportStrategy {
     }, delay);
   }
 
+  /**
+   * Deliveries that arrive together are handled together: a batch starts once the deliveries already received have
+   * been read (or after `lingerMs` when configured), and grows while the previous batch is being stored.
+   */
   private enqueue(delivery: Delivery): void {
     this.buffer.push(delivery);
     if (this.buffer.length >= this.options.batchSize) this.drain();
-    else this.lingerTimer ??= setTimeout(() => this.drain(), this.options.lingerMs);
+    else if (this.options.lingerMs > 0) this.lingerTimer ??= setTimeout(() => this.drain(), this.options.lingerMs);
+    else if (!this.drainScheduled) {
+      this.drainScheduled = true;
+      setImmediate(() => {
+        this.drainScheduled = false;
+        this.drain();
+      });
+    }
   }
 
   /** Handles buffered deliveries one batch at a time, in arrival order. */

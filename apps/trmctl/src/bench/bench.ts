@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sampleReturnHandover } from '../demo/sample-handover';
@@ -7,6 +8,7 @@ import { GatewayProcess, GatewayProcesses, peakRss } from '../local/gateway-proc
 import { freePort, localServices, unreachable } from '../local/preflight';
 import { ScratchNetwork } from '../local/scratch-network';
 import { repoRoot } from '../paths';
+import { cpuPerHandover, cpuSnapshot } from './cpu';
 import { BaselineResult, rawBaseline } from './raw-baseline';
 
 export interface BenchOptions {
@@ -58,7 +60,7 @@ export async function runBench(options: BenchOptions): Promise<void> {
         entry: join(repoRoot(), 'dist/apps/gateway/src/main.js'),
         env: { ...process.env, NODE_ENV: 'production' },
         // TRM_BENCH_PROFILE=<dir>: a V8 CPU profile of each gateway, to see where the time goes.
-        nodeOptions: process.env.TRM_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.TRM_BENCH_PROFILE}`] : [],
+        nodeOptions: [...(process.env.TRM_BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean), ...(process.env.TRM_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.TRM_BENCH_PROFILE}`] : [])],
         logFile: join(dir, `${node}.log`),
       });
     }
@@ -70,20 +72,28 @@ export async function runBench(options: BenchOptions): Promise<void> {
     await measure(net, 'warm-up', await closedLoop(url, body, 500, 32));
 
     const results: PhaseResult[] = [];
-    out(`throughput: ${options.count} handovers, ${options.concurrency} concurrent submitters`);
-    results.push(await measure(net, `${options.count} as fast as possible`, await closedLoop(url, body, options.count, options.concurrency)));
-    for (const rate of options.rates) {
+    const offered = async (rate: number) => {
+      await new Promise((r) => setTimeout(r, 2_000)); // let the previous phase's after-work settle
       const n = Math.max(100, Math.round(rate * options.seconds));
       out(`latency: ${n} handovers offered at ${rate}/s`);
       results.push(await measure(net, `offered ${rate}/s`, await openLoop(url, body, rate, n)));
-    }
+    };
+    // Low rates first, before the saturating phases leave work (vacuum, queue compaction) behind them.
+    const [low, high] = [options.rates.filter((r) => r <= 500), options.rates.filter((r) => r > 500)];
+    for (const rate of low) await offered(rate);
+    out(`throughput: ${options.count} handovers, ${options.concurrency} concurrent submitters`);
+    const labels = { [gateways.AT.child.pid!]: 'gateway AT', [gateways.RS.child.pid!]: 'gateway RS', [process.pid]: 'load generator' };
+    const before = cpuSnapshot(labels);
+    results.unshift(await measure(net, `${options.count} as fast as possible`, await closedLoop(url, body, options.count, options.concurrency)));
+    const cpu = cpuPerHandover(before, cpuSnapshot(labels), options.count);
+    for (const rate of high) await offered(rate);
     const rss = { AT: peakRss(gateways.AT), RS: peakRss(gateways.RS) };
     const [{ size }] = await net.sql<{ size: number }>('AT', 'SELECT max(length(jws))::int AS size FROM outbound_message');
     await processes.stopAll();
 
     out(`raw baseline: ${options.count} messages of ${size} bytes (persistent, confirms, quorum queue, publish -> consume -> reply)`);
     const baseline = await rawBaseline(AMQP_HOST, MANAGEMENT_URL, `bench-${net.run}-raw`, options.count, size);
-    report(out, results, baseline, rss);
+    report(out, results, baseline, rss, cpu);
   } finally {
     await processes.stopAll();
     if (process.env.TRM_BENCH_KEEP) out(`kept for inspection: schemas ${net.schema('AT')}, ${net.schema('RS')}; logs in ${dir}`);
@@ -131,15 +141,28 @@ async function openLoop(url: string, body: string, rate: number, count: number):
   return result;
 }
 
-async function submit(url: string, body: string, result: Submitted): Promise<void> {
-  try {
-    const res = await fetch(`${url}/v1/handovers`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-    const reply = (await res.json()) as { id?: string };
-    if (res.status === 202 && reply.id) result.ids.push(reply.id);
-    else result.failed += 1;
-  } catch {
-    result.failed += 1;
-  }
+/** Keep-alive connections with node:http: the load generator shares the machine, so it should cost little. */
+const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+
+function submit(url: string, body: string, result: Submitted): Promise<void> {
+  return new Promise((resolve) => {
+    const req = request(`${url}/v1/handovers`, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => {
+        const id = res.statusCode === 202 ? (JSON.parse(text) as { id?: string }).id : undefined;
+        if (id) result.ids.push(id);
+        else result.failed += 1;
+        resolve();
+      });
+    });
+    req.on('error', () => {
+      result.failed += 1;
+      resolve();
+    });
+    req.end(body);
+  });
 }
 
 /**
@@ -189,7 +212,13 @@ async function explainSlowest(net: ScratchNetwork, name: string, ids: string[]):
   );
 }
 
-function report(out: (line: string) => void, results: PhaseResult[], baseline: BaselineResult, rss: Record<string, number | null>): void {
+function report(
+  out: (line: string) => void,
+  results: PhaseResult[],
+  baseline: BaselineResult,
+  rss: Record<string, number | null>,
+  cpu: Array<[string, number]>,
+): void {
   const mb = (b: number | null) => (b === null ? 'n/a' : `${(b / 1024 / 1024).toFixed(0)} MB`);
   const [throughput] = results;
   out('');
@@ -203,5 +232,9 @@ function report(out: (line: string) => void, results: PhaseResult[], baseline: B
   out('');
   out(`ratio to the raw baseline: ${(throughput.perSecond / baseline.perSecond).toFixed(3)}`);
   out(`peak RSS: gateway AT ${mb(rss.AT)}, gateway RS ${mb(rss.RS)}`);
-  out(`JSON ${JSON.stringify({ results, baseline, ratio: throughput.perSecond / baseline.perSecond, peakRss: rss })}`);
+  if (cpu.length) {
+    const total = cpu.reduce((sum, [, ms]) => sum + ms, 0);
+    out(`CPU per handover while saturated: ${cpu.map(([label, ms]) => `${label} ${ms.toFixed(2)} ms`).join(', ')}; total ${total.toFixed(2)} ms`);
+  }
+  out(`JSON ${JSON.stringify({ results, baseline, ratio: throughput.perSecond / baseline.perSecond, peakRss: rss, cpuMsPerHandover: Object.fromEntries(cpu) })}`);
 }

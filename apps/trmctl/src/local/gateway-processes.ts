@@ -27,6 +27,9 @@ export interface GatewayProcess {
   exited: Promise<void>;
 }
 
+/** V8 options every gateway runs with (as `npm start` and the container image): a small young generation keeps a busy gateway near 120 MB resident instead of 230 MB. */
+export const GATEWAY_NODE_OPTIONS = ['--max-semi-space-size=4', '--max-old-space-size=256'];
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Gateway processes started from the build (demo, benchmark, crash tests); `stopAll` ends each of them, and only them. */
@@ -39,7 +42,7 @@ export class GatewayProcesses {
     mkdirSync(dirname(spec.logFile), { recursive: true });
     const log = openSync(spec.logFile, 'w');
     // Own process group: Ctrl-C reaches trmctl only, which then stops the gateways in order.
-    const child = spawn(process.execPath, [...(spec.nodeOptions ?? []), spec.entry, ...(spec.configFile ? [] : ['--node', spec.node])], {
+    const child = spawn(process.execPath, [...GATEWAY_NODE_OPTIONS, ...(spec.nodeOptions ?? []), spec.entry, ...(spec.configFile ? [] : ['--node', spec.node])], {
       env: { ...spec.env, TRM_HTTP_PORT: String(spec.port), ...(spec.configFile ? { TRM_CONFIG: spec.configFile } : {}) },
       stdio: ['ignore', log, log],
       detached: true,

@@ -72,7 +72,7 @@ export class ScratchNetwork {
             inbound: { username: this.user(p, id), password: passwords.get(`${p}>${id}`)! },
           })),
         timers: { receiptTimeoutMs: 300_000, resendMaxIntervalMs: 3_600_000, publishRetryMaxMs: 2_000, giveUpAfterMs: 7 * 86_400_000 },
-        relay: { batchSize: 200, pollIntervalMs: 200 },
+        relay: { batchSize: 200, pollIntervalMs: 200, concurrency: 4 },
       };
       options.tune?.(config);
       this.nodes.set(id, { id, config, keys: keys.get(id)!, amqpUrl: config.broker.url });
@@ -143,7 +143,7 @@ export class ScratchNetwork {
           publishRetryMax: c.timers.publishRetryMaxMs,
           giveUpAfter: c.timers.giveUpAfterMs,
         },
-        relay: { batchSize: c.relay.batchSize, pollInterval: c.relay.pollIntervalMs },
+        relay: { batchSize: c.relay.batchSize, pollInterval: c.relay.pollIntervalMs, concurrency: c.relay.concurrency },
       }),
     );
   }
