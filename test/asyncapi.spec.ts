@@ -4,9 +4,11 @@ import {
   Envelope,
   MESSAGE_TYPES,
   NEEDS,
+  ORGANISATION_KINDS,
   PURPOSES,
   REJECT_REASONS,
   RISK_LEVELS,
+  ROLE_STATUSES,
   SEXES,
   checkContent,
 } from '@trm/wire';
@@ -19,6 +21,7 @@ describe('docs/asyncapi.yaml', () => {
   const doc = parse(readFileSync(join(__dirname, '../docs/asyncapi.yaml'), 'utf8'));
   const schemas = doc.components.schemas;
   const body = schemas.HandoverRequestBody.properties;
+  const role = schemas.DirectoryRole.properties;
 
   it.each([
     ['message types', schemas.Envelope.properties.type.enum, MESSAGE_TYPES],
@@ -29,6 +32,11 @@ describe('docs/asyncapi.yaml', () => {
     ['risk levels', body.risk.properties.level.enum, RISK_LEVELS],
     ['needs', body.needs.items.enum, NEEDS],
     ['reject reasons', schemas.ReceiptBody.properties.reason.enum, REJECT_REASONS],
+    ['organisation kinds', schemas.DirectoryOrganisation.properties.kind.enum, ORGANISATION_KINDS],
+    ['role statuses', role.status.enum, ROLE_STATUSES],
+    ['role purposes', role.purposes.items.enum, PURPOSES],
+    ['role age groups', role.ageGroups.items.enum, AGE_GROUPS],
+    ['role exploitation forms', role.exploitation.items.enum, EXPLOITATION_FORMS],
   ])('lists the same %s as the wire library', (_what, documented, implemented) => {
     expect(documented).toEqual([...implemented]);
   });
@@ -36,6 +44,7 @@ describe('docs/asyncapi.yaml', () => {
   it.each([
     ['handover.request', doc.components.messages.handoverRequest.examples],
     ['receipt', doc.components.messages.receipt.examples],
+    ['registry.update', doc.components.messages.registryUpdate.examples],
   ])('has %s examples the wire library accepts', async (_type, examples: Array<{ payload: Envelope }>) => {
     expect(examples.length).toBeGreaterThan(0);
     for (const example of examples) expect(await checkContent(example.payload, [])).toEqual([]);

@@ -41,6 +41,7 @@ describe('a gateway killed at any moment', () => {
   it('loses and doubles nothing when sender and receiver are killed mid-stream', async () => {
     let at = await start('AT');
     let rs = await start('RS');
+    await net.converged(['AT', 'RS']);
     const accepted: string[] = [];
     const submit = async (n: number) => {
       for (let i = 0; i < n; i++) {

@@ -10,6 +10,7 @@ describe('AT sends a return handover to RS', () => {
     net = await TestNetwork.create(['AT', 'RS']);
     await net.start('AT');
     await net.start('RS');
+    await net.converged();
   });
   afterAll(() => net?.close());
 

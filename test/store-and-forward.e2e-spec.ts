@@ -33,6 +33,10 @@ describe('store and forward', () => {
       },
     });
     await net.start('AT');
+    // AT learns RS's directory, then RS stops: what AT sends now waits on RS's broker.
+    await net.start('RS');
+    await net.converged();
+    await net.stop('RS');
   });
   afterAll(async () => {
     await net?.close();

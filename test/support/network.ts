@@ -2,6 +2,7 @@ import { INestApplication, LogLevel } from '@nestjs/common';
 import { Clock, SystemClock } from '../../apps/gateway/src/clock/clock';
 import { startGateway } from '../../apps/gateway/src/gateway';
 import { ScratchNetwork, ScratchNode, ScratchOptions } from '../../apps/trmctl/src/local/scratch-network';
+import { eventually } from './http';
 
 export const DATABASE_URL = process.env.TRM_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const AMQP_HOST = process.env.TRM_TEST_AMQP_HOST ?? '127.0.0.1:5672';
@@ -38,6 +39,21 @@ export class TestNetwork extends ScratchNetwork {
       state.url = (await state.app.getUrl()).replace('[::1]', '127.0.0.1');
     }
     return this.node(id);
+  }
+
+  /** Waits until each of `ids` holds the published directory of every other node (they exchange registry updates at start). */
+  async converged(ids: string[] = [...this.running.keys()], timeoutMs = 20_000): Promise<void> {
+    for (const id of ids) {
+      const others = [...this.nodes.keys()].filter((n) => n !== id);
+      await eventually(
+        async () => {
+          const rows = await this.sql<{ node: string }>(id, 'SELECT node FROM partner_directory');
+          return others.every((o) => rows.some((r) => r.node === o)) ? true : undefined;
+        },
+        timeoutMs,
+        `${id} to hold the directories of ${others.join(', ')}`,
+      );
+    }
   }
 
   async stop(id: string): Promise<void> {

@@ -97,9 +97,16 @@ export class HandPartner {
     return jws;
   }
 
-  /** The next receipt on this partner's own queue, checked against the answering node's public keys. */
+  /** The next receipt on this partner's own queue (other messages, such as registry updates, are skipped), checked against the answering node's public keys. */
   async nextReceipt(timeoutMs = 15_000): Promise<ReceivedReceipt> {
-    const message = await eventually(async () => (await this.ownQueue.get('trm.node', { noAck: true })) || undefined, timeoutMs, 'a receipt');
+    const message = await eventually(
+      async () => {
+        const m = await this.ownQueue.get('trm.node', { noAck: true });
+        return m && m.properties.type === 'receipt' ? m : undefined;
+      },
+      timeoutMs,
+      'a receipt',
+    );
     const to = this.net.node(this.to);
     const keys = new Map(to.keys.publicJwks.keys.map((k) => [k.kid, { jwk: k, key: importKey(k) }]));
     const verification = await verifyMessage(

@@ -6,6 +6,7 @@ import { NodeConfig } from './config/node-config';
 import { DatabaseModule } from './database/database.module';
 import { EnvelopeModule } from './envelope/envelope.module';
 import { HandoverModule } from './handover/handover.module';
+import { DirectoryModule } from './registry/directory.module';
 import { RegistryModule } from './registry/registry.module';
 import { TransportModule } from './transport/transport.module';
 
@@ -23,6 +24,7 @@ export class GatewayModule {
         AcknowledgementModule,
         TransportModule,
         HandoverModule,
+        DirectoryModule,
       ],
     };
   }

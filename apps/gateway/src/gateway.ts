@@ -1,6 +1,7 @@
 import { INestApplication, NestApplicationOptions, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Clock, SystemClock } from './clock/clock';
 import { NodeConfig } from './config/node-config';
 import { GatewayModule } from './gateway.module';
@@ -28,8 +29,19 @@ export async function startGateway(config: NodeConfig, options: GatewayOptions =
       exceptionFactory: validationExceptionFactory,
     }),
   );
+  const openapi = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle(`TRM Gateway — node ${config.node}`)
+      .setDescription('REST API of one national node. Message bodies follow TRM-AMQP/1; see docs/asyncapi.yaml.')
+      .setVersion('1')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, openapi, { jsonDocumentUrl: 'openapi.json', ui: false });
   app.connectMicroservice({ strategy: app.get(TrmAmqpServer) });
   try {
+    // Modules first (migrations, registry loaded), then deliveries may come in.
+    await app.init();
     await app.startAllMicroservices();
     await app.listen(config.http.port, config.http.host);
   } catch (err) {

@@ -1,3 +1,4 @@
+import { isNodeId } from './address';
 import { isKnownType, validateBody } from './bodies';
 import { HandoverRequestBody } from './bodies/handover-request';
 import { Envelope, envelopeProblems } from './envelope';
@@ -16,6 +17,12 @@ export async function checkContent(envelope: Envelope, decryptionKeys: Encryptio
     const scope = (envelope.body as HandoverRequestBody | null)?.consent?.scope;
     if (Array.isArray(scope) && !scope.includes('share-sealed')) {
       problems.push({ field: 'body.consent.scope', problem: 'must contain "share-sealed" when the message has a sealed part' });
+    }
+  }
+  if (envelope.type === 'registry.update') {
+    const node = (envelope.body as { node?: unknown } | null)?.node;
+    if (isNodeId(node) && node !== envelope.from) {
+      problems.push({ field: 'body.node', problem: 'must be the node in "from": a node announces only its own registry' });
     }
   }
   if (typeof envelope.sealed === 'string' && problems.length === 0) {

@@ -86,16 +86,12 @@ export class ReceptionService {
 
     const now = this.clock.now();
     const rows = keep.map((j) => this.toRow(j, now));
-    const added = await this.transactions.run(async (tx) => {
+    const { ids: added, committed } = await this.transactions.run(async (tx) => {
       const ids = await this.inbox.addNew(rows, tx);
-      const newRows = rows.filter((r) => ids.has(r.id));
-      await this.effects.apply(
-        newRows.filter((r) => r.status === 'delivered'),
-        tx,
-        now,
-      );
-      return ids;
+      const delivered = rows.filter((r) => ids.has(r.id) && r.status === 'delivered');
+      return { ids, committed: await this.effects.apply(delivered, tx, now) };
     });
+    await committed();
 
     for (const j of keep) {
       if (added.has(j.envelope.id)) out[j.index] = { settle: 'ack', ...(j.receipt ? { reply: j.receipt } : {}) };
@@ -106,7 +102,7 @@ export class ReceptionService {
       // A receipt may have come before its message's attempt was recorded (the sender crashed in between); it did not
       // settle anything then. The partner answers our resend with the same receipt: apply it again. Settling is idempotent.
       const receipts = repeats.filter((r) => r.envelope.type === 'receipt').map((r) => this.toRow({ ...r, reason: null, receipt: null }, now));
-      if (receipts.length) await this.transactions.run((tx) => this.effects.apply(receipts, tx, now));
+      if (receipts.length) await (await this.transactions.run((tx) => this.effects.apply(receipts, tx, now)))();
       const first = await this.inbox.findStored(repeats.map((r) => r.envelope.id));
       for (const r of repeats) {
         const receiptJws = first.get(r.envelope.id)?.receiptJws;
@@ -186,6 +182,7 @@ export class ReceptionService {
       status: j.reason ? 'rejected' : 'delivered',
       rejectReason: j.reason,
       receiptJws: j.receipt?.jws ?? null,
+      routedTo: j.reason || e.type === 'receipt' ? null : this.registry.route(e.recipient, now),
     };
   }
 }

@@ -25,6 +25,7 @@ export const DEFAULTS = {
   broker: { queue: 'trm.node', prefetch: 400 },
   timers: { receiptTimeout: '5m', resendMaxInterval: '1h', publishRetryMax: '1m', giveUpAfter: '7d' },
   relay: { batchSize: 200, pollInterval: '1s', concurrency: 4 },
+  registry: { unconfirmedAfter: '180d' },
 };
 
 /**
@@ -78,6 +79,7 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
   const broker = { ...DEFAULTS.broker, ...doc.broker };
   const timers = { ...DEFAULTS.timers, ...doc.timers };
   const relay = { ...DEFAULTS.relay, ...doc.relay };
+  const registry = { ...DEFAULTS.registry, ...doc.registry };
 
   const keysFile = need<string>(doc.keys, 'keys', "path of this node's private JWKS; create it with trmctl keys generate");
   const privateJwks = keysFile ? readJson<Jwks>(keysFile, 'keys') : undefined;
@@ -133,9 +135,25 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
       pollIntervalMs: duration(relay.pollInterval, 'relay.pollInterval'),
       concurrency: integer(relay.concurrency, 'relay.concurrency', 1),
     },
+    registry: {
+      endpoint: registry.endpoint ?? publicEndpoint(broker.url),
+      unconfirmedAfterMs: duration(registry.unconfirmedAfter, 'registry.unconfirmedAfter'),
+    },
   };
   if (problems.length) throw new ConfigError(path, problems);
   return config;
+}
+
+/** The broker URL without its credentials: what partners are told to connect to. */
+export function publicEndpoint(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString();
+  } catch {
+    return '';
+  }
 }
 
 export function readYaml<T>(path: string, problems: string[], key: string): T | undefined {

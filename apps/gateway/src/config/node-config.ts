@@ -41,6 +41,12 @@ export interface NodeConfig {
     giveUpAfterMs: number;
   };
   relay: { batchSize: number; pollIntervalMs: number; concurrency: number };
+  registry: {
+    /** The node's AMQP(S) endpoint as partners reach it, published in `registry.update` (no credentials). */
+    endpoint: string;
+    /** A role nobody has confirmed for this long is flagged `unconfirmed`. */
+    unconfirmedAfterMs: number;
+  };
 }
 
 export const NODE_CONFIG = Symbol('NODE_CONFIG');

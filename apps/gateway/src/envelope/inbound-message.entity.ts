@@ -13,6 +13,8 @@ export class InboundMessage {
   @Column('text', { name: 'case_ref' }) caseRef!: string;
   @Column('text') sender!: string;
   @Column('text') recipient!: string;
+  /** The role the message waits with: its recipient, or where a vacant or retired recipient passes it on. */
+  @Column('text', { name: 'routed_to', nullable: true }) routedTo!: string | null;
   @Column('uuid', { name: 'in_reply_to', nullable: true }) inReplyTo!: string | null;
   @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
   @Column('timestamptz', { name: 'received_at' }) receivedAt!: Date;

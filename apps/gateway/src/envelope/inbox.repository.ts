@@ -24,13 +24,39 @@ export class InboxRepository {
     return new Set(rows.map((r) => r.id as string));
   }
 
-  /** What arrived for this node, newest first. Receipts are acknowledgement plumbing and stay out. */
-  list(limit: number, receivedBefore?: Date): Promise<InboundMessage[]> {
+  /**
+   * What arrived for this node, newest first; with `role`, what is addressed to that role or waits with it.
+   * Receipts and registry updates are plumbing and stay out.
+   */
+  list(limit: number, receivedBefore?: Date, role?: string): Promise<InboundMessage[]> {
+    const base = { type: Not(In(['receipt', 'registry.update'])), ...(receivedBefore ? { receivedAt: LessThan(receivedBefore) } : {}) };
     return this.dataSource.getRepository(InboundMessage).find({
-      where: { type: Not('receipt'), ...(receivedBefore ? { receivedAt: LessThan(receivedBefore) } : {}) },
+      where: role ? [{ ...base, recipient: role }, { ...base, routedTo: role }] : base,
       order: { receivedAt: 'DESC' },
       take: limit,
     });
+  }
+
+  /** Messages for `role` (addressed to it, or waiting with it) that nothing this node sent has answered yet. */
+  async unanswered(role: string, tx: EntityManager): Promise<string[]> {
+    const rows: Array<{ id: string }> = await tx.query(
+      `SELECT i.id FROM inbound_message i
+       WHERE (i.routed_to = $1 OR i.recipient = $1) AND i.status = 'delivered' AND i.type NOT IN ('receipt', 'registry.update')
+         AND NOT EXISTS (SELECT 1 FROM outbound_message o WHERE o.in_reply_to = i.id)
+       ORDER BY i.received_at`,
+      [role],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Unanswered messages of a retired role now wait with its successor. */
+  async reroute(from: string, to: string, tx: EntityManager): Promise<void> {
+    await tx.query(
+      `UPDATE inbound_message i SET routed_to = $2
+       WHERE (i.routed_to = $1 OR i.recipient = $1) AND i.status = 'delivered' AND i.type NOT IN ('receipt', 'registry.update')
+         AND NOT EXISTS (SELECT 1 FROM outbound_message o WHERE o.in_reply_to = i.id)`,
+      [from, to],
+    );
   }
 
   findById(id: string): Promise<InboundMessage | null> {
@@ -45,6 +71,7 @@ const INBOUND_COLUMNS: Column<InboundMessage>[] = [
   { name: 'case_ref', type: 'text', value: (m) => m.caseRef },
   { name: 'sender', type: 'text', value: (m) => m.sender },
   { name: 'recipient', type: 'text', value: (m) => m.recipient },
+  { name: 'routed_to', type: 'text', value: (m) => m.routedTo },
   { name: 'in_reply_to', type: 'uuid', value: (m) => m.inReplyTo },
   { name: 'created_at', type: 'timestamptz', value: (m) => m.createdAt },
   { name: 'received_at', type: 'timestamptz', value: (m) => m.receivedAt },

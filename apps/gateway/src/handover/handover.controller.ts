@@ -1,10 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { invalidRequest } from '../http/problems';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { uuidParam } from '../http/params';
 import { InboxQueryDto } from './dto/inbox-query.dto';
 import { SubmitHandoverDto } from './dto/submit-handover.dto';
 import { HandoverService } from './handover.service';
-
-const uuid = new ParseUUIDPipe({ exceptionFactory: () => invalidRequest([{ field: 'id', problem: 'must be a UUID' }]) });
 
 @Controller('v1')
 export class HandoverController {
@@ -17,12 +15,12 @@ export class HandoverController {
   }
 
   @Get('handovers/:id')
-  get(@Param('id', uuid) id: string) {
+  get(@Param('id', uuidParam('id')) id: string) {
     return this.handovers.get(id);
   }
 
   @Get('inbox')
   async inbox(@Query() query: InboxQueryDto) {
-    return { items: await this.handovers.inboxPage(query.limit, query.before) };
+    return { items: await this.handovers.inboxPage(query.limit, query.before, query.role) };
   }
 }

@@ -11,5 +11,7 @@ export class Handover {
   @Column('text') sender!: string;
   @Column('text') recipient!: string;
   @Column('text') purpose!: Purpose;
+  /** The role on this node's side that is responsible for the case; moves when that role is retired. */
+  @Column('text', { name: 'our_role' }) ourRole!: string;
   @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
 }

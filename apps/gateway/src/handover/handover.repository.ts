@@ -17,6 +17,16 @@ export class HandoverRepository {
     await bulkInsert(tx, 'handover', HANDOVER_COLUMNS, handovers, 'ON CONFLICT DO NOTHING');
   }
 
+  /** Cases this node's `role` is responsible for. */
+  async openCases(role: string, tx: EntityManager): Promise<string[]> {
+    const rows: Array<{ case_ref: string }> = await tx.query(`SELECT case_ref FROM handover WHERE our_role = $1 ORDER BY created_at`, [role]);
+    return rows.map((r) => r.case_ref);
+  }
+
+  async moveCases(from: string, to: string, tx: EntityManager): Promise<void> {
+    await tx.query(`UPDATE handover SET our_role = $2 WHERE our_role = $1`, [from, to]);
+  }
+
   findById(id: string): Promise<Handover | null> {
     return this.dataSource.getRepository(Handover).findOneBy({ id });
   }
@@ -31,4 +41,5 @@ const HANDOVER_COLUMNS: Column<Handover>[] = [
   { name: 'recipient', type: 'text', value: (h) => h.recipient },
   { name: 'purpose', type: 'text', value: (h) => h.purpose },
   { name: 'created_at', type: 'timestamptz', value: (h) => h.createdAt },
+  { name: 'our_role', type: 'text', value: (h) => h.ourRole },
 ];

@@ -51,6 +51,8 @@ export interface InboxItem {
   from: string;
   sender: string;
   recipient: string;
+  /** The role the message waits with, when not its recipient (vacant or retired recipient). */
+  routedTo: string | null;
   caseRef: string;
   createdAt: string;
   receivedAt: string;
@@ -138,6 +140,7 @@ export class HandoverService {
         recipient: envelope.recipient,
         purpose: dto.body.purpose,
         createdAt: now,
+        ourRole: envelope.sender,
       },
       message,
     });
@@ -176,8 +179,8 @@ export class HandoverService {
     };
   }
 
-  async inboxPage(limit: number, before?: string): Promise<InboxItem[]> {
-    const rows = await this.inbox.list(limit, before ? new Date(before) : undefined);
+  async inboxPage(limit: number, before?: string, role?: string): Promise<InboxItem[]> {
+    const rows = await this.inbox.list(limit, before ? new Date(before) : undefined, role);
     return rows.map((m) => toInboxItem(m));
   }
 }
@@ -189,6 +192,7 @@ function toInboxItem(m: InboundMessage): InboxItem {
     from: m.fromNode,
     sender: m.sender,
     recipient: m.recipient,
+    routedTo: m.routedTo,
     caseRef: m.caseRef,
     createdAt: m.createdAt.toISOString(),
     receivedAt: m.receivedAt.toISOString(),

@@ -30,6 +30,7 @@ export class IncomingHandovers implements InboundEffect, OnModuleInit {
         recipient: m.recipient,
         purpose: (m.envelope.body as HandoverRequestBody).purpose,
         createdAt: now,
+        ourRole: m.recipient,
       })),
       tx,
     );

@@ -1,4 +1,4 @@
-import { AGE_GROUPS, AgeGroup, LANGUAGES, PURPOSES, Purpose, SLUG, isAddress, nodeOf, receiptsAddress } from '@trm/wire';
+import { AGE_GROUPS, AgeGroup, EXPLOITATION_FORMS, ExploitationForm, LANGUAGES, PURPOSES, Purpose, SLUG, isAddress, nodeOf } from '@trm/wire';
 
 /** A functional contact point: a role in an organisation, never a person. */
 export interface RoleEntry {
@@ -6,7 +6,12 @@ export interface RoleEntry {
   title: string;
   purposes: Purpose[];
   ageGroups: AgeGroup[];
+  /** Forms of exploitation the role handles; absent means all. */
+  exploitation?: ExploitationForm[];
   languages: string[];
+  /** Where the role works: `national`, or a region's name as used in the country (e.g. `Vojvodina`). */
+  region?: string;
+  /** In a seed file: whether the role starts staffed (a fictional sample assignment) or vacant. */
   status: 'active' | 'vacant';
   /** Receives the role's messages while it is vacant. */
   fallback?: string;
@@ -28,13 +33,6 @@ export interface Directory {
 
 export const addressOf = (node: string, org: string, role: string): string => `${node}/${org}/${role}`;
 
-/** Every address the node publishes, plus its receipts address, which always exists. */
-export function publishedAddresses(directory: Directory): Set<string> {
-  const set = new Set<string>([receiptsAddress(directory.node)]);
-  for (const org of directory.organisations) for (const role of org.roles) set.add(addressOf(directory.node, org.slug, role.slug));
-  return set;
-}
-
 export function directoryProblems(value: unknown, node: string): string[] {
   const d = value as Directory | null;
   const problems: string[] = [];
@@ -50,7 +48,11 @@ export function directoryProblems(value: unknown, node: string): string[] {
       if (!SLUG.test(r?.slug ?? '')) problems.push(`${rt}.slug must match ${SLUG}`);
       if (!Array.isArray(r?.purposes) || r.purposes.some((p) => !PURPOSES.includes(p))) problems.push(`${rt}.purposes must list ${PURPOSES.join(', ')}`);
       if (!Array.isArray(r?.ageGroups) || r.ageGroups.some((a) => !AGE_GROUPS.includes(a))) problems.push(`${rt}.ageGroups must list ${AGE_GROUPS.join(', ')}`);
+      if (r?.exploitation !== undefined && (!Array.isArray(r.exploitation) || r.exploitation.some((e) => !EXPLOITATION_FORMS.includes(e)))) {
+        problems.push(`${rt}.exploitation must list ${EXPLOITATION_FORMS.join(', ')}`);
+      }
       if (!Array.isArray(r?.languages) || r.languages.some((l) => !LANGUAGES.has(l))) problems.push(`${rt}.languages must list ISO 639-1 codes`);
+      if (r?.region !== undefined && (typeof r.region !== 'string' || !r.region.trim() || r.region.length > 60)) problems.push(`${rt}.region must be a short name`);
       if (!['active', 'vacant'].includes(r?.status)) problems.push(`${rt}.status must be active or vacant`);
       if (r?.fallback !== undefined && (!isAddress(r.fallback) || nodeOf(r.fallback) !== node)) problems.push(`${rt}.fallback must be an address of ${node}`);
       if (r?.status === 'vacant' && !r.fallback) problems.push(`${rt} is vacant and needs a fallback`);

@@ -1,33 +1,129 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { ResolvedKey, importKey, nodeOf } from '@trm/wire';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { DirectoryOrganisation, RegistryUpdateBody, ResolvedKey, TrmJwk, importKey, nodeOf, receiptsAddress, registryAddress } from '@trm/wire';
+import { Clock } from '../clock/clock';
 import { NODE_CONFIG, NodeConfig, PartnerConfig } from '../config/node-config';
-import { publishedAddresses } from './directory';
+import { Transactions } from '../database/transactions';
+import { safeError } from '../logging/safe-error';
+import { DirectoryRepository } from './directory.repository';
+import { directoryView } from './directory-view';
+import { Assignment, Organisation, Role } from './entities';
+import { PartnerDirectoryRepository } from './partner-directory.repository';
+import { seedDirectory } from './seed';
+
+const REFRESH_MS = 30_000;
+const MAX_ROUTE_HOPS = 10;
+
+interface PartnerView {
+  body: RegistryUpdateBody;
+  roles: Map<string, RegistryUpdateBody['organisations'][number]['roles'][number]>;
+  retired: Map<string, { successor: string; retiredAt: string }>;
+}
 
 /**
- * Who this node is and whom it knows: its own published addresses and its partners with their keys. Partner keys
- * come only from trust anchor files here; `registry.update` replication builds on this.
+ * The node's registry as the message path needs it, in memory: its own roles and who holds them, partners'
+ * published directories and keys. Loaded from the database at start, reloaded after every change made here and
+ * every 30 s (changes made by another replica of the node).
  */
 @Injectable()
-export class RegistryService {
-  private readonly addresses: Set<string>;
+export class RegistryService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(RegistryService.name);
   private readonly partners: Map<string, PartnerConfig>;
-  private readonly partnerKeys = new Map<string, ResolvedKey>();
+  private readonly anchorKeys = new Map<string, ResolvedKey>();
+  private organisations: Organisation[] = [];
+  private ownVersion: { version: number; issuedAt: string } | null = null;
+  private roles = new Map<string, Role>();
+  private assignments: Assignment[] = [];
+  private partnerViews = new Map<string, PartnerView>();
+  private learnedKeys = new Map<string, ResolvedKey>();
+  private timer: NodeJS.Timeout | null = null;
 
-  constructor(@Inject(NODE_CONFIG) private readonly config: NodeConfig) {
-    this.addresses = publishedAddresses(config.directory);
+  constructor(
+    @Inject(NODE_CONFIG) private readonly config: NodeConfig,
+    private readonly directory: DirectoryRepository,
+    private readonly partnerDirectories: PartnerDirectoryRepository,
+    private readonly transactions: Transactions,
+    private readonly clock: Clock,
+  ) {
     this.partners = new Map(config.partners.map((p) => [p.node, p]));
     for (const partner of config.partners) {
-      for (const jwk of partner.trustAnchor.keys) this.partnerKeys.set(jwk.kid, { jwk, key: importKey(jwk) });
+      for (const jwk of partner.trustAnchor.keys) this.anchorKeys.set(jwk.kid, { jwk, key: importKey(jwk) });
     }
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.transactions.run(async (tx) => {
+      await this.directory.lock(tx);
+      if (await this.directory.isEmpty(tx)) await seedDirectory(this.config.directory, this.clock.now(), this.directory, tx);
+    });
+    await this.refresh();
+    this.timer = setInterval(() => this.refresh().catch((err) => this.logger.warn(`registry reload failed: ${safeError(err)}`)), REFRESH_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  async refresh(): Promise<void> {
+    const now = this.clock.now();
+    const [organisations, published, roles, assignments, directories, keys] = await Promise.all([
+      this.directory.organisations(),
+      this.partnerDirectories.latestPublication(),
+      this.directory.roles(),
+      this.directory.currentAssignments(new Date(now.getTime() - 86_400_000)),
+      this.partnerDirectories.all(),
+      this.partnerDirectories.keys(),
+    ]);
+    this.organisations = organisations;
+    this.ownVersion = published ? { version: published.version, issuedAt: published.issuedAt.toISOString() } : null;
+    this.roles = new Map(roles.map((r) => [r.address, r]));
+    this.assignments = assignments;
+    this.partnerViews = new Map(
+      directories
+        .filter((d) => this.partners.has(d.node))
+        .map((d) => {
+          const body = d.body as unknown as RegistryUpdateBody;
+          return [
+            d.node,
+            {
+              body,
+              roles: new Map(body.organisations.flatMap((o) => o.roles.map((r) => [r.address, r] as const))),
+              retired: new Map((body.retired ?? []).map((r) => [r.address, { successor: r.successor, retiredAt: r.retiredAt }])),
+            },
+          ];
+        }),
+    );
+    this.learnedKeys = new Map(
+      keys.filter((k) => this.partners.has(k.node)).map((k) => [k.kid, { jwk: k.jwk as unknown as TrmJwk, key: importKey(k.jwk as unknown as TrmJwk) }]),
+    );
   }
 
   get node(): string {
     return this.config.node;
   }
 
-  /** Rule 9: an address this node publishes (a vacant role still counts). */
+  /** Rule 9: an address this node publishes — a vacant role still counts, a retired one passes to its successor. */
   publishes(address: string): boolean {
-    return this.addresses.has(address);
+    return address === receiptsAddress(this.node) || address === registryAddress(this.node) || this.roles.has(address);
+  }
+
+  /** The role a message for `address` waits with at `at`: retired roles pass to their successor, vacant ones to their fallback. */
+  route(address: string, at: Date): string {
+    let current = address;
+    const seen = new Set<string>();
+    for (let hop = 0; hop < MAX_ROUTE_HOPS && !seen.has(current); hop++) {
+      seen.add(current);
+      const role = this.roles.get(current);
+      if (!role) return current;
+      if (role.retiredAt && role.retiredAt <= at && role.successor) current = role.successor;
+      else if (role.fallback && this.isVacant(current, at)) current = role.fallback;
+      else return current;
+    }
+    return current;
+  }
+
+  isVacant(address: string, at: Date): boolean {
+    return !this.assignments.some((a) => a.role === address && a.startsAt <= at && (!a.endsAt || a.endsAt > at));
   }
 
   partner(node: string): PartnerConfig | undefined {
@@ -38,17 +134,36 @@ export class RegistryService {
     return [...this.partners.keys()];
   }
 
-  /** A partner's public key by kid; validity at a given time is checked by the caller (rule 2). */
+  /** A partner's public key by kid: from its latest registry update, or from its trust anchor file. */
   partnerKey(kid: string): ResolvedKey | undefined {
-    return this.partnerKeys.get(kid);
+    return this.learnedKeys.get(kid) ?? this.anchorKeys.get(kid);
   }
 
-  /** Why a message cannot be addressed to `recipient`, or null when it can. */
+  /** This node's directory as partners see it now, and each partner's as last published to us. */
+  knownDirectories(at: Date): Array<{ node: string; version: number | null; issuedAt: string | null; organisations: DirectoryOrganisation[] }> {
+    const own = directoryView(this.organisations, [...this.roles.values()], this.assignments, at, this.config.registry.unconfirmedAfterMs);
+    return [
+      { node: this.node, version: this.ownVersion?.version ?? null, issuedAt: this.ownVersion?.issuedAt ?? null, organisations: own.organisations },
+      ...[...this.partnerViews].map(([node, v]) => ({ node, version: v.body.version, issuedAt: v.body.issuedAt, organisations: v.body.organisations })),
+    ];
+  }
+
+  /** A partner's directory as last published to us. */
+  partnerDirectory(node: string): RegistryUpdateBody | undefined {
+    return this.partnerViews.get(node)?.body;
+  }
+
+  /** Why a message cannot be addressed to `recipient`, or null when it can; names a retired role's successor. */
   recipientProblem(recipient: string): string | null {
     const node = nodeOf(recipient);
     if (!node) return 'must be an address <node>/<organisation>/<role>';
-    if (node === this.config.node) return 'is an address of this node; handovers go to partner nodes';
+    if (node === this.node) return 'is an address of this node; handovers go to partner nodes';
     if (!this.partners.has(node)) return `names node ${node}, which is not a configured partner`;
+    const view = this.partnerViews.get(node);
+    if (!view) return `node ${node} has not published its directory to this node yet; try again once it has`;
+    const retired = view.retired.get(recipient);
+    if (retired) return `was deactivated by ${node}; its successor is ${retired.successor}`;
+    if (!view.roles.has(recipient)) return `is not in the directory ${node} published (version ${view.body.version})`;
     return null;
   }
 }

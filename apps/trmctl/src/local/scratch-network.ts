@@ -73,6 +73,7 @@ export class ScratchNetwork {
           })),
         timers: { receiptTimeoutMs: 300_000, resendMaxIntervalMs: 3_600_000, publishRetryMaxMs: 2_000, giveUpAfterMs: 7 * 86_400_000 },
         relay: { batchSize: 200, pollIntervalMs: 200, concurrency: 4 },
+        registry: { endpoint: `amqp://${amqpHost}/${this.vhost(id)}`, unconfirmedAfterMs: 180 * 86_400_000 },
       };
       options.tune?.(config);
       this.nodes.set(id, { id, config, keys: keys.get(id)!, amqpUrl: config.broker.url });
@@ -144,6 +145,7 @@ export class ScratchNetwork {
           giveUpAfter: c.timers.giveUpAfterMs,
         },
         relay: { batchSize: c.relay.batchSize, pollInterval: c.relay.pollIntervalMs, concurrency: c.relay.concurrency },
+        registry: { endpoint: c.registry.endpoint, unconfirmedAfter: c.registry.unconfirmedAfterMs },
       }),
     );
   }

@@ -1,0 +1,129 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { RegistryUpdateBody, createEnvelope, publicJwks, registryAddress, registryCaseRef } from '@trm/wire';
+import { createHash, randomUUID } from 'node:crypto';
+import { Clock } from '../clock/clock';
+import { NODE_CONFIG, NodeConfig } from '../config/node-config';
+import { Transactions } from '../database/transactions';
+import { OutboundMessage } from '../envelope/outbound-message.entity';
+import { OutboxRepository } from '../envelope/outbox.repository';
+import { OutboxSignal } from '../envelope/outbox-signal';
+import { safeError } from '../logging/safe-error';
+import { DirectoryRepository } from './directory.repository';
+import { directoryView } from './directory-view';
+import { PartnerDirectoryRepository } from './partner-directory.repository';
+
+/** How often the published view is recomputed even without a change here: vacancies and staleness follow the clock. */
+const RECHECK_MS = 60_000;
+const DEBOUNCE_MS = 200;
+
+/**
+ * Publishes this node's directory to every partner as a signed `registry.update`: whenever what partners would see
+ * changes, a new version (one higher) goes into the outbox for each partner, and a partner that missed a version
+ * (added later, or unreachable) gets the current one.
+ */
+@Injectable()
+export class DirectoryPublisher implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(DirectoryPublisher.name);
+  private debounce: NodeJS.Timeout | null = null;
+  private interval: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    @Inject(NODE_CONFIG) private readonly config: NodeConfig,
+    private readonly directory: DirectoryRepository,
+    private readonly publications: PartnerDirectoryRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly signal: OutboxSignal,
+    private readonly transactions: Transactions,
+    private readonly clock: Clock,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.schedule();
+    this.interval = setInterval(() => this.schedule(), RECHECK_MS);
+    this.interval.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.debounce) clearTimeout(this.debounce);
+    if (this.interval) clearInterval(this.interval);
+    await this.running;
+  }
+
+  /** Publish soon: several changes in a row make one new version. */
+  schedule(): void {
+    if (this.debounce) return;
+    this.debounce = setTimeout(() => {
+      this.debounce = null;
+      void this.publishNow().catch((err) => this.logger.warn(`publishing the directory failed: ${safeError(err)}`));
+    }, DEBOUNCE_MS);
+  }
+
+  /** Compares what partners would see now with the last publication; returns the version partners have now. */
+  async publishNow(): Promise<number> {
+    while (this.running) await this.running;
+    let version = 0;
+    this.running = (async () => {
+      version = await this.transactions.run(async (tx) => {
+        await this.directory.lock(tx);
+        const now = this.clock.now();
+        const organisations = await this.directory.organisations(tx);
+        const roles = await this.directory.roles(tx);
+        const assignments = await this.directory.currentAssignments(now, tx);
+        const view = directoryView(organisations, roles, assignments, now, this.config.registry.unconfirmedAfterMs);
+        const content = { endpoint: { amqp: this.config.registry.endpoint }, keys: publicJwks(this.config.privateJwks), ...view };
+        const digest = createHash('sha256').update(JSON.stringify(content)).digest('base64url');
+        let latest = await this.publications.latestPublication(tx);
+        if (!latest || latest.digest !== digest) {
+          const body: RegistryUpdateBody = { node: this.config.node, version: (latest?.version ?? 0) + 1, issuedAt: now.toISOString(), ...content };
+          latest = { version: body.version, issuedAt: now, digest, body: body as unknown as Record<string, unknown> };
+          await this.publications.publish(latest, tx);
+          this.logger.log(`directory version ${body.version} published`);
+        }
+        const sent = await this.publications.versionsSent(tx);
+        const behind = this.config.partners.map((p) => p.node).filter((p) => (sent.get(p) ?? 0) < latest!.version);
+        await this.outbox.add(
+          behind.map((partner) => this.message(partner, latest!.body as unknown as RegistryUpdateBody, now)),
+          tx,
+        );
+        return latest.version;
+      });
+      this.signal.notify();
+    })().finally(() => (this.running = null));
+    await this.running;
+    return version;
+  }
+
+  private message(partner: string, body: RegistryUpdateBody, now: Date): OutboundMessage {
+    const envelope = createEnvelope({
+      id: randomUUID(),
+      type: 'registry.update',
+      from: this.config.node,
+      to: partner,
+      sender: registryAddress(this.config.node),
+      recipient: registryAddress(partner),
+      caseRef: registryCaseRef(this.config.node),
+      createdAt: now.toISOString(),
+      body,
+    });
+    return Object.assign(new OutboundMessage(), {
+      id: envelope.id,
+      type: envelope.type,
+      toNode: partner,
+      caseRef: envelope.caseRef,
+      inReplyTo: null,
+      envelope,
+      jws: null,
+      digest: null,
+      state: 'queued',
+      attempts: 0,
+      nextAttemptAt: now,
+      createdAt: now,
+      sentAt: null,
+      settledAt: null,
+      receiptId: null,
+      rejectReason: null,
+      lastError: null,
+    });
+  }
+}

@@ -1,0 +1,362 @@
+import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { nodeOf } from '@trm/wire';
+import { randomUUID } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import { Clock } from '../clock/clock';
+import { NODE_CONFIG, NodeConfig } from '../config/node-config';
+import { Transactions } from '../database/transactions';
+import { invalidRequest } from '../http/problems';
+import { DirectoryPublisher } from './directory-publisher';
+import { DirectoryRepository } from './directory.repository';
+import { addressOf } from './directory';
+import {
+  AssignDto,
+  ChannelsDto,
+  CreateOrganisationDto,
+  CreatePersonDto,
+  CreateRoleDto,
+  DeactivateRoleDto,
+  UpdateOrganisationDto,
+  UpdateRoleDto,
+} from './dto/directory.dto';
+import { Assignment, Organisation, Person, Role, RoleTransfer } from './entities';
+import { RegistryService } from './registry.service';
+import { RoleWorkSources } from './role-work';
+
+export interface HolderView {
+  assignment: string;
+  person: { id: string; name: string };
+  deputy: { id: string; name: string } | null;
+  startsAt: string;
+  endsAt: string | null;
+}
+
+export interface RoleView {
+  address: string;
+  organisation: string;
+  title: string;
+  purposes: string[];
+  ageGroups: string[];
+  exploitation: string[] | null;
+  languages: string[];
+  region: string | null;
+  fallback: string | null;
+  channels: ChannelsDto | null;
+  status: 'active' | 'vacant' | 'retired';
+  unconfirmed: boolean;
+  confirmedAt: string;
+  retiredAt: string | null;
+  successor: string | null;
+  holders: HolderView[];
+}
+
+export interface TransferView {
+  id: string;
+  role: string;
+  kind: 'handover' | 'deactivation';
+  from: string | null;
+  to: string | null;
+  successor: string | null;
+  at: string;
+  openCases: string[];
+  unansweredMessages: string[];
+}
+
+/**
+ * The life of this node's directory: organisations and their roles, the people who hold them and when, handing a role
+ * over, retiring it in favour of a successor. Every change is published to partners; staff never are.
+ */
+@Injectable()
+export class DirectoryService {
+  constructor(
+    @Inject(NODE_CONFIG) private readonly config: NodeConfig,
+    private readonly directory: DirectoryRepository,
+    private readonly registry: RegistryService,
+    private readonly work: RoleWorkSources,
+    private readonly publisher: DirectoryPublisher,
+    private readonly transactions: Transactions,
+    private readonly clock: Clock,
+  ) {}
+
+  async organisations(): Promise<Array<Organisation & { roles: RoleView[] }>> {
+    const [organisations, roles] = await Promise.all([this.directory.organisations(), this.directory.roles()]);
+    const views = await this.roleViews(roles);
+    return organisations.map((o) => ({ ...o, roles: views.filter((r) => r.organisation === o.slug) }));
+  }
+
+  async createOrganisation(dto: CreateOrganisationDto): Promise<Organisation> {
+    return this.change(async (tx, now) => {
+      if (await this.directory.organisation(dto.slug, tx)) throw new ConflictException(`organisation ${dto.slug} exists already`);
+      const org = Object.assign(new Organisation(), { ...dto, createdAt: now, updatedAt: now });
+      await this.directory.save(org, tx);
+      return org;
+    });
+  }
+
+  async updateOrganisation(slug: string, dto: UpdateOrganisationDto): Promise<Organisation> {
+    return this.change(async (tx, now) => {
+      const org = await this.directory.organisation(slug, tx);
+      if (!org) throw new NotFoundException(`no organisation ${slug}`);
+      Object.assign(org, dto, { updatedAt: now });
+      await this.directory.save(org, tx);
+      return org;
+    });
+  }
+
+  async createRole(organisation: string, dto: CreateRoleDto): Promise<RoleView> {
+    const address = addressOf(this.config.node, organisation, dto.slug);
+    await this.change(async (tx, now) => {
+      if (!(await this.directory.organisation(organisation, tx))) throw new NotFoundException(`no organisation ${organisation}`);
+      if (await this.directory.role(address, tx)) throw new ConflictException(`role ${address} exists already`);
+      if (dto.fallback) await this.requireLiveRole(dto.fallback, 'fallback', tx, address);
+      const { slug: _slug, ...fields } = dto;
+      await this.directory.save(
+        Object.assign(new Role(), {
+          address,
+          organisation,
+          ...fields,
+          exploitation: dto.exploitation ?? null,
+          region: dto.region ?? null,
+          fallback: dto.fallback ?? null,
+          channels: dto.channels ?? null,
+          confirmedAt: now,
+          retiredAt: null,
+          successor: null,
+          createdAt: now,
+          updatedAt: now,
+        }),
+        tx,
+      );
+    });
+    return this.role(address);
+  }
+
+  async updateRole(address: string, dto: UpdateRoleDto): Promise<RoleView> {
+    await this.change(async (tx, now) => {
+      const role = await this.liveRole(address, tx);
+      if (dto.fallback) await this.requireLiveRole(dto.fallback, 'fallback', tx, address);
+      Object.assign(role, dto, { updatedAt: now });
+      await this.directory.save(role, tx);
+    });
+    return this.role(address);
+  }
+
+  async createPerson(dto: CreatePersonDto): Promise<Person> {
+    return this.transactions.run(async (tx) => {
+      const person = Object.assign(new Person(), { id: randomUUID(), name: dto.name, email: dto.email ?? null, createdAt: this.clock.now() });
+      await this.directory.save(person, tx);
+      return person;
+    });
+  }
+
+  async assign(address: string, dto: AssignDto): Promise<RoleView> {
+    await this.change(async (tx, now) => {
+      await this.liveRole(address, tx);
+      await this.requirePeople([dto.person, dto.deputy], tx);
+      const startsAt = dto.startsAt ? new Date(dto.startsAt) : now;
+      const endsAt = dto.endsAt ? new Date(dto.endsAt) : null;
+      if (endsAt && endsAt <= startsAt) throw invalidRequest([{ field: 'endsAt', problem: 'must be after startsAt' }]);
+      await this.directory.save(newAssignment(address, dto.person, dto.deputy ?? null, startsAt, endsAt, now), tx);
+    });
+    return this.role(address);
+  }
+
+  async endAssignment(id: string, endsAt: string | undefined): Promise<RoleView> {
+    const role = await this.change(async (tx, now) => {
+      const assignment = await this.directory.assignment(id, tx);
+      if (!assignment) throw new NotFoundException(`no assignment ${id}`);
+      const at = endsAt ? new Date(endsAt) : now;
+      if (at <= assignment.startsAt) throw invalidRequest([{ field: 'endsAt', problem: 'must be after the assignment started' }]);
+      if (assignment.endsAt && assignment.endsAt <= now) throw new ConflictException(`assignment ${id} ended already`);
+      assignment.endsAt = at;
+      await this.directory.save(assignment, tx);
+      return assignment.role;
+    });
+    return this.role(role);
+  }
+
+  /**
+   * Staff turnover: whoever holds the role now stops, `to` starts. The role's open cases and unanswered messages stay
+   * with the role, so they are now the new holder's; the handover record lists them.
+   */
+  async handOver(address: string, to: string, deputy: string | undefined): Promise<TransferView> {
+    return this.change(async (tx, now) => {
+      await this.liveRole(address, tx);
+      await this.requirePeople([to, deputy], tx);
+      const previous = await this.directory.endAssignments(address, now, tx);
+      await this.directory.save(newAssignment(address, to, deputy ?? null, now, null, now), tx);
+      const work = await this.work.collect(address, tx);
+      const transfer = Object.assign(new RoleTransfer(), {
+        id: randomUUID(),
+        role: address,
+        kind: 'handover',
+        fromPerson: previous[0] ?? null,
+        toPerson: to,
+        successor: null,
+        at: now,
+        ...work,
+      });
+      await this.directory.save(transfer, tx);
+      return transferView(transfer);
+    });
+  }
+
+  /** Retires a role: its cases and unanswered messages move to the successor, which also receives what comes later. */
+  async deactivate(address: string, dto: DeactivateRoleDto): Promise<TransferView> {
+    return this.change(async (tx, now) => {
+      const role = await this.liveRole(address, tx);
+      if (dto.successor === address) throw invalidRequest([{ field: 'successor', problem: 'must be another role' }]);
+      await this.requireLiveRole(dto.successor, 'successor', tx, address);
+      const work = await this.work.collect(address, tx);
+      await this.work.move(address, dto.successor, tx);
+      await this.directory.repointFallbacks(address, dto.successor, tx);
+      const previous = await this.directory.endAssignments(address, now, tx);
+      Object.assign(role, { retiredAt: now, successor: dto.successor, fallback: null, updatedAt: now });
+      await this.directory.save(role, tx);
+      const transfer = Object.assign(new RoleTransfer(), {
+        id: randomUUID(),
+        role: address,
+        kind: 'deactivation',
+        fromPerson: previous[0] ?? null,
+        toPerson: null,
+        successor: dto.successor,
+        at: now,
+        ...work,
+      });
+      await this.directory.save(transfer, tx);
+      return transferView(transfer);
+    });
+  }
+
+  /** A holder or deputy says the role's entry is right; the `unconfirmed` flag clears. */
+  async confirm(address: string, person: string): Promise<RoleView> {
+    await this.change(async (tx, now) => {
+      const role = await this.liveRole(address, tx);
+      const holders = await this.directory.holdersAt(address, now);
+      if (!holders.some((a) => a.person === person || a.deputy === person)) {
+        throw invalidRequest([{ field: 'person', problem: 'must hold the role or deputise for it now' }]);
+      }
+      Object.assign(role, { confirmedAt: now, updatedAt: now });
+      await this.directory.save(role, tx);
+    });
+    return this.role(address);
+  }
+
+  async role(address: string): Promise<RoleView> {
+    const role = await this.directory.role(address);
+    if (!role) throw new NotFoundException(`no role ${address}`);
+    return (await this.roleViews([role]))[0];
+  }
+
+  /** Who held the role at `at`: answerable for any past date, since assignments are never deleted. */
+  async holdersAt(address: string, at: Date): Promise<HolderView[]> {
+    if (!(await this.directory.role(address))) throw new NotFoundException(`no role ${address}`);
+    return this.holderViews(await this.directory.holdersAt(address, at));
+  }
+
+  async history(address: string): Promise<HolderView[]> {
+    if (!(await this.directory.role(address))) throw new NotFoundException(`no role ${address}`);
+    return this.holderViews(await this.directory.history(address));
+  }
+
+  async transfer(id: string): Promise<TransferView> {
+    const transfer = await this.directory.transfer(id);
+    if (!transfer) throw new NotFoundException(`no role transfer ${id}`);
+    return transferView(transfer);
+  }
+
+  /** Roles a coordinator should look at: nobody holds them, or nobody confirmed them for too long. */
+  async attention(): Promise<{ vacant: RoleView[]; unconfirmed: RoleView[] }> {
+    const views = (await this.roleViews(await this.directory.roles())).filter((r) => r.status !== 'retired');
+    return { vacant: views.filter((r) => r.status === 'vacant'), unconfirmed: views.filter((r) => r.unconfirmed) };
+  }
+
+  /** One transaction for a change to the directory; afterwards the node uses it and partners are told. */
+  private async change<T>(work: (tx: EntityManager, now: Date) => Promise<T>): Promise<T> {
+    const result = await this.transactions.run(async (tx) => {
+      await this.directory.lock(tx);
+      return work(tx, this.clock.now());
+    });
+    await this.registry.refresh();
+    this.publisher.schedule();
+    return result;
+  }
+
+  private async liveRole(address: string, tx: EntityManager): Promise<Role> {
+    const role = await this.directory.role(address, tx);
+    if (!role) throw new NotFoundException(`no role ${address}`);
+    if (role.retiredAt) throw new ConflictException(`role ${address} was deactivated; its successor is ${role.successor}`);
+    return role;
+  }
+
+  private async requireLiveRole(address: string, field: string, tx: EntityManager, self: string): Promise<void> {
+    const role = nodeOf(address) === this.config.node ? await this.directory.role(address, tx) : null;
+    if (!role || role.retiredAt || address === self) {
+      throw invalidRequest([{ field, problem: `must be another active role of node ${this.config.node}` }]);
+    }
+  }
+
+  private async requirePeople(ids: Array<string | undefined>, tx: EntityManager): Promise<void> {
+    for (const [i, id] of ids.entries()) {
+      if (id && !(await this.directory.person(id, tx))) {
+        throw invalidRequest([{ field: i === 0 ? 'person' : 'deputy', problem: 'is not a known person of this node' }]);
+      }
+    }
+  }
+
+  private async roleViews(roles: Role[]): Promise<RoleView[]> {
+    const now = this.clock.now();
+    const current = (await this.directory.currentAssignments(now)).filter((a) => a.startsAt <= now);
+    const holders = await this.holderViews(current);
+    const byRole = new Map<string, HolderView[]>();
+    current.forEach((a, i) => byRole.set(a.role, [...(byRole.get(a.role) ?? []), holders[i]]));
+    return roles.map((r) => ({
+      address: r.address,
+      organisation: r.organisation,
+      title: r.title,
+      purposes: r.purposes,
+      ageGroups: r.ageGroups,
+      exploitation: r.exploitation,
+      languages: r.languages,
+      region: r.region,
+      fallback: r.fallback,
+      channels: r.channels,
+      status: r.retiredAt ? 'retired' : byRole.has(r.address) ? 'active' : 'vacant',
+      unconfirmed: now.getTime() - r.confirmedAt.getTime() > this.config.registry.unconfirmedAfterMs,
+      confirmedAt: r.confirmedAt.toISOString(),
+      retiredAt: r.retiredAt?.toISOString() ?? null,
+      successor: r.successor,
+      holders: byRole.get(r.address) ?? [],
+    }));
+  }
+
+  private async holderViews(assignments: Assignment[]): Promise<HolderView[]> {
+    const people = await this.directory.people([...new Set(assignments.flatMap((a) => [a.person, ...(a.deputy ? [a.deputy] : [])]))]);
+    const who = (id: string) => ({ id, name: people.get(id)?.name ?? '(unknown)' });
+    return assignments.map((a) => ({
+      assignment: a.id,
+      person: who(a.person),
+      deputy: a.deputy ? who(a.deputy) : null,
+      startsAt: a.startsAt.toISOString(),
+      endsAt: a.endsAt?.toISOString() ?? null,
+    }));
+  }
+}
+
+function newAssignment(role: string, person: string, deputy: string | null, startsAt: Date, endsAt: Date | null, now: Date): Assignment {
+  return Object.assign(new Assignment(), { id: randomUUID(), role, person, deputy, startsAt, endsAt, createdAt: now });
+}
+
+function transferView(t: RoleTransfer): TransferView {
+  return {
+    id: t.id,
+    role: t.role,
+    kind: t.kind,
+    from: t.fromPerson,
+    to: t.toPerson,
+    successor: t.successor,
+    at: t.at.toISOString(),
+    openCases: t.openCases,
+    unansweredMessages: t.unansweredMessages,
+  };
+}

@@ -1,0 +1,199 @@
+import { AGE_GROUPS, AgeGroup, EXPLOITATION_FORMS, ExploitationForm, IsAddress, IsLanguage, PURPOSES, Purpose, SLUG } from '@trm/wire';
+import { OmitType, PartialType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsEmail,
+  IsIn,
+  IsISO8601,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  ValidateNested,
+} from 'class-validator';
+
+export const ORGANISATION_KINDS = ['government', 'ngo', 'international'] as const;
+
+export class CreateOrganisationDto {
+  /** Lowercase slug; becomes the middle part of every address of the organisation. */
+  @Matches(SLUG, { message: 'slug must be a lowercase slug such as lefoe-ibf' })
+  slug!: string;
+
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+
+  @IsIn(ORGANISATION_KINDS)
+  kind!: (typeof ORGANISATION_KINDS)[number];
+}
+
+export class UpdateOrganisationDto {
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  name?: string;
+
+  @IsOptional()
+  @IsIn(ORGANISATION_KINDS)
+  kind?: (typeof ORGANISATION_KINDS)[number];
+}
+
+/** Functional channels only: an office phone, a shared mailbox. Never a person's own. */
+export class ChannelsDto {
+  @IsOptional()
+  @IsString()
+  @Length(3, 40)
+  phone?: string;
+
+  @IsOptional()
+  @IsEmail()
+  mailbox?: string;
+}
+
+export class CreateRoleDto {
+  @Matches(SLUG, { message: 'slug must be a lowercase slug such as intake' })
+  slug!: string;
+
+  @IsString()
+  @Length(1, 200)
+  title!: string;
+
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayUnique()
+  @IsIn(PURPOSES, { each: true })
+  purposes!: Purpose[];
+
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayUnique()
+  @IsIn(AGE_GROUPS, { each: true })
+  ageGroups!: AgeGroup[];
+
+  /** Omit to handle every form of exploitation. */
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @IsIn(EXPLOITATION_FORMS, { each: true })
+  exploitation?: ExploitationForm[];
+
+  @IsArray()
+  @ArrayUnique()
+  @IsLanguage({ each: true })
+  languages!: string[];
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 60)
+  region?: string;
+
+  /** Receives the role's messages while nobody holds it: an address of this node. */
+  @IsOptional()
+  @IsAddress()
+  fallback?: string;
+
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ChannelsDto)
+  channels?: ChannelsDto;
+}
+
+export class UpdateRoleDto extends PartialType(OmitType(CreateRoleDto, ['slug'] as const)) {}
+
+export class CreatePersonDto {
+  /** Stays on this node: never published, never sent to a partner. */
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+
+  @IsOptional()
+  @IsEmail()
+  email?: string;
+}
+
+export class AssignDto {
+  @IsUUID()
+  person!: string;
+
+  @IsOptional()
+  @IsUUID()
+  deputy?: string;
+
+  /** Defaults to now. */
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  startsAt?: string;
+
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  endsAt?: string;
+}
+
+export class EndAssignmentDto {
+  /** Defaults to now. */
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  endsAt?: string;
+}
+
+export class RoleHandoverDto {
+  /** The person taking the role over. */
+  @IsUUID()
+  to!: string;
+
+  @IsOptional()
+  @IsUUID()
+  deputy?: string;
+}
+
+export class DeactivateRoleDto {
+  /** The role of this node that takes over the retired role's cases and messages. */
+  @IsAddress()
+  successor!: string;
+}
+
+export class ConfirmRoleDto {
+  /** Who confirms: a current holder or deputy of the role. */
+  @IsUUID()
+  person!: string;
+}
+
+export class AtQueryDto {
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  at?: string;
+}
+
+export class LookupQueryDto {
+  /** ISO 3166-1 alpha-2 (XK for Kosovo): that country's nodes only. */
+  @IsOptional()
+  @Matches(/^[A-Z]{2}$/, { message: 'country must be two capital letters, e.g. RS' })
+  country?: string;
+
+  @IsOptional()
+  @IsIn(PURPOSES)
+  purpose?: Purpose;
+
+  @IsOptional()
+  @IsIn(AGE_GROUPS)
+  ageGroup?: AgeGroup;
+
+  @IsOptional()
+  @IsLanguage()
+  language?: string;
+
+  @IsOptional()
+  @IsIn(EXPLOITATION_FORMS)
+  exploitation?: ExploitationForm;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 60)
+  region?: string;
+}

@@ -1,0 +1,96 @@
+import { AgeGroup, ExploitationForm, Purpose } from '@trm/wire';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+@Entity('organisation')
+export class Organisation {
+  @PrimaryColumn('text') slug!: string;
+  @Column('text') name!: string;
+  @Column('text') kind!: 'government' | 'ngo' | 'international';
+  @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
+  @Column('timestamptz', { name: 'updated_at' }) updatedAt!: Date;
+}
+
+/** A functional contact point of this node. Whether it is vacant is not stored: it follows from its assignments. */
+@Entity('role')
+export class Role {
+  @PrimaryColumn('text') address!: string;
+  @Column('text') organisation!: string;
+  @Column('text') title!: string;
+  @Column('text', { array: true }) purposes!: Purpose[];
+  @Column('text', { name: 'age_groups', array: true }) ageGroups!: AgeGroup[];
+  @Column('text', { array: true, nullable: true }) exploitation!: ExploitationForm[] | null;
+  @Column('text', { array: true }) languages!: string[];
+  @Column('text', { nullable: true }) region!: string | null;
+  @Column('text', { nullable: true }) fallback!: string | null;
+  @Column('jsonb', { nullable: true }) channels!: { phone?: string; mailbox?: string } | null;
+  /** When a person holding the role last confirmed that its entry is right. */
+  @Column('timestamptz', { name: 'confirmed_at' }) confirmedAt!: Date;
+  @Column('timestamptz', { name: 'retired_at', nullable: true }) retiredAt!: Date | null;
+  @Column('text', { nullable: true }) successor!: string | null;
+  @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
+  @Column('timestamptz', { name: 'updated_at' }) updatedAt!: Date;
+}
+
+/** A member of staff of this node's organisations. Never leaves the node. */
+@Entity('person')
+export class Person {
+  @PrimaryColumn('uuid') id!: string;
+  @Column('text') name!: string;
+  @Column('text', { nullable: true }) email!: string | null;
+  @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
+}
+
+/** A person holding a role from `startsAt` until `endsAt` (open when null), with a deputy. */
+@Entity('assignment')
+export class Assignment {
+  @PrimaryColumn('uuid') id!: string;
+  @Column('text') role!: string;
+  @Column('uuid') person!: string;
+  @Column('uuid', { nullable: true }) deputy!: string | null;
+  @Column('timestamptz', { name: 'starts_at' }) startsAt!: Date;
+  @Column('timestamptz', { name: 'ends_at', nullable: true }) endsAt!: Date | null;
+  @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
+}
+
+/** A role changing hands, or retiring in favour of a successor, with the work that went along. */
+@Entity('role_transfer')
+export class RoleTransfer {
+  @PrimaryColumn('uuid') id!: string;
+  @Column('text') role!: string;
+  @Column('text') kind!: 'handover' | 'deactivation';
+  @Column('uuid', { name: 'from_person', nullable: true }) fromPerson!: string | null;
+  @Column('uuid', { name: 'to_person', nullable: true }) toPerson!: string | null;
+  @Column('text', { nullable: true }) successor!: string | null;
+  @Column('timestamptz') at!: Date;
+  @Column('text', { name: 'open_cases', array: true }) openCases!: string[];
+  @Column('uuid', { name: 'unanswered_messages', array: true }) unansweredMessages!: string[];
+}
+
+/** A version of this node's directory as published to partners. */
+@Entity('registry_publication')
+export class RegistryPublication {
+  @PrimaryColumn('int') version!: number;
+  @Column('timestamptz', { name: 'issued_at' }) issuedAt!: Date;
+  @Column('text') digest!: string;
+  @Column('jsonb') body!: Record<string, unknown>;
+}
+
+/** The latest directory a partner published to us. */
+@Entity('partner_directory')
+export class PartnerDirectory {
+  @PrimaryColumn('text') node!: string;
+  @Column('int') version!: number;
+  @Column('timestamptz', { name: 'issued_at' }) issuedAt!: Date;
+  @Column('timestamptz', { name: 'received_at' }) receivedAt!: Date;
+  @Column('uuid', { name: 'message_id' }) messageId!: string;
+  @Column('jsonb') body!: Record<string, unknown>;
+}
+
+/** A partner key learned from a `registry.update` (first keys come from trust anchor files only). */
+@Entity('partner_key')
+export class PartnerKey {
+  @PrimaryColumn('text') kid!: string;
+  @Column('text') node!: string;
+  @Column('jsonb') jwk!: Record<string, unknown>;
+  @Column('int') version!: number;
+}

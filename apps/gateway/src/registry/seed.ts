@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import { Directory, addressOf } from './directory';
+import { DirectoryRepository } from './directory.repository';
+import { Assignment, Organisation, Person, Role } from './entities';
+
+/**
+ * First start of a node: its directory file becomes the registry. Roles marked active get a fictional member of staff
+ * (sample data; real staff are assigned through the API), so they start staffed; the others start vacant.
+ */
+export async function seedDirectory(directory: Directory, now: Date, repository: DirectoryRepository, tx: EntityManager): Promise<void> {
+  for (const org of directory.organisations) {
+    await repository.save(Object.assign(new Organisation(), { slug: org.slug, name: org.name, kind: org.kind, createdAt: now, updatedAt: now }), tx);
+  }
+  for (const org of directory.organisations) {
+    for (const r of org.roles) {
+      const address = addressOf(directory.node, org.slug, r.slug);
+      await repository.save(
+        Object.assign(new Role(), {
+          address,
+          organisation: org.slug,
+          title: r.title,
+          purposes: r.purposes,
+          ageGroups: r.ageGroups,
+          exploitation: r.exploitation ?? null,
+          languages: r.languages,
+          region: r.region ?? null,
+          fallback: r.fallback ?? null,
+          channels: r.channels ?? null,
+          confirmedAt: now,
+          retiredAt: null,
+          successor: null,
+          createdAt: now,
+          updatedAt: now,
+        }),
+        tx,
+      );
+      if (r.status !== 'active') continue;
+      const person = Object.assign(new Person(), { id: randomUUID(), name: `Sample staff, ${address} (fictional)`, email: null, createdAt: now });
+      await repository.save(person, tx);
+      await repository.save(
+        Object.assign(new Assignment(), { id: randomUUID(), role: address, person: person.id, deputy: null, startsAt: now, endsAt: null, createdAt: now }),
+        tx,
+      );
+    }
+  }
+}
