@@ -1,4 +1,4 @@
-import { Jwks, generateNodeKeys, isNodeId, jwksProblems, publicJwks } from '@trm/wire';
+import { Jwks, generateNodeKeys, isNodeId, jwksProblems, publicJwks, rotateNodeKeys } from '@trm/wire';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliError } from './errors';
@@ -48,6 +48,28 @@ export function ensureKeyFiles(node: string, dirs: KeyDirs): NodeKeyFiles {
   const privateJwks = readPrivateJwks(node, privateFile);
   const publicFile = writeTrustAnchor(node, publicJwks(privateJwks), dirs);
   return { node, privateFile, publicFile, kids: kids(privateJwks), created: false };
+}
+
+/**
+ * `trmctl keys rotate`: new keys valid from `activateAt`, the current ones ending at `retireAt`. Restart the gateway
+ * afterwards: it announces the new keys to every partner in a registry.update signed with the current key, and signs
+ * with the new key from `activateAt` on. Partners need no new trust anchor.
+ */
+export function rotateKeyFiles(node: string, dirs: KeyDirs, activateAt: Date, retireAt: Date): NodeKeyFiles & { added: string[] } {
+  checkNodeId(node);
+  const privateFile = privateKeyFile(node, dirs);
+  if (!existsSync(privateFile)) throw new CliError(`${privateFile} does not exist: generate the node's first keys with trmctl keys generate --node ${node}`);
+  const current = readPrivateJwks(node, privateFile);
+  let rotated: Jwks;
+  try {
+    rotated = rotateNodeKeys(node, current, activateAt, retireAt);
+  } catch (err) {
+    throw new CliError((err as Error).message);
+  }
+  writePrivateJwks(privateFile, rotated, dirs.keysDir);
+  const publicFile = writeTrustAnchor(node, publicJwks(rotated), dirs);
+  const before = new Set(kids(current));
+  return { node, privateFile, publicFile, kids: kids(rotated), created: false, added: kids(rotated).filter((k) => !before.has(k)) };
 }
 
 export function readJwks(file: string): Jwks {

@@ -6,7 +6,7 @@ import { ParsedArgs, expectOptions, flag, parseArgs, requiredOption, stringOptio
 import { runBench } from './bench/bench';
 import { runDemo } from './demo/demo';
 import { CliError, UsageError } from './errors';
-import { generateKeyFiles } from './keys';
+import { generateKeyFiles, rotateKeyFiles } from './keys';
 import { defaultKeysDir, defaultTrustDir, nodeConfigFile } from './paths';
 import { applyTopology, formatSummary } from './topology/apply';
 
@@ -40,6 +40,30 @@ const COMMANDS: Command[] = [
       print(`node ${node}: keys ${keys.kids.join(', ')}`);
       print(`  private: ${keys.privateFile} (mode 0600; keep it out of version control and backups you do not control)`);
       print(`  public:  ${keys.publicFile} (give this trust anchor to partner nodes)`);
+      return 0;
+    },
+  },
+  {
+    words: ['keys', 'rotate'],
+    usage: 'trmctl keys rotate --node AT [--activate-in 24h] [--retire-after 7d] [--keys-dir DIR] [--trust-dir DIR]',
+    help: [
+      "Adds new signing and encryption keys to the node's private JWKS, valid from now + --activate-in (default 24h),",
+      'and ends the current keys --retire-after (default 7d) after that. Restart the gateway: it announces the new keys',
+      'to every partner in a registry.update signed with the current key, and switches to the new key when it becomes',
+      'valid. --activate-in must leave partners time to receive that update.',
+    ].join('\n'),
+    options: ['node', 'activate-in', 'retire-after', 'keys-dir', 'trust-dir'],
+    run: async (args) => {
+      const node = requiredOption(args, 'node', 'AT');
+      const keysDir = resolve(stringOption(args, 'keys-dir') ?? process.env.TRM_KEYS_DIR ?? defaultKeysDir());
+      const trustDir = resolve(stringOption(args, 'trust-dir') ?? process.env.TRM_TRUST_DIR ?? defaultTrustDir());
+      const activateAt = new Date(Date.now() + durationOption(args, 'activate-in', '24h'));
+      const retireAt = new Date(activateAt.getTime() + durationOption(args, 'retire-after', '7d'));
+      const keys = rotateKeyFiles(node, { keysDir, trustDir }, activateAt, retireAt);
+      print(`node ${node}: new keys ${keys.added.join(', ')} valid from ${activateAt.toISOString()}`);
+      print(`  current keys end at ${retireAt.toISOString()}`);
+      print(`  private: ${keys.privateFile}; public: ${keys.publicFile}`);
+      print('  restart the gateway so it announces the new keys to its partners');
       return 0;
     },
   },
@@ -101,6 +125,16 @@ const COMMANDS: Command[] = [
 ];
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
+
+const DURATION = /^(\d+)(m|h|d)$/;
+
+/** A duration option such as 30m, 24h or 7d, in milliseconds. */
+function durationOption(args: ParsedArgs, name: string, fallback: string): number {
+  const raw = stringOption(args, name) ?? fallback;
+  const m = DURATION.exec(raw);
+  if (!m) throw new UsageError(`--${name} must be a duration such as 30m, 24h or 7d`);
+  return Number(m[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'm' | 'h' | 'd'];
+}
 
 /** config/nodes/<node>.yaml with process.env, with a hint where the usual mistakes have an obvious fix. */
 function loadConfigOf(node: string): NodeConfig {

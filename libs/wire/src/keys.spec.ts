@@ -1,5 +1,5 @@
 import { sign, verify } from 'node:crypto';
-import { Jwks, TrmJwk, currentKey, generateNodeKeys, importKey, jwksProblems, keyStateAt, kidNode, publicJwks } from './keys';
+import { Jwks, TrmJwk, currentKey, generateNodeKeys, importKey, jwksProblems, keyStateAt, kidNode, publicJwks, rotateNodeKeys } from './keys';
 
 const NOW = new Date('2026-11-22T10:00:00Z');
 const rs = generateNodeKeys('RS', { now: NOW, validUntil: new Date('2027-11-22T10:00:00Z') });
@@ -167,5 +167,35 @@ describe('jwksProblems', () => {
     const problems = jwksProblems({ keys }, 'RS');
     expect(problems).toHaveLength(1);
     expect(problems[0].startsWith(where)).toBe(true);
+  });
+});
+
+describe('rotateNodeKeys', () => {
+  const now = new Date('2026-11-22T12:00:00Z');
+  const activate = new Date('2026-11-23T12:00:00Z');
+  const retire = new Date('2026-11-30T12:00:00Z');
+  const current = generateNodeKeys('AT', { now: new Date('2026-01-01T00:00:00Z') }).privateJwks;
+  const rotated = rotateNodeKeys('AT', current, activate, retire);
+
+  it('keeps signing with the old key until the new one is valid, then switches', () => {
+    expect(currentKey(rotated, 'sig', now)?.kid).toBe(currentKey(current, 'sig', now)?.kid);
+    const after = currentKey(rotated, 'sig', activate);
+    expect(after?.kid).not.toBe(currentKey(current, 'sig', now)?.kid);
+    expect(after?.validFrom).toBe(activate.toISOString());
+  });
+
+  it('ends the old keys at the retirement time and keeps them listed', () => {
+    for (const old of current.keys) {
+      const kept = rotated.keys.find((k) => k.kid === old.kid);
+      expect(kept?.validUntil).toBe(retire.toISOString());
+      expect(keyStateAt(kept!, new Date(retire.getTime() - 1))).toBe('valid');
+      expect(keyStateAt(kept!, retire)).toBe('expired');
+    }
+    expect(rotated.keys).toHaveLength(current.keys.length + 2);
+    expect(jwksProblems(rotated, 'AT')).toEqual([]);
+  });
+
+  it('refuses to retire the old keys before the new ones are valid', () => {
+    expect(() => rotateNodeKeys('AT', current, retire, activate)).toThrow();
   });
 });

@@ -116,3 +116,20 @@ export function jwksProblems(value: unknown, node: string): string[] {
   });
   return problems;
 }
+
+/**
+ * Key rotation: adds a new signing and encryption key valid from `activateAt`, and ends the keys in use at
+ * `retireAt` (after `activateAt`, so messages signed just before the switch still verify while they are resent).
+ * Until `activateAt` the node keeps signing with its current key — in particular the `registry.update` that tells
+ * partners about the new key, which they could not verify yet with the new one.
+ */
+export function rotateNodeKeys(node: string, current: Jwks, activateAt: Date, retireAt: Date): Jwks {
+  if (retireAt <= activateAt) throw new Error('the old keys must retire after the new ones become valid');
+  const fresh = generateNodeKeys(node, { now: activateAt }).privateJwks.keys;
+  const ended = current.keys.map((k) =>
+    keyStateAt(k, activateAt) === 'valid' && (!k.validUntil || Date.parse(k.validUntil) > retireAt.getTime())
+      ? { ...k, validUntil: retireAt.toISOString() }
+      : k,
+  );
+  return { keys: [...ended, ...fresh] };
+}

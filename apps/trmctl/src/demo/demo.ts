@@ -14,7 +14,7 @@ import { sampleReturnHandover } from './sample-handover';
 
 const SENDER = 'AT';
 const RECIPIENT = 'RS';
-const STEPS = 7;
+const STEPS = 8;
 const START_TIMEOUT_MS = 60_000;
 const DELIVERY_TIMEOUT_MS = 30_000;
 
@@ -53,16 +53,22 @@ export async function runDemo(env: NodeJS.ProcessEnv = process.env, { out, err: 
     step(4, 'starting the gateways');
     const [at, rs] = await startGateways(gateways, nodeEnv, out);
 
-    step(5, 'submitting the sample handover');
+    step(5, 'exchanging directories (signed registry.update both ways)');
+    await awaitDirectories(at, rs);
     const request = sampleReturnHandover();
+    const lookup = await at.directory({ country: RECIPIENT, purpose: 'return', ageGroup: 'adult', language: 'sr', exploitation: 'sexual' });
+    out(`      ${SENDER} asks its registry who in ${RECIPIENT} takes the return of an adult, sexual exploitation, speaking sr:`);
+    for (const m of lookup.matches.slice(0, 3)) out(`        ${m.address.padEnd(28)} ${m.reasons.join('; ')}`);
+
+    step(6, 'submitting the sample handover');
     const submitted = await at.submitHandover(request);
     out(`      ${request.sender} -> ${request.recipient}: handover ${submitted.id}, case ${submitted.caseRef}`);
 
-    step(6, `waiting for ${RECIPIENT}'s receipt`);
+    step(7, `waiting for ${RECIPIENT}'s receipt`);
     const view = await awaitSettlement(at, submitted.id, gateways);
     out(`      ${view.status}${view.reason ? ` (${view.reason})` : ''}`);
 
-    step(7, `checking the receipt against ${RECIPIENT}'s trust anchor`);
+    step(8, `checking the receipt against ${RECIPIENT}'s trust anchor`);
     return await report(view, at, rs, { out, err: fail });
   } catch (err) {
     if (gateways.isStopping) return 130; // interrupted: the signal handler has said so and exits
@@ -125,6 +131,20 @@ function demoPort(env: NodeJS.ProcessEnv, variable: string, fallback: number): n
   const port = Number(raw);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new CliError(`${variable}=${raw} is not a TCP port (1-65535)`);
   return port;
+}
+
+/** Each node publishes its directory to the other at start; wait until both hold the other's. */
+async function awaitDirectories(...nodes: NodeClient[]): Promise<void> {
+  const deadline = Date.now() + DELIVERY_TIMEOUT_MS;
+  for (const node of nodes) {
+    const others = nodes.filter((n) => n !== node).map((n) => n.node);
+    for (;;) {
+      const { sources } = await node.directory();
+      if (others.every((o) => sources.some((s) => s.node === o && s.version !== null))) break;
+      if (Date.now() > deadline) throw new CliError(`${node.node} did not receive the directory of ${others.join(', ')} within ${DELIVERY_TIMEOUT_MS / 1000} s`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
 }
 
 /** Polls the sender until the handover is delivered or rejected. */

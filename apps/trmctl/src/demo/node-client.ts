@@ -38,6 +38,20 @@ export interface InboxItem {
   reason?: string;
 }
 
+export interface DirectoryMatch {
+  address: string;
+  node: string;
+  title: string;
+  status: 'active' | 'vacant';
+  score: number;
+  reasons: string[];
+}
+
+export interface DirectoryAnswer {
+  matches: DirectoryMatch[];
+  sources: Array<{ node: string; version: number | null }>;
+}
+
 export interface Submitted {
   id: string;
   caseRef: string;
@@ -61,6 +75,11 @@ export class NodeClient {
 
   async inbox(): Promise<InboxItem[]> {
     return (await this.call<{ items: InboxItem[] }>('GET', '/v1/inbox?limit=500')).items;
+  }
+
+  /** GET /v1/directory: who handles what, across every node this node knows. */
+  directory(query: Record<string, string> = {}): Promise<DirectoryAnswer> {
+    return this.call<DirectoryAnswer>('GET', `/v1/directory?${new URLSearchParams(query)}`);
   }
 
   private async call<T>(method: string, path: string, body?: unknown, expected = 200): Promise<T> {
