@@ -33,12 +33,84 @@ export const NEEDS = [
 export const CONSENT_GIVERS = ['person', 'guardian'] as const;
 export const CONSENT_SCOPES = ['share-coded', 'share-sealed'] as const;
 
+/**
+ * Code lists of the other case messages of section 7 (decision `case-message-bodies`: section 7 names only their
+ * purpose; the shapes and codes are this implementation's, following the seed reports' categories).
+ */
+/** `handover.declined`: why a contact point does not take a case on. */
+export const DECLINE_REASONS = [
+  'not-competent',
+  'no-capacity',
+  'not-national-or-resident',
+  'insufficient-information',
+  'consent-missing',
+  'duplicate-case',
+  'person-declined-services',
+  'other',
+] as const;
+/** `info.request` / `info.response`: the coded facts one side can ask the other for. */
+export const INFO_TOPICS = [
+  'identity-confirmation',
+  'documents',
+  'risk-assessment',
+  'medical-needs',
+  'family-situation',
+  'travel-arrangements',
+  'legal-proceedings',
+  'consent',
+  'other',
+] as const;
+/** `info.response`: the answer given for one topic. */
+export const INFO_ANSWER_STATUSES = ['provided', 'unavailable', 'not-applicable'] as const;
+/** `info.response`: the state of the person's travel documents. */
+export const DOCUMENT_STATUSES = ['valid', 'missing', 'expired', 'in-preparation', 'unknown'] as const;
+/** `return.scheduled`: how the person travels. */
+export const TRANSPORT_MODES = ['air', 'road', 'rail', 'sea'] as const;
+/** `return.scheduled`: the kind of place where the person enters the receiving country. */
+export const ARRIVAL_POINT_KINDS = ['airport', 'border-crossing', 'port', 'station'] as const;
+/** `arrival.missed`: why the person was not met. */
+export const MISSED_ARRIVAL_REASONS = ['did-not-travel', 'not-met', 'travel-delayed', 'whereabouts-unknown', 'other'] as const;
+/** `followup.report`: the person's situation at the end of the reported period. */
+export const REINTEGRATION_STATUSES = [
+  'in-shelter',
+  'with-family',
+  'independent-housing',
+  'in-education',
+  'in-training',
+  'employed',
+  'receiving-services',
+  'declined-services',
+  'relocated',
+  'lost-contact',
+  'at-risk-of-re-trafficking',
+] as const;
+/** `case.closed`: why no further messages are expected. */
+export const CLOSE_REASONS = [
+  'reintegrated',
+  'declined',
+  'consent-withdrawn',
+  'lost-contact',
+  'transferred',
+  'no-longer-needed',
+  'other',
+] as const;
+
 export type Purpose = (typeof PURPOSES)[number];
 export type AgeGroup = (typeof AGE_GROUPS)[number];
 export type Sex = (typeof SEXES)[number];
 export type ExploitationForm = (typeof EXPLOITATION_FORMS)[number];
 export type RiskLevel = (typeof RISK_LEVELS)[number];
 export type Need = (typeof NEEDS)[number];
+export type ConsentScope = (typeof CONSENT_SCOPES)[number];
+export type DeclineReason = (typeof DECLINE_REASONS)[number];
+export type InfoTopic = (typeof INFO_TOPICS)[number];
+export type InfoAnswerStatus = (typeof INFO_ANSWER_STATUSES)[number];
+export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
+export type TransportMode = (typeof TRANSPORT_MODES)[number];
+export type ArrivalPointKind = (typeof ARRIVAL_POINT_KINDS)[number];
+export type MissedArrivalReason = (typeof MISSED_ARRIVAL_REASONS)[number];
+export type ReintegrationStatus = (typeof REINTEGRATION_STATUSES)[number];
+export type CloseReason = (typeof CLOSE_REASONS)[number];
 
 /** ISO 639-1 language codes. */
 export const LANGUAGES = new Set(

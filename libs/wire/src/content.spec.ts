@@ -85,7 +85,7 @@ describe('checkContent (rule 8)', () => {
     expect(await fieldsOf(envelope)).toEqual(fields);
   });
 
-  it.each(['handover.maybe', 'case.closed'])('refuses type %s as a type it does not handle', async (type) => {
+  it.each(['handover.maybe', 'case.reopened'])('refuses type %s as a type it does not handle', async (type) => {
     expect(await fieldsOf(message({ type }))).toEqual(['type']);
   });
 

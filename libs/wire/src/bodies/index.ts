@@ -1,16 +1,45 @@
 import { MessageType } from '../profile';
 import { Problem, validatePlain } from '../validation';
+import {
+  ArrivalConfirmedBody,
+  ArrivalMissedBody,
+  CaseClosedBody,
+  CaseUpdatedBody,
+  ConsentWithdrawnBody,
+  FollowupReportBody,
+  HandoverAcceptedBody,
+  HandoverDeclinedBody,
+  InfoRequestBody,
+  InfoResponseBody,
+  PurgeConfirmedBody,
+  ReturnScheduledBody,
+  caseMessageProblems,
+  infoResponseProblems,
+} from './case-messages';
 import { HandoverRequestBody } from './handover-request';
 import { ReceiptBody } from './receipt';
 import { RegistryUpdateBody, registryUpdateProblems } from './registry-update';
 
+export * from './case-messages';
 export * from './handover-request';
 export * from './receipt';
 export * from './registry-update';
 
-/** Body class per message type this library can validate. */
-export const BODY_CLASSES: Partial<Record<MessageType, new () => object>> = {
+/** Body class per message type of section 7: every v1 type. */
+export const BODY_CLASSES: Record<MessageType, new () => object> = {
   'handover.request': HandoverRequestBody,
+  'handover.accepted': HandoverAcceptedBody,
+  'handover.declined': HandoverDeclinedBody,
+  'info.request': InfoRequestBody,
+  'info.response': InfoResponseBody,
+  'return.scheduled': ReturnScheduledBody,
+  'arrival.confirmed': ArrivalConfirmedBody,
+  'arrival.missed': ArrivalMissedBody,
+  'followup.report': FollowupReportBody,
+  'case.updated': CaseUpdatedBody,
+  'consent.withdrawn': ConsentWithdrawnBody,
+  'purge.confirmed': PurgeConfirmedBody,
+  'case.closed': CaseClosedBody,
   'registry.update': RegistryUpdateBody,
   receipt: ReceiptBody,
 };
@@ -20,6 +49,18 @@ export const BODY_CLASSES: Partial<Record<MessageType, new () => object>> = {
  * (class-validator included) is this function instead of `validatePlain`.
  */
 const BODY_CHECKS: Partial<Record<MessageType, (body: unknown) => Problem[]>> = {
+  'handover.accepted': caseMessageProblems(HandoverAcceptedBody),
+  'handover.declined': caseMessageProblems(HandoverDeclinedBody),
+  'info.request': caseMessageProblems(InfoRequestBody),
+  'info.response': infoResponseProblems,
+  'return.scheduled': caseMessageProblems(ReturnScheduledBody),
+  'arrival.confirmed': caseMessageProblems(ArrivalConfirmedBody),
+  'arrival.missed': caseMessageProblems(ArrivalMissedBody),
+  'followup.report': caseMessageProblems(FollowupReportBody),
+  'case.updated': caseMessageProblems(CaseUpdatedBody),
+  'consent.withdrawn': caseMessageProblems(ConsentWithdrawnBody),
+  'purge.confirmed': caseMessageProblems(PurgeConfirmedBody),
+  'case.closed': caseMessageProblems(CaseClosedBody),
   'registry.update': registryUpdateProblems,
 };
 
