@@ -75,7 +75,7 @@ describe('a gateway killed at any moment', () => {
     const [received] = await net.sql<{ n: number; handovers: number }>(
       'RS',
       `SELECT (SELECT count(*)::int FROM inbound_message WHERE id = ANY($1::uuid[])) AS n,
-              (SELECT count(*)::int FROM handover WHERE id = ANY($1::uuid[])) AS handovers`,
+              (SELECT count(*)::int FROM case_file WHERE id = ANY($1::uuid[])) AS handovers`,
       [accepted],
     );
     expect(received).toEqual({ n: 90, handovers: 90 });

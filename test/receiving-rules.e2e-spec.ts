@@ -140,7 +140,7 @@ describe('RS applies the receiving rules to what AT sends', () => {
     expect(again.map((r) => r.jws)).toEqual([first.jws, first.jws]);
     const rows = await net.sql('RS', 'SELECT count(*)::int AS n FROM inbound_message WHERE id = $1', [envelope.id]);
     expect(rows[0].n).toBe(1);
-    const handovers = await net.sql('RS', 'SELECT count(*)::int AS n FROM handover WHERE id = $1', [envelope.id]);
+    const handovers = await net.sql('RS', 'SELECT count(*)::int AS n FROM case_file WHERE id = $1', [envelope.id]);
     expect(handovers[0].n).toBe(1);
   });
 

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EnvelopeModule } from '../envelope/envelope.module';
 import { RegistryModule } from '../registry/registry.module';
+import { InboundChecks } from './inbound-checks';
 import { InboundEffects } from './inbound-effects';
 import { ReceiptSettlement } from './receipt-settlement';
 import { ReceptionController } from './reception.controller';
@@ -14,7 +15,7 @@ import { Timelines } from './timelines';
 @Module({
   imports: [EnvelopeModule, RegistryModule, TypeOrmModule.forFeature([TimelineEvent])],
   controllers: [ReceptionController],
-  providers: [ReceptionService, InboundEffects, ReceiptSettlement, TimelineRepository, Timelines],
-  exports: [InboundEffects, TimelineRepository, Timelines],
+  providers: [ReceptionService, InboundEffects, InboundChecks, ReceiptSettlement, TimelineRepository, Timelines],
+  exports: [InboundEffects, InboundChecks, ReceiptSettlement, TimelineRepository, Timelines],
 })
 export class AcknowledgementModule {}

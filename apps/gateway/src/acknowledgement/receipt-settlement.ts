@@ -11,6 +11,7 @@ import { TimelineRepository } from './timeline.repository';
 export class ReceiptSettlement implements InboundEffect, OnModuleInit {
   readonly types = ['receipt'] as const;
   private readonly logger = new Logger(ReceiptSettlement.name);
+  private readonly deliveredListeners: Array<(ids: string[], tx: EntityManager, now: Date) => Promise<void>> = [];
 
   constructor(
     private readonly effects: InboundEffects,
@@ -20,6 +21,11 @@ export class ReceiptSettlement implements InboundEffect, OnModuleInit {
 
   onModuleInit(): void {
     this.effects.register(this);
+  }
+
+  /** Run, in the same transaction, for messages a partner confirmed as delivered (e.g. to move their case on). */
+  onDelivered(listener: (ids: string[], tx: EntityManager, now: Date) => Promise<void>): void {
+    this.deliveredListeners.push(listener);
   }
 
   async apply(receipts: InboundMessage[], tx: EntityManager, now: Date): Promise<void> {
@@ -32,6 +38,9 @@ export class ReceiptSettlement implements InboundEffect, OnModuleInit {
       tx,
     );
     const receiptOf = new Map(receipts.map((r) => [(r.envelope.body as ReceiptBody).ref, r.id]));
+    const statusOf = new Map(receipts.map((r) => [(r.envelope.body as ReceiptBody).ref, (r.envelope.body as ReceiptBody).status]));
+    const delivered = results.filter((r) => r.outcome === 'settled' && statusOf.get(r.id) === 'delivered').map((r) => r.id);
+    for (const listener of delivered.length ? this.deliveredListeners : []) await listener(delivered, tx, now);
     const mismatched = results.filter((r) => r.outcome === 'digest-mismatch');
     for (const m of mismatched) this.logger.warn(`receipt for ${m.id} names a digest other than the bytes sent`);
     await this.timeline.record(

@@ -8,6 +8,7 @@ import { InboundMessage } from '../envelope/inbound-message.entity';
 import { InboxRepository } from '../envelope/inbox.repository';
 import { RegistryService } from '../registry/registry.service';
 import { Disposition, Outgoing } from '../transport/delivery';
+import { InboundChecks } from './inbound-checks';
 import { InboundEffects } from './inbound-effects';
 
 interface Verified {
@@ -36,6 +37,7 @@ export class ReceptionService {
     private readonly registry: RegistryService,
     private readonly inbox: InboxRepository,
     private readonly effects: InboundEffects,
+    private readonly checks: InboundChecks,
     private readonly transactions: Transactions,
     private readonly clock: Clock,
   ) {}
@@ -76,7 +78,7 @@ export class ReceptionService {
     }
 
     // Rules 8 and 9.
-    const judged = await Promise.all(fresh.map((v) => this.judge(v)));
+    const judged = await this.judge(fresh);
     const unusable = judged.filter((j) => j.envelope.type === 'receipt' && j.reason);
     for (const j of unusable) {
       this.logger.warn(`dead-lettered receipt ${j.envelope.id} from ${j.envelope.from}: ${j.reason}; receipts are never answered`);
@@ -112,36 +114,44 @@ export class ReceptionService {
     return out;
   }
 
-  private async judge(v: Verified): Promise<Judged> {
-    const { envelope } = v;
-    const problems = await this.envelopes.contentProblems(envelope);
-    let reason: RejectReason | null = null;
-    if (problems.length) {
-      reason = 'invalid-body';
-      this.logger.warn(
-        `refused ${envelope.id} from ${envelope.from}: invalid-body (${problems.map((p) => `${p.field} ${p.problem}`).join('; ')})`,
-      );
-    } else if (!this.registry.publishes(envelope.recipient)) {
-      reason = 'unknown-recipient';
-      this.logger.warn(`refused ${envelope.id} from ${envelope.from}: unknown-recipient`);
+  /**
+   * Rule 8 — content (in parallel), then the checks that need the node's state, such as whether a message fits its
+   * case (in order, since earlier messages of the batch change that state) — then rule 9; then the receipts.
+   */
+  private async judge(fresh: Verified[]): Promise<Judged[]> {
+    const reasons = new Map<string, RejectReason>();
+    const problems = await Promise.all(fresh.map((v) => this.envelopes.contentProblems(v.envelope)));
+    fresh.forEach(({ envelope: e }, i) => {
+      if (!problems[i].length) return;
+      reasons.set(e.id, 'invalid-body');
+      this.logger.warn(`refused ${e.id} from ${e.from}: invalid-body (${problems[i].map((p) => `${p.field} ${p.problem}`).join('; ')})`);
+    });
+    const refusals = await this.checks.refusals(fresh.filter((v) => !reasons.has(v.envelope.id)).map((v) => v.envelope));
+    for (const [id, why] of refusals) {
+      reasons.set(id, 'invalid-body');
+      this.logger.warn(`refused ${id}: invalid-body (${why})`);
     }
-    const receipt =
-      envelope.type === 'receipt'
-        ? null
-        : await this.receipt(
-            {
-              node: envelope.from,
-              id: envelope.id,
-              type: envelope.type,
-              caseRef: envelope.caseRef,
-              sender: envelope.sender,
-              recipient: envelope.recipient,
-            },
-            reason ? 'rejected' : 'delivered',
-            reason ?? undefined,
-            v.digest,
-          );
-    return { ...v, reason, receipt };
+    for (const { envelope: e } of fresh) {
+      if (reasons.has(e.id) || this.registry.publishes(e.recipient)) continue;
+      reasons.set(e.id, 'unknown-recipient');
+      this.logger.warn(`refused ${e.id} from ${e.from}: unknown-recipient`);
+    }
+    return Promise.all(
+      fresh.map(async (v) => {
+        const { envelope: e } = v;
+        const reason = reasons.get(e.id) ?? null;
+        const receipt =
+          e.type === 'receipt'
+            ? null
+            : await this.receipt(
+                { node: e.from, id: e.id, type: e.type, caseRef: e.caseRef, sender: e.sender, recipient: e.recipient },
+                reason ? 'rejected' : 'delivered',
+                reason ?? undefined,
+                v.digest,
+              );
+        return { ...v, reason, receipt };
+      }),
+    );
   }
 
   private async receipt(subject: Answerable, status: 'delivered' | 'rejected', reason: RejectReason | undefined, digest: string): Promise<Outgoing> {
@@ -183,6 +193,7 @@ export class ReceptionService {
       rejectReason: j.reason,
       receiptJws: j.receipt?.jws ?? null,
       routedTo: j.reason || e.type === 'receipt' ? null : this.registry.route(e.recipient, now),
+      purgedAt: null,
     };
   }
 }

@@ -1,7 +1,14 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 /** Events the message records themselves do not tell (those are derived: see Timelines). */
-export type TimelineKind = 'resent' | 'publish-failed' | 'receipt-mismatch' | 'undeliverable' | 'registry-applied' | 'registry-refused';
+export type TimelineKind =
+  | 'resent'
+  | 'publish-failed'
+  | 'receipt-mismatch'
+  | 'undeliverable'
+  | 'registry-applied'
+  | 'registry-refused'
+  | 'participant-added';
 
 /** Something that happened to a message besides its ordinary course. Details hold codes and ids, never case contents. */
 @Entity('timeline_event')

@@ -26,6 +26,8 @@ export const DEFAULTS = {
   timers: { receiptTimeout: '5m', resendMaxInterval: '1h', publishRetryMax: '1m', giveUpAfter: '7d' },
   relay: { batchSize: 200, pollInterval: '1s', concurrency: 4 },
   registry: { unconfirmedAfter: '180d' },
+  deadlines: { checkInterval: '30s' },
+  agreement: { acceptance: '48h', arrivalGrace: '2d', followupEvery: '90d', followupSenderGrace: '14d' },
 };
 
 /**
@@ -80,6 +82,7 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
   const timers = { ...DEFAULTS.timers, ...doc.timers };
   const relay = { ...DEFAULTS.relay, ...doc.relay };
   const registry = { ...DEFAULTS.registry, ...doc.registry };
+  const deadlines = { ...DEFAULTS.deadlines, ...doc.deadlines };
 
   const keysFile = need<string>(doc.keys, 'keys', "path of this node's private JWKS; create it with trmctl keys generate");
   const privateJwks = keysFile ? readJson<Jwks>(keysFile, 'keys') : undefined;
@@ -104,7 +107,19 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
       problems.push(...jwksProblems(trustAnchor, p.node).map((x) => `${key}.trustAnchor: ${x}`));
       if (trustAnchor.keys?.some((k) => k.d)) problems.push(`${key}.trustAnchor must hold public keys only`);
     }
-    return { node: p?.node, endpoint: p?.endpoint, trustAnchor: trustAnchor as Jwks, inbound: { username: p?.inbound?.username, password: p?.inbound?.password } };
+    const agreement = { ...DEFAULTS.agreement, ...p?.agreement };
+    return {
+      node: p?.node,
+      endpoint: p?.endpoint,
+      trustAnchor: trustAnchor as Jwks,
+      inbound: { username: p?.inbound?.username, password: p?.inbound?.password },
+      agreement: {
+        acceptanceMs: duration(agreement.acceptance, `${key}.agreement.acceptance`),
+        arrivalGraceMs: duration(agreement.arrivalGrace, `${key}.agreement.arrivalGrace`),
+        followupEveryMs: duration(agreement.followupEvery, `${key}.agreement.followupEvery`),
+        followupSenderGraceMs: duration(agreement.followupSenderGrace, `${key}.agreement.followupSenderGrace`),
+      },
+    };
   });
 
   const config: NodeConfig = {
@@ -135,6 +150,7 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
       pollIntervalMs: duration(relay.pollInterval, 'relay.pollInterval'),
       concurrency: integer(relay.concurrency, 'relay.concurrency', 1),
     },
+    deadlines: { checkIntervalMs: duration(deadlines.checkInterval, 'deadlines.checkInterval') },
     registry: {
       endpoint: registry.endpoint ?? publicEndpoint(broker.url),
       unconfirmedAfterMs: duration(registry.unconfirmedAfter, 'registry.unconfirmedAfter'),

@@ -10,7 +10,27 @@ export interface PartnerConfig {
   trustAnchor: Jwks;
   /** The broker account the partner publishes with on our broker (write to `trm.inbound` only). */
   inbound: { username: string; password: string };
+  /** Deadlines agreed with this partner (profile section 9 defaults unless a bilateral agreement says otherwise). */
+  agreement: Agreement;
 }
+
+export interface Agreement {
+  /** handover.accepted or handover.declined is due this long after the handover.request. */
+  acceptanceMs: number;
+  /** arrival.confirmed or arrival.missed is due this long after the scheduled return date. */
+  arrivalGraceMs: number;
+  /** A followup.report is due this often until the case is closed. */
+  followupEveryMs: number;
+  /** The referring side alerts its own coordinator this long after a follow-up was due (the receiving side at once). */
+  followupSenderGraceMs: number;
+}
+
+export const DEFAULT_AGREEMENT: Agreement = {
+  acceptanceMs: 48 * 3_600_000,
+  arrivalGraceMs: 2 * 86_400_000,
+  followupEveryMs: 90 * 86_400_000,
+  followupSenderGraceMs: 14 * 86_400_000,
+};
 
 export interface NodeConfig {
   node: string;
@@ -41,6 +61,8 @@ export interface NodeConfig {
     giveUpAfterMs: number;
   };
   relay: { batchSize: number; pollIntervalMs: number; concurrency: number };
+  /** How often due deadlines are looked for. */
+  deadlines: { checkIntervalMs: number };
   registry: {
     /** The node's AMQP(S) endpoint as partners reach it, published in `registry.update` (no credentials). */
     endpoint: string;

@@ -19,12 +19,14 @@ export class InboundMessage {
   @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
   @Column('timestamptz', { name: 'received_at' }) receivedAt!: Date;
   @Column('jsonb') envelope!: Envelope;
-  /** The JWS exactly as received: the evidence the receipt's digest refers to. */
-  @Column('text') jws!: string;
+  /** The JWS exactly as received: the evidence the receipt's digest refers to. Null once sealed data was purged. */
+  @Column('text', { nullable: true }) jws!: string | null;
   @Column('text') digest!: string;
   @Column('text') kid!: string;
   @Column('text') status!: 'delivered' | 'rejected';
   @Column('text', { name: 'reject_reason', nullable: true }) rejectReason!: RejectReason | null;
   /** The first receipt, re-sent byte for byte when the message is delivered again. Null for receipts. */
   @Column('text', { name: 'receipt_jws', nullable: true }) receiptJws!: string | null;
+  /** When sealed personal data was deleted from this message (consent withdrawn, or retention). */
+  @Column('timestamptz', { name: 'purged_at', nullable: true }) purgedAt!: Date | null;
 }

@@ -59,6 +59,19 @@ export class InboxRepository {
     );
   }
 
+  /** Deletes sealed personal data received for a case; the digest of what was received stays as evidence. */
+  async purgeSealed(caseRef: string, now: Date, tx: EntityManager): Promise<void> {
+    await tx.query(
+      `UPDATE inbound_message SET envelope = jsonb_set(envelope, '{sealed}', 'null'), jws = NULL, purged_at = $2
+       WHERE case_ref = $1 AND envelope->>'sealed' IS NOT NULL`,
+      [caseRef, now],
+    );
+  }
+
+  findByCase(caseRef: string): Promise<InboundMessage[]> {
+    return this.dataSource.getRepository(InboundMessage).find({ where: { caseRef }, order: { receivedAt: 'ASC' } });
+  }
+
   findById(id: string): Promise<InboundMessage | null> {
     return this.dataSource.getRepository(InboundMessage).findOneBy({ id });
   }

@@ -29,4 +29,30 @@ export class OutboundMessage {
   @Column('uuid', { name: 'receipt_id', nullable: true }) receiptId!: string | null;
   @Column('text', { name: 'reject_reason', nullable: true }) rejectReason!: RejectReason | null;
   @Column('text', { name: 'last_error', nullable: true }) lastError!: string | null;
+  /** When sealed personal data was deleted from this message (consent withdrawn, or retention). */
+  @Column('timestamptz', { name: 'purged_at', nullable: true }) purgedAt!: Date | null;
+
+  /** A new message waiting in the outbox, due at once. */
+  static queued(envelope: Envelope, now: Date): OutboundMessage {
+    return Object.assign(new OutboundMessage(), {
+      id: envelope.id,
+      type: envelope.type,
+      toNode: envelope.to,
+      caseRef: envelope.caseRef,
+      inReplyTo: envelope.inReplyTo,
+      envelope,
+      jws: null,
+      digest: null,
+      state: 'queued',
+      attempts: 0,
+      nextAttemptAt: now,
+      createdAt: now,
+      sentAt: null,
+      settledAt: null,
+      receiptId: null,
+      rejectReason: null,
+      lastError: null,
+      purgedAt: null,
+    });
+  }
 }

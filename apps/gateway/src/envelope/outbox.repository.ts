@@ -45,6 +45,26 @@ export class OutboxRepository {
     return this.dataSource.getRepository(OutboundMessage).findOneBy({ id });
   }
 
+  async findByIds(ids: string[], tx: EntityManager): Promise<OutboundMessage[]> {
+    if (!ids.length) return [];
+    const rows: OutboundRow[] = await tx.query(`SELECT * FROM outbound_message WHERE id = ANY($1::uuid[]) ORDER BY created_at, id`, [ids]);
+    return rows.map(toOutbound);
+  }
+
+  /**
+   * Deletes sealed personal data from what this node sent for a case: the envelope loses its `sealed` part and the
+   * signed bytes that carry it (the digest stays as evidence); a message not yet delivered is not sent any more.
+   */
+  async purgeSealed(caseRef: string, now: Date, tx: EntityManager): Promise<void> {
+    await tx.query(
+      `UPDATE outbound_message SET envelope = jsonb_set(envelope, '{sealed}', 'null'), jws = NULL, purged_at = $2,
+         state = CASE WHEN state IN ('queued', 'sent') THEN 'undeliverable' ELSE state END,
+         next_attempt_at = CASE WHEN state IN ('queued', 'sent') THEN NULL ELSE next_attempt_at END
+       WHERE case_ref = $1 AND envelope->>'sealed' IS NOT NULL`,
+      [caseRef, now],
+    );
+  }
+
   findByCase(caseRef: string): Promise<OutboundMessage[]> {
     return this.dataSource.getRepository(OutboundMessage).find({ where: { caseRef }, order: { createdAt: 'ASC' } });
   }
@@ -56,8 +76,11 @@ export class OutboxRepository {
   async withDue<T>(now: Date, limit: number, work: (due: OutboundMessage[], tx: EntityManager) => Promise<T>): Promise<T | null> {
     return this.dataSource.transaction(async (tx) => {
       const rows: OutboundRow[] = await tx.query(
-        `SELECT * FROM outbound_message WHERE state IN ('queued', 'sent') AND next_attempt_at <= $1
-         ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        // A case's messages go out one after another: the next waits until the partner receipted the one before.
+        `SELECT * FROM outbound_message m WHERE m.state IN ('queued', 'sent') AND m.next_attempt_at <= $1
+           AND NOT EXISTS (SELECT 1 FROM outbound_message p WHERE p.case_ref = m.case_ref AND p.state IN ('queued', 'sent')
+                           AND (p.created_at, p.id) < (m.created_at, m.id))
+         ORDER BY m.next_attempt_at LIMIT $2 FOR UPDATE OF m SKIP LOCKED`,
         [now, limit],
       );
       return rows.length ? work(rows.map(toOutbound), tx) : null;
@@ -163,6 +186,7 @@ interface OutboundRow {
   receipt_id: string | null;
   reject_reason: OutboundMessage['rejectReason'];
   last_error: string | null;
+  purged_at: Date | null;
 }
 
 function toOutbound(r: OutboundRow): OutboundMessage {
@@ -184,5 +208,6 @@ function toOutbound(r: OutboundRow): OutboundMessage {
     receiptId: r.receipt_id,
     rejectReason: r.reject_reason,
     lastError: r.last_error,
+    purgedAt: r.purged_at,
   });
 }

@@ -3,17 +3,23 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AcknowledgementModule } from '../acknowledgement/acknowledgement.module';
 import { EnvelopeModule } from '../envelope/envelope.module';
 import { RegistryModule } from '../registry/registry.module';
-import { Handover } from './handover.entity';
+import { CaseFile } from './case-file.entity';
+import { CaseLifecycle } from './case-lifecycle';
+import { CaseRepository } from './case.repository';
+import { CasesController } from './cases.controller';
+import { CasesService } from './cases.service';
+import { DeadlineWatch } from './deadline-watch';
+import { Escalation, Expectation } from './expectation.entity';
+import { ExpectationRepository } from './expectation.repository';
 import { HandoverController } from './handover.controller';
-import { HandoverRepository } from './handover.repository';
-import { HandoverService } from './handover.service';
 import { HandoverRoleWork } from './handover-role-work';
-import { IncomingHandovers } from './incoming-handovers';
+import { HandoverService } from './handover.service';
 
-/** Cross-border handovers: submitting them, following them, and the inbox of what partners sent. */
+/** Cross-border cases: handing them over, moving them on with the partner, their deadlines and escalations. */
 @Module({
-  imports: [EnvelopeModule, RegistryModule, AcknowledgementModule, TypeOrmModule.forFeature([Handover])],
-  controllers: [HandoverController],
-  providers: [HandoverService, HandoverRepository, IncomingHandovers, HandoverRoleWork],
+  imports: [EnvelopeModule, RegistryModule, AcknowledgementModule, TypeOrmModule.forFeature([CaseFile, Expectation, Escalation])],
+  controllers: [HandoverController, CasesController],
+  providers: [HandoverService, CasesService, CaseLifecycle, CaseRepository, ExpectationRepository, DeadlineWatch, HandoverRoleWork],
+  exports: [DeadlineWatch],
 })
 export class HandoverModule {}

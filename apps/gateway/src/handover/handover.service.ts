@@ -15,8 +15,8 @@ import { invalidRequest } from '../http/problems';
 import { RegistryService } from '../registry/registry.service';
 import { newCaseRef } from './case-ref';
 import { SubmitHandoverDto } from './dto/submit-handover.dto';
-import { Handover } from './handover.entity';
-import { HandoverRepository } from './handover.repository';
+import { CaseFile } from './case-file.entity';
+import { CaseRepository } from './case.repository';
 
 export type HandoverStatus = 'submitted' | 'sent' | 'delivered' | 'rejected' | 'undeliverable' | 'received';
 
@@ -42,7 +42,7 @@ export interface HandoverView {
   body: HandoverRequestBody;
   timeline: TimelineEntry[];
   /** Non-repudiation: the digest of the request as signed, and the partner's signed receipt for it. */
-  evidence?: { digest: string | null; receipt: { id: string; jws: string } | null };
+  evidence?: { digest: string | null; receipt: { id: string; jws: string | null } | null };
 }
 
 export interface InboxItem {
@@ -62,7 +62,7 @@ export interface InboxItem {
 }
 
 interface Submission {
-  handover: Handover;
+  case: CaseFile;
   message: OutboundMessage;
 }
 
@@ -71,7 +71,7 @@ export class HandoverService {
   /** Handovers submitted at the same time are stored in one transaction; each request waits for its own commit. */
   private readonly submissions = new GroupCommit<Submission>((batch) =>
     this.transactions.run(async (tx) => {
-      await this.handovers.add(batch.map((s) => s.handover), tx);
+      await this.cases.add(batch.map((s) => s.case), tx);
       await this.outbox.add(batch.map((s) => s.message), tx);
     }),
   );
@@ -79,7 +79,7 @@ export class HandoverService {
   constructor(
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
     private readonly registry: RegistryService,
-    private readonly handovers: HandoverRepository,
+    private readonly cases: CaseRepository,
     private readonly outbox: OutboxRepository,
     private readonly inbox: InboxRepository,
     private readonly timelines: Timelines,
@@ -111,27 +111,8 @@ export class HandoverService {
       createdAt: now.toISOString(),
       body: dto.body,
     });
-    const message: OutboundMessage = {
-      id: envelope.id,
-      type: envelope.type,
-      toNode: partner,
-      caseRef: envelope.caseRef,
-      inReplyTo: null,
-      envelope,
-      jws: null,
-      digest: null,
-      state: 'queued',
-      attempts: 0,
-      nextAttemptAt: now,
-      createdAt: now,
-      sentAt: null,
-      settledAt: null,
-      receiptId: null,
-      rejectReason: null,
-      lastError: null,
-    };
     await this.submissions.write({
-      handover: {
+      case: Object.assign(new CaseFile(), {
         id: envelope.id,
         caseRef: envelope.caseRef,
         direction: 'outgoing',
@@ -141,15 +122,19 @@ export class HandoverService {
         purpose: dto.body.purpose,
         createdAt: now,
         ourRole: envelope.sender,
-      },
-      message,
+        partnerRole: envelope.recipient,
+        participants: [],
+        state: 'referred',
+        stateChangedAt: now,
+      }),
+      message: OutboundMessage.queued(envelope, now),
     });
     this.signal.notify();
     return { id: envelope.id, caseRef: envelope.caseRef, status: 'submitted' };
   }
 
   async get(id: string): Promise<HandoverView> {
-    const handover = await this.handovers.findById(id);
+    const handover = await this.cases.findById(id);
     if (!handover) throw new NotFoundException(`no handover ${id}`);
     const common = {
       id,

@@ -106,24 +106,6 @@ export class DirectoryPublisher implements OnApplicationBootstrap, OnApplication
       createdAt: now.toISOString(),
       body,
     });
-    return Object.assign(new OutboundMessage(), {
-      id: envelope.id,
-      type: envelope.type,
-      toNode: partner,
-      caseRef: envelope.caseRef,
-      inReplyTo: null,
-      envelope,
-      jws: null,
-      digest: null,
-      state: 'queued',
-      attempts: 0,
-      nextAttemptAt: now,
-      createdAt: now,
-      sentAt: null,
-      settledAt: null,
-      receiptId: null,
-      rejectReason: null,
-      lastError: null,
-    });
+    return OutboundMessage.queued(envelope, now);
   }
 }

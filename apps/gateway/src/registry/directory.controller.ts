@@ -82,7 +82,7 @@ export class DirectoryController {
   /** Who held the role at a given time (default: now). */
   @Get('roles/:org/:role/holders')
   async holders(@Param('org', org) o: string, @Param('role', role) r: string, @Query() query: AtQueryDto) {
-    return { items: await this.directory.holdersAt(this.address(o, r), query.at ? new Date(query.at) : new Date()) };
+    return { items: await this.directory.holdersAt(this.address(o, r), query.at ? new Date(query.at) : undefined) };
   }
 
   @Get('roles/:org/:role/history')

@@ -248,10 +248,10 @@ export class DirectoryService {
     return (await this.roleViews([role]))[0];
   }
 
-  /** Who held the role at `at`: answerable for any past date, since assignments are never deleted. */
-  async holdersAt(address: string, at: Date): Promise<HolderView[]> {
+  /** Who held the role at `at` (default now): answerable for any past date, since assignments are never deleted. */
+  async holdersAt(address: string, at?: Date): Promise<HolderView[]> {
     if (!(await this.directory.role(address))) throw new NotFoundException(`no role ${address}`);
-    return this.holderViews(await this.directory.holdersAt(address, at));
+    return this.holderViews(await this.directory.holdersAt(address, at ?? this.clock.now()));
   }
 
   async history(address: string): Promise<HolderView[]> {

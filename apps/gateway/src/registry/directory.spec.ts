@@ -174,7 +174,7 @@ describe('the directory checks on broken fixtures', () => {
     channels: { phone: '+43 1 000 0001 (sample)', mailbox: `${slug}@org.example` },
     ...extra,
   });
-  const dir = (...roles: RoleEntry[]): Directory => ({ node: 'XX', organisations: [{ slug: 'org', name: 'Org', kind: 'ngo', roles }] });
+  const dir = (...roles: RoleEntry[]): Directory => ({ node: 'XX', coordinator: 'XX/org/a', organisations: [{ slug: 'org', name: 'Org', kind: 'ngo', roles }] });
 
   it('finds no problem in a sound fixture', () => {
     const d = dir(role('a'), role('b', { status: 'vacant', fallback: 'XX/org/a' }));
@@ -192,7 +192,7 @@ describe('the directory checks on broken fixtures', () => {
 
   it('reports duplicate addresses, including the receipts address', () => {
     expect(duplicateAddresses(dir(role('a'), role('a')))).toEqual(['XX/org/a']);
-    const receipts: Directory = { node: 'XX', organisations: [{ slug: 'gateway', name: 'G', kind: 'government', roles: [role('receipts')] }] };
+    const receipts: Directory = { node: 'XX', coordinator: 'XX/gateway/receipts', organisations: [{ slug: 'gateway', name: 'G', kind: 'government', roles: [role('receipts')] }] };
     expect(duplicateAddresses(receipts)).toEqual(['XX/gateway/receipts']);
   });
 

@@ -28,6 +28,8 @@ export interface OrganisationEntry {
 
 export interface Directory {
   node: string;
+  /** The role that hears about missed deadlines: the national coordinator's, or the office acting for it. */
+  coordinator: string;
   organisations: OrganisationEntry[];
 }
 
@@ -39,6 +41,8 @@ export function directoryProblems(value: unknown, node: string): string[] {
   if (!d || typeof d !== 'object') return ['directory must be an object'];
   if (d.node !== node) problems.push(`directory.node must be "${node}"`);
   if (!Array.isArray(d.organisations)) return [...problems, 'directory.organisations must be a list'];
+  const roles = d.organisations.flatMap((o) => (Array.isArray(o?.roles) ? o.roles.map((r) => addressOf(node, o?.slug, r?.slug)) : []));
+  if (!roles.includes(d.coordinator)) problems.push('directory.coordinator must be the address of one of its roles');
   d.organisations.forEach((o, i) => {
     const at = `organisations[${i}]`;
     if (!SLUG.test(o?.slug ?? '')) problems.push(`${at}.slug must match ${SLUG}`);

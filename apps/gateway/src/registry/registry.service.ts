@@ -122,6 +122,17 @@ export class RegistryService implements OnModuleInit, OnApplicationShutdown {
     return current;
   }
 
+  /** The role responsible for work addressed to `address`: a retired role's successor (vacancy does not move work). */
+  responsibleRole(address: string, at: Date): string {
+    let current = address;
+    for (let hop = 0; hop < MAX_ROUTE_HOPS; hop++) {
+      const role = this.roles.get(current);
+      if (!role?.retiredAt || role.retiredAt > at || !role.successor) return current;
+      current = role.successor;
+    }
+    return current;
+  }
+
   isVacant(address: string, at: Date): boolean {
     return !this.assignments.some((a) => a.role === address && a.startsAt <= at && (!a.endsAt || a.endsAt > at));
   }

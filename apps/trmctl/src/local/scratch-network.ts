@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { parse, stringify } from 'yaml';
-import { NodeConfig } from '../../../gateway/src/config/node-config';
+import { DEFAULT_AGREEMENT, NodeConfig } from '../../../gateway/src/config/node-config';
 import { Directory } from '../../../gateway/src/registry/directory';
 import { repoRoot } from '../paths';
 import { applyTopology, removeTopology } from '../topology/apply';
@@ -70,10 +70,12 @@ export class ScratchNetwork {
             endpoint: `amqp://${this.user(id, p)}:${passwords.get(`${id}>${p}`)}@${amqpHost}/${this.vhost(p)}`,
             trustAnchor: keys.get(p)!.publicJwks,
             inbound: { username: this.user(p, id), password: passwords.get(`${p}>${id}`)! },
+            agreement: { ...DEFAULT_AGREEMENT },
           })),
         timers: { receiptTimeoutMs: 300_000, resendMaxIntervalMs: 3_600_000, publishRetryMaxMs: 2_000, giveUpAfterMs: 7 * 86_400_000 },
         relay: { batchSize: 200, pollIntervalMs: 200, concurrency: 4 },
         registry: { endpoint: `amqp://${amqpHost}/${this.vhost(id)}`, unconfirmedAfterMs: 180 * 86_400_000 },
+        deadlines: { checkIntervalMs: 1_000 },
       };
       options.tune?.(config);
       this.nodes.set(id, { id, config, keys: keys.get(id)!, amqpUrl: config.broker.url });
@@ -137,6 +139,12 @@ export class ScratchNetwork {
           endpoint: p.endpoint,
           trustAnchor: file(`${c.node}.trust.${p.node}.jwks.json`, JSON.stringify(p.trustAnchor)),
           inbound: p.inbound,
+          agreement: {
+            acceptance: p.agreement.acceptanceMs,
+            arrivalGrace: p.agreement.arrivalGraceMs,
+            followupEvery: p.agreement.followupEveryMs,
+            followupSenderGrace: p.agreement.followupSenderGraceMs,
+          },
         })),
         timers: {
           receiptTimeout: c.timers.receiptTimeoutMs,
@@ -146,6 +154,7 @@ export class ScratchNetwork {
         },
         relay: { batchSize: c.relay.batchSize, pollInterval: c.relay.pollIntervalMs, concurrency: c.relay.concurrency },
         registry: { endpoint: c.registry.endpoint, unconfirmedAfter: c.registry.unconfirmedAfterMs },
+        deadlines: { checkInterval: c.deadlines.checkIntervalMs },
       }),
     );
   }
@@ -172,6 +181,7 @@ export function sampleDirectory(id: string): Directory {
   } catch {
     return {
       node: id,
+      coordinator: `${id}/coordination/intake`,
       organisations: [
         {
           slug: 'coordination',

@@ -1,0 +1,29 @@
+import { Purpose } from '@trm/wire';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { CaseState } from './case-states';
+
+/**
+ * A cross-border case, on either side: opened by a `handover.request` (whose id is the case's id), identified on the
+ * wire by its caseRef, moved on by the messages both sides exchange.
+ */
+@Entity('case_file')
+export class CaseFile {
+  @PrimaryColumn('uuid') id!: string;
+  @Column('text', { name: 'case_ref', unique: true }) caseRef!: string;
+  /** outgoing: this node referred the case; incoming: a partner referred it to this node. */
+  @Column('text') direction!: 'outgoing' | 'incoming';
+  @Column('text') partner!: string;
+  /** Sender and recipient of the handover.request. */
+  @Column('text') sender!: string;
+  @Column('text') recipient!: string;
+  @Column('text') purpose!: Purpose;
+  @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
+  /** The role on this node's side that is responsible for the case; moves when that role is retired. */
+  @Column('text', { name: 'our_role' }) ourRole!: string;
+  /** The partner's role for the case: the request's other end, then whoever accepted it. */
+  @Column('text', { name: 'partner_role' }) partnerRole!: string;
+  /** Other roles of this node told about the case (the NGO meeting the person, say). */
+  @Column('text', { array: true }) participants!: string[];
+  @Column('text') state!: CaseState;
+  @Column('timestamptz', { name: 'state_changed_at' }) stateChangedAt!: Date;
+}

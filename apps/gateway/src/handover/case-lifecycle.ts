@@ -1,0 +1,282 @@
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import {
+  ArrivalConfirmedBody,
+  ConsentWithdrawnBody,
+  Envelope,
+  FollowupReportBody,
+  HandoverAcceptedBody,
+  HandoverRequestBody,
+  ReturnScheduledBody,
+  createEnvelope,
+} from '@trm/wire';
+import { randomUUID } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import { InboundCheck, InboundChecks } from '../acknowledgement/inbound-checks';
+import { InboundEffect, InboundEffects } from '../acknowledgement/inbound-effects';
+import { ReceiptSettlement } from '../acknowledgement/receipt-settlement';
+import { Clock } from '../clock/clock';
+import { Agreement, DEFAULT_AGREEMENT, NODE_CONFIG, NodeConfig } from '../config/node-config';
+import { InboundMessage } from '../envelope/inbound-message.entity';
+import { InboxRepository } from '../envelope/inbox.repository';
+import { OutboundMessage } from '../envelope/outbound-message.entity';
+import { OutboxRepository } from '../envelope/outbox.repository';
+import { OutboxSignal } from '../envelope/outbox-signal';
+import { RegistryService } from '../registry/registry.service';
+import { CaseFile } from './case-file.entity';
+import { CaseMessageType, CaseState, Side, isCaseMessage, transition } from './case-states';
+import { CaseRepository } from './case.repository';
+import { Expectation, ExpectationKind } from './expectation.entity';
+import { ExpectationRepository } from './expectation.repository';
+
+/** A case message as both directions share it: what it is, who sent it, when it was created. */
+export interface CaseMessage {
+  id: string;
+  type: CaseMessageType;
+  body: unknown;
+  by: Side;
+  createdAt: Date;
+  inReplyTo: string | null;
+}
+
+export const ourSide = (c: Pick<CaseFile, 'direction'>): Side => (c.direction === 'outgoing' ? 'referring' : 'receiving');
+export const partnerSide = (c: Pick<CaseFile, 'direction'>): Side => (c.direction === 'outgoing' ? 'receiving' : 'referring');
+
+/** A copy of a handover.request to the recipient's fallback, sent when acceptance is overdue, answers the original. */
+export const isEscalationCopy = (type: string, inReplyTo: string | null | undefined): boolean => type === 'handover.request' && !!inReplyTo;
+
+/**
+ * Moves cases on, identically on both nodes. A partner's message is checked against the case before it is receipted
+ * (one that does not fit is rejected, `invalid-body`, so it changes nothing on either side) and applied when stored;
+ * this node's own message is applied when the partner's receipt says delivered. Each step sets, meets or cancels the
+ * deadlines of profile section 9.
+ */
+@Injectable()
+export class CaseLifecycle implements InboundEffect, InboundCheck, OnModuleInit {
+  readonly types = [
+    'handover.request',
+    'handover.accepted',
+    'handover.declined',
+    'info.request',
+    'info.response',
+    'return.scheduled',
+    'arrival.confirmed',
+    'arrival.missed',
+    'followup.report',
+    'case.updated',
+    'consent.withdrawn',
+    'purge.confirmed',
+    'case.closed',
+  ] as const;
+  private readonly logger = new Logger(CaseLifecycle.name);
+
+  constructor(
+    @Inject(NODE_CONFIG) private readonly config: NodeConfig,
+    private readonly registry: RegistryService,
+    private readonly cases: CaseRepository,
+    private readonly expectations: ExpectationRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly inbox: InboxRepository,
+    private readonly signal: OutboxSignal,
+    private readonly clock: Clock,
+    private readonly effects: InboundEffects,
+    private readonly checks: InboundChecks,
+    private readonly settlement: ReceiptSettlement,
+  ) {}
+
+  onModuleInit(): void {
+    this.effects.register(this);
+    this.checks.register(this);
+    this.settlement.onDelivered((ids, tx, now) => this.applyDelivered(ids, tx, now));
+  }
+
+  /** Rule 8 for case messages: the message must fit its case as this node knows it, earlier messages of the batch included. */
+  async refusals(envelopes: Envelope[]): Promise<Map<string, string>> {
+    const refused = new Map<string, string>();
+    const relevant = envelopes.filter((e) => isCaseMessage(e.type));
+    const known = await this.cases.findByRefs([...new Set(relevant.map((e) => e.caseRef))]);
+    const states = new Map<string, CaseState | null>();
+    for (const e of relevant) {
+      const c = known.get(e.caseRef) ?? null;
+      const state = states.has(e.caseRef) ? states.get(e.caseRef)! : (c?.state ?? null);
+      const type = e.type as CaseMessageType;
+      if (c && c.partner !== e.from) {
+        refused.set(e.id, `case ${e.caseRef} is not a case with node ${e.from}`);
+        continue;
+      }
+      const by: Side = c ? partnerSide(c) : 'referring';
+      const t = transition(state, type, by, c?.purpose ?? (e.body as HandoverRequestBody).purpose, isEscalationCopy(type, e.inReplyTo));
+      if (!t.ok) refused.set(e.id, `${e.type} for case ${e.caseRef}: ${t.reason}`);
+      else states.set(e.caseRef, t.state);
+    }
+    return refused;
+  }
+
+  /** A partner's case messages, stored a moment ago in `tx`. */
+  async apply(messages: InboundMessage[], tx: EntityManager, now: Date): Promise<void> {
+    for (const m of messages) {
+      const message = { id: m.id, type: m.type as CaseMessageType, body: m.envelope.body, createdAt: m.createdAt, inReplyTo: m.inReplyTo };
+      if (m.type === 'handover.request') {
+        if (!isEscalationCopy(m.type, m.inReplyTo)) await this.open(m, tx, now);
+        continue;
+      }
+      const c = await this.cases.lock(m.caseRef, tx);
+      if (!c) continue; // checked before storing; gone only if a replica removed it meanwhile
+      const problem = await this.step(c, { ...message, by: partnerSide(c) }, tx, now);
+      if (problem) this.logger.warn(`${m.type} ${m.id} of case ${m.caseRef} not applied: ${problem}`);
+      if (!problem && m.type === 'consent.withdrawn') await this.confirmPurge(c, m, tx, now);
+    }
+  }
+
+  async committed(): Promise<void> {
+    this.signal.notify(); // purge.confirmed answers wait in the outbox
+  }
+
+  /** This node's messages that the partner confirmed as delivered. */
+  private async applyDelivered(ids: string[], tx: EntityManager, now: Date): Promise<void> {
+    for (const m of await this.outbox.findByIds(ids, tx)) {
+      if (!isCaseMessage(m.type)) continue;
+      const c = await this.cases.lock(m.caseRef, tx);
+      if (!c) continue;
+      if (m.type === 'handover.request') {
+        if (!isEscalationCopy(m.type, m.inReplyTo)) await this.expect(c, 'acceptance', m.id, m.createdAt, tx, now);
+        continue;
+      }
+      const problem = await this.step(c, { id: m.id, type: m.type, body: m.envelope.body, by: ourSide(c), createdAt: m.createdAt, inReplyTo: m.inReplyTo }, tx, now);
+      if (problem) this.logger.warn(`own ${m.type} ${m.id} of case ${m.caseRef} delivered but not applied: ${problem}`);
+    }
+  }
+
+  /** A partner referred a case to this node. */
+  private async open(m: InboundMessage, tx: EntityManager, now: Date): Promise<void> {
+    const body = m.envelope.body as HandoverRequestBody;
+    const c: CaseFile = Object.assign(new CaseFile(), {
+      id: m.id,
+      caseRef: m.caseRef,
+      direction: 'incoming',
+      partner: m.fromNode,
+      sender: m.sender,
+      recipient: m.recipient,
+      purpose: body.purpose,
+      createdAt: now,
+      ourRole: this.registry.responsibleRole(m.recipient, now),
+      partnerRole: m.sender,
+      participants: [],
+      state: 'referred',
+      stateChangedAt: now,
+    });
+    await this.cases.addIncoming([c], tx);
+    await this.expect(c, 'acceptance', m.id, m.createdAt, tx, now);
+  }
+
+  /** Applies one message to its (locked) case: its state, its parties, its deadlines. Returns why not, if it does not fit. */
+  private async step(c: CaseFile, m: CaseMessage, tx: EntityManager, now: Date): Promise<string | null> {
+    const t = transition(c.state, m.type, m.by, c.purpose, false);
+    if (!t.ok) return t.reason;
+    if (t.state !== c.state) Object.assign(c, { state: t.state, stateChangedAt: now });
+    switch (m.type) {
+      case 'handover.accepted': {
+        const role = (m.body as HandoverAcceptedBody).role;
+        if (m.by === ourSide(c)) c.ourRole = role;
+        else c.partnerRole = role;
+        await this.expectations.meet(c.caseRef, ['acceptance'], m.id, now, tx);
+        if (c.purpose !== 'return') await this.expect(c, 'followup', m.id, m.createdAt, tx, now);
+        break;
+      }
+      case 'handover.declined':
+        await this.expectations.meet(c.caseRef, ['acceptance'], m.id, now, tx);
+        await this.expectations.cancel(c.caseRef, 'all', now, tx);
+        break;
+      case 'return.scheduled':
+        await this.expectations.cancel(c.caseRef, ['arrival'], now, tx);
+        await this.expect(c, 'arrival', m.id, new Date(`${(m.body as ReturnScheduledBody).date}T00:00:00Z`), tx, now);
+        break;
+      case 'arrival.confirmed':
+        await this.expectations.meet(c.caseRef, ['arrival'], m.id, now, tx);
+        await this.expect(c, 'followup', m.id, new Date((m.body as ArrivalConfirmedBody).arrivedAt), tx, now);
+        break;
+      case 'arrival.missed':
+        await this.expectations.meet(c.caseRef, ['arrival'], m.id, now, tx);
+        break;
+      case 'followup.report': {
+        const body = m.body as FollowupReportBody;
+        await this.expectations.meet(c.caseRef, ['followup'], m.id, now, tx);
+        const next = body.nextReportDue ? new Date(`${body.nextReportDue}T00:00:00Z`) : null;
+        await this.expect(c, 'followup', m.id, m.createdAt, tx, now, next);
+        break;
+      }
+      case 'consent.withdrawn':
+        await this.expectations.cancel(c.caseRef, 'all', now, tx);
+        await this.purgeSealed(c.caseRef, now, tx);
+        break;
+      case 'case.closed':
+        await this.expectations.cancel(c.caseRef, 'all', now, tx);
+        break;
+      default:
+        break;
+    }
+    await this.cases.save(c, tx);
+    return null;
+  }
+
+  /**
+   * Sets a deadline of section 9 (overridable per partner agreement): acceptance 48 h after the request, arrival
+   * two days after the return date, a follow-up every 90 days. The side that owes it hears at once when it is missed;
+   * the side waiting for a follow-up hears later.
+   */
+  private async expect(c: CaseFile, kind: ExpectationKind, cause: string, from: Date, tx: EntityManager, now: Date, dueAt: Date | null = null): Promise<void> {
+    const agreement = this.agreement(c.partner);
+    const owedBy = ourSide(c) === 'receiving' ? 'us' : 'partner';
+    const due =
+      dueAt ??
+      new Date(
+        from.getTime() + (kind === 'acceptance' ? agreement.acceptanceMs : kind === 'arrival' ? agreement.arrivalGraceMs : agreement.followupEveryMs),
+      );
+    const escalateAt = kind === 'followup' && owedBy === 'partner' ? new Date(due.getTime() + agreement.followupSenderGraceMs) : due;
+    await this.expectations.add(
+      [
+        Object.assign(new Expectation(), {
+          id: randomUUID(),
+          caseRef: c.caseRef,
+          kind,
+          owedBy,
+          dueAt: due,
+          status: 'open',
+          createdAt: now,
+          cause,
+          settledAt: null,
+          settledBy: null,
+          escalationStep: 0,
+          nextEscalationAt: escalateAt,
+        }),
+      ],
+      tx,
+    );
+  }
+
+  agreement(partner: string): Agreement {
+    return this.registry.partner(partner)?.agreement ?? DEFAULT_AGREEMENT;
+  }
+
+  /** Consent withdrawn: the personal details sealed for this case are deleted here; the digests stay as evidence. */
+  private async purgeSealed(caseRef: string, now: Date, tx: EntityManager): Promise<void> {
+    await this.inbox.purgeSealed(caseRef, now, tx);
+    await this.outbox.purgeSealed(caseRef, now, tx);
+  }
+
+  /** The receiving side answers a withdrawal of consent with purge.confirmed once its sealed data is gone. */
+  private async confirmPurge(c: CaseFile, withdrawal: InboundMessage, tx: EntityManager, now: Date): Promise<void> {
+    const envelope = createEnvelope({
+      id: randomUUID(),
+      type: 'purge.confirmed',
+      from: this.config.node,
+      to: c.partner,
+      sender: c.ourRole,
+      recipient: withdrawal.sender,
+      caseRef: c.caseRef,
+      inReplyTo: withdrawal.id,
+      createdAt: now.toISOString(),
+      body: { purgedAt: now.toISOString(), scope: (withdrawal.envelope.body as ConsentWithdrawnBody).scope },
+    });
+    await this.outbox.add([OutboundMessage.queued(envelope, now)], tx);
+  }
+}

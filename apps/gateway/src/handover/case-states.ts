@@ -1,0 +1,84 @@
+import { MessageType, Purpose } from '@trm/wire';
+
+/**
+ * The life of a cross-border case, the same on both nodes:
+ *
+ *   referred ─accepted─▶ accepted ─return.scheduled─▶ return-scheduled ─arrival.confirmed─▶ arrived ─followup.report─▶ in-follow-up
+ *      │                    │                               │  ▲                                                          │
+ *      └─declined─▶ declined└─followup.report (no return)   └─arrival.missed─▶ arrival-missed (rescheduled, or arrived late)
+ *
+ * consent.withdrawn leads from any open state to withdrawn; case.closed from any state but closed to closed.
+ */
+export const CASE_STATES = [
+  'referred',
+  'accepted',
+  'declined',
+  'return-scheduled',
+  'arrived',
+  'arrival-missed',
+  'in-follow-up',
+  'withdrawn',
+  'closed',
+] as const;
+export type CaseState = (typeof CASE_STATES)[number];
+
+/** Which side of the case a node is: the one that referred it (and chose its caseRef), or the one that received it. */
+export type Side = 'referring' | 'receiving';
+
+export type CaseMessageType = Exclude<MessageType, 'receipt' | 'registry.update'>;
+
+interface Rule {
+  /** Who may send it. */
+  by: Side | 'either';
+  /** States it may arrive in; `open` = any but closed. */
+  in: readonly CaseState[] | 'open';
+  /** The state it leads to; unchanged when absent. */
+  to?: CaseState;
+  /** Only for cases of these purposes. */
+  purposes?: readonly Purpose[];
+}
+
+const OPEN = 'open';
+
+const RULES: Record<CaseMessageType, Rule> = {
+  'handover.request': { by: 'referring', in: [], to: 'referred' },
+  'handover.accepted': { by: 'receiving', in: ['referred'], to: 'accepted' },
+  'handover.declined': { by: 'receiving', in: ['referred'], to: 'declined' },
+  'info.request': { by: 'either', in: OPEN },
+  'info.response': { by: 'either', in: OPEN },
+  'case.updated': { by: 'either', in: OPEN },
+  'return.scheduled': { by: 'referring', in: ['accepted', 'return-scheduled', 'arrival-missed'], to: 'return-scheduled', purposes: ['return'] },
+  'arrival.confirmed': { by: 'receiving', in: ['return-scheduled', 'arrival-missed'], to: 'arrived', purposes: ['return'] },
+  'arrival.missed': { by: 'receiving', in: ['return-scheduled'], to: 'arrival-missed', purposes: ['return'] },
+  'followup.report': { by: 'receiving', in: ['arrived', 'in-follow-up', 'accepted'], to: 'in-follow-up' },
+  'consent.withdrawn': { by: 'referring', in: ['referred', 'accepted', 'return-scheduled', 'arrived', 'arrival-missed', 'in-follow-up'], to: 'withdrawn' },
+  'purge.confirmed': { by: 'receiving', in: ['withdrawn'] },
+  'case.closed': { by: 'either', in: ['referred', 'accepted', 'declined', 'return-scheduled', 'arrived', 'arrival-missed', 'in-follow-up', 'withdrawn'], to: 'closed' },
+};
+
+export const isCaseMessage = (type: string): type is CaseMessageType => Object.prototype.hasOwnProperty.call(RULES, type);
+
+export type Transition = { ok: true; state: CaseState } | { ok: false; reason: string };
+
+/**
+ * Whether a message of `type`, sent by `by`, fits a case in `state`; and the state it leads to. A `copy` is a
+ * handover.request sent again to the recipient's fallback because acceptance is overdue: it fits a case still referred.
+ */
+export function transition(state: CaseState | null, type: CaseMessageType, by: Side, purpose: Purpose | null, copy = false): Transition {
+  const rule = RULES[type];
+  if (rule.by !== 'either' && rule.by !== by) return { ok: false, reason: `${type} comes from the ${rule.by} side of a case` };
+  if (state === null) {
+    if (type !== 'handover.request' || copy) return { ok: false, reason: `there is no case yet: ${type} needs a handover.request first` };
+    return { ok: true, state: 'referred' };
+  }
+  if (type === 'handover.request') {
+    if (!copy) return { ok: false, reason: 'the case exists already' };
+    return state === 'referred' ? { ok: true, state } : { ok: false, reason: `a copy of the request fits only a case still referred, not one ${state}` };
+  }
+  if (rule.purposes && purpose && !rule.purposes.includes(purpose)) return { ok: false, reason: `${type} is only for cases of purpose ${rule.purposes.join(', ')}` };
+  const allowed = rule.in === OPEN ? state !== 'closed' : rule.in.includes(state);
+  if (!allowed) {
+    return { ok: false, reason: state === 'closed' ? `the case is closed: no ${type} after case.closed` : `${type} does not fit a case that is ${state}` };
+  }
+  return { ok: true, state: rule.to ?? state };
+}

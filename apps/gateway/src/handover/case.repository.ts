@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Column, bulkInsert } from '../database/bulk-insert';
+import { CaseFile } from './case-file.entity';
+import { CaseState } from './case-states';
+
+@Injectable()
+export class CaseRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async add(cases: CaseFile[], tx: EntityManager): Promise<void> {
+    await bulkInsert(tx, 'case_file', CASE_COLUMNS, cases);
+  }
+
+  /** Cases partners referred; a repeated case reference keeps the first. */
+  async addIncoming(cases: CaseFile[], tx: EntityManager): Promise<void> {
+    await bulkInsert(tx, 'case_file', CASE_COLUMNS, cases, 'ON CONFLICT DO NOTHING');
+  }
+
+  findById(id: string): Promise<CaseFile | null> {
+    return this.dataSource.getRepository(CaseFile).findOneBy({ id });
+  }
+
+  findByRef(caseRef: string, tx?: EntityManager): Promise<CaseFile | null> {
+    return (tx ?? this.dataSource.manager).getRepository(CaseFile).findOneBy({ caseRef });
+  }
+
+  /** The case, locked until the transaction ends: messages of one case apply one at a time, on every replica. */
+  async lock(caseRef: string, tx: EntityManager): Promise<CaseFile | null> {
+    return tx.getRepository(CaseFile).createQueryBuilder('c').where('c.case_ref = :caseRef', { caseRef }).setLock('pessimistic_write').getOne();
+  }
+
+  async findByRefs(caseRefs: string[]): Promise<Map<string, CaseFile>> {
+    if (!caseRefs.length) return new Map();
+    const rows = await this.dataSource.getRepository(CaseFile).createQueryBuilder('c').where('c.case_ref IN (:...caseRefs)', { caseRefs }).getMany();
+    return new Map(rows.map((c) => [c.caseRef, c]));
+  }
+
+  list(filter: { state?: CaseState; role?: string }, limit: number): Promise<CaseFile[]> {
+    const q = this.dataSource.getRepository(CaseFile).createQueryBuilder('c').orderBy('c.created_at', 'DESC').limit(limit);
+    if (filter.state) q.andWhere('c.state = :state', { state: filter.state });
+    if (filter.role) q.andWhere('(c.our_role = :role OR :role = ANY(c.participants))', { role: filter.role });
+    return q.getMany();
+  }
+
+  async save(c: CaseFile, tx: EntityManager): Promise<void> {
+    await tx.save(CaseFile, c);
+  }
+
+  /** Cases this node's `role` is responsible for and that are not closed. */
+  async openCases(role: string, tx: EntityManager): Promise<string[]> {
+    const rows: Array<{ case_ref: string }> = await tx.query(
+      `SELECT case_ref FROM case_file WHERE our_role = $1 AND state <> 'closed' ORDER BY created_at`,
+      [role],
+    );
+    return rows.map((r) => r.case_ref);
+  }
+
+  async moveCases(from: string, to: string, tx: EntityManager): Promise<void> {
+    await tx.query(`UPDATE case_file SET our_role = $2 WHERE our_role = $1 AND state <> 'closed'`, [from, to]);
+  }
+}
+
+const CASE_COLUMNS: Column<CaseFile>[] = [
+  { name: 'id', type: 'uuid', value: (c) => c.id },
+  { name: 'case_ref', type: 'text', value: (c) => c.caseRef },
+  { name: 'direction', type: 'text', value: (c) => c.direction },
+  { name: 'partner', type: 'text', value: (c) => c.partner },
+  { name: 'sender', type: 'text', value: (c) => c.sender },
+  { name: 'recipient', type: 'text', value: (c) => c.recipient },
+  { name: 'purpose', type: 'text', value: (c) => c.purpose },
+  { name: 'created_at', type: 'timestamptz', value: (c) => c.createdAt },
+  { name: 'our_role', type: 'text', value: (c) => c.ourRole },
+  { name: 'partner_role', type: 'text', value: (c) => c.partnerRole },
+  { name: 'state', type: 'text', value: (c) => c.state },
+  { name: 'state_changed_at', type: 'timestamptz', value: (c) => c.stateChangedAt },
+];

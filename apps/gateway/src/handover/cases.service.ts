@@ -1,0 +1,248 @@
+import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { Envelope, checkContent, createEnvelope } from '@trm/wire';
+import { randomUUID } from 'node:crypto';
+import { Timelines } from '../acknowledgement/timelines';
+import { Clock } from '../clock/clock';
+import { NODE_CONFIG, NodeConfig } from '../config/node-config';
+import { Transactions } from '../database/transactions';
+import { InboxRepository } from '../envelope/inbox.repository';
+import { OutboundMessage } from '../envelope/outbound-message.entity';
+import { OutboxRepository } from '../envelope/outbox.repository';
+import { OutboxSignal } from '../envelope/outbox-signal';
+import { invalidRequest } from '../http/problems';
+import { RegistryService } from '../registry/registry.service';
+import { CaseFile } from './case-file.entity';
+import { CaseLifecycle, ourSide } from './case-lifecycle';
+import { CaseMessageType, CaseState, transition } from './case-states';
+import { CaseRepository } from './case.repository';
+import { SendCaseMessageDto } from './dto/case-message.dto';
+import { ExpectationRepository } from './expectation.repository';
+import { TimelineRepository } from '../acknowledgement/timeline.repository';
+
+export interface CaseTimelineEntry {
+  at: string;
+  event: string;
+  [detail: string]: unknown;
+}
+
+export interface CaseView {
+  caseRef: string;
+  id: string;
+  side: 'referring' | 'receiving';
+  partner: string;
+  purpose: string;
+  state: CaseState;
+  stateChangedAt: string;
+  ourRole: string;
+  partnerRole: string;
+  participants: string[];
+  /** Every message both ways with its receipt, each deadline set, met or missed, each escalation — in order. */
+  timeline: CaseTimelineEntry[];
+}
+
+export interface OverdueItem {
+  caseRef: string;
+  kind: string;
+  owedBy: 'us' | 'partner';
+  dueAt: string;
+  overdueMs: number;
+  overdue: string;
+  status: 'open' | 'missed';
+  alerted: string[];
+  copiedTo: string[];
+}
+
+/** Who answers a message that asks for an answer. */
+const ANSWERS: Partial<Record<CaseMessageType, CaseMessageType>> = { 'info.response': 'info.request', 'purge.confirmed': 'consent.withdrawn' };
+
+/** Sending case messages through the API, and reading a case, what is overdue and whom it alerted. */
+@Injectable()
+export class CasesService {
+  constructor(
+    @Inject(NODE_CONFIG) private readonly config: NodeConfig,
+    private readonly registry: RegistryService,
+    private readonly cases: CaseRepository,
+    private readonly expectations: ExpectationRepository,
+    private readonly lifecycle: CaseLifecycle,
+    private readonly outbox: OutboxRepository,
+    private readonly inbox: InboxRepository,
+    private readonly timeline: TimelineRepository,
+    private readonly timelines: Timelines,
+    private readonly transactions: Transactions,
+    private readonly signal: OutboxSignal,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Checks a message against the case as it will be once this node's messages still on their way are delivered,
+   * validates it like a partner would, and puts it in the outbox. The case moves on when the partner receipts it.
+   */
+  async send(caseRef: string, dto: SendCaseMessageDto): Promise<{ id: string; caseRef: string; type: string; status: 'submitted' }> {
+    const c = await this.require(caseRef);
+    const projected = await this.projectedState(c);
+    const fits = transition(projected, dto.type, ourSide(c), c.purpose);
+    if (!fits.ok) throw new ConflictException({ statusCode: 409, error: 'Conflict', message: `${dto.type} does not fit case ${caseRef}: ${fits.reason}` });
+
+    const sender = dto.sender ?? c.ourRole;
+    if (!this.registry.publishes(sender) || sender.split('/')[0] !== this.config.node) {
+      throw invalidRequest([{ field: 'sender', problem: 'is not an address this node publishes' }]);
+    }
+    const now = this.clock.now();
+    const envelope: Envelope = createEnvelope({
+      id: randomUUID(),
+      type: dto.type,
+      from: this.config.node,
+      to: c.partner,
+      sender,
+      recipient: dto.recipient ?? c.partnerRole,
+      caseRef,
+      inReplyTo: dto.inReplyTo ?? (await this.answered(c, dto.type)),
+      createdAt: now.toISOString(),
+      body: dto.body,
+    });
+    const problems = await checkContent(envelope, []);
+    if (problems.length) throw invalidRequest(problems);
+    await this.transactions.run((tx) => this.outbox.add([OutboundMessage.queued(envelope, now)], tx));
+    this.signal.notify();
+    return { id: envelope.id, caseRef, type: dto.type, status: 'submitted' };
+  }
+
+  /** Tells another role of this node about the case (the NGO that will meet the person, say). */
+  async addParticipant(caseRef: string, role: string): Promise<CaseView> {
+    if (!this.registry.publishes(role) || role.split('/')[0] !== this.config.node) {
+      throw invalidRequest([{ field: 'role', problem: 'is not a role of this node' }]);
+    }
+    await this.transactions.run(async (tx) => {
+      const c = await this.cases.lock(caseRef, tx);
+      if (!c) throw new NotFoundException(`no case ${caseRef}`);
+      if (c.ourRole === role || c.participants.includes(role)) return;
+      c.participants = [...c.participants, role];
+      await this.cases.save(c, tx);
+      await this.timeline.record([{ caseRef, messageId: null, at: this.clock.now(), kind: 'participant-added', detail: { role } }], tx);
+    });
+    return this.view(caseRef);
+  }
+
+  async list(filter: { state?: CaseState; role?: string }, limit: number): Promise<Array<Omit<CaseView, 'timeline'>>> {
+    return (await this.cases.list(filter, limit)).map((c) => header(c));
+  }
+
+  async view(caseRef: string): Promise<CaseView> {
+    const c = await this.require(caseRef);
+    const [sent, received, events, expectations, escalations] = await Promise.all([
+      this.outbox.findByCase(caseRef),
+      this.inbox.findByCase(caseRef),
+      this.timeline.forCase(caseRef),
+      this.expectations.forCase(caseRef),
+      this.expectations.escalationsForCase(caseRef),
+    ]);
+    const entries: CaseTimelineEntry[] = [];
+    for (const m of sent) {
+      for (const e of await this.timelines.ofOutbound(m)) {
+        if (e.event === 'submitted' || e.event === 'resent' || e.event === 'publish-failed' || e.event === 'undeliverable' || e.event === 'receipt-mismatch') {
+          entries.push({ ...e, event: `${e.event} ${m.type}`, message: m.id, direction: 'out' });
+        } else if (e.event === 'sent') entries.push({ ...e, event: `sent ${m.type}`, message: m.id, direction: 'out', to: m.envelope.recipient });
+        else entries.push({ ...e, event: `receipt ${e.event}`, message: m.id, direction: 'in' });
+      }
+    }
+    for (const m of received.filter((r) => r.type !== 'receipt')) {
+      entries.push({
+        at: m.receivedAt.toISOString(),
+        event: `received ${m.type}`,
+        message: m.id,
+        direction: 'in',
+        from: m.sender,
+        ...(m.routedTo && m.routedTo !== m.recipient ? { routedTo: m.routedTo } : {}),
+        receipt: m.status === 'delivered' ? 'delivered' : `rejected (${m.rejectReason})`,
+      });
+    }
+    for (const e of events.filter((x) => !x.messageId)) entries.push({ at: e.at.toISOString(), event: e.kind, ...(e.detail ?? {}) });
+    for (const x of expectations) {
+      entries.push({ at: x.createdAt.toISOString(), event: `deadline set: ${x.kind}`, owedBy: x.owedBy, dueAt: x.dueAt.toISOString() });
+      if (x.status === 'met' && x.settledAt) {
+        entries.push({ at: x.settledAt.toISOString(), event: `deadline met: ${x.kind}`, late: x.settledAt > x.dueAt, by: x.settledBy });
+      }
+      if (x.status === 'cancelled' && x.settledAt) entries.push({ at: x.settledAt.toISOString(), event: `deadline cancelled: ${x.kind}` });
+      if (x.escalationStep > 0 || x.status === 'missed') entries.push({ at: x.dueAt.toISOString(), event: `deadline missed: ${x.kind}`, owedBy: x.owedBy });
+    }
+    for (const e of escalations) {
+      entries.push({ at: e.at.toISOString(), event: e.action === 'alert' ? 'escalated: alert' : 'escalated: copy to fallback', target: e.target, ...(e.messageId ? { message: e.messageId } : {}) });
+    }
+    entries.sort((a, b) => a.at.localeCompare(b.at));
+    return { ...header(c), timeline: entries };
+  }
+
+  /** Deadlines passed and not met, with how long and whom this node alerted or copied. */
+  async overdue(): Promise<OverdueItem[]> {
+    const now = this.clock.now();
+    const late = await this.expectations.overdue(now);
+    const escalations = await this.expectations.escalationsOf(late.map((x) => x.id));
+    return late.map((x) => {
+      const mine = escalations.filter((e) => e.expectationId === x.id);
+      const overdueMs = now.getTime() - x.dueAt.getTime();
+      return {
+        caseRef: x.caseRef,
+        kind: x.kind,
+        owedBy: x.owedBy,
+        dueAt: x.dueAt.toISOString(),
+        overdueMs,
+        overdue: humanDuration(overdueMs),
+        status: x.status as 'open' | 'missed',
+        alerted: mine.filter((e) => e.action === 'alert').map((e) => e.target),
+        copiedTo: mine.filter((e) => e.action === 'copy-to-fallback').map((e) => e.target),
+      };
+    });
+  }
+
+  async alerts(role: string | undefined, limit: number): Promise<Array<{ caseRef: string; at: string; role: string; expectation: string }>> {
+    return (await this.expectations.alerts(role, limit)).map((e) => ({ caseRef: e.caseRef, at: e.at.toISOString(), role: e.target, expectation: e.expectationId }));
+  }
+
+  private async require(caseRef: string): Promise<CaseFile> {
+    const c = await this.cases.findByRef(caseRef);
+    if (!c) throw new NotFoundException(`no case ${caseRef}`);
+    return c;
+  }
+
+  /** The case's state once this node's messages not yet receipted are delivered: what a new message must fit. */
+  private async projectedState(c: CaseFile): Promise<CaseState> {
+    let state = c.state;
+    for (const m of await this.outbox.findByCase(c.caseRef)) {
+      if (m.state !== 'queued' && m.state !== 'sent') continue;
+      if (m.type === 'handover.request' || m.type === 'receipt' || m.type === 'registry.update') continue;
+      const t = transition(state, m.type, ourSide(c), c.purpose);
+      if (t.ok) state = t.state;
+    }
+    return state;
+  }
+
+  /** For an answer, the latest message of the case it answers. */
+  private async answered(c: CaseFile, type: CaseMessageType): Promise<string | null> {
+    const question = ANSWERS[type];
+    if (!question) return null;
+    const asked = (await this.inbox.findByCase(c.caseRef)).filter((m) => m.type === question && m.status === 'delivered');
+    return asked.at(-1)?.id ?? null;
+  }
+}
+
+function header(c: CaseFile): Omit<CaseView, 'timeline'> {
+  return {
+    caseRef: c.caseRef,
+    id: c.id,
+    side: ourSide(c),
+    partner: c.partner,
+    purpose: c.purpose,
+    state: c.state,
+    stateChangedAt: c.stateChangedAt.toISOString(),
+    ourRole: c.ourRole,
+    partnerRole: c.partnerRole,
+    participants: c.participants,
+  };
+}
+
+function humanDuration(ms: number): string {
+  const minutes = Math.floor(ms / 60_000);
+  const days = Math.floor(minutes / 1440);
+  const hours = Math.floor((minutes % 1440) / 60);
+  return days ? `${days} d ${hours} h` : hours ? `${hours} h ${minutes % 60} min` : `${minutes} min`;
+}

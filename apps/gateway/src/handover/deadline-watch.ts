@@ -1,0 +1,106 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { createEnvelope } from '@trm/wire';
+import { randomUUID } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import { Clock } from '../clock/clock';
+import { NODE_CONFIG, NodeConfig } from '../config/node-config';
+import { OutboundMessage } from '../envelope/outbound-message.entity';
+import { OutboxRepository } from '../envelope/outbox.repository';
+import { OutboxSignal } from '../envelope/outbox-signal';
+import { safeError } from '../logging/safe-error';
+import { RegistryService } from '../registry/registry.service';
+import { CaseRepository } from './case.repository';
+import { Escalation, Expectation } from './expectation.entity';
+import { ExpectationRepository } from './expectation.repository';
+
+/**
+ * Looks for deadlines that passed and escalates each exactly once: an unanswered handover goes again to the
+ * recipient role's fallback and this node's coordinator is alerted; a late arrival or follow-up alerts this node's
+ * coordinator (the partner's node alerts its own). Deadlines are rows, not timers: a restart loses none, and the
+ * row lock keeps a second replica from escalating the same one.
+ */
+@Injectable()
+export class DeadlineWatch implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(DeadlineWatch.name);
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<number> | null = null;
+
+  constructor(
+    @Inject(NODE_CONFIG) private readonly config: NodeConfig,
+    private readonly expectations: ExpectationRepository,
+    private readonly cases: CaseRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly registry: RegistryService,
+    private readonly signal: OutboxSignal,
+    private readonly clock: Clock,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.runOnce().catch((err) => this.logger.error(`deadline check failed: ${safeError(err)}`)), this.config.deadlines.checkIntervalMs);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+
+  /** Escalates everything due now; returns how many deadlines it escalated. */
+  async runOnce(): Promise<number> {
+    while (this.running) await this.running.catch(() => undefined);
+    this.running = (async () => {
+      let total = 0;
+      for (;;) {
+        const n = (await this.expectations.withDue(this.clock.now(), 100, (due, tx) => this.escalate(due, tx))) ?? 0;
+        total += n;
+        if (n < 100) break;
+      }
+      if (total) this.signal.notify();
+      return total;
+    })().finally(() => (this.running = null));
+    return this.running;
+  }
+
+  private async escalate(due: Expectation[], tx: EntityManager): Promise<number> {
+    const now = this.clock.now();
+    for (const x of due) {
+      const step = x.escalationStep + 1;
+      const coordinator = this.registry.responsibleRole(this.config.directory.coordinator, now);
+      if (x.kind === 'acceptance' && x.owedBy === 'partner') await this.copyToFallback(x, step, now, tx);
+      await this.record(x, step, 'alert', coordinator, null, now, tx);
+      this.logger.warn(`${x.kind} for case ${x.caseRef} is overdue (owed by ${x.owedBy === 'us' ? 'this node' : 'the partner'}): ${coordinator} alerted`);
+      Object.assign(x, { status: 'missed', escalationStep: step, nextEscalationAt: null });
+      await this.expectations.save(x, tx);
+    }
+    return due.length;
+  }
+
+  /** The handover.request again, to the fallback the partner published for the role that did not answer. */
+  private async copyToFallback(x: Expectation, step: number, now: Date, tx: EntityManager): Promise<void> {
+    const c = await this.cases.findByRef(x.caseRef, tx);
+    const original = c ? (await this.outbox.findByIds([c.id], tx))[0] : undefined;
+    if (!c || !original) return;
+    const directory = this.registry.partnerDirectory(c.partner);
+    const role = directory?.organisations.flatMap((o) => o.roles).find((r) => r.address === c.partnerRole);
+    if (!role?.fallback) {
+      this.logger.warn(`acceptance of case ${x.caseRef} overdue; ${c.partnerRole} has no fallback in ${c.partner}'s directory`);
+      return;
+    }
+    const envelope = createEnvelope({
+      ...original.envelope,
+      id: randomUUID(),
+      recipient: role.fallback,
+      inReplyTo: original.id,
+      createdAt: now.toISOString(),
+    });
+    await this.outbox.add([OutboundMessage.queued(envelope, now)], tx);
+    await this.record(x, step, 'copy-to-fallback', role.fallback, envelope.id, now, tx);
+  }
+
+  private async record(x: Expectation, step: number, action: Escalation['action'], target: string, messageId: string | null, now: Date, tx: EntityManager): Promise<void> {
+    await this.expectations.escalate(
+      Object.assign(new Escalation(), { id: randomUUID(), expectationId: x.id, caseRef: x.caseRef, step, at: now, action, target, messageId }),
+      tx,
+    );
+  }
+}

@@ -1,0 +1,49 @@
+import { IsAddress } from '@trm/wire';
+import { IsIn, IsObject, IsOptional, IsUUID } from 'class-validator';
+import { CaseMessageType } from '../case-states';
+
+/** Everything but the request that opens a case (POST /v1/handovers), which moves a case on. */
+export const SENDABLE_TYPES = [
+  'handover.accepted',
+  'handover.declined',
+  'info.request',
+  'info.response',
+  'return.scheduled',
+  'arrival.confirmed',
+  'arrival.missed',
+  'followup.report',
+  'case.updated',
+  'consent.withdrawn',
+  'purge.confirmed',
+  'case.closed',
+] as const satisfies readonly CaseMessageType[];
+
+/** POST /v1/cases/:caseRef/messages: a coded message of section 7 for the case's partner. */
+export class SendCaseMessageDto {
+  @IsIn(SENDABLE_TYPES)
+  type!: (typeof SENDABLE_TYPES)[number];
+
+  /** The body of the type, exactly as in docs/asyncapi.yaml; checked like the partner will check it. */
+  @IsObject()
+  body!: Record<string, unknown>;
+
+  /** The role of this node sending it; default: the role responsible for the case. */
+  @IsOptional()
+  @IsAddress()
+  sender?: string;
+
+  /** The partner's role; default: the partner's role for the case. */
+  @IsOptional()
+  @IsAddress()
+  recipient?: string;
+
+  /** Default for info.response and purge.confirmed: the latest info.request or consent.withdrawn of the case. */
+  @IsOptional()
+  @IsUUID()
+  inReplyTo?: string;
+}
+
+export class AddParticipantDto {
+  @IsAddress()
+  role!: string;
+}

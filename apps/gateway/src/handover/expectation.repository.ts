@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In, LessThanOrEqual } from 'typeorm';
+import { Escalation, Expectation, ExpectationKind } from './expectation.entity';
+
+@Injectable()
+export class ExpectationRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async add(expectations: Expectation[], tx: EntityManager): Promise<void> {
+    if (expectations.length) await tx.save(Expectation, expectations);
+  }
+
+  /** Marks the open or missed expectations of `kinds` met by `message`; returns how many. */
+  async meet(caseRef: string, kinds: ExpectationKind[], message: string, at: Date, tx: EntityManager): Promise<number> {
+    const result = await tx.update(
+      Expectation,
+      { caseRef, kind: In(kinds), status: In(['open', 'missed']) },
+      { status: 'met', settledAt: at, settledBy: message, nextEscalationAt: null },
+    );
+    return result.affected ?? 0;
+  }
+
+  /** The case moved on: what it waited for is no longer expected. */
+  async cancel(caseRef: string, kinds: ExpectationKind[] | 'all', at: Date, tx: EntityManager): Promise<void> {
+    await tx.update(
+      Expectation,
+      { caseRef, status: 'open', ...(kinds === 'all' ? {} : { kind: In(kinds) }) },
+      { status: 'cancelled', settledAt: at, nextEscalationAt: null },
+    );
+  }
+
+  /**
+   * Runs `work` on expectations whose next escalation is due, inside one transaction holding their row locks: a
+   * replica of this node skips them, so no escalation happens twice.
+   */
+  async withDue<T>(now: Date, limit: number, work: (due: Expectation[], tx: EntityManager) => Promise<T>): Promise<T | null> {
+    return this.dataSource.transaction(async (tx) => {
+      const due = await tx
+        .getRepository(Expectation)
+        .createQueryBuilder('e')
+        .where('e.next_escalation_at <= :now', { now })
+        .orderBy('e.next_escalation_at')
+        .limit(limit)
+        .setLock('pessimistic_write')
+        .setOnLocked('skip_locked')
+        .getMany();
+      return due.length ? work(due, tx) : null;
+    });
+  }
+
+  async save(expectation: Expectation, tx: EntityManager): Promise<void> {
+    await tx.save(Expectation, expectation);
+  }
+
+  /** Records an escalation once: a repeat of the same step, action and target is ignored. */
+  async escalate(escalation: Escalation, tx: EntityManager): Promise<boolean> {
+    const rows: unknown[] = await tx.query(
+      `INSERT INTO escalation (id, expectation_id, case_ref, step, at, action, target, message_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (expectation_id, step, action, target) DO NOTHING RETURNING id`,
+      [escalation.id, escalation.expectationId, escalation.caseRef, escalation.step, escalation.at, escalation.action, escalation.target, escalation.messageId],
+    );
+    return rows.length > 0;
+  }
+
+  forCase(caseRef: string): Promise<Expectation[]> {
+    return this.dataSource.getRepository(Expectation).find({ where: { caseRef }, order: { createdAt: 'ASC' } });
+  }
+
+  escalationsForCase(caseRef: string): Promise<Escalation[]> {
+    return this.dataSource.getRepository(Escalation).find({ where: { caseRef }, order: { at: 'ASC' } });
+  }
+
+  /** Deadlines passed and not met: missed (escalated), or open and due but not yet looked at. */
+  overdue(now: Date): Promise<Expectation[]> {
+    return this.dataSource.getRepository(Expectation).find({
+      where: [{ status: 'missed' }, { status: 'open', dueAt: LessThanOrEqual(now) }],
+      order: { dueAt: 'ASC' },
+    });
+  }
+
+  async escalationsOf(expectationIds: string[]): Promise<Escalation[]> {
+    if (!expectationIds.length) return [];
+    return this.dataSource.getRepository(Escalation).find({ where: { expectationId: In(expectationIds) }, order: { at: 'ASC' } });
+  }
+
+  /** Alerts addressed to `role` (all roles when absent), newest first. */
+  alerts(role: string | undefined, limit: number): Promise<Escalation[]> {
+    return this.dataSource.getRepository(Escalation).find({
+      where: { action: 'alert', ...(role ? { target: role } : {}) },
+      order: { at: 'DESC' },
+      take: limit,
+    });
+  }
+}
