@@ -142,7 +142,7 @@ export class CasesService {
         if (e.event === 'submitted' || e.event === 'resent' || e.event === 'publish-failed' || e.event === 'undeliverable' || e.event === 'receipt-mismatch') {
           entries.push({ ...e, event: `${e.event} ${m.type}`, message: m.id, direction: 'out' });
         } else if (e.event === 'sent') entries.push({ ...e, event: `sent ${m.type}`, message: m.id, direction: 'out', to: m.envelope.recipient });
-        else entries.push({ ...e, event: `receipt ${e.event}`, message: m.id, direction: 'in' });
+        else entries.push({ ...e, event: `receipt ${e.event} for ${m.type}`, message: m.id, direction: 'in' });
       }
     }
     for (const m of received.filter((r) => r.type !== 'receipt')) {
@@ -156,7 +156,9 @@ export class CasesService {
         receipt: m.status === 'delivered' ? 'delivered' : `rejected (${m.rejectReason})`,
       });
     }
-    for (const e of events.filter((x) => !x.messageId)) entries.push({ at: e.at.toISOString(), event: e.kind, ...(e.detail ?? {}) });
+    for (const e of events.filter((x) => !x.messageId)) {
+      entries.push({ at: e.at.toISOString(), event: e.kind === 'participant-added' ? 'participant added' : e.kind, ...(e.detail ?? {}) });
+    }
     for (const x of expectations) {
       entries.push({ at: x.createdAt.toISOString(), event: `deadline set: ${x.kind}`, owedBy: x.owedBy, dueAt: x.dueAt.toISOString() });
       if (x.status === 'met' && x.settledAt) {
