@@ -243,6 +243,7 @@ function header(c: CaseFile): Omit<CaseView, 'timeline'> {
 }
 
 function humanDuration(ms: number): string {
+  if (ms < 60_000) return `${Math.floor(ms / 1000)} s`;
   const minutes = Math.floor(ms / 60_000);
   const days = Math.floor(minutes / 1440);
   const hours = Math.floor((minutes % 1440) / 60);

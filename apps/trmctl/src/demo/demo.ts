@@ -9,12 +9,13 @@ import { HandoverView, NodeClient } from './node-client';
 import { isPortInUse, localServices, unreachable } from '../local/preflight';
 import { handoverHeader, inboxBlock, receiptLine, timelineBlock } from './print';
 import { GatewayProcess, GatewayProcesses, describeExit, logTail, stoppedCleanly } from '../local/gateway-processes';
+import { caseTimeline, playEscalation, playReturn } from './case-story';
 import { checkReceipt } from './receipt-check';
 import { sampleReturnHandover } from './sample-handover';
 
 const SENDER = 'AT';
 const RECIPIENT = 'RS';
-const STEPS = 8;
+const STEPS = 10;
 const START_TIMEOUT_MS = 60_000;
 const DELIVERY_TIMEOUT_MS = 30_000;
 
@@ -69,7 +70,18 @@ export async function runDemo(env: NodeJS.ProcessEnv = process.env, { out, err: 
     out(`      ${view.status}${view.reason ? ` (${view.reason})` : ''}`);
 
     step(8, `checking the receipt against ${RECIPIENT}'s trust anchor`);
-    return await report(view, at, rs, { out, err: fail });
+    if ((await report(view, at, rs, { out, err: fail })) !== 0) return 1;
+
+    step(9, 'the case moves on, message by message, the same on both nodes');
+    const finished = await playReturn(at, rs, submitted.caseRef, out);
+    out('');
+    for (const line of caseTimeline(finished)) out(line);
+    out('');
+
+    step(10, `variant: acceptance never comes (deadline shortened to ${nodeEnv.TRM_AGREEMENT_ACCEPTANCE} for the demo)`);
+    await playEscalation(at, { ...request, recipient: 'RS/atina/reintegration' }, out);
+    out('\nDemo succeeded.');
+    return 0;
   } catch (err) {
     if (gateways.isStopping) return 130; // interrupted: the signal handler has said so and exits
     const text = err instanceof ConfigError ? `configuration error in ${err.message}` : err instanceof Error ? err.message : String(err);
@@ -100,7 +112,8 @@ function prepareNodeEnv(env: NodeJS.ProcessEnv, out: Out): NodeJS.ProcessEnv {
   const links = ensureLinkPasswords(linksFile);
   out(`      link passwords: ${links.created.length ? 'created' : 'reusing'} ${displayPath(linksFile)}`);
   const { TRM_CONFIG: _config, TRM_NODE: _node, ...inherited } = env; // each gateway is told its node by --node
-  return { ...inherited, ...links.values, TRM_KEYS_DIR: dirs.keysDir, TRM_TRUST_DIR: dirs.trustDir };
+  // Deadlines short enough to see an escalation during the demo, checked every second.
+  return { TRM_AGREEMENT_ACCEPTANCE: '6s', TRM_DEADLINE_CHECK: '1s', ...inherited, ...links.values, TRM_KEYS_DIR: dirs.keysDir, TRM_TRUST_DIR: dirs.trustDir };
 }
 
 async function startGateways(gateways: GatewayProcesses, nodeEnv: NodeJS.ProcessEnv, out: Out): Promise<NodeClient[]> {
@@ -201,8 +214,7 @@ async function report(view: HandoverView, sender: NodeClient, recipient: NodeCli
   out(receiptLine(check, recipient.node));
   if (check.ok && check.status !== view.status) out(`But ${sender.node} shows the handover as ${view.status}, the receipt says ${check.status}.`);
   const success = view.status === 'delivered' && check.ok && check.status === 'delivered';
-  if (success) out('\nDemo succeeded.');
-  else err(`\nDemo failed: the handover was not delivered with a valid receipt. See var/logs/${sender.node}.log and ${recipient.node}.log`);
+  if (!success) err(`\nDemo failed: the handover was not delivered with a valid receipt. See var/logs/${sender.node}.log and ${recipient.node}.log`);
   return success ? 0 : 1;
 }
 

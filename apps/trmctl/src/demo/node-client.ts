@@ -52,6 +52,24 @@ export interface DirectoryAnswer {
   sources: Array<{ node: string; version: number | null }>;
 }
 
+export interface CaseView {
+  caseRef: string;
+  state: string;
+  ourRole: string;
+  partnerRole: string;
+  participants: string[];
+  timeline: TimelineEntry[];
+}
+
+export interface OverdueItem {
+  caseRef: string;
+  kind: string;
+  owedBy: 'us' | 'partner';
+  overdue: string;
+  alerted: string[];
+  copiedTo: string[];
+}
+
 export interface Submitted {
   id: string;
   caseRef: string;
@@ -80,6 +98,22 @@ export class NodeClient {
   /** GET /v1/directory: who handles what, across every node this node knows. */
   directory(query: Record<string, string> = {}): Promise<DirectoryAnswer> {
     return this.call<DirectoryAnswer>('GET', `/v1/directory?${new URLSearchParams(query)}`);
+  }
+
+  sendCaseMessage(caseRef: string, message: { type: string; body: unknown; sender?: string }): Promise<{ id: string }> {
+    return this.call('POST', `/v1/cases/${encodeURIComponent(caseRef)}/messages`, message, 202);
+  }
+
+  addParticipant(caseRef: string, role: string): Promise<CaseView> {
+    return this.call('POST', `/v1/cases/${encodeURIComponent(caseRef)}/participants`, { role });
+  }
+
+  caseView(caseRef: string): Promise<CaseView> {
+    return this.call('GET', `/v1/cases/${encodeURIComponent(caseRef)}`);
+  }
+
+  async overdue(): Promise<OverdueItem[]> {
+    return (await this.call<{ items: OverdueItem[] }>('GET', '/v1/overdue')).items;
   }
 
   private async call<T>(method: string, path: string, body?: unknown, expected = 200): Promise<T> {
