@@ -43,11 +43,12 @@ describe('a gateway killed at any moment', () => {
     let rs = await start('RS');
     await net.converged(['AT', 'RS']);
     const accepted: string[] = [];
+    const token = await net.token('AT');
     const submit = async (n: number) => {
       for (let i = 0; i < n; i++) {
         const r = await fetch(`${at.url}/v1/handovers`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
           body: JSON.stringify(sampleReturnHandover()),
         }).catch(() => null);
         if (r?.status === 202) accepted.push(((await r.json()) as { id: string }).id);

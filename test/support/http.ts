@@ -3,11 +3,22 @@ export interface Reply<T = any> {
   body: T;
 }
 
-/** A JSON call to a node's HTTP API. */
-export async function call<T = any>(base: string, method: string, path: string, body?: unknown): Promise<Reply<T>> {
+/** The bearer token sent to a node's base URL when a call names none (a coordinator's, set when the node starts). */
+const defaultTokens = new Map<string, string>();
+
+export function useToken(base: string, token: string): void {
+  defaultTokens.set(base, token);
+}
+
+/** A JSON call to a node's HTTP API, with the node's default token unless `token` is given (`null`: no token). */
+export async function call<T = any>(base: string, method: string, path: string, body?: unknown, token?: string | null): Promise<Reply<T>> {
+  const bearer = token === undefined ? defaultTokens.get(base) : token;
   const res = await fetch(`${base}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();

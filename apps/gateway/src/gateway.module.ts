@@ -1,5 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AcknowledgementModule } from './acknowledgement/acknowledgement.module';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
 import { Clock } from './clock/clock';
 import { ConfigModule } from './config/config.module';
 import { NodeConfig } from './config/node-config';
@@ -19,7 +21,9 @@ export class GatewayModule {
       imports: [
         ConfigModule.forNode(config, clock),
         DatabaseModule,
+        AuditModule,
         RegistryModule,
+        AuthModule,
         EnvelopeModule,
         AcknowledgementModule,
         TransportModule,

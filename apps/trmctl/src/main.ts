@@ -1,13 +1,15 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { ConfigError, loadNodeConfig } from '../../gateway/src/config/load-config';
 import type { NodeConfig } from '../../gateway/src/config/node-config';
 import { ParsedArgs, expectOptions, flag, parseArgs, requiredOption, stringOption } from './args';
 import { runBench } from './bench/bench';
 import { runDemo } from './demo/demo';
 import { CliError, UsageError } from './errors';
+import { APP_ROLES, AppRole } from '../../gateway/src/auth/principal';
 import { generateKeyFiles, rotateKeyFiles } from './keys';
-import { defaultKeysDir, defaultTrustDir, nodeConfigFile } from './paths';
+import { ensureIssuer, mintToken } from './tokens';
+import { defaultKeysDir, defaultTrustDir, nodeConfigFile, varDir } from './paths';
 import { applyTopology, formatSummary } from './topology/apply';
 
 interface Command {
@@ -82,6 +84,32 @@ const COMMANDS: Command[] = [
     run: async (args) => {
       const summary = await applyTopology(loadConfigOf(requiredOption(args, 'node', 'AT')), { log: print });
       print(formatSummary(summary));
+      return 0;
+    },
+  },
+  {
+    words: ['token', 'mint'],
+    usage: 'trmctl token mint --node AT --sub <person-id> --role coordinator[,caseworker,auditor,administrator] [--org <slug>] [--ttl 8h]',
+    help: [
+      "Prints a bearer token for node AT's HTTP API, signed by the local issuer in var/auth (created on first use; the",
+      "node configurations accept it through auth.jwks). --sub is the caller's person id in the node's registry (what a",
+      'caseworker may see follows the roles that person holds); --org limits an administrator to one organisation.',
+      "For local use and tests: in production an organisation's identity provider issues the tokens.",
+    ].join('\n'),
+    options: ['node', 'sub', 'role', 'org', 'ttl'],
+    run: async (args) => {
+      const roles = requiredOption(args, 'role', 'coordinator').split(',').map((r) => r.trim());
+      const unknown = roles.filter((r) => !(APP_ROLES as readonly string[]).includes(r));
+      if (unknown.length) throw new UsageError(`--role: ${unknown.join(', ')} is not one of ${APP_ROLES.join(', ')}`);
+      const issuer = await ensureIssuer(join(varDir(), 'auth'));
+      const token = await mintToken(issuer, {
+        node: requiredOption(args, 'node', 'AT'),
+        subject: requiredOption(args, 'sub', 'a person id'),
+        roles: roles as AppRole[],
+        organisation: stringOption(args, 'org'),
+        ttlSeconds: durationOption(args, 'ttl', '8h') / 1000,
+      });
+      print(token);
       return 0;
     },
   },

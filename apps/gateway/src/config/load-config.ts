@@ -83,6 +83,12 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
   const relay = { ...DEFAULTS.relay, ...doc.relay };
   const registry = { ...DEFAULTS.registry, ...doc.registry };
   const deadlines = { ...DEFAULTS.deadlines, ...doc.deadlines };
+  const auth = doc.auth ?? {};
+  need(auth.issuer, 'auth.issuer', 'the iss of the bearer tokens the API accepts');
+  need(auth.audience, 'auth.audience', 'the aud the tokens must carry for this node');
+  if (!auth.jwks && !auth.jwksUrl) problems.push("auth.jwks (a JWKS file) or auth.jwksUrl is required: the identity provider's public keys");
+  const authJwks = auth.jwks ? readJson<{ keys: Array<Record<string, unknown>> }>(auth.jwks, 'auth.jwks') : undefined;
+  if (authJwks && (!Array.isArray(authJwks.keys) || authJwks.keys.some((k) => 'd' in k))) problems.push('auth.jwks must be a JWKS of public keys');
 
   const keysFile = need<string>(doc.keys, 'keys', "path of this node's private JWKS; create it with trmctl keys generate");
   const privateJwks = keysFile ? readJson<Jwks>(keysFile, 'keys') : undefined;
@@ -151,6 +157,7 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
       concurrency: integer(relay.concurrency, 'relay.concurrency', 1),
     },
     deadlines: { checkIntervalMs: duration(deadlines.checkInterval, 'deadlines.checkInterval') },
+    auth: { issuer: String(auth.issuer), audience: String(auth.audience), ...(authJwks ? { jwks: authJwks } : { jwksUrl: String(auth.jwksUrl) }) },
     registry: {
       endpoint: registry.endpoint ?? publicEndpoint(broker.url),
       unconfirmedAfterMs: duration(registry.unconfirmedAfter, 'registry.unconfirmedAfter'),

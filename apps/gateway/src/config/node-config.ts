@@ -61,6 +61,8 @@ export interface NodeConfig {
     giveUpAfterMs: number;
   };
   relay: { batchSize: number; pollIntervalMs: number; concurrency: number };
+  /** Bearer tokens of the HTTP API: the identity provider that issues them and its public keys. */
+  auth: { issuer: string; audience: string; jwks?: { keys: Array<Record<string, unknown>> }; jwksUrl?: string };
   /** How often due deadlines are looked for. */
   deadlines: { checkIntervalMs: number };
   registry: {

@@ -25,13 +25,13 @@ export class InboxRepository {
   }
 
   /**
-   * What arrived for this node, newest first; with `role`, what is addressed to that role or waits with it.
+   * What arrived for this node, newest first; with `roles`, what is addressed to one of them or waits with one.
    * Receipts and registry updates are plumbing and stay out.
    */
-  list(limit: number, receivedBefore?: Date, role?: string): Promise<InboundMessage[]> {
+  list(limit: number, receivedBefore?: Date, roles: string[] | null = null): Promise<InboundMessage[]> {
     const base = { type: Not(In(['receipt', 'registry.update'])), ...(receivedBefore ? { receivedAt: LessThan(receivedBefore) } : {}) };
     return this.dataSource.getRepository(InboundMessage).find({
-      where: role ? [{ ...base, recipient: role }, { ...base, routedTo: role }] : base,
+      where: roles ? [{ ...base, recipient: In(roles) }, { ...base, routedTo: In(roles) }] : base,
       order: { receivedAt: 'DESC' },
       take: limit,
     });

@@ -11,6 +11,8 @@ export type OutboundState = 'queued' | 'sent' | 'delivered' | 'rejected' | 'unde
 @Entity('outbound_message')
 export class OutboundMessage {
   @PrimaryColumn('uuid') id!: string;
+  /** Creation order on this node (timestamps tie): a case's messages leave in this order. */
+  @Column({ type: 'bigint', insert: false, update: false }) seq?: string;
   @Column('text') type!: MessageType;
   @Column('text', { name: 'to_node' }) toNode!: string;
   @Column('text', { name: 'case_ref' }) caseRef!: string;
@@ -31,6 +33,8 @@ export class OutboundMessage {
   @Column('text', { name: 'last_error', nullable: true }) lastError!: string | null;
   /** When sealed personal data was deleted from this message (consent withdrawn, or retention). */
   @Column('timestamptz', { name: 'purged_at', nullable: true }) purgedAt!: Date | null;
+  /** When this case message was applied to its case here: at its receipt, or earlier if the partner's answer came first. */
+  @Column('timestamptz', { name: 'applied_at', nullable: true }) appliedAt!: Date | null;
 
   /** A new message waiting in the outbox, due at once. */
   static queued(envelope: Envelope, now: Date): OutboundMessage {
@@ -53,6 +57,7 @@ export class OutboundMessage {
       rejectReason: null,
       lastError: null,
       purgedAt: null,
+      appliedAt: null,
     });
   }
 }

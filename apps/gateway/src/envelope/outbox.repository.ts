@@ -47,7 +47,7 @@ export class OutboxRepository {
 
   async findByIds(ids: string[], tx: EntityManager): Promise<OutboundMessage[]> {
     if (!ids.length) return [];
-    const rows: OutboundRow[] = await tx.query(`SELECT * FROM outbound_message WHERE id = ANY($1::uuid[]) ORDER BY created_at, id`, [ids]);
+    const rows: OutboundRow[] = await tx.query(`SELECT * FROM outbound_message WHERE id = ANY($1::uuid[]) ORDER BY seq`, [ids]);
     return rows.map(toOutbound);
   }
 
@@ -65,8 +65,23 @@ export class OutboxRepository {
     );
   }
 
+  /** This node's case messages of `caseRef` sent or waiting to be sent, and not applied to the case yet, in order. */
+  async unapplied(caseRef: string, tx?: EntityManager): Promise<OutboundMessage[]> {
+    const rows: OutboundRow[] = await (tx ?? this.dataSource.manager).query(
+      `SELECT * FROM outbound_message WHERE case_ref = $1 AND state IN ('queued', 'sent') AND applied_at IS NULL
+         AND type NOT IN ('handover.request', 'receipt', 'registry.update')
+       ORDER BY seq`,
+      [caseRef],
+    );
+    return rows.map(toOutbound);
+  }
+
+  async markApplied(id: string, at: Date, tx: EntityManager): Promise<void> {
+    await tx.query(`UPDATE outbound_message SET applied_at = $2 WHERE id = $1`, [id, at]);
+  }
+
   findByCase(caseRef: string): Promise<OutboundMessage[]> {
-    return this.dataSource.getRepository(OutboundMessage).find({ where: { caseRef }, order: { createdAt: 'ASC' } });
+    return this.dataSource.getRepository(OutboundMessage).find({ where: { caseRef }, order: { seq: 'ASC' } });
   }
 
   /**
@@ -79,7 +94,7 @@ export class OutboxRepository {
         // A case's messages go out one after another: the next waits until the partner receipted the one before.
         `SELECT * FROM outbound_message m WHERE m.state IN ('queued', 'sent') AND m.next_attempt_at <= $1
            AND NOT EXISTS (SELECT 1 FROM outbound_message p WHERE p.case_ref = m.case_ref AND p.state IN ('queued', 'sent')
-                           AND (p.created_at, p.id) < (m.created_at, m.id))
+                           AND p.seq < m.seq)
          ORDER BY m.next_attempt_at LIMIT $2 FOR UPDATE OF m SKIP LOCKED`,
         [now, limit],
       );
@@ -170,6 +185,7 @@ const OUTBOUND_COLUMNS: Column<OutboundMessage>[] = [
 
 interface OutboundRow {
   id: string;
+  seq: string;
   type: OutboundMessage['type'];
   to_node: string;
   case_ref: string;
@@ -187,11 +203,13 @@ interface OutboundRow {
   reject_reason: OutboundMessage['rejectReason'];
   last_error: string | null;
   purged_at: Date | null;
+  applied_at: Date | null;
 }
 
 function toOutbound(r: OutboundRow): OutboundMessage {
   return Object.assign(new OutboundMessage(), {
     id: r.id,
+    seq: r.seq,
     type: r.type,
     toNode: r.to_node,
     caseRef: r.case_ref,
@@ -209,5 +227,6 @@ function toOutbound(r: OutboundRow): OutboundMessage {
     rejectReason: r.reject_reason,
     lastError: r.last_error,
     purgedAt: r.purged_at,
+    appliedAt: r.applied_at,
   });
 }

@@ -89,7 +89,11 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, OnModuleInit 
     this.settlement.onDelivered((ids, tx, now) => this.applyDelivered(ids, tx, now));
   }
 
-  /** Rule 8 for case messages: the message must fit its case as this node knows it, earlier messages of the batch included. */
+  /**
+   * Rule 8 for case messages: the message must fit its case as this node knows it — earlier messages of the batch
+   * included, and this node's own messages the partner may already have seen although their receipt is not in yet
+   * (the partner's answer can overtake the receipt of what it answers).
+   */
   async refusals(envelopes: Envelope[]): Promise<Map<string, string>> {
     const refused = new Map<string, string>();
     const relevant = envelopes.filter((e) => isCaseMessage(e.type));
@@ -97,14 +101,19 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, OnModuleInit 
     const states = new Map<string, CaseState | null>();
     for (const e of relevant) {
       const c = known.get(e.caseRef) ?? null;
-      const state = states.has(e.caseRef) ? states.get(e.caseRef)! : (c?.state ?? null);
-      const type = e.type as CaseMessageType;
       if (c && c.partner !== e.from) {
         refused.set(e.id, `case ${e.caseRef} is not a case with node ${e.from}`);
         continue;
       }
-      const by: Side = c ? partnerSide(c) : 'referring';
-      const t = transition(state, type, by, c?.purpose ?? (e.body as HandoverRequestBody).purpose, isEscalationCopy(type, e.inReplyTo));
+      const type = e.type as CaseMessageType;
+      const state = states.has(e.caseRef) ? states.get(e.caseRef)! : (c?.state ?? null);
+      const fits = (from: CaseState | null) =>
+        transition(from, type, c ? partnerSide(c) : 'referring', c?.purpose ?? (e.body as HandoverRequestBody).purpose, isEscalationCopy(type, e.inReplyTo));
+      let t = fits(state);
+      if (!t.ok && c) {
+        const alt = fits(await this.withOwnPending(c, state));
+        if (alt.ok) t = alt;
+      }
       if (!t.ok) refused.set(e.id, `${e.type} for case ${e.caseRef}: ${t.reason}`);
       else states.set(e.caseRef, t.state);
     }
@@ -121,7 +130,10 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, OnModuleInit 
       }
       const c = await this.cases.lock(m.caseRef, tx);
       if (!c) continue; // checked before storing; gone only if a replica removed it meanwhile
-      const problem = await this.step(c, { ...message, by: partnerSide(c) }, tx, now);
+      const partnerMessage = { ...message, by: partnerSide(c) };
+      let problem = transition(c.state, partnerMessage.type, partnerMessage.by, c.purpose).ok ? null : 'pending';
+      if (problem) await this.applyOwnPending(c, tx, now); // the partner answered before our receipt came
+      problem = await this.step(c, partnerMessage, tx, now);
       if (problem) this.logger.warn(`${m.type} ${m.id} of case ${m.caseRef} not applied: ${problem}`);
       if (!problem && m.type === 'consent.withdrawn') await this.confirmPurge(c, m, tx, now);
     }
@@ -131,19 +143,41 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, OnModuleInit 
     this.signal.notify(); // purge.confirmed answers wait in the outbox
   }
 
-  /** This node's messages that the partner confirmed as delivered. */
+  /** This node's messages that the partner confirmed as delivered (unless applied already). */
   private async applyDelivered(ids: string[], tx: EntityManager, now: Date): Promise<void> {
     for (const m of await this.outbox.findByIds(ids, tx)) {
-      if (!isCaseMessage(m.type)) continue;
+      if (!isCaseMessage(m.type) || m.appliedAt) continue;
       const c = await this.cases.lock(m.caseRef, tx);
       if (!c) continue;
+      await this.outbox.markApplied(m.id, now, tx);
       if (m.type === 'handover.request') {
         if (!isEscalationCopy(m.type, m.inReplyTo)) await this.expect(c, 'acceptance', m.id, m.createdAt, tx, now);
         continue;
       }
-      const problem = await this.step(c, { id: m.id, type: m.type, body: m.envelope.body, by: ourSide(c), createdAt: m.createdAt, inReplyTo: m.inReplyTo }, tx, now);
+      const problem = await this.step(c, this.own(c, m), tx, now);
       if (problem) this.logger.warn(`own ${m.type} ${m.id} of case ${m.caseRef} delivered but not applied: ${problem}`);
     }
+  }
+
+  /** Applies this node's messages of the case that are still waiting for their receipt, in order. */
+  private async applyOwnPending(c: CaseFile, tx: EntityManager, now: Date): Promise<void> {
+    for (const m of await this.outbox.unapplied(c.caseRef, tx)) {
+      if ((await this.step(c, this.own(c, m), tx, now)) === null) await this.outbox.markApplied(m.id, now, tx);
+    }
+  }
+
+  /** The state `state` of case `c` leads to once this node's messages still waiting for their receipt apply. */
+  async withOwnPending(c: CaseFile, state: CaseState | null): Promise<CaseState | null> {
+    let projected = state;
+    for (const m of await this.outbox.unapplied(c.caseRef)) {
+      const t = transition(projected, m.type as CaseMessageType, ourSide(c), c.purpose);
+      if (t.ok) projected = t.state;
+    }
+    return projected;
+  }
+
+  private own(c: CaseFile, m: OutboundMessage): CaseMessage {
+    return { id: m.id, type: m.type as CaseMessageType, body: m.envelope.body, by: ourSide(c), createdAt: m.createdAt, inReplyTo: m.inReplyTo };
   }
 
   /** A partner referred a case to this node. */

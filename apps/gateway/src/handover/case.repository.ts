@@ -37,10 +37,11 @@ export class CaseRepository {
     return new Map(rows.map((c) => [c.caseRef, c]));
   }
 
-  list(filter: { state?: CaseState; role?: string }, limit: number): Promise<CaseFile[]> {
+  /** Newest first; with `roles`, cases one of them is responsible for or takes part in. */
+  list(filter: { state?: CaseState; roles: string[] | null }, limit: number): Promise<CaseFile[]> {
     const q = this.dataSource.getRepository(CaseFile).createQueryBuilder('c').orderBy('c.created_at', 'DESC').limit(limit);
     if (filter.state) q.andWhere('c.state = :state', { state: filter.state });
-    if (filter.role) q.andWhere('(c.our_role = :role OR :role = ANY(c.participants))', { role: filter.role });
+    if (filter.roles) q.andWhere('(c.our_role = ANY(:roles) OR c.participants && :roles)', { roles: filter.roles });
     return q.getMany();
   }
 

@@ -1,7 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Allow, Caller } from '../auth/access.decorator';
+import { Principal } from '../auth/principal';
 import { PipeTransform } from '@nestjs/common';
 import { isCaseRef } from '@trm/wire';
+import { listScope } from '../auth/scope';
 import { invalidRequest } from '../http/problems';
 import { CasesService } from './cases.service';
 import { AlertQueryDto, CaseQueryDto } from './dto/case-query.dto';
@@ -17,43 +20,50 @@ const caseRef = new CaseRefPipe();
 
 /** Cases on both sides: their state and timeline, the messages that move them on, deadlines overdue and alerts. */
 @ApiTags('cases')
+@ApiBearerAuth()
 @Controller('v1')
 export class CasesController {
   constructor(private readonly cases: CasesService) {}
 
   @Get('cases')
-  async list(@Query() query: CaseQueryDto) {
-    return { items: await this.cases.list({ state: query.state, role: query.role }, query.limit) };
+  @Allow('coordinator', 'caseworker', 'auditor')
+  async list(@Query() query: CaseQueryDto, @Caller() caller: Principal) {
+    return { items: await this.cases.list({ state: query.state, role: query.role }, query.limit, caller) };
   }
 
   /** The case's state and every message both ways, each receipt, each deadline met or missed, each escalation. */
   @Get('cases/:caseRef')
-  view(@Param('caseRef', caseRef) ref: string) {
-    return this.cases.view(ref);
+  @Allow('coordinator', 'caseworker', 'auditor')
+  view(@Param('caseRef', caseRef) ref: string, @Caller() caller: Principal) {
+    return this.cases.view(ref, caller);
   }
 
   /** Accept, decline, ask, answer, schedule the return, confirm arrival, report, correct, withdraw consent, close. */
   @Post('cases/:caseRef/messages')
   @HttpCode(202)
-  send(@Param('caseRef', caseRef) ref: string, @Body() dto: SendCaseMessageDto) {
-    return this.cases.send(ref, dto);
+  @Allow('coordinator', 'caseworker')
+  send(@Param('caseRef', caseRef) ref: string, @Body() dto: SendCaseMessageDto, @Caller() caller: Principal) {
+    return this.cases.send(ref, dto, caller);
   }
 
   /** Tells another role of this node about the case. */
   @Post('cases/:caseRef/participants')
   @HttpCode(200)
-  addParticipant(@Param('caseRef', caseRef) ref: string, @Body() dto: AddParticipantDto) {
-    return this.cases.addParticipant(ref, dto.role);
+  @Allow('coordinator', 'caseworker')
+  addParticipant(@Param('caseRef', caseRef) ref: string, @Body() dto: AddParticipantDto, @Caller() caller: Principal) {
+    return this.cases.addParticipant(ref, dto.role, caller);
   }
 
   /** Deadlines passed and not met: how long overdue, and who was alerted. */
   @Get('overdue')
+  @Allow('coordinator', 'auditor')
   async overdue() {
     return { items: await this.cases.overdue() };
   }
 
   @Get('alerts')
-  async alerts(@Query() query: AlertQueryDto) {
-    return { items: await this.cases.alerts(query.role, query.limit) };
+  @Allow('coordinator', 'caseworker', 'auditor')
+  async alerts(@Query() query: AlertQueryDto, @Caller() caller: Principal) {
+    return { items: await this.cases.alerts(listScope(caller, query.role), query.limit) };
   }
 }

@@ -1,7 +1,9 @@
-import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { Envelope, checkContent, createEnvelope } from '@trm/wire';
 import { randomUUID } from 'node:crypto';
 import { Timelines } from '../acknowledgement/timelines';
+import { Principal } from '../auth/principal';
+import { listScope, requireAccess, worksOn } from '../auth/scope';
 import { Clock } from '../clock/clock';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
 import { Transactions } from '../database/transactions';
@@ -77,8 +79,10 @@ export class CasesService {
    * Checks a message against the case as it will be once this node's messages still on their way are delivered,
    * validates it like a partner would, and puts it in the outbox. The case moves on when the partner receipts it.
    */
-  async send(caseRef: string, dto: SendCaseMessageDto): Promise<{ id: string; caseRef: string; type: string; status: 'submitted' }> {
+  async send(caseRef: string, dto: SendCaseMessageDto, caller: Principal): Promise<{ id: string; caseRef: string; type: string; status: 'submitted' }> {
     const c = await this.require(caseRef);
+    if (!worksOn(caller, [c.ourRole, ...c.participants])) throw new ForbiddenException(`case ${caseRef} belongs to roles you do not hold`);
+    if (dto.sender && !worksOn(caller, [dto.sender])) throw new ForbiddenException(`you do not hold ${dto.sender}`);
     const projected = await this.projectedState(c);
     const fits = transition(projected, dto.type, ourSide(c), c.purpose);
     if (!fits.ok) throw new ConflictException({ statusCode: 409, error: 'Conflict', message: `${dto.type} does not fit case ${caseRef}: ${fits.reason}` });
@@ -108,7 +112,9 @@ export class CasesService {
   }
 
   /** Tells another role of this node about the case (the NGO that will meet the person, say). */
-  async addParticipant(caseRef: string, role: string): Promise<CaseView> {
+  async addParticipant(caseRef: string, role: string, caller: Principal): Promise<CaseView> {
+    const c = await this.require(caseRef);
+    if (!worksOn(caller, [c.ourRole, ...c.participants])) throw new ForbiddenException(`case ${caseRef} belongs to roles you do not hold`);
     if (!this.registry.publishes(role) || role.split('/')[0] !== this.config.node) {
       throw invalidRequest([{ field: 'role', problem: 'is not a role of this node' }]);
     }
@@ -120,15 +126,17 @@ export class CasesService {
       await this.cases.save(c, tx);
       await this.timeline.record([{ caseRef, messageId: null, at: this.clock.now(), kind: 'participant-added', detail: { role } }], tx);
     });
-    return this.view(caseRef);
+    return this.view(caseRef, caller);
   }
 
-  async list(filter: { state?: CaseState; role?: string }, limit: number): Promise<Array<Omit<CaseView, 'timeline'>>> {
-    return (await this.cases.list(filter, limit)).map((c) => header(c));
+  async list(filter: { state?: CaseState; role?: string }, limit: number, caller: Principal): Promise<Array<Omit<CaseView, 'timeline'>>> {
+    return (await this.cases.list({ state: filter.state, roles: listScope(caller, filter.role) }, limit)).map((c) => header(c));
   }
 
-  async view(caseRef: string): Promise<CaseView> {
+  /** The case with its timeline (metadata only: no bodies), for whoever works on it and for auditors. */
+  async view(caseRef: string, caller: Principal): Promise<CaseView> {
     const c = await this.require(caseRef);
+    requireAccess(caller, [c.ourRole, ...c.participants], `case ${caseRef}`);
     const [sent, received, events, expectations, escalations] = await Promise.all([
       this.outbox.findByCase(caseRef),
       this.inbox.findByCase(caseRef),
@@ -196,8 +204,8 @@ export class CasesService {
     });
   }
 
-  async alerts(role: string | undefined, limit: number): Promise<Array<{ caseRef: string; at: string; role: string; expectation: string }>> {
-    return (await this.expectations.alerts(role, limit)).map((e) => ({ caseRef: e.caseRef, at: e.at.toISOString(), role: e.target, expectation: e.expectationId }));
+  async alerts(roles: string[] | null, limit: number): Promise<Array<{ caseRef: string; at: string; role: string; expectation: string }>> {
+    return (await this.expectations.alerts(roles, limit)).map((e) => ({ caseRef: e.caseRef, at: e.at.toISOString(), role: e.target, expectation: e.expectationId }));
   }
 
   private async require(caseRef: string): Promise<CaseFile> {
@@ -207,15 +215,8 @@ export class CasesService {
   }
 
   /** The case's state once this node's messages not yet receipted are delivered: what a new message must fit. */
-  private async projectedState(c: CaseFile): Promise<CaseState> {
-    let state = c.state;
-    for (const m of await this.outbox.findByCase(c.caseRef)) {
-      if (m.state !== 'queued' && m.state !== 'sent') continue;
-      if (m.type === 'handover.request' || m.type === 'receipt' || m.type === 'registry.update') continue;
-      const t = transition(state, m.type, ourSide(c), c.purpose);
-      if (t.ok) state = t.state;
-    }
-    return state;
+  private projectedState(c: CaseFile): Promise<CaseState> {
+    return this.lifecycle.withOwnPending(c, c.state) as Promise<CaseState>;
   }
 
   /** For an answer, the latest message of the case it answers. */

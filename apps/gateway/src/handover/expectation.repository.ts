@@ -21,11 +21,11 @@ export class ExpectationRepository {
     return result.affected ?? 0;
   }
 
-  /** The case moved on: what it waited for is no longer expected. */
+  /** The case moved on: what it waited for (in time or already overdue) is no longer expected; escalations stay on record. */
   async cancel(caseRef: string, kinds: ExpectationKind[] | 'all', at: Date, tx: EntityManager): Promise<void> {
     await tx.update(
       Expectation,
-      { caseRef, status: 'open', ...(kinds === 'all' ? {} : { kind: In(kinds) }) },
+      { caseRef, status: In(['open', 'missed']), ...(kinds === 'all' ? {} : { kind: In(kinds) }) },
       { status: 'cancelled', settledAt: at, nextEscalationAt: null },
     );
   }
@@ -84,10 +84,10 @@ export class ExpectationRepository {
     return this.dataSource.getRepository(Escalation).find({ where: { expectationId: In(expectationIds) }, order: { at: 'ASC' } });
   }
 
-  /** Alerts addressed to `role` (all roles when absent), newest first. */
-  alerts(role: string | undefined, limit: number): Promise<Escalation[]> {
+  /** Alerts addressed to one of `roles` (every role when null), newest first. */
+  alerts(roles: string[] | null, limit: number): Promise<Escalation[]> {
     return this.dataSource.getRepository(Escalation).find({
-      where: { action: 'alert', ...(role ? { target: role } : {}) },
+      where: { action: 'alert', ...(roles ? { target: In(roles) } : {}) },
       order: { at: 'DESC' },
       take: limit,
     });

@@ -1,26 +1,35 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Allow, Caller } from '../auth/access.decorator';
+import { Principal } from '../auth/principal';
 import { uuidParam } from '../http/params';
 import { InboxQueryDto } from './dto/inbox-query.dto';
 import { SubmitHandoverDto } from './dto/submit-handover.dto';
 import { HandoverService } from './handover.service';
 
+@ApiTags('handovers')
+@ApiBearerAuth()
 @Controller('v1')
 export class HandoverController {
   constructor(private readonly handovers: HandoverService) {}
 
+  /** Refers a case to a partner: coordinators, and caseworkers sending for a role they hold. */
   @Post('handovers')
   @HttpCode(202)
-  submit(@Body() dto: SubmitHandoverDto) {
-    return this.handovers.submit(dto);
+  @Allow('coordinator', 'caseworker')
+  submit(@Body() dto: SubmitHandoverDto, @Caller() caller: Principal) {
+    return this.handovers.submit(dto, caller);
   }
 
   @Get('handovers/:id')
-  get(@Param('id', uuidParam('id')) id: string) {
-    return this.handovers.get(id);
+  @Allow('coordinator', 'caseworker', 'auditor')
+  get(@Param('id', uuidParam('id')) id: string, @Caller() caller: Principal) {
+    return this.handovers.get(id, caller);
   }
 
   @Get('inbox')
-  async inbox(@Query() query: InboxQueryDto) {
-    return { items: await this.handovers.inboxPage(query.limit, query.before, query.role) };
+  @Allow('coordinator', 'caseworker', 'auditor')
+  async inbox(@Query() query: InboxQueryDto, @Caller() caller: Principal) {
+    return { items: await this.handovers.inboxPage(query.limit, query.before, query.role, caller) };
   }
 }

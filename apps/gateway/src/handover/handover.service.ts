@@ -1,7 +1,9 @@
-import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { Envelope, HandoverRequestBody, createEnvelope } from '@trm/wire';
 import { randomUUID } from 'node:crypto';
 import { TimelineEntry, Timelines } from '../acknowledgement/timelines';
+import { Principal, is } from '../auth/principal';
+import { contentsFor, listScope, requireAccess, worksOn } from '../auth/scope';
 import { Clock } from '../clock/clock';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
 import { GroupCommit } from '../database/group-commit';
@@ -39,7 +41,8 @@ export interface HandoverView {
   status: HandoverStatus;
   reason?: string;
   createdAt: string;
-  body: HandoverRequestBody;
+  /** Absent for callers who see metadata only (auditors). */
+  body?: HandoverRequestBody;
   timeline: TimelineEntry[];
   /** Non-repudiation: the digest of the request as signed, and the partner's signed receipt for it. */
   evidence?: { digest: string | null; receipt: { id: string; jws: string | null } | null };
@@ -89,7 +92,8 @@ export class HandoverService {
   ) {}
 
   /** Stores the handover and its `handover.request` in the outbox in one transaction, then wakes the relay. */
-  async submit(dto: SubmitHandoverDto): Promise<{ id: string; caseRef: string; status: HandoverStatus }> {
+  async submit(dto: SubmitHandoverDto, caller: Principal): Promise<{ id: string; caseRef: string; status: HandoverStatus }> {
+    if (!worksOn(caller, [dto.sender])) throw new ForbiddenException(`you do not hold ${dto.sender}`);
     const recipientProblem = this.registry.recipientProblem(dto.recipient);
     const problems = [
       ...(recipientProblem ? [{ field: 'recipient', problem: recipientProblem }] : []),
@@ -133,9 +137,10 @@ export class HandoverService {
     return { id: envelope.id, caseRef: envelope.caseRef, status: 'submitted' };
   }
 
-  async get(id: string): Promise<HandoverView> {
+  async get(id: string, caller: Principal): Promise<HandoverView> {
     const handover = await this.cases.findById(id);
     if (!handover) throw new NotFoundException(`no handover ${id}`);
+    const access = requireAccess(caller, [handover.ourRole, ...handover.participants], `handover ${id}`);
     const common = {
       id,
       caseRef: handover.caseRef,
@@ -149,7 +154,7 @@ export class HandoverService {
     if (handover.direction === 'incoming') {
       const message = await this.inbox.findById(id);
       if (!message) throw new NotFoundException(`no handover ${id}`);
-      return { ...common, status: 'received', body: message.envelope.body as HandoverRequestBody, timeline: await this.timelines.ofInbound(message) };
+      return { ...common, status: 'received', body: contentsFor(access, message.envelope.body as HandoverRequestBody), timeline: await this.timelines.ofInbound(message) };
     }
     const message = await this.outbox.findById(id);
     if (!message) throw new NotFoundException(`no handover ${id}`);
@@ -158,19 +163,21 @@ export class HandoverService {
       ...common,
       status: STATUS[message.state],
       ...(message.rejectReason ? { reason: message.rejectReason } : {}),
-      body: message.envelope.body as HandoverRequestBody,
+      body: contentsFor(access, message.envelope.body as HandoverRequestBody),
       timeline: await this.timelines.ofOutbound(message),
       evidence: { digest: message.digest, receipt: receipt ? { id: receipt.id, jws: receipt.jws } : null },
     };
   }
 
-  async inboxPage(limit: number, before?: string, role?: string): Promise<InboxItem[]> {
-    const rows = await this.inbox.list(limit, before ? new Date(before) : undefined, role);
-    return rows.map((m) => toInboxItem(m));
+  /** What arrived: for a caseworker, only for the roles they hold; for an auditor, without bodies. */
+  async inboxPage(limit: number, before: string | undefined, role: string | undefined, caller: Principal): Promise<InboxItem[]> {
+    const rows = await this.inbox.list(limit, before ? new Date(before) : undefined, listScope(caller, role));
+    const contents = worksOn(caller, role ? [role] : caller.holds) || is(caller, 'coordinator');
+    return rows.map((m) => toInboxItem(m, contents));
   }
 }
 
-function toInboxItem(m: InboundMessage): InboxItem {
+function toInboxItem(m: InboundMessage, contents: boolean): InboxItem {
   return {
     id: m.id,
     type: m.type,
@@ -183,6 +190,6 @@ function toInboxItem(m: InboundMessage): InboxItem {
     receivedAt: m.receivedAt.toISOString(),
     status: m.status,
     ...(m.rejectReason ? { reason: m.rejectReason } : {}),
-    ...(m.status === 'delivered' ? { body: m.envelope.body } : {}),
+    ...(contents && m.status === 'delivered' ? { body: m.envelope.body } : {}),
   };
 }

@@ -1,5 +1,8 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Body, Controller, ForbiddenException, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Allow, Caller } from '../auth/access.decorator';
+import { Principal } from '../auth/principal';
+import { requireAdministers } from '../auth/scope';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
 import { SlugPipe, uuidParam } from '../http/params';
 import { addressOf } from './directory';
@@ -25,6 +28,7 @@ const role = new SlugPipe('role');
 
 /** This node's directory: organisations, roles, staff and their assignments. Roles are addressed as /v1/roles/:org/:role. */
 @ApiTags('directory')
+@ApiBearerAuth()
 @Controller('v1')
 export class DirectoryController {
   constructor(
@@ -39,93 +43,119 @@ export class DirectoryController {
 
   /** Who do I send this to? Roles of every known node, ranked, with the reasons. */
   @Get('directory')
+  @Allow('coordinator', 'caseworker', 'auditor', 'administrator')
   find(@Query() query: LookupQueryDto) {
     return this.lookup.find(query);
   }
 
   /** Roles nobody holds, and roles nobody confirmed for too long. */
   @Get('directory/attention')
+  @Allow('coordinator', 'administrator')
   attention() {
     return this.directory.attention();
   }
 
   @Get('organisations')
+  @Allow('coordinator', 'administrator', 'auditor')
   async organisations() {
     return { items: await this.directory.organisations() };
   }
 
+  /** A new organisation: an administrator of the whole node. */
   @Post('organisations')
-  createOrganisation(@Body() dto: CreateOrganisationDto) {
+  @Allow('administrator')
+  createOrganisation(@Body() dto: CreateOrganisationDto, @Caller() caller: Principal) {
+    if (caller.organisation !== null) throw new ForbiddenException('only an administrator of the whole node creates organisations');
     return this.directory.createOrganisation(dto);
   }
 
   @Patch('organisations/:org')
-  updateOrganisation(@Param('org', org) slug: string, @Body() dto: UpdateOrganisationDto) {
+  @Allow('administrator')
+  updateOrganisation(@Param('org', org) slug: string, @Body() dto: UpdateOrganisationDto, @Caller() caller: Principal) {
+    requireAdministers(caller, slug);
     return this.directory.updateOrganisation(slug, dto);
   }
 
   @Post('organisations/:org/roles')
-  createRole(@Param('org', org) slug: string, @Body() dto: CreateRoleDto) {
+  @Allow('administrator')
+  createRole(@Param('org', org) slug: string, @Body() dto: CreateRoleDto, @Caller() caller: Principal) {
+    requireAdministers(caller, slug);
     return this.directory.createRole(slug, dto);
   }
 
   @Get('roles/:org/:role')
+  @Allow('coordinator', 'caseworker', 'administrator', 'auditor')
   role(@Param('org', org) o: string, @Param('role', role) r: string) {
     return this.directory.role(this.address(o, r));
   }
 
   @Patch('roles/:org/:role')
-  updateRole(@Param('org', org) o: string, @Param('role', role) r: string, @Body() dto: UpdateRoleDto) {
+  @Allow('administrator')
+  updateRole(@Param('org', org) o: string, @Param('role', role) r: string, @Body() dto: UpdateRoleDto, @Caller() caller: Principal) {
+    requireAdministers(caller, o);
     return this.directory.updateRole(this.address(o, r), dto);
   }
 
   /** Who held the role at a given time (default: now). */
   @Get('roles/:org/:role/holders')
+  @Allow('coordinator', 'administrator', 'auditor')
   async holders(@Param('org', org) o: string, @Param('role', role) r: string, @Query() query: AtQueryDto) {
     return { items: await this.directory.holdersAt(this.address(o, r), query.at ? new Date(query.at) : undefined) };
   }
 
   @Get('roles/:org/:role/history')
+  @Allow('coordinator', 'administrator', 'auditor')
   async history(@Param('org', org) o: string, @Param('role', role) r: string) {
     return { items: await this.directory.history(this.address(o, r)) };
   }
 
   @Post('roles/:org/:role/assignments')
-  assign(@Param('org', org) o: string, @Param('role', role) r: string, @Body() dto: AssignDto) {
+  @Allow('administrator')
+  assign(@Param('org', org) o: string, @Param('role', role) r: string, @Body() dto: AssignDto, @Caller() caller: Principal) {
+    requireAdministers(caller, o);
     return this.directory.assign(this.address(o, r), dto);
   }
 
   /** Staff turnover: the role passes to another person with its open cases and unanswered messages. */
   @Post('roles/:org/:role/handover')
-  handOver(@Param('org', org) o: string, @Param('role', role) r: string, @Body() dto: RoleHandoverDto) {
+  @Allow('administrator')
+  handOver(@Param('org', org) o: string, @Param('role', role) r: string, @Body() dto: RoleHandoverDto, @Caller() caller: Principal) {
+    requireAdministers(caller, o);
     return this.directory.handOver(this.address(o, r), dto.to, dto.deputy);
   }
 
   /** Retires the role; its work and later messages go to the successor. */
   @Post('roles/:org/:role/deactivate')
-  deactivate(@Param('org', org) o: string, @Param('role', role) r: string, @Body() dto: DeactivateRoleDto) {
+  @Allow('administrator')
+  deactivate(@Param('org', org) o: string, @Param('role', role) r: string, @Body() dto: DeactivateRoleDto, @Caller() caller: Principal) {
+    requireAdministers(caller, o);
     return this.directory.deactivate(this.address(o, r), dto);
   }
 
+  /** The caller vouches for the role's entry; they must hold it or deputise for it. */
   @Post('roles/:org/:role/confirm')
   @HttpCode(200)
-  confirm(@Param('org', org) o: string, @Param('role', role) r: string, @Body() dto: ConfirmRoleDto) {
-    return this.directory.confirm(this.address(o, r), dto.person);
+  @Allow('coordinator', 'caseworker', 'administrator')
+  confirm(@Param('org', org) o: string, @Param('role', role) r: string, @Body() dto: ConfirmRoleDto, @Caller() caller: Principal) {
+    return this.directory.confirm(this.address(o, r), dto.person ?? caller.subject, caller);
   }
 
   @Get('role-transfers/:id')
+  @Allow('coordinator', 'administrator', 'auditor')
   transfer(@Param('id', uuidParam('id')) id: string) {
     return this.directory.transfer(id);
   }
 
   @Post('people')
+  @Allow('administrator')
   createPerson(@Body() dto: CreatePersonDto) {
     return this.directory.createPerson(dto);
   }
 
   @Post('assignments/:id/end')
   @HttpCode(200)
-  endAssignment(@Param('id', uuidParam('id')) id: string, @Body() dto: EndAssignmentDto) {
-    return this.directory.endAssignment(id, dto.endsAt);
+  @Allow('administrator')
+  endAssignment(@Param('id', uuidParam('id')) id: string, @Body() dto: EndAssignmentDto, @Caller() caller: Principal) {
+    return this.directory.endAssignment(id, dto.endsAt, caller);
   }
 }

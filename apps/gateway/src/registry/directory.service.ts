@@ -5,6 +5,8 @@ import { EntityManager } from 'typeorm';
 import { Clock } from '../clock/clock';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
 import { Transactions } from '../database/transactions';
+import { Principal } from '../auth/principal';
+import { requireAdministers } from '../auth/scope';
 import { invalidRequest } from '../http/problems';
 import { DirectoryPublisher } from './directory-publisher';
 import { DirectoryRepository } from './directory.repository';
@@ -161,10 +163,11 @@ export class DirectoryService {
     return this.role(address);
   }
 
-  async endAssignment(id: string, endsAt: string | undefined): Promise<RoleView> {
+  async endAssignment(id: string, endsAt: string | undefined, caller: Principal): Promise<RoleView> {
     const role = await this.change(async (tx, now) => {
       const assignment = await this.directory.assignment(id, tx);
       if (!assignment) throw new NotFoundException(`no assignment ${id}`);
+      requireAdministers(caller, (await this.directory.role(assignment.role, tx))!.organisation);
       const at = endsAt ? new Date(endsAt) : now;
       if (at <= assignment.startsAt) throw invalidRequest([{ field: 'endsAt', problem: 'must be after the assignment started' }]);
       if (assignment.endsAt && assignment.endsAt <= now) throw new ConflictException(`assignment ${id} ended already`);
@@ -229,9 +232,10 @@ export class DirectoryService {
   }
 
   /** A holder or deputy says the role's entry is right; the `unconfirmed` flag clears. */
-  async confirm(address: string, person: string): Promise<RoleView> {
+  async confirm(address: string, person: string, caller: Principal): Promise<RoleView> {
     await this.change(async (tx, now) => {
       const role = await this.liveRole(address, tx);
+      if (person !== caller.subject) requireAdministers(caller, role.organisation);
       const holders = await this.directory.holdersAt(address, now);
       if (!holders.some((a) => a.person === person || a.deputy === person)) {
         throw invalidRequest([{ field: 'person', problem: 'must hold the role or deputise for it now' }]);

@@ -133,6 +133,13 @@ export class RegistryService implements OnModuleInit, OnApplicationShutdown {
     return current;
   }
 
+  /** The roles a person holds or deputises for at `at`. */
+  heldBy(person: string, at: Date): string[] {
+    return [
+      ...new Set(this.assignments.filter((a) => (a.person === person || a.deputy === person) && a.startsAt <= at && (!a.endsAt || a.endsAt > at)).map((a) => a.role)),
+    ];
+  }
+
   isVacant(address: string, at: Date): boolean {
     return !this.assignments.some((a) => a.role === address && a.startsAt <= at && (!a.endsAt || a.endsAt > at));
   }

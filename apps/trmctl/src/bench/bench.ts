@@ -65,18 +65,18 @@ export async function runBench(options: BenchOptions): Promise<void> {
       });
     }
     await Promise.all(Object.values(gateways).map((g) => processes.waitUntilServing(g, 60_000)));
-    const url = gateways.AT.url;
+    const target: Target = { url: gateways.AT.url, token: await net.token('AT') };
     const body = JSON.stringify(sampleReturnHandover());
 
     out('warming up (500 handovers)');
-    await measure(net, 'warm-up', await closedLoop(url, body, 500, 32));
+    await measure(net, 'warm-up', await closedLoop(target, body, 500, 32));
 
     const results: PhaseResult[] = [];
     const offered = async (rate: number) => {
       await new Promise((r) => setTimeout(r, 2_000)); // let the previous phase's after-work settle
       const n = Math.max(100, Math.round(rate * options.seconds));
       out(`latency: ${n} handovers offered at ${rate}/s`);
-      results.push(await measure(net, `offered ${rate}/s`, await openLoop(url, body, rate, n)));
+      results.push(await measure(net, `offered ${rate}/s`, await openLoop(target, body, rate, n)));
     };
     // Low rates first, before the saturating phases leave work (vacuum, queue compaction) behind them.
     const [low, high] = [options.rates.filter((r) => r <= 500), options.rates.filter((r) => r > 500)];
@@ -84,7 +84,7 @@ export async function runBench(options: BenchOptions): Promise<void> {
     out(`throughput: ${options.count} handovers, ${options.concurrency} concurrent submitters`);
     const labels = { [gateways.AT.child.pid!]: 'gateway AT', [gateways.RS.child.pid!]: 'gateway RS', [process.pid]: 'load generator' };
     const before = cpuSnapshot(labels);
-    results.unshift(await measure(net, `${options.count} as fast as possible`, await closedLoop(url, body, options.count, options.concurrency)));
+    results.unshift(await measure(net, `${options.count} as fast as possible`, await closedLoop(target, body, options.count, options.concurrency)));
     const cpu = cpuPerHandover(before, cpuSnapshot(labels), options.count);
     for (const rate of high) await offered(rate);
     const rss = { AT: peakRss(gateways.AT), RS: peakRss(gateways.RS) };
@@ -110,14 +110,20 @@ interface Submitted {
 }
 
 /** `count` submissions by `concurrency` submitters, each sending its next one when the last was answered. */
-async function closedLoop(url: string, body: string, count: number, concurrency: number): Promise<Submitted> {
+/** Where submissions go, with the bearer token of the benchmark's coordinator. */
+interface Target {
+  url: string;
+  token: string;
+}
+
+async function closedLoop(target: Target, body: string, count: number, concurrency: number): Promise<Submitted> {
   const result: Submitted = { ids: [], failed: 0 };
   let next = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next < count) {
         next += 1;
-        await submit(url, body, result);
+        await submit(target, body, result);
       }
     }),
   );
@@ -125,14 +131,14 @@ async function closedLoop(url: string, body: string, count: number, concurrency:
 }
 
 /** `count` submissions started at a fixed rate, whether or not earlier ones were answered. */
-async function openLoop(url: string, body: string, rate: number, count: number): Promise<Submitted> {
+async function openLoop(target: Target, body: string, rate: number, count: number): Promise<Submitted> {
   const result: Submitted = { ids: [], failed: 0 };
   const pending: Promise<void>[] = [];
   const started = performance.now();
   for (let sent = 0; sent < count; ) {
     const due = Math.min(count, Math.floor(((performance.now() - started) / 1000) * rate) + 1);
     while (sent < due) {
-      pending.push(submit(url, body, result));
+      pending.push(submit(target, body, result));
       sent += 1;
     }
     await new Promise((r) => setTimeout(r, 2));
@@ -144,9 +150,10 @@ async function openLoop(url: string, body: string, rate: number, count: number):
 /** Keep-alive connections with node:http: the load generator shares the machine, so it should cost little. */
 const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 
-function submit(url: string, body: string, result: Submitted): Promise<void> {
+function submit({ url, token }: Target, body: string, result: Submitted): Promise<void> {
   return new Promise((resolve) => {
-    const req = request(`${url}/v1/handovers`, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+    const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${token}` };
+    const req = request(`${url}/v1/handovers`, { method: 'POST', agent, headers }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (text += chunk));

@@ -11,6 +11,7 @@ import { handoverHeader, inboxBlock, receiptLine, timelineBlock } from './print'
 import { GatewayProcess, GatewayProcesses, describeExit, logTail, stoppedCleanly } from '../local/gateway-processes';
 import { caseTimeline, playEscalation, playReturn } from './case-story';
 import { checkReceipt } from './receipt-check';
+import { LocalIssuer, ensureIssuer, mintToken } from '../tokens';
 import { sampleReturnHandover } from './sample-handover';
 
 const SENDER = 'AT';
@@ -47,12 +48,14 @@ export async function runDemo(env: NodeJS.ProcessEnv = process.env, { out, err: 
 
     step(2, 'keys and link passwords');
     const nodeEnv = prepareNodeEnv(env, out);
+    const issuer = await ensureIssuer(join(varDir(), 'auth'));
+    out(`      API tokens: local issuer ${displayPath(join(varDir(), 'auth'))}`);
 
     step(3, 'broker topology');
     for (const node of [SENDER, RECIPIENT]) out(`      ${formatSummary(await applyTopology(loadNodeConfig(nodeConfigFile(node), nodeEnv)))}`);
 
     step(4, 'starting the gateways');
-    const [at, rs] = await startGateways(gateways, nodeEnv, out);
+    const [at, rs] = await startGateways(gateways, nodeEnv, out, issuer);
 
     step(5, 'exchanging directories (signed registry.update both ways)');
     await awaitDirectories(at, rs);
@@ -113,10 +116,18 @@ function prepareNodeEnv(env: NodeJS.ProcessEnv, out: Out): NodeJS.ProcessEnv {
   out(`      link passwords: ${links.created.length ? 'created' : 'reusing'} ${displayPath(linksFile)}`);
   const { TRM_CONFIG: _config, TRM_NODE: _node, ...inherited } = env; // each gateway is told its node by --node
   // Deadlines short enough to see an escalation during the demo, checked every second.
-  return { TRM_AGREEMENT_ACCEPTANCE: '6s', TRM_DEADLINE_CHECK: '1s', ...inherited, ...links.values, TRM_KEYS_DIR: dirs.keysDir, TRM_TRUST_DIR: dirs.trustDir };
+  return {
+    TRM_AGREEMENT_ACCEPTANCE: '6s',
+    TRM_DEADLINE_CHECK: '1s',
+    ...inherited,
+    ...links.values,
+    TRM_KEYS_DIR: dirs.keysDir,
+    TRM_TRUST_DIR: dirs.trustDir,
+    TRM_AUTH_JWKS: join(varDir(), 'auth', 'issuer.jwks.json'),
+  };
 }
 
-async function startGateways(gateways: GatewayProcesses, nodeEnv: NodeJS.ProcessEnv, out: Out): Promise<NodeClient[]> {
+async function startGateways(gateways: GatewayProcesses, nodeEnv: NodeJS.ProcessEnv, out: Out, issuer: LocalIssuer): Promise<NodeClient[]> {
   const entry = join(repoRoot(), 'dist', 'apps', 'gateway', 'src', 'main.js');
   const specs = [
     { node: SENDER, port: demoPort(nodeEnv, 'TRM_DEMO_AT_PORT', 3001) },
@@ -135,7 +146,10 @@ async function startGateways(gateways: GatewayProcesses, nodeEnv: NodeJS.Process
   const started = specs.map(({ node, port }) => gateways.start({ node, port, entry, env: nodeEnv, logFile: join(varDir(), 'logs', `${node}.log`) }));
   await Promise.all(started.map((g) => gateways.waitUntilServing(g, START_TIMEOUT_MS)));
   for (const g of started) out(`      ${g.node} on ${g.url} (pid ${g.child.pid}, log ${displayPath(g.logFile)})`);
-  return started.map((g) => new NodeClient(g.node, g.url));
+  // The demo acts as each node's operator: coordinator and administrator.
+  return Promise.all(
+    started.map(async (g) => new NodeClient(g.node, g.url, await mintToken(issuer, { subject: 'demo-operator', roles: ['coordinator', 'administrator'], node: g.node }))),
+  );
 }
 
 function demoPort(env: NodeJS.ProcessEnv, variable: string, fallback: number): number {

@@ -81,6 +81,8 @@ export class NodeClient {
   constructor(
     readonly node: string,
     readonly url: string,
+    /** Bearer token of the caller (the demo acts as each node's coordinator). */
+    private readonly token: string,
   ) {}
 
   submitHandover(request: { sender: string; recipient: string; body: unknown }): Promise<Submitted> {
@@ -122,7 +124,7 @@ export class NodeClient {
     try {
       res = await fetch(`${this.url}${path}`, {
         method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(10_000),
       });

@@ -64,12 +64,12 @@ export class GatewayProcesses {
     return gateway;
   }
 
-  /** Polls GET /v1/inbox until it answers 200; fails with the tail of the log when the process ends or time runs out. */
+  /** Polls GET /health until it answers 200; fails with the tail of the log when the process ends or time runs out. */
   async waitUntilServing(gateway: GatewayProcess, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (gateway.exit) throw new CliError(`gateway ${gateway.node} exited (${describeExit(gateway)}) while starting. Last lines of ${displayPath(gateway.logFile)}:\n${logTail(gateway.logFile)}`);
-      if (await answers(`${gateway.url}/v1/inbox`)) return;
+      if (await answers(`${gateway.url}/health`)) return;
       await sleep(200);
     }
     throw new CliError(`gateway ${gateway.node} did not answer on ${gateway.url} within ${timeoutMs / 1000} s. Last lines of ${displayPath(gateway.logFile)}:\n${logTail(gateway.logFile)}`);

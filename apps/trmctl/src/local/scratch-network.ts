@@ -8,6 +8,7 @@ import { DEFAULT_AGREEMENT, NodeConfig } from '../../../gateway/src/config/node-
 import { Directory } from '../../../gateway/src/registry/directory';
 import { repoRoot } from '../paths';
 import { applyTopology, removeTopology } from '../topology/apply';
+import { LocalIssuer, TokenClaims, audienceOf, createIssuer, mintToken } from '../tokens';
 
 export interface ScratchOptions {
   /** First part of every vhost, schema and broker user name: `t` for tests, `bench` for the benchmark. */
@@ -36,6 +37,8 @@ export class ScratchNetwork {
   readonly run = randomBytes(4).toString('hex');
   readonly nodes = new Map<string, ScratchNode>();
   readonly databaseUrl: string;
+  /** Issues the bearer tokens every node of the network accepts. */
+  issuer!: LocalIssuer;
 
   protected constructor(readonly prefix: string, databaseUrl: string) {
     this.databaseUrl = databaseUrl;
@@ -48,6 +51,7 @@ export class ScratchNetwork {
   }
 
   protected async populate(ids: string[], options: ScratchOptions): Promise<void> {
+    this.issuer = await createIssuer();
     const amqpHost = options.amqpHost ?? '127.0.0.1:5672';
     const managementUrl = options.managementUrl ?? 'http://guest:guest@127.0.0.1:15672';
     // Keys valid from a year ago, so messages dated in the past can be signed.
@@ -76,6 +80,7 @@ export class ScratchNetwork {
         relay: { batchSize: 200, pollIntervalMs: 200, concurrency: 4 },
         registry: { endpoint: `amqp://${amqpHost}/${this.vhost(id)}`, unconfirmedAfterMs: 180 * 86_400_000 },
         deadlines: { checkIntervalMs: 1_000 },
+        auth: { issuer: this.issuer.issuer, audience: audienceOf(id), jwks: this.issuer.publicJwks },
       };
       options.tune?.(config);
       this.nodes.set(id, { id, config, keys: keys.get(id)!, amqpUrl: config.broker.url });
@@ -100,6 +105,11 @@ export class ScratchNetwork {
     const node = this.nodes.get(id);
     if (!node) throw new Error(`no node ${id} in this network`);
     return node;
+  }
+
+  /** A bearer token for node `id`; by default a coordinator acting for the node itself. */
+  token(id: string, claims: Partial<Omit<TokenClaims, 'node'>> = {}): Promise<string> {
+    return mintToken(this.issuer, { subject: 'svc-scratch', roles: ['coordinator'], ...claims, node: id });
   }
 
   /** Runs SQL in a node's schema. */
@@ -155,6 +165,7 @@ export class ScratchNetwork {
         relay: { batchSize: c.relay.batchSize, pollInterval: c.relay.pollIntervalMs, concurrency: c.relay.concurrency },
         registry: { endpoint: c.registry.endpoint, unconfirmedAfter: c.registry.unconfirmedAfterMs },
         deadlines: { checkInterval: c.deadlines.checkIntervalMs },
+        auth: { issuer: c.auth.issuer, audience: c.auth.audience, jwks: file(`${c.node}.auth.jwks.json`, JSON.stringify(c.auth.jwks)) },
       }),
     );
   }

@@ -159,9 +159,10 @@ export class DeactivateRoleDto {
 }
 
 export class ConfirmRoleDto {
-  /** Who confirms: a current holder or deputy of the role. */
+  /** Who confirms: a current holder or deputy of the role. Default: the caller. */
+  @IsOptional()
   @IsUUID()
-  person!: string;
+  person?: string;
 }
 
 export class AtQueryDto {

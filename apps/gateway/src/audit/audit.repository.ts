@@ -1,0 +1,172 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { ChainEntry, isoFromPostgres } from './audit-chain';
+import { AuditEntry } from './audit-entry.entity';
+
+/** A message this node sent, as the auditor records it. */
+export interface SentMessageRow {
+  id: string;
+  type: string;
+  toNode: string;
+  caseRef: string;
+  digest: string | null;
+  sentAt: Date;
+}
+
+/** A message this node received (and answered with a receipt), as the auditor records it. */
+export interface ReceivedMessageRow {
+  id: string;
+  type: string;
+  fromNode: string;
+  caseRef: string;
+  status: 'delivered' | 'rejected';
+  rejectReason: string | null;
+  digest: string;
+  receivedAt: Date;
+}
+
+/** Where the auditor got to in one stream: the last message audited, in (time, id) order. */
+export interface Watermark {
+  at: Date;
+  id: string;
+}
+
+/** Runs one SQL statement and answers its rows: TypeORM's `tx.query`, or a pg client's `query(…).rows`. */
+export type SqlQuery = (sql: string, params: unknown[]) => Promise<Array<Record<string, unknown>>>;
+
+@Injectable()
+export class AuditRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Serialises writers of the chain until `tx` ends: every writer of this node's schema — other requests, the message
+   * auditor, other replicas — takes this lock before reading the head, so the chain stays one line.
+   */
+  async lockChain(tx: EntityManager): Promise<void> {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('trm-gateway:audit:' || current_schema()))`);
+  }
+
+  /** The last entry's seq and hash; null while the log is empty. Call with the chain locked. */
+  async head(tx: EntityManager): Promise<{ seq: number; hash: string } | null> {
+    const rows: Array<{ seq: string; hash: string }> = await tx.query(`SELECT seq::text AS seq, hash FROM audit_entry ORDER BY audit_entry.seq DESC LIMIT 1`);
+    return rows.length ? { seq: Number(rows[0].seq), hash: rows[0].hash } : null;
+  }
+
+  async append(entries: AuditEntry[], tx: EntityManager): Promise<void> {
+    if (!entries.length) return;
+    await tx.query(
+      `INSERT INTO audit_entry (seq, at, actor, action, case_ref, subject, detail, prev_hash, hash)
+       SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::text[], $9::text[])`,
+      [
+        entries.map((e) => e.seq),
+        entries.map((e) => e.at),
+        entries.map((e) => e.actor),
+        entries.map((e) => e.action),
+        entries.map((e) => e.caseRef),
+        entries.map((e) => e.subject),
+        entries.map((e) => (e.detail === null ? null : JSON.stringify(e.detail))),
+        entries.map((e) => e.prevHash),
+        entries.map((e) => e.hash),
+      ],
+    );
+  }
+
+  /** Entries after `afterSeq`, in seq order, for reading the chain page by page. */
+  page(afterSeq: number, limit: number): Promise<ChainEntry[]> {
+    return chainPage((sql, params) => this.dataSource.query(sql, params), afterSeq, limit);
+  }
+
+  async watermark(name: string, tx: EntityManager): Promise<Watermark | null> {
+    const rows: Array<{ value: string }> = await tx.query(`SELECT value FROM audit_watermark WHERE name = $1`, [name]);
+    if (!rows.length) return null;
+    const { at, id } = JSON.parse(rows[0].value) as { at: string; id: string };
+    return { at: new Date(at), id };
+  }
+
+  async setWatermark(name: string, value: Watermark, tx: EntityManager): Promise<void> {
+    await tx.query(
+      `INSERT INTO audit_watermark (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value`,
+      [name, JSON.stringify({ at: value.at.toISOString(), id: value.id })],
+    );
+  }
+
+  /**
+   * Messages confirmed by the partner's broker at or after `from` (all when null) and not audited as sent yet, oldest
+   * first. Whether one was audited is asked of the log itself, so a message that committed late is still found.
+   */
+  async unauditedSent(from: Date | null, limit: number, tx: EntityManager): Promise<SentMessageRow[]> {
+    const rows: Array<{ id: string; type: string; to_node: string; case_ref: string; digest: string | null; sent_at: Date }> = await tx.query(
+      `SELECT o.id, o.type, o.to_node, o.case_ref, o.digest, o.sent_at FROM outbound_message o
+       WHERE o.sent_at IS NOT NULL AND o.sent_at >= $1::timestamptz
+         AND NOT EXISTS (SELECT 1 FROM audit_entry a WHERE a.action = 'message.sent' AND a.subject = o.id::text)
+       ORDER BY o.sent_at, o.id LIMIT $2`,
+      [from ?? '-infinity', limit],
+    );
+    return rows.map((r) => ({ id: r.id, type: r.type, toNode: r.to_node, caseRef: r.case_ref, digest: r.digest, sentAt: r.sent_at }));
+  }
+
+  /** Messages received at or after `from` (all when null) and not audited as received yet, oldest first. */
+  async unauditedReceived(from: Date | null, limit: number, tx: EntityManager): Promise<ReceivedMessageRow[]> {
+    const rows: Array<{
+      id: string;
+      type: string;
+      from_node: string;
+      case_ref: string;
+      status: 'delivered' | 'rejected';
+      reject_reason: string | null;
+      digest: string;
+      received_at: Date;
+    }> = await tx.query(
+      `SELECT i.id, i.type, i.from_node, i.case_ref, i.status, i.reject_reason, i.digest, i.received_at FROM inbound_message i
+       WHERE i.received_at >= $1::timestamptz
+         AND NOT EXISTS (SELECT 1 FROM audit_entry a WHERE a.action = 'message.received' AND a.subject = i.id::text)
+       ORDER BY i.received_at, i.id LIMIT $2`,
+      [from ?? '-infinity', limit],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      type: r.type,
+      fromNode: r.from_node,
+      caseRef: r.case_ref,
+      status: r.status,
+      rejectReason: r.reject_reason,
+      digest: r.digest,
+      receivedAt: r.received_at,
+    }));
+  }
+}
+
+/**
+ * Entries after `afterSeq` in seq order, with `at` exactly as stored (microseconds included), so that a changed time
+ * is noticed too. Shared with `trmctl audit verify`, which reads with a plain pg client.
+ */
+export async function chainPage(query: SqlQuery, afterSeq: number, limit: number): Promise<ChainEntry[]> {
+  const rows = (await query(
+    `SELECT seq::text AS seq, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at, actor, action,
+            case_ref, subject, detail, prev_hash, hash
+     FROM audit_entry WHERE audit_entry.seq > $1 ORDER BY audit_entry.seq LIMIT $2`,
+    [afterSeq, limit],
+  )) as Array<{
+    seq: string;
+    at: string;
+    actor: string;
+    action: string;
+    case_ref: string | null;
+    subject: string | null;
+    detail: ChainEntry['detail'];
+    prev_hash: string;
+    hash: string;
+  }>;
+  return rows.map((r) => ({
+    seq: Number(r.seq),
+    at: isoFromPostgres(r.at),
+    actor: r.actor,
+    action: r.action,
+    caseRef: r.case_ref,
+    subject: r.subject,
+    detail: r.detail,
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  }));
+}

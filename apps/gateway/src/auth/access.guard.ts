@@ -1,0 +1,34 @@
+import { CanActivate, ExecutionContext, ForbiddenException, Injectable, Logger } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ACCESS } from './access.decorator';
+import { AuthService } from './auth.service';
+import { AppRole } from './principal';
+
+/**
+ * Every HTTP endpoint states who may call it (`@Allow(...)` or `@Public()`); one without a rule is closed to all.
+ * AMQP deliveries do not pass here: they are checked by the receiving rules.
+ */
+@Injectable()
+export class AccessGuard implements CanActivate {
+  private readonly logger = new Logger(AccessGuard.name);
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly auth: AuthService,
+  ) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    if (ctx.getType() !== 'http') return true;
+    const rule = this.reflector.getAllAndOverride<AppRole[] | 'public' | undefined>(ACCESS, [ctx.getHandler(), ctx.getClass()]);
+    if (rule === 'public') return true;
+    if (!rule) {
+      this.logger.error(`${ctx.getClass().name}.${ctx.getHandler().name} has no access rule`);
+      throw new ForbiddenException('this endpoint has no access rule');
+    }
+    const request = ctx.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; principal?: unknown }>();
+    const principal = await this.auth.authenticate(request.headers.authorization);
+    request.principal = principal;
+    if (!rule.some((r) => principal.roles.includes(r))) throw new ForbiddenException(`this needs one of the roles ${rule.join(', ')}`);
+    return true;
+  }
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { RegistryModule } from '../registry/registry.module';
+import { AccessGuard } from './access.guard';
+import { AuthService } from './auth.service';
+import { HealthController } from './health.controller';
+
+/** Who is calling the HTTP API, and whether they may. */
+@Module({
+  imports: [RegistryModule],
+  controllers: [HealthController],
+  providers: [AuthService, { provide: APP_GUARD, useClass: AccessGuard }],
+  exports: [AuthService],
+})
+export class AuthModule {}

@@ -1,0 +1,125 @@
+import { ManualClock } from './support/clock';
+import {
+  AT_COORDINATOR,
+  CaseSteps,
+  HOUR_MS,
+  MINUTE_MS,
+  RS_FALLBACK,
+  RS_INTAKE,
+  TimelineEntry,
+  bodies,
+  handDeadlines,
+  instants,
+  isoDay,
+} from './support/cases';
+import { call } from './support/http';
+import { TestNetwork } from './support/network';
+
+/**
+ * GET /v1/cases/:caseRef tells a case's whole story on each node: every message both ways with its receipt, each
+ * deadline set, met, missed or cancelled, each escalation — in order. The shared manual clock moves between steps, so
+ * each step has its own instant; events of one step share it.
+ */
+
+const clock = new ManualClock();
+let net: TestNetwork;
+let steps: CaseSteps;
+
+beforeAll(async () => {
+  net = await TestNetwork.create(['AT', 'RS'], { clocks: { AT: clock, RS: clock }, tune: handDeadlines });
+  await net.start('AT');
+  await net.start('RS');
+  await net.converged();
+  steps = new CaseSteps(net, clock);
+});
+afterAll(() => net?.close());
+
+/** Each message's own events keep their order: submitted, sent, then the receipt. */
+function expectMessagesInOrder(timeline: TimelineEntry[]): void {
+  const byMessage = new Map<string, string[]>();
+  for (const e of timeline) if (typeof e.message === 'string' && !e.event.startsWith('escalated')) byMessage.set(e.message, [...(byMessage.get(e.message) ?? []), e.event.split(' ')[0]]);
+  for (const [message, events] of byMessage) {
+    expect({ message, events }).toEqual({ message, events: events[0] === 'received' ? ['received'] : ['submitted', 'sent', 'receipt'] });
+  }
+}
+
+it('lists, in order and on both nodes, every message with its receipt, every deadline and every escalation of a case', async () => {
+  const t = [clock.now().toISOString()];
+  const step = () => t.push(clock.advance(MINUTE_MS).toISOString());
+
+  const { id, caseRef } = await steps.open();
+  const due = new Date(Date.parse(t[0]) + 48 * HOUR_MS).toISOString();
+  clock.set(new Date(Date.parse(due) + MINUTE_MS));
+  t.push(clock.now().toISOString());
+  await steps.runOnce('AT');
+  const [copy] = (await steps.escalations('AT', caseRef)).filter((e) => e.action === 'copy-to-fallback').map((e) => e.message_id!);
+  await steps.outcome('AT', copy);
+  await steps.runOnce('RS');
+  step();
+  const accepted = await steps.deliver('RS', caseRef, 'handover.accepted', bodies.accepted());
+  step();
+  await steps.deliver('AT', caseRef, 'return.scheduled', bodies.scheduled(isoDay(clock.now(), 5)));
+  step();
+  const participant = await call(net.node('RS').url, 'POST', `/v1/cases/${caseRef}/participants`, { role: 'RS/astra/return-support' });
+  expect({ status: participant.status, participants: participant.body.participants }).toEqual({ status: 200, participants: ['RS/astra/return-support'] });
+  step();
+  await steps.deliver('RS', caseRef, 'arrival.confirmed', bodies.arrived(clock.now()));
+  step();
+  await steps.deliver('RS', caseRef, 'followup.report', bodies.report(1));
+  step();
+  await steps.deliver('AT', caseRef, 'case.closed', bodies.closed());
+
+  const sent = (type: string) => [`submitted ${type}`, `sent ${type}`, `receipt delivered for ${type}`];
+  const atTimeline = (await steps.view('AT', caseRef)).timeline;
+  expect(instants(atTimeline)).toEqual(
+    [
+      { at: t[0], events: [...sent('handover.request'), 'deadline set: acceptance'] },
+      { at: due, events: ['deadline missed: acceptance'] },
+      { at: t[1], events: ['escalated: alert', 'escalated: copy to fallback', ...sent('handover.request')] },
+      { at: t[2], events: ['received handover.accepted', 'deadline met: acceptance'] },
+      { at: t[3], events: [...sent('return.scheduled'), 'deadline set: arrival'] },
+      { at: t[5], events: ['received arrival.confirmed', 'deadline met: arrival', 'deadline set: followup'] },
+      { at: t[6], events: ['received followup.report', 'deadline met: followup', 'deadline set: followup'] },
+      { at: t[7], events: [...sent('case.closed'), 'deadline cancelled: followup'] },
+    ].map((i) => ({ at: i.at, events: i.events.sort() })),
+  );
+  const rsTimeline = (await steps.view('RS', caseRef)).timeline;
+  expect(instants(rsTimeline)).toEqual(
+    [
+      { at: t[0], events: ['received handover.request', 'deadline set: acceptance'] },
+      { at: due, events: ['deadline missed: acceptance'] },
+      { at: t[1], events: ['received handover.request', 'escalated: alert'] },
+      { at: t[2], events: [...sent('handover.accepted'), 'deadline met: acceptance'] },
+      { at: t[3], events: ['received return.scheduled', 'deadline set: arrival'] },
+      { at: t[4], events: ['participant added'] },
+      { at: t[5], events: [...sent('arrival.confirmed'), 'deadline met: arrival', 'deadline set: followup'] },
+      { at: t[6], events: [...sent('followup.report'), 'deadline met: followup', 'deadline set: followup'] },
+      { at: t[7], events: ['received case.closed', 'deadline cancelled: followup'] },
+    ].map((i) => ({ at: i.at, events: i.events.sort() })),
+  );
+  expectMessagesInOrder(atTimeline);
+  expectMessagesInOrder(rsTimeline);
+
+  // The entries name what they are about.
+  const find = (timeline: TimelineEntry[], event: string, message?: string) => timeline.filter((e) => e.event === event && (!message || e.message === message));
+  expect(find(atTimeline, 'sent handover.request')).toEqual([
+    expect.objectContaining({ message: id, direction: 'out', to: RS_INTAKE }),
+    expect.objectContaining({ message: copy, direction: 'out', to: RS_FALLBACK }),
+  ]);
+  expect(find(atTimeline, 'escalated: copy to fallback')).toEqual([{ at: t[1], event: 'escalated: copy to fallback', target: RS_FALLBACK, message: copy }]);
+  expect(find(atTimeline, 'escalated: alert')).toEqual([{ at: t[1], event: 'escalated: alert', target: AT_COORDINATOR }]);
+  expect(find(atTimeline, 'deadline met: acceptance')).toEqual([{ at: t[2], event: 'deadline met: acceptance', late: true, by: accepted }]);
+  expect(find(atTimeline, 'received handover.accepted')).toEqual([expect.objectContaining({ message: accepted, direction: 'in', from: RS_INTAKE, receipt: 'delivered' })]);
+  expect(find(atTimeline, 'receipt delivered for handover.request', id)).toEqual([expect.objectContaining({ direction: 'in', receipt: expect.any(String) })]);
+  expect(find(rsTimeline, 'received handover.request')).toEqual([
+    expect.objectContaining({ message: id, from: AT_COORDINATOR, receipt: 'delivered' }),
+    expect.objectContaining({ message: copy, from: AT_COORDINATOR, receipt: 'delivered' }),
+  ]);
+  expect(find(rsTimeline, 'participant added')).toEqual([{ at: t[4], event: 'participant added', role: 'RS/astra/return-support' }]);
+
+  // The case lists by state and by a role taking part.
+  const listed = async (node: string, query: string) => (await call(net.node(node).url, 'GET', `/v1/cases?${query}`)).body.items.map((c: { caseRef: string }) => c.caseRef);
+  expect(await listed('RS', 'role=RS/astra/return-support')).toEqual([caseRef]);
+  expect(await listed('AT', 'state=closed')).toContain(caseRef);
+  expect(await listed('AT', 'state=referred')).not.toContain(caseRef);
+});
