@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { ConfigError, loadNodeConfig } from '../../gateway/src/config/load-config';
 import type { NodeConfig } from '../../gateway/src/config/node-config';
 import { ParsedArgs, expectOptions, flag, parseArgs, requiredOption, stringOption } from './args';
+import { formatAuditVerification, verifyAudit } from './audit-verify';
 import { runBench } from './bench/bench';
 import { runDemo } from './demo/demo';
 import { CliError, UsageError } from './errors';
@@ -111,6 +112,23 @@ const COMMANDS: Command[] = [
       });
       print(token);
       return 0;
+    },
+  },
+  {
+    words: ['audit', 'verify'],
+    usage: 'trmctl audit verify --node AT',
+    help: [
+      "Checks the hash chain of the node's audit log (database and schema of config/nodes/<node>.yaml): every entry's hash",
+      'matches its content and names the entry before it, and seq has no gaps. Prints the number of entries and the hash',
+      'of the last one, or the first entry that was altered, removed or put in between (exit code 2).',
+    ].join('\n'),
+    options: ['node'],
+    run: async (args) => {
+      const node = requiredOption(args, 'node', 'AT');
+      const { url, schema } = loadConfigOf(node).database;
+      const result = await verifyAudit(url, schema);
+      print(formatAuditVerification(node, result));
+      return result.ok ? 0 : 2;
     },
   },
   {

@@ -5,6 +5,7 @@ import { RegistryModule } from '../registry/registry.module';
 import { InboundChecks } from './inbound-checks';
 import { InboundEffects } from './inbound-effects';
 import { ReceiptSettlement } from './receipt-settlement';
+import { MetricsController } from './metrics.controller';
 import { ReceptionController } from './reception.controller';
 import { ReceptionService } from './reception.service';
 import { TimelineEvent } from './timeline-event.entity';
@@ -14,7 +15,7 @@ import { Timelines } from './timelines';
 /** Receiving rules and receipts: what arrived, what was answered, and what happened to what we sent. */
 @Module({
   imports: [EnvelopeModule, RegistryModule, TypeOrmModule.forFeature([TimelineEvent])],
-  controllers: [ReceptionController],
+  controllers: [ReceptionController, MetricsController],
   providers: [ReceptionService, InboundEffects, InboundChecks, ReceiptSettlement, TimelineRepository, Timelines],
   exports: [InboundEffects, InboundChecks, ReceiptSettlement, TimelineRepository, Timelines],
 })

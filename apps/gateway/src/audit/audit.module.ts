@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditController } from './audit.controller';
 import { AuditEntry } from './audit-entry.entity';
 import { AuditRepository } from './audit.repository';
 import { AuditLog } from './audit.service';
@@ -12,6 +13,7 @@ import { MessageAuditor } from './message-auditor';
  */
 @Module({
   imports: [TypeOrmModule.forFeature([AuditEntry])],
+  controllers: [AuditController],
   providers: [AuditRepository, AuditLog, MessageAuditor],
   exports: [AuditLog],
 })

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { AuditModule } from '../audit/audit.module';
 import { RegistryModule } from '../registry/registry.module';
 import { AccessGuard } from './access.guard';
 import { AuthService } from './auth.service';
@@ -7,7 +8,7 @@ import { HealthController } from './health.controller';
 
 /** Who is calling the HTTP API, and whether they may. */
 @Module({
-  imports: [RegistryModule],
+  imports: [RegistryModule, AuditModule],
   controllers: [HealthController],
   providers: [AuthService, { provide: APP_GUARD, useClass: AccessGuard }],
   exports: [AuthService],

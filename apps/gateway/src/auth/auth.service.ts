@@ -1,5 +1,6 @@
-import { Inject, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
+import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { JWTPayload, JWTVerifyGetKey, createLocalJWKSet, createRemoteJWKSet, jwtVerify } from 'jose';
+import { AuditLog } from '../audit/audit.service';
 import { Clock } from '../clock/clock';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
 import { RegistryService } from '../registry/registry.service';
@@ -15,23 +16,17 @@ const SEEN_LIMIT = 10_000;
  */
 @Injectable()
 export class AuthService {
-  private readonly logger = new Logger(AuthService.name);
   private readonly keys: JWTVerifyGetKey;
   private readonly seen = new Set<string>();
-  private loginListener: ((principal: Principal, tokenId: string) => Promise<void>) | null = null;
 
   constructor(
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
     private readonly registry: RegistryService,
     private readonly clock: Clock,
+    private readonly audit: AuditLog,
   ) {
     const { jwks, jwksUrl } = config.auth;
     this.keys = jwksUrl ? createRemoteJWKSet(new URL(jwksUrl)) : createLocalJWKSet(jwks!);
-  }
-
-  /** Called once per token this process sees for the first time: a login, for the audit log. */
-  onLogin(listener: (principal: Principal, tokenId: string) => Promise<void>): void {
-    this.loginListener = listener;
   }
 
   async authenticate(header: string | undefined): Promise<Principal> {
@@ -60,7 +55,8 @@ export class AuthService {
     if (!this.seen.has(tokenId)) {
       if (this.seen.size >= SEEN_LIMIT) this.seen.clear();
       this.seen.add(tokenId);
-      await this.loginListener?.(principal, tokenId).catch((err: Error) => this.logger.warn(`login not audited: ${err.name}`));
+      // The first use of a token by this process counts as a login.
+      await this.audit.record([{ actor: principal.subject, action: 'auth.login', subject: tokenId, detail: { roles: principal.roles } }]);
     }
     return principal;
   }

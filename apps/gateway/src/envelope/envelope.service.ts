@@ -2,6 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   EncryptionKey,
   Envelope,
+  Opened,
+  SealedPersonalData,
   Incoming,
   Problem,
   SigningKey,
@@ -10,6 +12,9 @@ import {
   currentKey,
   importKey,
   keyStateAt,
+  openSealed,
+  publicJwks,
+  seal,
   signEnvelope,
   verifyMessage,
 } from '@trm/wire';
@@ -59,6 +64,18 @@ export class EnvelopeService {
       now: this.clock.now(),
       keyFor: (kid) => this.registry.partnerKey(kid),
     });
+  }
+
+  /** Encrypts personal details to this node's own current encryption key, to keep what it sent sealed at rest. */
+  async sealForSelf(data: SealedPersonalData): Promise<string> {
+    const jwk = currentKey(publicJwks(this.config.privateJwks), 'enc', this.clock.now());
+    if (!jwk) throw new Error(`node ${this.config.node} has no encryption key valid now`);
+    return seal(data, { kid: jwk.kid, key: importKey(jwk) });
+  }
+
+  /** Opens a sealed part encrypted to one of this node's keys. */
+  open(jwe: string): Promise<Opened> {
+    return openSealed(jwe, this.decryptionKeys);
   }
 
   /** Receiving rule 8. */

@@ -33,6 +33,11 @@ export class OutboundMessage {
   @Column('text', { name: 'last_error', nullable: true }) lastError!: string | null;
   /** When sealed personal data was deleted from this message (consent withdrawn, or retention). */
   @Column('timestamptz', { name: 'purged_at', nullable: true }) purgedAt!: Date | null;
+  /**
+   * The sealed personal details this node sent, encrypted to this node's own key: the `sealed` part itself is
+   * encrypted to the partner and cannot be opened here.
+   */
+  @Column('text', { name: 'sealed_at_rest', nullable: true }) sealedAtRest!: string | null;
   /** When this case message was applied to its case here: at its receipt, or earlier if the partner's answer came first. */
   @Column('timestamptz', { name: 'applied_at', nullable: true }) appliedAt!: Date | null;
 
@@ -58,6 +63,7 @@ export class OutboundMessage {
       lastError: null,
       purgedAt: null,
       appliedAt: null,
+      sealedAtRest: null,
     });
   }
 }

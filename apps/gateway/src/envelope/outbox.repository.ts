@@ -57,7 +57,7 @@ export class OutboxRepository {
    */
   async purgeSealed(caseRef: string, now: Date, tx: EntityManager): Promise<void> {
     await tx.query(
-      `UPDATE outbound_message SET envelope = jsonb_set(envelope, '{sealed}', 'null'), jws = NULL, purged_at = $2,
+      `UPDATE outbound_message SET envelope = jsonb_set(envelope, '{sealed}', 'null'), jws = NULL, sealed_at_rest = NULL, purged_at = $2,
          state = CASE WHEN state IN ('queued', 'sent') THEN 'undeliverable' ELSE state END,
          next_attempt_at = CASE WHEN state IN ('queued', 'sent') THEN NULL ELSE next_attempt_at END
        WHERE case_ref = $1 AND envelope->>'sealed' IS NOT NULL`,
@@ -181,6 +181,7 @@ const OUTBOUND_COLUMNS: Column<OutboundMessage>[] = [
   { name: 'attempts', type: 'int', value: (m) => m.attempts },
   { name: 'next_attempt_at', type: 'timestamptz', value: (m) => m.nextAttemptAt },
   { name: 'created_at', type: 'timestamptz', value: (m) => m.createdAt },
+  { name: 'sealed_at_rest', type: 'text', value: (m) => m.sealedAtRest },
 ];
 
 interface OutboundRow {
@@ -204,6 +205,7 @@ interface OutboundRow {
   last_error: string | null;
   purged_at: Date | null;
   applied_at: Date | null;
+  sealed_at_rest: string | null;
 }
 
 function toOutbound(r: OutboundRow): OutboundMessage {
@@ -228,5 +230,6 @@ function toOutbound(r: OutboundRow): OutboundMessage {
     lastError: r.last_error,
     purgedAt: r.purged_at,
     appliedAt: r.applied_at,
+    sealedAtRest: r.sealed_at_rest,
   });
 }

@@ -2,6 +2,15 @@ import { Purpose } from '@trm/wire';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { CaseState } from './case-states';
 
+export interface CaseConsent {
+  given: true;
+  by: 'person' | 'guardian';
+  recordedAt: string;
+  scope: string[];
+  withdrawnAt?: string;
+  withdrawnScope?: string[];
+}
+
 /**
  * A cross-border case, on either side: opened by a `handover.request` (whose id is the case's id), identified on the
  * wire by its caseRef, moved on by the messages both sides exchange.
@@ -26,4 +35,8 @@ export class CaseFile {
   @Column('text', { array: true }) participants!: string[];
   @Column('text') state!: CaseState;
   @Column('timestamptz', { name: 'state_changed_at' }) stateChangedAt!: Date;
+  /** When the case ended (closed, withdrawn, declined): retention periods count from here. */
+  @Column('timestamptz', { name: 'closed_at', nullable: true }) closedAt!: Date | null;
+  /** The person's consent as the handover.request recorded it, and its withdrawal. */
+  @Column('jsonb', { nullable: true }) consent!: CaseConsent | null;
 }

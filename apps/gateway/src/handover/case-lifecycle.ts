@@ -12,6 +12,8 @@ import {
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { InboundCheck, InboundChecks } from '../acknowledgement/inbound-checks';
+import { NODE_ACTOR } from '../audit/audit-entry.entity';
+import { AuditLog } from '../audit/audit.service';
 import { InboundEffect, InboundEffects } from '../acknowledgement/inbound-effects';
 import { ReceiptSettlement } from '../acknowledgement/receipt-settlement';
 import { Clock } from '../clock/clock';
@@ -37,6 +39,9 @@ export interface CaseMessage {
   createdAt: Date;
   inReplyTo: string | null;
 }
+
+/** States in which a case has ended; retention periods count from then. */
+const ENDED: readonly CaseState[] = ['closed', 'withdrawn', 'declined'];
 
 export const ourSide = (c: Pick<CaseFile, 'direction'>): Side => (c.direction === 'outgoing' ? 'referring' : 'receiving');
 export const partnerSide = (c: Pick<CaseFile, 'direction'>): Side => (c.direction === 'outgoing' ? 'receiving' : 'referring');
@@ -81,6 +86,7 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, OnModuleInit 
     private readonly effects: InboundEffects,
     private readonly checks: InboundChecks,
     private readonly settlement: ReceiptSettlement,
+    private readonly audit: AuditLog,
   ) {}
 
   onModuleInit(): void {
@@ -197,6 +203,8 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, OnModuleInit 
       participants: [],
       state: 'referred',
       stateChangedAt: now,
+      closedAt: null,
+      consent: { ...body.consent },
     });
     await this.cases.addIncoming([c], tx);
     await this.expect(c, 'acceptance', m.id, m.createdAt, tx, now);
@@ -207,6 +215,7 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, OnModuleInit 
     const t = transition(c.state, m.type, m.by, c.purpose, false);
     if (!t.ok) return t.reason;
     if (t.state !== c.state) Object.assign(c, { state: t.state, stateChangedAt: now });
+    if (ENDED.includes(c.state) && !c.closedAt) c.closedAt = now;
     switch (m.type) {
       case 'handover.accepted': {
         const role = (m.body as HandoverAcceptedBody).role;
@@ -238,10 +247,13 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, OnModuleInit 
         await this.expect(c, 'followup', m.id, m.createdAt, tx, now, next);
         break;
       }
-      case 'consent.withdrawn':
+      case 'consent.withdrawn': {
+        const body = m.body as ConsentWithdrawnBody;
+        if (c.consent) c.consent = { ...c.consent, withdrawnAt: body.withdrawnAt, withdrawnScope: body.scope };
         await this.expectations.cancel(c.caseRef, 'all', now, tx);
         await this.purgeSealed(c.caseRef, now, tx);
         break;
+      }
       case 'case.closed':
         await this.expectations.cancel(c.caseRef, 'all', now, tx);
         break;
@@ -295,6 +307,7 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, OnModuleInit 
   private async purgeSealed(caseRef: string, now: Date, tx: EntityManager): Promise<void> {
     await this.inbox.purgeSealed(caseRef, now, tx);
     await this.outbox.purgeSealed(caseRef, now, tx);
+    await this.audit.record([{ actor: NODE_ACTOR, action: 'sealed.purged', caseRef, detail: { reason: 'consent-withdrawn' } }], tx);
   }
 
   /** The receiving side answers a withdrawal of consent with purge.confirmed once its sealed data is gone. */

@@ -76,4 +76,5 @@ const CASE_COLUMNS: Column<CaseFile>[] = [
   { name: 'partner_role', type: 'text', value: (c) => c.partnerRole },
   { name: 'state', type: 'text', value: (c) => c.state },
   { name: 'state_changed_at', type: 'timestamptz', value: (c) => c.stateChangedAt },
+  { name: 'consent', type: 'jsonb', value: (c) => c.consent },
 ];

@@ -54,6 +54,13 @@ export class CasesController {
     return this.cases.addParticipant(ref, dto.role, caller);
   }
 
+  /** The case's sealed personal details, for whoever works on it; each opening is audited. */
+  @Get('cases/:caseRef/sealed')
+  @Allow('coordinator', 'caseworker')
+  sealed(@Param('caseRef', caseRef) ref: string, @Caller() caller: Principal) {
+    return this.cases.sealed(ref, caller);
+  }
+
   /** Deadlines passed and not met: how long overdue, and who was alerted. */
   @Get('overdue')
   @Allow('coordinator', 'auditor')

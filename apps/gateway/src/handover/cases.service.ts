@@ -1,7 +1,9 @@
-import { ConflictException, ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { Envelope, checkContent, createEnvelope } from '@trm/wire';
+import { ConflictException, ForbiddenException, GoneException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { Envelope, SealedPersonalData, checkContent, createEnvelope } from '@trm/wire';
 import { randomUUID } from 'node:crypto';
 import { Timelines } from '../acknowledgement/timelines';
+import { AuditLog } from '../audit/audit.service';
+import { EnvelopeService } from '../envelope/envelope.service';
 import { Principal } from '../auth/principal';
 import { listScope, requireAccess, worksOn } from '../auth/scope';
 import { Clock } from '../clock/clock';
@@ -13,7 +15,7 @@ import { OutboxRepository } from '../envelope/outbox.repository';
 import { OutboxSignal } from '../envelope/outbox-signal';
 import { invalidRequest } from '../http/problems';
 import { RegistryService } from '../registry/registry.service';
-import { CaseFile } from './case-file.entity';
+import { CaseConsent, CaseFile } from './case-file.entity';
 import { CaseLifecycle, ourSide } from './case-lifecycle';
 import { CaseMessageType, CaseState, transition } from './case-states';
 import { CaseRepository } from './case.repository';
@@ -38,6 +40,8 @@ export interface CaseView {
   ourRole: string;
   partnerRole: string;
   participants: string[];
+  /** The consent recorded with the case, and its withdrawal. */
+  consent: CaseConsent | null;
   /** Every message both ways with its receipt, each deadline set, met or missed, each escalation — in order. */
   timeline: CaseTimelineEntry[];
 }
@@ -52,6 +56,13 @@ export interface OverdueItem {
   status: 'open' | 'missed';
   alerted: string[];
   copiedTo: string[];
+}
+
+export interface SealedItem {
+  message: string;
+  type: string;
+  direction: 'in' | 'out';
+  data: SealedPersonalData;
 }
 
 /** Who answers a message that asks for an answer. */
@@ -73,6 +84,8 @@ export class CasesService {
     private readonly transactions: Transactions,
     private readonly signal: OutboxSignal,
     private readonly clock: Clock,
+    private readonly envelopes: EnvelopeService,
+    private readonly audit: AuditLog,
   ) {}
 
   /**
@@ -182,6 +195,35 @@ export class CasesService {
     return { ...header(c), timeline: entries };
   }
 
+  /**
+   * The sealed personal details of a case, opened for whoever works on it. Every opening is written to the audit log
+   * before anything is shown; what was purged is gone (410).
+   */
+  async sealed(caseRef: string, caller: Principal): Promise<{ caseRef: string; items: SealedItem[] }> {
+    const c = await this.require(caseRef);
+    if (!worksOn(caller, [c.ourRole, ...c.participants])) throw new ForbiddenException(`case ${caseRef} belongs to roles you do not hold`);
+    const [sent, received] = await Promise.all([this.outbox.findByCase(caseRef), this.inbox.findByCase(caseRef)]);
+    const sealed = [
+      ...sent.filter((m) => m.sealedAtRest).map((m) => ({ message: m.id, type: m.type, direction: 'out' as const, jwe: m.sealedAtRest! })),
+      ...received.filter((m) => typeof m.envelope.sealed === 'string').map((m) => ({ message: m.id, type: m.type, direction: 'in' as const, jwe: m.envelope.sealed! })),
+    ];
+    if (!sealed.length) {
+      const purged = [...sent, ...received].some((m) => m.purgedAt);
+      if (purged) throw new GoneException(`the sealed data of case ${caseRef} was purged`);
+      throw new NotFoundException(`case ${caseRef} holds no sealed data`);
+    }
+    const items: SealedItem[] = [];
+    for (const s of sealed) {
+      const opened = await this.envelopes.open(s.jwe);
+      if (!opened.ok) throw new Error(`sealed part of ${s.message} does not open with this node's keys`);
+      items.push({ message: s.message, type: s.type, direction: s.direction, data: opened.data });
+    }
+    await this.audit.record(
+      items.map((i) => ({ actor: caller.subject, action: 'sealed.opened' as const, caseRef, subject: i.message, detail: { type: i.type } })),
+    );
+    return { caseRef, items };
+  }
+
   /** Deadlines passed and not met, with how long and whom this node alerted or copied. */
   async overdue(): Promise<OverdueItem[]> {
     const now = this.clock.now();
@@ -240,6 +282,7 @@ function header(c: CaseFile): Omit<CaseView, 'timeline'> {
     ourRole: c.ourRole,
     partnerRole: c.partnerRole,
     participants: c.participants,
+    consent: c.consent,
   };
 }
 

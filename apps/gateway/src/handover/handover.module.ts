@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AcknowledgementModule } from '../acknowledgement/acknowledgement.module';
+import { AuditModule } from '../audit/audit.module';
 import { EnvelopeModule } from '../envelope/envelope.module';
 import { RegistryModule } from '../registry/registry.module';
 import { CaseFile } from './case-file.entity';
@@ -17,7 +18,7 @@ import { HandoverService } from './handover.service';
 
 /** Cross-border cases: handing them over, moving them on with the partner, their deadlines and escalations. */
 @Module({
-  imports: [EnvelopeModule, RegistryModule, AcknowledgementModule, TypeOrmModule.forFeature([CaseFile, Expectation, Escalation])],
+  imports: [EnvelopeModule, RegistryModule, AcknowledgementModule, AuditModule, TypeOrmModule.forFeature([CaseFile, Expectation, Escalation])],
   controllers: [HandoverController, CasesController],
   providers: [HandoverService, CasesService, CaseLifecycle, CaseRepository, ExpectationRepository, DeadlineWatch, HandoverRoleWork],
   exports: [DeadlineWatch],

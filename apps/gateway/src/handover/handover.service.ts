@@ -1,5 +1,5 @@
 import { ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { Envelope, HandoverRequestBody, createEnvelope } from '@trm/wire';
+import { Envelope, HandoverRequestBody, createEnvelope, seal } from '@trm/wire';
 import { randomUUID } from 'node:crypto';
 import { TimelineEntry, Timelines } from '../acknowledgement/timelines';
 import { Principal, is } from '../auth/principal';
@@ -8,6 +8,7 @@ import { Clock } from '../clock/clock';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
 import { GroupCommit } from '../database/group-commit';
 import { Transactions } from '../database/transactions';
+import { EnvelopeService } from '../envelope/envelope.service';
 import { InboundMessage } from '../envelope/inbound-message.entity';
 import { InboxRepository } from '../envelope/inbox.repository';
 import { OutboundMessage, OutboundState } from '../envelope/outbound-message.entity';
@@ -89,6 +90,7 @@ export class HandoverService {
     private readonly transactions: Transactions,
     private readonly signal: OutboxSignal,
     private readonly clock: Clock,
+    private readonly envelopes: EnvelopeService,
   ) {}
 
   /** Stores the handover and its `handover.request` in the outbox in one transaction, then wakes the relay. */
@@ -99,11 +101,16 @@ export class HandoverService {
       ...(recipientProblem ? [{ field: 'recipient', problem: recipientProblem }] : []),
       ...(this.registry.publishes(dto.sender) ? [] : [{ field: 'sender', problem: 'is not an address this node publishes' }]),
     ];
+    if (dto.sealed && !dto.body.consent.scope.includes('share-sealed')) {
+      problems.push({ field: 'body.consent.scope', problem: 'must contain "share-sealed" when personal details are sealed' });
+    }
     if (problems.length) throw invalidRequest(problems);
 
     const now = this.clock.now();
-    const node = this.config.node;
     const partner = dto.recipient.split('/')[0];
+    const partnerKey = dto.sealed ? this.registry.partnerEncryptionKey(partner, now) : null;
+    if (dto.sealed && !partnerKey) throw invalidRequest([{ field: 'sealed', problem: `node ${partner} has published no encryption key valid now` }]);
+    const node = this.config.node;
     const envelope: Envelope<HandoverRequestBody> = createEnvelope({
       id: randomUUID(),
       type: 'handover.request',
@@ -114,7 +121,10 @@ export class HandoverService {
       caseRef: newCaseRef(node, now),
       createdAt: now.toISOString(),
       body: dto.body,
+      sealed: dto.sealed && partnerKey ? await seal(dto.sealed, partnerKey) : null,
     });
+    const message = OutboundMessage.queued(envelope, now);
+    if (dto.sealed) message.sealedAtRest = await this.envelopes.sealForSelf(dto.sealed);
     await this.submissions.write({
       case: Object.assign(new CaseFile(), {
         id: envelope.id,
@@ -130,8 +140,10 @@ export class HandoverService {
         participants: [],
         state: 'referred',
         stateChangedAt: now,
+        closedAt: null,
+        consent: { ...dto.body.consent },
       }),
-      message: OutboundMessage.queued(envelope, now),
+      message,
     });
     this.signal.notify();
     return { id: envelope.id, caseRef: envelope.caseRef, status: 'submitted' };

@@ -66,21 +66,21 @@ export class DirectoryController {
   @Allow('administrator')
   createOrganisation(@Body() dto: CreateOrganisationDto, @Caller() caller: Principal) {
     if (caller.organisation !== null) throw new ForbiddenException('only an administrator of the whole node creates organisations');
-    return this.directory.createOrganisation(dto);
+    return this.directory.createOrganisation(dto, caller);
   }
 
   @Patch('organisations/:org')
   @Allow('administrator')
   updateOrganisation(@Param('org', org) slug: string, @Body() dto: UpdateOrganisationDto, @Caller() caller: Principal) {
     requireAdministers(caller, slug);
-    return this.directory.updateOrganisation(slug, dto);
+    return this.directory.updateOrganisation(slug, dto, caller);
   }
 
   @Post('organisations/:org/roles')
   @Allow('administrator')
   createRole(@Param('org', org) slug: string, @Body() dto: CreateRoleDto, @Caller() caller: Principal) {
     requireAdministers(caller, slug);
-    return this.directory.createRole(slug, dto);
+    return this.directory.createRole(slug, dto, caller);
   }
 
   @Get('roles/:org/:role')
@@ -93,7 +93,7 @@ export class DirectoryController {
   @Allow('administrator')
   updateRole(@Param('org', org) o: string, @Param('role', role) r: string, @Body() dto: UpdateRoleDto, @Caller() caller: Principal) {
     requireAdministers(caller, o);
-    return this.directory.updateRole(this.address(o, r), dto);
+    return this.directory.updateRole(this.address(o, r), dto, caller);
   }
 
   /** Who held the role at a given time (default: now). */
@@ -113,7 +113,7 @@ export class DirectoryController {
   @Allow('administrator')
   assign(@Param('org', org) o: string, @Param('role', role) r: string, @Body() dto: AssignDto, @Caller() caller: Principal) {
     requireAdministers(caller, o);
-    return this.directory.assign(this.address(o, r), dto);
+    return this.directory.assign(this.address(o, r), dto, caller);
   }
 
   /** Staff turnover: the role passes to another person with its open cases and unanswered messages. */
@@ -121,7 +121,7 @@ export class DirectoryController {
   @Allow('administrator')
   handOver(@Param('org', org) o: string, @Param('role', role) r: string, @Body() dto: RoleHandoverDto, @Caller() caller: Principal) {
     requireAdministers(caller, o);
-    return this.directory.handOver(this.address(o, r), dto.to, dto.deputy);
+    return this.directory.handOver(this.address(o, r), dto.to, dto.deputy, caller);
   }
 
   /** Retires the role; its work and later messages go to the successor. */
@@ -129,7 +129,7 @@ export class DirectoryController {
   @Allow('administrator')
   deactivate(@Param('org', org) o: string, @Param('role', role) r: string, @Body() dto: DeactivateRoleDto, @Caller() caller: Principal) {
     requireAdministers(caller, o);
-    return this.directory.deactivate(this.address(o, r), dto);
+    return this.directory.deactivate(this.address(o, r), dto, caller);
   }
 
   /** The caller vouches for the role's entry; they must hold it or deputise for it. */
@@ -148,8 +148,8 @@ export class DirectoryController {
 
   @Post('people')
   @Allow('administrator')
-  createPerson(@Body() dto: CreatePersonDto) {
-    return this.directory.createPerson(dto);
+  createPerson(@Body() dto: CreatePersonDto, @Caller() caller: Principal) {
+    return this.directory.createPerson(dto, caller);
   }
 
   @Post('assignments/:id/end')

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AcknowledgementModule } from '../acknowledgement/acknowledgement.module';
+import { AuditModule } from '../audit/audit.module';
 import { EnvelopeModule } from '../envelope/envelope.module';
 import { AttentionJob } from './attention-job';
 import { DirectoryController } from './directory.controller';
@@ -11,7 +12,7 @@ import { RegistryModule } from './registry.module';
 
 /** The contact-point registry's life: the REST API, publishing to partners, applying what partners publish. */
 @Module({
-  imports: [RegistryModule, EnvelopeModule, AcknowledgementModule],
+  imports: [RegistryModule, EnvelopeModule, AcknowledgementModule, AuditModule],
   controllers: [DirectoryController],
   providers: [DirectoryService, DirectoryPublisher, PartnerDirectories, LookupService, AttentionJob],
 })

@@ -5,6 +5,8 @@ import { EntityManager } from 'typeorm';
 import { Clock } from '../clock/clock';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
 import { Transactions } from '../database/transactions';
+import { AuditAction } from '../audit/audit-entry.entity';
+import { AuditLog } from '../audit/audit.service';
 import { Principal } from '../auth/principal';
 import { requireAdministers } from '../auth/scope';
 import { invalidRequest } from '../http/problems';
@@ -78,6 +80,7 @@ export class DirectoryService {
     private readonly publisher: DirectoryPublisher,
     private readonly transactions: Transactions,
     private readonly clock: Clock,
+    private readonly audit: AuditLog,
   ) {}
 
   async organisations(): Promise<Array<Organisation & { roles: RoleView[] }>> {
@@ -86,8 +89,8 @@ export class DirectoryService {
     return organisations.map((o) => ({ ...o, roles: views.filter((r) => r.organisation === o.slug) }));
   }
 
-  async createOrganisation(dto: CreateOrganisationDto): Promise<Organisation> {
-    return this.change(async (tx, now) => {
+  async createOrganisation(dto: CreateOrganisationDto, caller: Principal): Promise<Organisation> {
+    return this.change(caller, 'registry.organisation.created', dto.slug, async (tx, now) => {
       if (await this.directory.organisation(dto.slug, tx)) throw new ConflictException(`organisation ${dto.slug} exists already`);
       const org = Object.assign(new Organisation(), { ...dto, createdAt: now, updatedAt: now });
       await this.directory.save(org, tx);
@@ -95,8 +98,8 @@ export class DirectoryService {
     });
   }
 
-  async updateOrganisation(slug: string, dto: UpdateOrganisationDto): Promise<Organisation> {
-    return this.change(async (tx, now) => {
+  async updateOrganisation(slug: string, dto: UpdateOrganisationDto, caller: Principal): Promise<Organisation> {
+    return this.change(caller, 'registry.organisation.updated', slug, async (tx, now) => {
       const org = await this.directory.organisation(slug, tx);
       if (!org) throw new NotFoundException(`no organisation ${slug}`);
       Object.assign(org, dto, { updatedAt: now });
@@ -105,9 +108,9 @@ export class DirectoryService {
     });
   }
 
-  async createRole(organisation: string, dto: CreateRoleDto): Promise<RoleView> {
+  async createRole(organisation: string, dto: CreateRoleDto, caller: Principal): Promise<RoleView> {
     const address = addressOf(this.config.node, organisation, dto.slug);
-    await this.change(async (tx, now) => {
+    await this.change(caller, 'registry.role.created', address, async (tx, now) => {
       if (!(await this.directory.organisation(organisation, tx))) throw new NotFoundException(`no organisation ${organisation}`);
       if (await this.directory.role(address, tx)) throw new ConflictException(`role ${address} exists already`);
       if (dto.fallback) await this.requireLiveRole(dto.fallback, 'fallback', tx, address);
@@ -133,8 +136,8 @@ export class DirectoryService {
     return this.role(address);
   }
 
-  async updateRole(address: string, dto: UpdateRoleDto): Promise<RoleView> {
-    await this.change(async (tx, now) => {
+  async updateRole(address: string, dto: UpdateRoleDto, caller: Principal): Promise<RoleView> {
+    await this.change(caller, 'registry.role.updated', address, async (tx, now) => {
       const role = await this.liveRole(address, tx);
       if (dto.fallback) await this.requireLiveRole(dto.fallback, 'fallback', tx, address);
       Object.assign(role, dto, { updatedAt: now });
@@ -143,16 +146,17 @@ export class DirectoryService {
     return this.role(address);
   }
 
-  async createPerson(dto: CreatePersonDto): Promise<Person> {
+  async createPerson(dto: CreatePersonDto, caller: Principal): Promise<Person> {
     return this.transactions.run(async (tx) => {
       const person = Object.assign(new Person(), { id: randomUUID(), name: dto.name, email: dto.email ?? null, createdAt: this.clock.now() });
       await this.directory.save(person, tx);
+      await this.audit.record([{ actor: caller.subject, action: 'registry.person.created', subject: person.id }], tx);
       return person;
     });
   }
 
-  async assign(address: string, dto: AssignDto): Promise<RoleView> {
-    await this.change(async (tx, now) => {
+  async assign(address: string, dto: AssignDto, caller: Principal): Promise<RoleView> {
+    await this.change(caller, 'registry.assignment.started', address, async (tx, now) => {
       await this.liveRole(address, tx);
       await this.requirePeople([dto.person, dto.deputy], tx);
       const startsAt = dto.startsAt ? new Date(dto.startsAt) : now;
@@ -164,7 +168,7 @@ export class DirectoryService {
   }
 
   async endAssignment(id: string, endsAt: string | undefined, caller: Principal): Promise<RoleView> {
-    const role = await this.change(async (tx, now) => {
+    const role = await this.change(caller, 'registry.assignment.ended', id, async (tx, now) => {
       const assignment = await this.directory.assignment(id, tx);
       if (!assignment) throw new NotFoundException(`no assignment ${id}`);
       requireAdministers(caller, (await this.directory.role(assignment.role, tx))!.organisation);
@@ -182,8 +186,8 @@ export class DirectoryService {
    * Staff turnover: whoever holds the role now stops, `to` starts. The role's open cases and unanswered messages stay
    * with the role, so they are now the new holder's; the handover record lists them.
    */
-  async handOver(address: string, to: string, deputy: string | undefined): Promise<TransferView> {
-    return this.change(async (tx, now) => {
+  async handOver(address: string, to: string, deputy: string | undefined, caller: Principal): Promise<TransferView> {
+    return this.change(caller, 'registry.role.handed-over', address, async (tx, now) => {
       await this.liveRole(address, tx);
       await this.requirePeople([to, deputy], tx);
       const previous = await this.directory.endAssignments(address, now, tx);
@@ -205,8 +209,8 @@ export class DirectoryService {
   }
 
   /** Retires a role: its cases and unanswered messages move to the successor, which also receives what comes later. */
-  async deactivate(address: string, dto: DeactivateRoleDto): Promise<TransferView> {
-    return this.change(async (tx, now) => {
+  async deactivate(address: string, dto: DeactivateRoleDto, caller: Principal): Promise<TransferView> {
+    return this.change(caller, 'registry.role.deactivated', address, async (tx, now) => {
       const role = await this.liveRole(address, tx);
       if (dto.successor === address) throw invalidRequest([{ field: 'successor', problem: 'must be another role' }]);
       await this.requireLiveRole(dto.successor, 'successor', tx, address);
@@ -233,7 +237,7 @@ export class DirectoryService {
 
   /** A holder or deputy says the role's entry is right; the `unconfirmed` flag clears. */
   async confirm(address: string, person: string, caller: Principal): Promise<RoleView> {
-    await this.change(async (tx, now) => {
+    await this.change(caller, 'registry.role.confirmed', address, async (tx, now) => {
       const role = await this.liveRole(address, tx);
       if (person !== caller.subject) requireAdministers(caller, role.organisation);
       const holders = await this.directory.holdersAt(address, now);
@@ -275,11 +279,16 @@ export class DirectoryService {
     return { vacant: views.filter((r) => r.status === 'vacant'), unconfirmed: views.filter((r) => r.unconfirmed) };
   }
 
-  /** One transaction for a change to the directory; afterwards the node uses it and partners are told. */
-  private async change<T>(work: (tx: EntityManager, now: Date) => Promise<T>): Promise<T> {
+  /**
+   * One transaction for a change to the directory, recorded in the audit log by whom it was made; afterwards the node
+   * uses it and partners are told.
+   */
+  private async change<T>(caller: Principal, action: AuditAction, subject: string, work: (tx: EntityManager, now: Date) => Promise<T>): Promise<T> {
     const result = await this.transactions.run(async (tx) => {
       await this.directory.lock(tx);
-      return work(tx, this.clock.now());
+      const done = await work(tx, this.clock.now());
+      await this.audit.record([{ actor: caller.subject, action, subject }], tx);
+      return done;
     });
     await this.registry.refresh();
     this.publisher.schedule();

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { DirectoryOrganisation, RegistryUpdateBody, ResolvedKey, TrmJwk, importKey, nodeOf, receiptsAddress, registryAddress } from '@trm/wire';
+import { DirectoryOrganisation, RegistryUpdateBody, ResolvedKey, TrmJwk, importKey, keyStateAt, kidNode, nodeOf, receiptsAddress, registryAddress } from '@trm/wire';
 import { Clock } from '../clock/clock';
 import { NODE_CONFIG, NodeConfig, PartnerConfig } from '../config/node-config';
 import { Transactions } from '../database/transactions';
@@ -164,6 +164,14 @@ export class RegistryService implements OnModuleInit, OnApplicationShutdown {
       { node: this.node, version: this.ownVersion?.version ?? null, issuedAt: this.ownVersion?.issuedAt ?? null, organisations: own.organisations },
       ...[...this.partnerViews].map(([node, v]) => ({ node, version: v.body.version, issuedAt: v.body.issuedAt, organisations: v.body.organisations })),
     ];
+  }
+
+  /** The partner's encryption key valid at `at` (newest first): what sealed data for it is encrypted to. */
+  partnerEncryptionKey(node: string, at: Date): { kid: string; key: ResolvedKey['key'] } | null {
+    const candidates = [...new Map([...this.anchorKeys, ...this.learnedKeys]).values()]
+      .filter((k) => k.jwk.use === 'enc' && kidNode(k.jwk.kid) === node && keyStateAt(k.jwk, at) === 'valid')
+      .sort((a, b) => Date.parse(b.jwk.validFrom) - Date.parse(a.jwk.validFrom));
+    return candidates[0] ? { kid: candidates[0].jwk.kid, key: candidates[0].key } : null;
   }
 
   /** A partner's directory as last published to us. */

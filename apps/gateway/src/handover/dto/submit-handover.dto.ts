@@ -1,6 +1,6 @@
-import { HandoverRequestBody, IsAddress } from '@trm/wire';
+import { HandoverRequestBody, IsAddress, SealedPersonalData } from '@trm/wire';
 import { Type } from 'class-transformer';
-import { IsDefined, IsObject, ValidateNested } from 'class-validator';
+import { IsDefined, IsObject, IsOptional, ValidateNested } from 'class-validator';
 
 /** POST /v1/handovers: who sends, to which contact point, and the coded body of section 7. */
 export class SubmitHandoverDto {
@@ -15,4 +15,15 @@ export class SubmitHandoverDto {
   @ValidateNested()
   @Type(() => HandoverRequestBody)
   body!: HandoverRequestBody;
+
+  /**
+   * The few personal details a return cannot go without (name, date of birth, travel document). They travel only as
+   * JWE to the receiving node and are kept here encrypted to this node's own key; the consent scope must include
+   * "share-sealed".
+   */
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => SealedPersonalData)
+  sealed?: SealedPersonalData;
 }
