@@ -16,7 +16,6 @@ import { NODE_ACTOR } from '../audit/audit-entry.entity';
 import { AuditLog } from '../audit/audit.service';
 import { InboundEffect, InboundEffects } from '../acknowledgement/inbound-effects';
 import { ReceiptSettlement } from '../acknowledgement/receipt-settlement';
-import { Clock } from '../clock/clock';
 import { Agreement, DEFAULT_AGREEMENT, NODE_CONFIG, NodeConfig } from '../config/node-config';
 import { InboundMessage } from '../envelope/inbound-message.entity';
 import { InboxRepository } from '../envelope/inbox.repository';
@@ -25,7 +24,7 @@ import { OutboxRepository } from '../envelope/outbox.repository';
 import { OutboxSignal } from '../envelope/outbox-signal';
 import { RegistryService } from '../registry/registry.service';
 import { CaseFile } from './case-file.entity';
-import { CaseMessageType, CaseState, Side, isCaseMessage, transition } from './case-states';
+import { CASE_MESSAGE_TYPES, CaseMessageType, CaseState, Side, isCaseMessage, transition } from './case-states';
 import { CaseRepository } from './case.repository';
 import { Expectation, ExpectationKind } from './expectation.entity';
 import { ExpectationRepository } from './expectation.repository';
@@ -57,21 +56,7 @@ export const isEscalationCopy = (type: string, inReplyTo: string | null | undefi
  */
 @Injectable()
 export class CaseLifecycle implements InboundEffect, InboundCheck, OnModuleInit {
-  readonly types = [
-    'handover.request',
-    'handover.accepted',
-    'handover.declined',
-    'info.request',
-    'info.response',
-    'return.scheduled',
-    'arrival.confirmed',
-    'arrival.missed',
-    'followup.report',
-    'case.updated',
-    'consent.withdrawn',
-    'purge.confirmed',
-    'case.closed',
-  ] as const;
+  readonly types = CASE_MESSAGE_TYPES;
   private readonly logger = new Logger(CaseLifecycle.name);
 
   constructor(
@@ -82,7 +67,6 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, OnModuleInit 
     private readonly outbox: OutboxRepository,
     private readonly inbox: InboxRepository,
     private readonly signal: OutboxSignal,
-    private readonly clock: Clock,
     private readonly effects: InboundEffects,
     private readonly checks: InboundChecks,
     private readonly settlement: ReceiptSettlement,

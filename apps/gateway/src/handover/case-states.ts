@@ -56,6 +56,8 @@ const RULES: Record<CaseMessageType, Rule> = {
   'case.closed': { by: 'either', in: ['referred', 'accepted', 'declined', 'return-scheduled', 'arrived', 'arrival-missed', 'in-follow-up', 'withdrawn'], to: 'closed' },
 };
 
+export const CASE_MESSAGE_TYPES = Object.keys(RULES) as CaseMessageType[];
+
 export const isCaseMessage = (type: string): type is CaseMessageType => Object.prototype.hasOwnProperty.call(RULES, type);
 
 export type Transition = { ok: true; state: CaseState } | { ok: false; reason: string };

@@ -1,5 +1,5 @@
 import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { nodeOf } from '@trm/wire';
+import { RoleChannels, nodeOf } from '@trm/wire';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../clock/clock';
@@ -15,7 +15,6 @@ import { DirectoryRepository } from './directory.repository';
 import { addressOf } from './directory';
 import {
   AssignDto,
-  ChannelsDto,
   CreateOrganisationDto,
   CreatePersonDto,
   CreateRoleDto,
@@ -45,7 +44,7 @@ export interface RoleView {
   languages: string[];
   region: string | null;
   fallback: string | null;
-  channels: ChannelsDto | null;
+  channels: RoleChannels | null;
   status: 'active' | 'vacant' | 'retired';
   unconfirmed: boolean;
   confirmedAt: string;
@@ -114,24 +113,7 @@ export class DirectoryService {
       if (!(await this.directory.organisation(organisation, tx))) throw new NotFoundException(`no organisation ${organisation}`);
       if (await this.directory.role(address, tx)) throw new ConflictException(`role ${address} exists already`);
       if (dto.fallback) await this.requireLiveRole(dto.fallback, 'fallback', tx, address);
-      const { slug: _slug, ...fields } = dto;
-      await this.directory.save(
-        Object.assign(new Role(), {
-          address,
-          organisation,
-          ...fields,
-          exploitation: dto.exploitation ?? null,
-          region: dto.region ?? null,
-          fallback: dto.fallback ?? null,
-          channels: dto.channels ?? null,
-          confirmedAt: now,
-          retiredAt: null,
-          successor: null,
-          createdAt: now,
-          updatedAt: now,
-        }),
-        tx,
-      );
+      await this.directory.save(Role.create(address, organisation, dto, now), tx);
     });
     return this.role(address);
   }

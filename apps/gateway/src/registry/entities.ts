@@ -29,6 +29,39 @@ export class Role {
   @Column('text', { nullable: true }) successor!: string | null;
   @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
   @Column('timestamptz', { name: 'updated_at' }) updatedAt!: Date;
+
+  /** A new role, confirmed as of its creation. */
+  static create(address: string, organisation: string, entry: RoleFields, now: Date): Role {
+    return Object.assign(new Role(), {
+      address,
+      organisation,
+      title: entry.title,
+      purposes: entry.purposes,
+      ageGroups: entry.ageGroups,
+      exploitation: entry.exploitation ?? null,
+      languages: entry.languages,
+      region: entry.region ?? null,
+      fallback: entry.fallback ?? null,
+      channels: entry.channels ?? null,
+      confirmedAt: now,
+      retiredAt: null,
+      successor: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+  }
+}
+
+/** What describes a role, as a directory file or the API gives it. */
+export interface RoleFields {
+  title: string;
+  purposes: Purpose[];
+  ageGroups: AgeGroup[];
+  exploitation?: ExploitationForm[];
+  languages: string[];
+  region?: string;
+  fallback?: string;
+  channels?: { phone?: string; mailbox?: string };
 }
 
 /** A member of staff of this node's organisations. Never leaves the node. */

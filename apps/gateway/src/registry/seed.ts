@@ -15,26 +15,7 @@ export async function seedDirectory(directory: Directory, now: Date, repository:
   for (const org of directory.organisations) {
     for (const r of org.roles) {
       const address = addressOf(directory.node, org.slug, r.slug);
-      await repository.save(
-        Object.assign(new Role(), {
-          address,
-          organisation: org.slug,
-          title: r.title,
-          purposes: r.purposes,
-          ageGroups: r.ageGroups,
-          exploitation: r.exploitation ?? null,
-          languages: r.languages,
-          region: r.region ?? null,
-          fallback: r.fallback ?? null,
-          channels: r.channels ?? null,
-          confirmedAt: now,
-          retiredAt: null,
-          successor: null,
-          createdAt: now,
-          updatedAt: now,
-        }),
-        tx,
-      );
+      await repository.save(Role.create(address, org.slug, r, now), tx);
       if (r.status !== 'active') continue;
       const person = Object.assign(new Person(), { id: randomUUID(), name: `Sample staff, ${address} (fictional)`, email: null, createdAt: now });
       await repository.save(person, tx);

@@ -8,7 +8,7 @@ import { PartnerLink, PublishOutcome } from './partner-link';
 export class PartnerLinks implements OnApplicationShutdown {
   private readonly links = new Map<string, PartnerLink>();
 
-  constructor(private readonly registry: RegistryService) {
+  constructor(registry: RegistryService) {
     for (const node of registry.partnerNodes()) {
       this.links.set(node, new PartnerLink(node, registry.partner(node)!.endpoint, registry.node));
     }

@@ -205,7 +205,7 @@ async function report(view: HandoverView, sender: NodeClient, recipient: NodeCli
   const [inbox, incoming] = await Promise.all([recipient.inbox(), recipient.handover(view.id)]);
   const receipt = view.evidence?.receipt;
   const check =
-    receipt && view.evidence?.digest
+    receipt?.jws && view.evidence?.digest
       ? await checkReceipt({
           jws: receipt.jws,
           handoverId: view.id,

@@ -1,73 +1,16 @@
+import type { CaseView, OverdueItem } from '../../../gateway/src/handover/cases.service';
+import type { HandoverStatus, HandoverView, InboxItem } from '../../../gateway/src/handover/handover.service';
+import type { LookupMatch } from '../../../gateway/src/registry/lookup.service';
 import { CliError } from '../errors';
 
-// The parts of a node's HTTP API the demo relies on.
-
-export type HandoverStatus = 'submitted' | 'sent' | 'delivered' | 'rejected' | 'undeliverable' | 'received';
-
-export interface TimelineEntry {
-  at: string;
-  event: string;
-  [detail: string]: unknown;
-}
-
-export interface HandoverView {
-  id: string;
-  caseRef: string;
-  direction: 'outgoing' | 'incoming';
-  partner: string;
-  sender: string;
-  recipient: string;
-  purpose: string;
-  status: HandoverStatus;
-  reason?: string;
-  createdAt: string;
-  body: { person?: { ageGroup?: string; sex?: string } };
-  timeline: TimelineEntry[];
-  evidence?: { digest: string | null; receipt: { id: string; jws: string } | null };
-}
-
-export interface InboxItem {
-  id: string;
-  type: string;
-  from: string;
-  sender: string;
-  recipient: string;
-  caseRef: string;
-  receivedAt: string;
-  status: 'delivered' | 'rejected';
-  reason?: string;
-}
-
-export interface DirectoryMatch {
-  address: string;
-  node: string;
-  title: string;
-  status: 'active' | 'vacant';
-  score: number;
-  reasons: string[];
-}
+// The node's HTTP API as the demo uses it; the shapes are the gateway's own.
+export type { HandoverView, InboxItem, HandoverStatus } from '../../../gateway/src/handover/handover.service';
+export type { CaseView, OverdueItem } from '../../../gateway/src/handover/cases.service';
+export type { TimelineEntry } from '../../../gateway/src/acknowledgement/timelines';
 
 export interface DirectoryAnswer {
-  matches: DirectoryMatch[];
+  matches: LookupMatch[];
   sources: Array<{ node: string; version: number | null }>;
-}
-
-export interface CaseView {
-  caseRef: string;
-  state: string;
-  ourRole: string;
-  partnerRole: string;
-  participants: string[];
-  timeline: TimelineEntry[];
-}
-
-export interface OverdueItem {
-  caseRef: string;
-  kind: string;
-  owedBy: 'us' | 'partner';
-  overdue: string;
-  alerted: string[];
-  copiedTo: string[];
 }
 
 export interface Submitted {

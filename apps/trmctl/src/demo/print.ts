@@ -14,7 +14,7 @@ export function eventLine(entry: TimelineEntry): string {
 
 /** Who sent what to whom, with the coded purpose only: nothing from the body that could point to the person. */
 export function handoverHeader(view: HandoverView): string[] {
-  const person = view.body.person;
+  const person = view.body?.person;
   const coded = [person?.ageGroup, person?.sex && `sex ${person.sex}`].filter(Boolean).join(', ');
   return [
     `Case ${view.caseRef}: handover.request ${view.id}`,

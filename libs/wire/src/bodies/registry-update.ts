@@ -16,7 +16,6 @@ import {
   Min,
   ValidateIf,
   ValidateNested,
-  ValidationArguments,
   registerDecorator,
 } from 'class-validator';
 import { isAddress, isNodeId, nodeOf, parseAddress } from '../address';
@@ -143,7 +142,7 @@ export class DirectoryRole {
   @IsIn(ROLE_STATUSES)
   status!: RoleStatus;
 
-  /** The role is published but its staffing is not yet confirmed by the organisation. */
+  /** Nobody who holds the role has confirmed its entry for a long time (the publishing node decides how long). */
   @Optional()
   @IsBoolean()
   unconfirmed?: boolean;

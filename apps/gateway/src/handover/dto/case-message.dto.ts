@@ -1,27 +1,14 @@
 import { IsAddress } from '@trm/wire';
 import { IsIn, IsObject, IsOptional, IsUUID } from 'class-validator';
-import { CaseMessageType } from '../case-states';
+import { CASE_MESSAGE_TYPES, CaseMessageType } from '../case-states';
 
 /** Everything but the request that opens a case (POST /v1/handovers), which moves a case on. */
-export const SENDABLE_TYPES = [
-  'handover.accepted',
-  'handover.declined',
-  'info.request',
-  'info.response',
-  'return.scheduled',
-  'arrival.confirmed',
-  'arrival.missed',
-  'followup.report',
-  'case.updated',
-  'consent.withdrawn',
-  'purge.confirmed',
-  'case.closed',
-] as const satisfies readonly CaseMessageType[];
+export const SENDABLE_TYPES = CASE_MESSAGE_TYPES.filter((t): t is Exclude<CaseMessageType, 'handover.request'> => t !== 'handover.request');
 
 /** POST /v1/cases/:caseRef/messages: a coded message of section 7 for the case's partner. */
 export class SendCaseMessageDto {
   @IsIn(SENDABLE_TYPES)
-  type!: (typeof SENDABLE_TYPES)[number];
+  type!: Exclude<CaseMessageType, 'handover.request'>;
 
   /** The body of the type, exactly as in docs/asyncapi.yaml; checked like the partner will check it. */
   @IsObject()

@@ -1,20 +1,14 @@
-import { AGE_GROUPS, AgeGroup, EXPLOITATION_FORMS, ExploitationForm, IsAddress, IsLanguage, PURPOSES, Purpose, SLUG } from '@trm/wire';
+import { AGE_GROUPS, AgeGroup, DirectoryRole, EXPLOITATION_FORMS, ExploitationForm, IsAddress, IsLanguage, PURPOSES, Purpose, SLUG } from '@trm/wire';
 import { OmitType, PartialType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
-  ArrayMinSize,
-  ArrayUnique,
-  IsArray,
   IsEmail,
   IsIn,
   IsISO8601,
-  IsObject,
   IsOptional,
   IsString,
   IsUUID,
   Length,
   Matches,
-  ValidateNested,
 } from 'class-validator';
 
 export const ORGANISATION_KINDS = ['government', 'ngo', 'international'] as const;
@@ -43,65 +37,13 @@ export class UpdateOrganisationDto {
   kind?: (typeof ORGANISATION_KINDS)[number];
 }
 
-/** Functional channels only: an office phone, a shared mailbox. Never a person's own. */
-export class ChannelsDto {
-  @IsOptional()
-  @IsString()
-  @Length(3, 40)
-  phone?: string;
-
-  @IsOptional()
-  @IsEmail()
-  mailbox?: string;
-}
-
-export class CreateRoleDto {
+/**
+ * A new role of an organisation of this node: what a partner sees of it (the wire library's DirectoryRole) without
+ * what the node works out itself — its address (from organisation and slug), its status (from its assignments).
+ */
+export class CreateRoleDto extends OmitType(DirectoryRole, ['address', 'status', 'unconfirmed'] as const) {
   @Matches(SLUG, { message: 'slug must be a lowercase slug such as intake' })
   slug!: string;
-
-  @IsString()
-  @Length(1, 200)
-  title!: string;
-
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayUnique()
-  @IsIn(PURPOSES, { each: true })
-  purposes!: Purpose[];
-
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayUnique()
-  @IsIn(AGE_GROUPS, { each: true })
-  ageGroups!: AgeGroup[];
-
-  /** Omit to handle every form of exploitation. */
-  @IsOptional()
-  @IsArray()
-  @ArrayUnique()
-  @IsIn(EXPLOITATION_FORMS, { each: true })
-  exploitation?: ExploitationForm[];
-
-  @IsArray()
-  @ArrayUnique()
-  @IsLanguage({ each: true })
-  languages!: string[];
-
-  @IsOptional()
-  @IsString()
-  @Length(1, 60)
-  region?: string;
-
-  /** Receives the role's messages while nobody holds it: an address of this node. */
-  @IsOptional()
-  @IsAddress()
-  fallback?: string;
-
-  @IsOptional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => ChannelsDto)
-  channels?: ChannelsDto;
 }
 
 export class UpdateRoleDto extends PartialType(OmitType(CreateRoleDto, ['slug'] as const)) {}
