@@ -10,6 +10,7 @@ import { EnvelopeModule } from './envelope/envelope.module';
 import { HandoverModule } from './handover/handover.module';
 import { DirectoryModule } from './registry/directory.module';
 import { RegistryModule } from './registry/registry.module';
+import { RetentionModule } from './retention/retention.module';
 import { TransportModule } from './transport/transport.module';
 
 /** One national node: everything a gateway process runs, for the node its configuration names. */
@@ -29,6 +30,7 @@ export class GatewayModule {
         TransportModule,
         HandoverModule,
         DirectoryModule,
+        RetentionModule,
       ],
     };
   }

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Answerable, Envelope, Incoming, RejectReason, UUID, createReceipt, isAddress, isCaseRef, unknownCaseRef } from '@trm/wire';
+import { Answerable, Envelope, Incoming, Problem, RejectReason, UUID, createReceipt, isAddress, isCaseRef, unknownCaseRef } from '@trm/wire';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../clock/clock';
 import { Transactions } from '../database/transactions';
@@ -124,7 +124,7 @@ export class ReceptionService {
     fresh.forEach(({ envelope: e }, i) => {
       if (!problems[i].length) return;
       reasons.set(e.id, 'invalid-body');
-      this.logger.warn(`refused ${e.id} from ${e.from}: invalid-body (${problems[i].map((p) => `${p.field} ${p.problem}`).join('; ')})`);
+      this.logger.warn(`refused ${e.id} from ${e.from}: invalid-body (${problems[i].map(loggable).join('; ')})`);
     });
     const refusals = await this.checks.refusals(fresh.filter((v) => !reasons.has(v.envelope.id)).map((v) => v.envelope));
     for (const [id, why] of refusals) {
@@ -196,6 +196,16 @@ export class ReceptionService {
       purgedAt: null,
     };
   }
+}
+
+/**
+ * A content problem as it may be logged. The name of an unknown field is whatever the partner wrote — possibly a
+ * person's name — so only where it sits is logged, not the name itself.
+ */
+function loggable(p: Problem): string {
+  if (p.problem !== 'is not a known field') return `${p.field} ${p.problem}`;
+  const dot = p.field.lastIndexOf('.');
+  return `${dot > 0 ? p.field.slice(0, dot) : 'the envelope'} has a field that is not known`;
 }
 
 const decodePayload = (jws: string): Envelope =>

@@ -11,6 +11,8 @@ import type { AuditDetail } from './audit-chain';
  *                     reason when rejected, digest, receivedAt)
  * sealed.opened       someone read the sealed personal data of a message (subject: message id; detail: role)
  * sealed.purged       sealed personal data of a case was deleted (consent withdrawn, retention; detail: cause)
+ * retention.purged    the retention job deleted what was due of one data class in one run (actor: node; detail:
+ *                     class — sealed, case-data or message-log — and count)
  * registry.*          changes to this node's directory (subject: organisation slug, role address, person id or
  *                     assignment id; detail: codes and addresses, e.g. fallback, successor)
  * auth.login          the first request of a bearer token (subject: the token id; detail: application roles)
@@ -20,6 +22,7 @@ export const AUDIT_ACTIONS = [
   'message.received',
   'sealed.opened',
   'sealed.purged',
+  'retention.purged',
   'registry.organisation.created',
   'registry.organisation.updated',
   'registry.role.created',

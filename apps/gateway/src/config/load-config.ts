@@ -27,6 +27,7 @@ export const DEFAULTS = {
   relay: { batchSize: 200, pollInterval: '1s', concurrency: 4 },
   registry: { unconfirmedAfter: '180d' },
   deadlines: { checkInterval: '30s' },
+  retention: { sealedAfterEnd: '30d', caseDataAfterEnd: '1825d', messageLog: '730d', checkInterval: '1d' },
   agreement: { acceptance: '48h', arrivalGrace: '2d', followupEvery: '90d', followupSenderGrace: '14d' },
 };
 
@@ -83,6 +84,7 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
   const relay = { ...DEFAULTS.relay, ...doc.relay };
   const registry = { ...DEFAULTS.registry, ...doc.registry };
   const deadlines = { ...DEFAULTS.deadlines, ...doc.deadlines };
+  const retention = section(doc.retention, 'retention', DEFAULTS.retention, problems);
   const auth = doc.auth ?? {};
   need(auth.issuer, 'auth.issuer', 'the iss of the bearer tokens the API accepts');
   need(auth.audience, 'auth.audience', 'the aud the tokens must carry for this node');
@@ -157,14 +159,39 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
       concurrency: integer(relay.concurrency, 'relay.concurrency', 1),
     },
     deadlines: { checkIntervalMs: duration(deadlines.checkInterval, 'deadlines.checkInterval') },
+    retention: {
+      sealedAfterEndMs: duration(retention.sealedAfterEnd, 'retention.sealedAfterEnd'),
+      caseDataAfterEndMs: duration(retention.caseDataAfterEnd, 'retention.caseDataAfterEnd'),
+      messageLogMs: duration(retention.messageLog, 'retention.messageLog'),
+      checkIntervalMs: duration(retention.checkInterval, 'retention.checkInterval'),
+    },
     auth: { issuer: String(auth.issuer), audience: String(auth.audience), ...(authJwks ? { jwks: authJwks } : { jwksUrl: String(auth.jwksUrl) }) },
     registry: {
       endpoint: registry.endpoint ?? publicEndpoint(broker.url),
       unconfirmedAfterMs: duration(registry.unconfirmedAfter, 'registry.unconfirmedAfter'),
     },
   };
+  if (config.retention.checkIntervalMs <= 0 && !problems.some((p) => p.startsWith('retention.checkInterval'))) {
+    problems.push('retention.checkInterval must be longer than 0');
+  }
   if (problems.length) throw new ConfigError(path, problems);
   return config;
+}
+
+/**
+ * A section of the file whose keys are all known (given in `defaults`), over its defaults. A key the section does not
+ * know (a typo would otherwise silently leave the default in force) or a section that is not a mapping is a problem.
+ */
+function section<T extends Record<string, unknown>>(value: unknown, key: string, defaults: T, problems: string[]): T {
+  if (value === undefined || value === null) return { ...defaults };
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    problems.push(`${key} must be a mapping of ${Object.keys(defaults).join(', ')}`);
+    return { ...defaults };
+  }
+  for (const k of Object.keys(value)) {
+    if (!(k in defaults)) problems.push(`${key}.${k} is not a known key (known: ${Object.keys(defaults).join(', ')})`);
+  }
+  return { ...defaults, ...(value as Partial<T>) };
 }
 
 /** The broker URL without its credentials: what partners are told to connect to. */

@@ -71,6 +71,20 @@ export interface NodeConfig {
     /** A role nobody has confirmed for this long is flagged `unconfirmed`. */
     unconfirmedAfterMs: number;
   };
+  /**
+   * How long data is kept (RetentionJob). Case periods count from when the case ended (closed, withdrawn, declined);
+   * the message log counts from when a message was stored here.
+   */
+  retention: {
+    /** Sealed personal data (sealed parts, the JWS carrying them, this node's own copy) this long after the case ended. */
+    sealedAfterEndMs: number;
+    /** Coded case data (message bodies, JWS, receipts, consent, purpose, deadlines) this long after the case ended. */
+    caseDataAfterEndMs: number;
+    /** Any message (receipts and registry updates too) this long after it was stored, unless its case is still open. */
+    messageLogMs: number;
+    /** How often the retention job looks for what is due. */
+    checkIntervalMs: number;
+  };
 }
 
 export const NODE_CONFIG = Symbol('NODE_CONFIG');

@@ -25,7 +25,8 @@ export class CaseFile {
   /** Sender and recipient of the handover.request. */
   @Column('text') sender!: string;
   @Column('text') recipient!: string;
-  @Column('text') purpose!: Purpose;
+  /** Null once retention deleted the case's coded data (see `purgedAt`). */
+  @Column('text', { nullable: true }) purpose!: Purpose | null;
   @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
   /** The role on this node's side that is responsible for the case; moves when that role is retired. */
   @Column('text', { name: 'our_role' }) ourRole!: string;
@@ -37,6 +38,11 @@ export class CaseFile {
   @Column('timestamptz', { name: 'state_changed_at' }) stateChangedAt!: Date;
   /** When the case ended (closed, withdrawn, declined): retention periods count from here. */
   @Column('timestamptz', { name: 'closed_at', nullable: true }) closedAt!: Date | null;
-  /** The person's consent as the handover.request recorded it, and its withdrawal. */
+  /** The person's consent as the handover.request recorded it, and its withdrawal. Null once retention deleted it. */
   @Column('jsonb', { nullable: true }) consent!: CaseConsent | null;
+  /**
+   * When retention deleted the case's coded data (consent, purpose, deadlines, message bodies): the row stays as a
+   * tombstone with its caseRef, direction, partner, roles, state and dates.
+   */
+  @Column('timestamptz', { name: 'purged_at', nullable: true }) purgedAt!: Date | null;
 }

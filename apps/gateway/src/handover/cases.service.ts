@@ -34,7 +34,8 @@ export interface CaseView {
   id: string;
   side: 'referring' | 'receiving';
   partner: string;
-  purpose: string;
+  /** Null once retention deleted the case's coded data. */
+  purpose: string | null;
   state: CaseState;
   stateChangedAt: string;
   ourRole: string;
@@ -42,6 +43,8 @@ export interface CaseView {
   participants: string[];
   /** The consent recorded with the case, and its withdrawal. */
   consent: CaseConsent | null;
+  /** When retention deleted the case's coded data; what is left is a tombstone. */
+  purgedAt?: string;
   /** Every message both ways with its receipt, each deadline set, met or missed, each escalation — in order. */
   timeline: CaseTimelineEntry[];
 }
@@ -283,6 +286,7 @@ function header(c: CaseFile): Omit<CaseView, 'timeline'> {
     partnerRole: c.partnerRole,
     participants: c.participants,
     consent: c.consent,
+    ...(c.purgedAt ? { purgedAt: c.purgedAt.toISOString() } : {}),
   };
 }
 

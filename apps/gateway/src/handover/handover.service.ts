@@ -38,7 +38,8 @@ export interface HandoverView {
   partner: string;
   sender: string;
   recipient: string;
-  purpose: string;
+  /** Null once retention deleted the case's coded data. */
+  purpose: string | null;
   status: HandoverStatus;
   reason?: string;
   createdAt: string;

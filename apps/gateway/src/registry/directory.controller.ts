@@ -50,7 +50,7 @@ export class DirectoryController {
 
   /** Roles nobody holds, and roles nobody confirmed for too long. */
   @Get('directory/attention')
-  @Allow('coordinator', 'administrator')
+  @Allow('coordinator', 'administrator', 'auditor')
   attention() {
     return this.directory.attention();
   }

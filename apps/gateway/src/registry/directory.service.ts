@@ -1,4 +1,4 @@
-import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { RoleChannels, nodeOf } from '@trm/wire';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
@@ -224,6 +224,8 @@ export class DirectoryService {
       if (person !== caller.subject) requireAdministers(caller, role.organisation);
       const holders = await this.directory.holdersAt(address, now);
       if (!holders.some((a) => a.person === person || a.deputy === person)) {
+        // Vouching for yourself needs the role; an administrator naming somebody else names a holder.
+        if (person === caller.subject) throw new ForbiddenException(`you do not hold ${address} or deputise for it`);
         throw invalidRequest([{ field: 'person', problem: 'must hold the role or deputise for it now' }]);
       }
       Object.assign(role, { confirmedAt: now, updatedAt: now });

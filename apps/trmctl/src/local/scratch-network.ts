@@ -80,6 +80,7 @@ export class ScratchNetwork {
         relay: { batchSize: 200, pollIntervalMs: 200, concurrency: 4 },
         registry: { endpoint: `amqp://${amqpHost}/${this.vhost(id)}`, unconfirmedAfterMs: 180 * 86_400_000 },
         deadlines: { checkIntervalMs: 1_000 },
+        retention: { sealedAfterEndMs: 30 * 86_400_000, caseDataAfterEndMs: 1825 * 86_400_000, messageLogMs: 730 * 86_400_000, checkIntervalMs: 86_400_000 },
         auth: { issuer: this.issuer.issuer, audience: audienceOf(id), jwks: this.issuer.publicJwks },
       };
       options.tune?.(config);
@@ -165,6 +166,12 @@ export class ScratchNetwork {
         relay: { batchSize: c.relay.batchSize, pollInterval: c.relay.pollIntervalMs, concurrency: c.relay.concurrency },
         registry: { endpoint: c.registry.endpoint, unconfirmedAfter: c.registry.unconfirmedAfterMs },
         deadlines: { checkInterval: c.deadlines.checkIntervalMs },
+        retention: {
+          sealedAfterEnd: c.retention.sealedAfterEndMs,
+          caseDataAfterEnd: c.retention.caseDataAfterEndMs,
+          messageLog: c.retention.messageLogMs,
+          checkInterval: c.retention.checkIntervalMs,
+        },
         auth: { issuer: c.auth.issuer, audience: c.auth.audience, jwks: file(`${c.node}.auth.jwks.json`, JSON.stringify(c.auth.jwks)) },
       }),
     );

@@ -1,0 +1,126 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { NODE_ACTOR } from '../audit/audit-entry.entity';
+import { AuditLog } from '../audit/audit.service';
+import { Clock } from '../clock/clock';
+import { NODE_CONFIG, NodeConfig } from '../config/node-config';
+import { safeError } from '../logging/safe-error';
+import { BatchResult, RetentionRepository, RetentionSession } from './retention.repository';
+
+/** The data classes with a retention period of their own (`retention` in the node's configuration). */
+export type RetentionClass = 'sealed' | 'case-data' | 'message-log';
+
+/** What one run deleted: messages whose sealed data went, cases reduced to tombstones (and their messages), log messages. */
+export interface RetentionCounts {
+  sealed: number;
+  caseData: number;
+  caseDataMessages: number;
+  messageLog: number;
+}
+
+/** setInterval takes at most 2^31-1 ms; anything longer would fire at once, over and over. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/**
+ * Deletes what its retention period no longer covers, leaving tombstones: at start and every
+ * `retention.checkInterval`, and on demand (`runOnce`), by the node's Clock.
+ *
+ * - sealed: `sealedAfterEnd` after a case ended (closed, withdrawn, declined), the sealed parts of its messages both
+ *   ways, the JWS that carry them (digests stay) and this node's own copy of what it sealed;
+ * - case-data: `caseDataAfterEnd` after a case ended, the bodies and every JWS of its messages (receipts included),
+ *   its consent, purpose and deadlines; the case row and each message row stay as tombstones;
+ * - message-log: any message stored more than `messageLog` ago (receipts and registry updates too), unless its case is
+ *   still open, becomes a tombstone.
+ *
+ * Work goes in batches, each in a transaction of its own; replicas take turns (RetentionRepository.exclusive), and
+ * every batch only touches what is not purged yet, so nothing is purged twice. Each run audits one `retention.purged`
+ * entry per class it deleted something of (in the transaction of that class's last batch) and logs counts only.
+ */
+@Injectable()
+export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(RetentionJob.name);
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<RetentionCounts> | null = null;
+  /** Messages (cases, for case data) per batch. */
+  batchSize = 500;
+
+  constructor(
+    @Inject(NODE_CONFIG) private readonly config: NodeConfig,
+    private readonly repository: RetentionRepository,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const tick = () => void this.runOnce().catch((err) => this.logger.error(`retention run failed: ${safeError(err)}`));
+    this.timer = setInterval(tick, Math.min(this.config.retention.checkIntervalMs, MAX_TIMER_MS));
+    this.timer.unref();
+    // Also at start: a node restarted more often than the interval would otherwise never get to run.
+    tick();
+  }
+
+  /** Before the database closes (that happens at application shutdown). */
+  async onModuleDestroy(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running?.catch(() => undefined);
+  }
+
+  /** Deletes everything due at the Clock's now; answers what it deleted. */
+  async runOnce(): Promise<RetentionCounts> {
+    while (this.running) await this.running.catch(() => undefined);
+    this.running = this.run().finally(() => (this.running = null));
+    return this.running;
+  }
+
+  private async run(): Promise<RetentionCounts> {
+    const counts = await this.repository.exclusive(async (session) => {
+      // Taken once the lock is held: a replica that waited for it sees what the other one left.
+      const now = this.clock.now();
+      const { sealedAfterEndMs, caseDataAfterEndMs, messageLogMs } = this.config.retention;
+      const before = (ms: number) => new Date(now.getTime() - ms);
+      const sealed = await this.purge(session, 'sealed', (tx) => this.repository.purgeSealed(before(sealedAfterEndMs), now, this.batchSize, tx));
+      let caseDataMessages = 0;
+      const caseData = await this.purge(
+        session,
+        'case-data',
+        async (tx) => {
+          const r = await this.repository.purgeCaseData(before(caseDataAfterEndMs), now, Math.max(1, Math.floor(this.batchSize / 5)), tx);
+          caseDataMessages += r.messages;
+          return r;
+        },
+        () => ({ messages: caseDataMessages }),
+      );
+      const messageLog = await this.purge(session, 'message-log', (tx) => this.repository.purgeMessageLog(before(messageLogMs), now, this.batchSize, tx));
+      return { sealed, caseData, caseDataMessages, messageLog };
+    });
+    if (counts.sealed || counts.caseData || counts.messageLog) {
+      this.logger.log(
+        `retention: sealed data of ${counts.sealed} message(s), coded data of ${counts.caseData} case(s) (${counts.caseDataMessages} message(s)), ` +
+          `${counts.messageLog} message(s) of the log`,
+      );
+    }
+    return counts;
+  }
+
+  /** One class, batch after batch; the last batch also writes the audit entry for the whole class. */
+  private async purge(
+    session: RetentionSession,
+    cls: RetentionClass,
+    batch: (tx: EntityManager) => Promise<BatchResult>,
+    extra: () => Record<string, number> = () => ({}),
+  ): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const more = await session.batch(async (tx) => {
+        const r = await batch(tx);
+        if (!r.more && total + r.count > 0) {
+          await this.audit.record([{ actor: NODE_ACTOR, action: 'retention.purged', detail: { class: cls, count: total + r.count, ...extra() } }], tx);
+        }
+        total += r.count;
+        return r.more;
+      });
+      if (!more) return total;
+    }
+  }
+}

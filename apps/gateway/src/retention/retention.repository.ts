@@ -1,0 +1,197 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+
+/** A connection holding this node's retention lock; each batch runs on it in a transaction of its own. */
+export interface RetentionSession {
+  batch<T>(work: (tx: EntityManager) => Promise<T>): Promise<T>;
+}
+
+/** What one batch changed, and whether there may be more of the same due. */
+export interface BatchResult {
+  count: number;
+  more: boolean;
+}
+
+const LOCK = `hashtext('trm-gateway:retention:' || current_schema())`;
+
+/**
+ * What a message keeps once it is reduced to its tombstone: the routing frame of its envelope (profile, id, type,
+ * from, to, the two role addresses, caseRef, inReplyTo, createdAt, expiresAt) with body and sealed part null. The row's
+ * own columns keep the digest, status or state, reject reason and receipt id; every JWS goes.
+ */
+const FRAME = (e: string) =>
+  `jsonb_build_object('profile', ${e}->'profile', 'id', ${e}->'id', 'type', ${e}->'type', 'from', ${e}->'from', 'to', ${e}->'to',
+     'sender', ${e}->'sender', 'recipient', ${e}->'recipient', 'caseRef', ${e}->'caseRef', 'inReplyTo', ${e}->'inReplyTo',
+     'createdAt', ${e}->'createdAt', 'expiresAt', ${e}->'expiresAt', 'body', NULL, 'sealed', NULL)`;
+
+/** Which messages hold sealed data (the predicates match the partial indexes of the retention migration). */
+const INBOUND_SEALED = `i.envelope->>'sealed' IS NOT NULL`;
+const OUTBOUND_SEALED = `(o.envelope->>'sealed' IS NOT NULL OR o.sealed_at_rest IS NOT NULL)`;
+
+/** A message whose case is still open (not ended: closed_at unset) is kept, whatever its age. */
+const OPEN_CASE = (alias: string) => `EXISTS (SELECT 1 FROM case_file c WHERE c.case_ref = ${alias}.case_ref AND c.closed_at IS NULL)`;
+
+/**
+ * The newest registry.update this node sent to a partner (and not given up) is the directory in force there; the
+ * publisher reads its version to know what the partner has, so it stays whole.
+ */
+const CURRENT_REGISTRY_UPDATE = `(o.type = 'registry.update' AND o.state <> 'undeliverable' AND NOT EXISTS (
+     SELECT 1 FROM outbound_message n WHERE n.type = 'registry.update' AND n.to_node = o.to_node AND n.state <> 'undeliverable' AND n.seq > o.seq))`;
+
+/**
+ * The retention job's SQL. Every batch picks its rows with FOR UPDATE SKIP LOCKED (a row the relay or a case update
+ * holds is left for the next run) and writes conditions that make a second pass over the same row a no-op.
+ */
+@Injectable()
+export class RetentionRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Runs `work` holding this node's retention lock (a session advisory lock): replicas of the node run the job one
+   * after another, never side by side. Waits while another replica holds it.
+   */
+  async exclusive<T>(work: (session: RetentionSession) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.query(`SELECT pg_advisory_lock(${LOCK})`);
+      try {
+        return await work({
+          batch: async (fn) => {
+            await runner.startTransaction();
+            try {
+              const result = await fn(runner.manager);
+              await runner.commitTransaction();
+              return result;
+            } catch (err) {
+              await runner.rollbackTransaction().catch(() => undefined);
+              throw err;
+            }
+          },
+        });
+      } finally {
+        await runner.query(`SELECT pg_advisory_unlock(${LOCK})`);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /**
+   * Sealed data of cases that ended before `endedBefore` (and of messages that opened no case, stored before it): the
+   * sealed part of each message, the JWS that carries it (the digest stays), this node's own copy (`sealed_at_rest`).
+   * A message of such a case still waiting to go is not sent any more.
+   */
+  async purgeSealed(endedBefore: Date, now: Date, limit: number, tx: EntityManager): Promise<BatchResult> {
+    const inbound = affected(
+      await tx.query(
+        `WITH due AS (
+           SELECT i.id FROM inbound_message i LEFT JOIN case_file c ON c.case_ref = i.case_ref
+           WHERE ${INBOUND_SEALED} AND (c.closed_at < $1 OR (c.id IS NULL AND i.received_at < $1))
+           ORDER BY i.received_at LIMIT $2 FOR UPDATE OF i SKIP LOCKED)
+         UPDATE inbound_message m SET envelope = jsonb_set(m.envelope, '{sealed}', 'null'), jws = NULL, purged_at = $3
+         FROM due WHERE m.id = due.id`,
+        [endedBefore, limit, now],
+      ),
+    );
+    const outbound = affected(
+      await tx.query(
+        `WITH due AS (
+           SELECT o.id FROM outbound_message o LEFT JOIN case_file c ON c.case_ref = o.case_ref
+           WHERE ${OUTBOUND_SEALED} AND (c.closed_at < $1 OR (c.id IS NULL AND o.created_at < $1))
+           ORDER BY o.created_at LIMIT $2 FOR UPDATE OF o SKIP LOCKED)
+         UPDATE outbound_message m SET envelope = jsonb_set(m.envelope, '{sealed}', 'null'), jws = NULL, sealed_at_rest = NULL, purged_at = $3,
+           ${STOP_SENDING('$3')}
+         FROM due WHERE m.id = due.id`,
+        [endedBefore, limit, now],
+      ),
+    );
+    return { count: inbound + outbound, more: inbound === limit || outbound === limit };
+  }
+
+  /**
+   * Coded data of up to `limit` cases that ended before `endedBefore`: every message of the case becomes a tombstone,
+   * its deadlines and escalations go, and so do its consent and purpose. The case row stays as a tombstone (caseRef,
+   * direction, partner, roles, state, created, changed and closed dates, `purged_at`).
+   */
+  async purgeCaseData(endedBefore: Date, now: Date, limit: number, tx: EntityManager): Promise<BatchResult & { messages: number }> {
+    const rows: Array<{ case_ref: string }> = await tx.query(
+      `SELECT case_ref FROM case_file WHERE closed_at < $1 AND purged_at IS NULL ORDER BY closed_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      [endedBefore, limit],
+    );
+    if (!rows.length) return { count: 0, messages: 0, more: false };
+    const refs = rows.map((r) => r.case_ref);
+    const inbound = affected(
+      await tx.query(
+        `WITH due AS (SELECT i.id FROM inbound_message i WHERE i.case_ref = ANY($1::text[]) AND i.tombstoned_at IS NULL FOR UPDATE OF i)
+         ${TOMBSTONE_INBOUND('$2')}`,
+        [refs, now],
+      ),
+    );
+    const outbound = affected(
+      await tx.query(
+        `WITH due AS (SELECT o.id FROM outbound_message o WHERE o.case_ref = ANY($1::text[]) AND o.tombstoned_at IS NULL FOR UPDATE OF o)
+         ${TOMBSTONE_OUTBOUND('$2')}`,
+        [refs, now],
+      ),
+    );
+    await tx.query(`DELETE FROM escalation WHERE case_ref = ANY($1::text[])`, [refs]);
+    await tx.query(`DELETE FROM expectation WHERE case_ref = ANY($1::text[])`, [refs]);
+    await tx.query(`UPDATE case_file SET consent = NULL, purpose = NULL, purged_at = $2 WHERE case_ref = ANY($1::text[])`, [refs, now]);
+    return { count: refs.length, messages: inbound + outbound, more: refs.length === limit };
+  }
+
+  /**
+   * The message log: messages (receipts and registry updates too) stored before `storedBefore` whose case is not open
+   * become tombstones. A message still waiting to go and the directory in force at a partner stay whole.
+   */
+  async purgeMessageLog(storedBefore: Date, now: Date, limit: number, tx: EntityManager): Promise<BatchResult> {
+    const inbound = affected(
+      await tx.query(
+        `WITH due AS (
+           SELECT i.id FROM inbound_message i
+           WHERE i.tombstoned_at IS NULL AND i.received_at < $1 AND NOT ${OPEN_CASE('i')}
+           ORDER BY i.received_at LIMIT $2 FOR UPDATE OF i SKIP LOCKED)
+         ${TOMBSTONE_INBOUND('$3')}`,
+        [storedBefore, limit, now],
+      ),
+    );
+    const outbound = affected(
+      await tx.query(
+        `WITH due AS (
+           SELECT o.id FROM outbound_message o
+           WHERE o.tombstoned_at IS NULL AND o.created_at < $1 AND o.state NOT IN ('queued', 'sent')
+             AND NOT ${OPEN_CASE('o')} AND NOT ${CURRENT_REGISTRY_UPDATE}
+           ORDER BY o.created_at LIMIT $2 FOR UPDATE OF o SKIP LOCKED)
+         ${TOMBSTONE_OUTBOUND('$3')}`,
+        [storedBefore, limit, now],
+      ),
+    );
+    return { count: inbound + outbound, more: inbound === limit || outbound === limit };
+  }
+}
+
+/** An outbound message that was still to be sent (or resent) is given up: what it carried is gone. */
+const STOP_SENDING = (now: string) =>
+  `state = CASE WHEN m.state IN ('queued', 'sent') THEN 'undeliverable' ELSE m.state END,
+     next_attempt_at = CASE WHEN m.state IN ('queued', 'sent') THEN NULL ELSE m.next_attempt_at END,
+     settled_at = CASE WHEN m.state IN ('queued', 'sent') THEN ${now}::timestamptz ELSE m.settled_at END`;
+
+/** Reduces the inbound messages of the CTE `due` to tombstones; `now` names the parameter with the time. */
+const TOMBSTONE_INBOUND = (now: string) =>
+  `UPDATE inbound_message m SET envelope = ${FRAME('m.envelope')}, jws = NULL, receipt_jws = NULL,
+     purged_at = CASE WHEN m.envelope->>'sealed' IS NOT NULL THEN ${now}::timestamptz ELSE m.purged_at END, tombstoned_at = ${now}
+   FROM due WHERE m.id = due.id`;
+
+const TOMBSTONE_OUTBOUND = (now: string) =>
+  `UPDATE outbound_message m SET envelope = ${FRAME('m.envelope')}, jws = NULL, sealed_at_rest = NULL,
+     purged_at = CASE WHEN m.envelope->>'sealed' IS NOT NULL OR m.sealed_at_rest IS NOT NULL THEN ${now}::timestamptz ELSE m.purged_at END,
+     ${STOP_SENDING(now)}, tombstoned_at = ${now}
+   FROM due WHERE m.id = due.id`;
+
+/** Rows an UPDATE changed: TypeORM's postgres driver answers UPDATE and DELETE with [rows, count]. */
+function affected(result: unknown): number {
+  if (Array.isArray(result) && result.length === 2 && typeof result[1] === 'number') return result[1];
+  throw new Error('unexpected answer to an UPDATE');
+}
