@@ -12,7 +12,8 @@ import type { AuditDetail } from './audit-chain';
  * sealed.opened       someone read the sealed personal data of a message (subject: message id; detail: role)
  * sealed.purged       sealed personal data of a case was deleted (consent withdrawn, retention; detail: cause)
  * retention.purged    the retention job deleted what was due of one data class in one run (actor: node; detail:
- *                     class — sealed, case-data or message-log — and count)
+ *                     class — sealed, case-data or message-log — and count: messages, or cases for case-data, with
+ *                     their messages)
  * registry.*          changes to this node's directory (subject: organisation slug, role address, person id or
  *                     assignment id; detail: codes and addresses, e.g. fallback, successor)
  * auth.login          the first request of a bearer token (subject: the token id; detail: application roles)

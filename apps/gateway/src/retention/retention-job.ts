@@ -41,7 +41,7 @@ export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(RetentionJob.name);
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<RetentionCounts> | null = null;
-  /** Messages (cases, for case data) per batch. */
+  /** Messages per batch (cases per batch of case data: a fifth of it). Tests lower it to see several batches. */
   batchSize = 500;
 
   constructor(
