@@ -26,12 +26,6 @@ export interface ReceivedMessageRow {
   receivedAt: Date;
 }
 
-/** Where the auditor got to in one stream: the last message audited, in (time, id) order. */
-export interface Watermark {
-  at: Date;
-  id: string;
-}
-
 /** Runs one SQL statement and answers its rows: TypeORM's `tx.query`, or a pg client's `query(…).rows`. */
 export type SqlQuery = (sql: string, params: unknown[]) => Promise<Array<Record<string, unknown>>>;
 
@@ -77,37 +71,22 @@ export class AuditRepository {
     return chainPage((sql, params) => this.dataSource.query(sql, params), afterSeq, limit);
   }
 
-  async watermark(name: string, tx: EntityManager): Promise<Watermark | null> {
-    const rows: Array<{ value: string }> = await tx.query(`SELECT value FROM audit_watermark WHERE name = $1`, [name]);
-    if (!rows.length) return null;
-    const { at, id } = JSON.parse(rows[0].value) as { at: string; id: string };
-    return { at: new Date(at), id };
-  }
-
-  async setWatermark(name: string, value: Watermark, tx: EntityManager): Promise<void> {
-    await tx.query(
-      `INSERT INTO audit_watermark (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value`,
-      [name, JSON.stringify({ at: value.at.toISOString(), id: value.id })],
-    );
-  }
-
   /**
-   * Messages confirmed by the partner's broker at or after `from` (all when null) and not audited as sent yet, oldest
-   * first. Whether one was audited is asked of the log itself, so a message that committed late is still found.
+   * Messages the partner's broker confirmed and not audited yet, oldest first. Rows another transaction holds (a
+   * resend, a receipt settling them) are skipped and audited on a later pass.
    */
-  async unauditedSent(from: Date | null, limit: number, tx: EntityManager): Promise<SentMessageRow[]> {
+  async unauditedSent(limit: number, tx: EntityManager): Promise<SentMessageRow[]> {
     const rows: Array<{ id: string; type: string; to_node: string; case_ref: string; digest: string | null; sent_at: Date }> = await tx.query(
       `SELECT o.id, o.type, o.to_node, o.case_ref, o.digest, o.sent_at FROM outbound_message o
-       WHERE o.sent_at IS NOT NULL AND o.sent_at >= $1::timestamptz
-         AND NOT EXISTS (SELECT 1 FROM audit_entry a WHERE a.action = 'message.sent' AND a.subject = o.id::text)
-       ORDER BY o.sent_at, o.id LIMIT $2`,
-      [from ?? '-infinity', limit],
+       WHERE o.sent_at IS NOT NULL AND o.audited_at IS NULL
+       ORDER BY o.sent_at, o.id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      [limit],
     );
     return rows.map((r) => ({ id: r.id, type: r.type, toNode: r.to_node, caseRef: r.case_ref, digest: r.digest, sentAt: r.sent_at }));
   }
 
-  /** Messages received at or after `from` (all when null) and not audited as received yet, oldest first. */
-  async unauditedReceived(from: Date | null, limit: number, tx: EntityManager): Promise<ReceivedMessageRow[]> {
+  /** Messages received (and receipted) and not audited yet, oldest first. */
+  async unauditedReceived(limit: number, tx: EntityManager): Promise<ReceivedMessageRow[]> {
     const rows: Array<{
       id: string;
       type: string;
@@ -119,10 +98,9 @@ export class AuditRepository {
       received_at: Date;
     }> = await tx.query(
       `SELECT i.id, i.type, i.from_node, i.case_ref, i.status, i.reject_reason, i.digest, i.received_at FROM inbound_message i
-       WHERE i.received_at >= $1::timestamptz
-         AND NOT EXISTS (SELECT 1 FROM audit_entry a WHERE a.action = 'message.received' AND a.subject = i.id::text)
-       ORDER BY i.received_at, i.id LIMIT $2`,
-      [from ?? '-infinity', limit],
+       WHERE i.audited_at IS NULL
+       ORDER BY i.received_at, i.id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      [limit],
     );
     return rows.map((r) => ({
       id: r.id,
@@ -135,6 +113,12 @@ export class AuditRepository {
       receivedAt: r.received_at,
     }));
   }
+
+  async markAudited(sent: string[], received: string[], at: Date, tx: EntityManager): Promise<void> {
+    if (sent.length) await tx.query(`UPDATE outbound_message SET audited_at = $2 WHERE id = ANY($1::uuid[])`, [sent, at]);
+    if (received.length) await tx.query(`UPDATE inbound_message SET audited_at = $2 WHERE id = ANY($1::uuid[])`, [received, at]);
+  }
+
 }
 
 /**

@@ -1,28 +1,23 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Clock } from '../clock/clock';
 import { Transactions } from '../database/transactions';
 import { safeError } from '../logging/safe-error';
 import { NODE_ACTOR } from './audit-entry.entity';
 import { AuditInput, AuditLog } from './audit.service';
-import { AuditRepository, ReceivedMessageRow, SentMessageRow, Watermark } from './audit.repository';
+import { AuditRepository, ReceivedMessageRow, SentMessageRow } from './audit.repository';
 
 const EVERY_MS = 5_000;
 /** Most messages per stream audited in one transaction. */
 const BATCH = 500;
-/**
- * How far before its watermark the auditor looks again. A message's `sent_at` (`received_at`) is taken before the
- * transaction that writes it commits — the relay publishes and waits for the partner's confirms in between (15 s at
- * most), reception waits for its group commit — so a message may become visible after later ones were audited. It
- * is found by looking back; the log's unique index and the NOT EXISTS of the query keep it from being audited twice.
- */
-const LOOKBACK_MS = 5 * 60_000;
 
 const SENT = 'message.sent';
 const RECEIVED = 'message.received';
 
 /**
  * Audits the message log off the hot path: every few seconds, one entry for each message this node sent that the
- * partner's broker confirmed, and one for each message it received and receipted. All in one transaction holding the
- * chain's lock, with the watermarks, so replicas and restarts audit each message exactly once. Entries are dated by
+ * partner's broker confirmed, and one for each message it received and receipted. Entries and the messages' audited
+ * marks go in one transaction holding the chain's lock, so replicas and restarts audit each message exactly once,
+ * however late the message's own transaction committed. Entries are dated by
  * the node's Clock when audited (AuditLog sets `at`); when the message went is in their detail.
  */
 @Injectable()
@@ -35,6 +30,7 @@ export class MessageAuditor implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly audit: AuditRepository,
     private readonly log: AuditLog,
     private readonly transactions: Transactions,
+    private readonly clock: Clock,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -68,24 +64,15 @@ export class MessageAuditor implements OnApplicationBootstrap, OnModuleDestroy {
   private pass(): Promise<{ appended: number; more: boolean }> {
     return this.transactions.run(async (tx) => {
       await this.audit.lockChain(tx);
-      const [sentMark, receivedMark] = [await this.audit.watermark(SENT, tx), await this.audit.watermark(RECEIVED, tx)];
-      const sent = await this.audit.unauditedSent(lookBack(sentMark), BATCH, tx);
-      const received = await this.audit.unauditedReceived(lookBack(receivedMark), BATCH, tx);
+      const sent = await this.audit.unauditedSent(BATCH, tx);
+      const received = await this.audit.unauditedReceived(BATCH, tx);
       const entries: AuditInput[] = [...sent.map(sentEntry), ...received.map(receivedEntry)];
       await this.log.record(entries, tx);
-      const sentLast = sent.at(-1);
-      if (sentLast) await this.audit.setWatermark(SENT, later(sentMark, { at: sentLast.sentAt, id: sentLast.id }), tx);
-      const receivedLast = received.at(-1);
-      if (receivedLast) await this.audit.setWatermark(RECEIVED, later(receivedMark, { at: receivedLast.receivedAt, id: receivedLast.id }), tx);
+      await this.audit.markAudited(sent.map((m) => m.id), received.map((m) => m.id), this.clock.now(), tx);
       return { appended: entries.length, more: sent.length === BATCH || received.length === BATCH };
     });
   }
 }
-
-const lookBack = (mark: Watermark | null): Date | null => (mark ? new Date(mark.at.getTime() - LOOKBACK_MS) : null);
-
-const later = (a: Watermark | null, b: Watermark): Watermark =>
-  !a || a.at.getTime() < b.at.getTime() || (a.at.getTime() === b.at.getTime() && a.id < b.id) ? b : a;
 
 const sentEntry = (m: SentMessageRow): AuditInput => ({
   actor: NODE_ACTOR,

@@ -204,7 +204,7 @@ async function measure(net: ScratchNetwork, name: string, submitted: Submitted):
 async function explainSlowest(net: ScratchNetwork, name: string, ids: string[]): Promise<void> {
   const [slowest] = await net.sql<{ id: string; ms: number }>(
     'AT',
-    `SELECT id, extract(epoch FROM settled_at - created_at) * 1000 AS ms FROM outbound_message WHERE id = ANY($1::uuid[]) ORDER BY 2 DESC LIMIT 1`,
+    `SELECT id, (extract(epoch FROM settled_at - created_at) * 1000)::float AS ms FROM outbound_message WHERE id = ANY($1::uuid[]) ORDER BY 2 DESC LIMIT 1`,
     [ids],
   );
   if (!slowest || slowest.ms < 5_000) return;
