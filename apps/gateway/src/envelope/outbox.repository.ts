@@ -76,8 +76,8 @@ export class OutboxRepository {
     return rows.map(toOutbound);
   }
 
-  async markApplied(id: string, at: Date, tx: EntityManager): Promise<void> {
-    await tx.query(`UPDATE outbound_message SET applied_at = $2 WHERE id = $1`, [id, at]);
+  async markApplied(ids: string[], at: Date, tx: EntityManager): Promise<void> {
+    if (ids.length) await tx.query(`UPDATE outbound_message SET applied_at = $2 WHERE id = ANY($1::uuid[])`, [ids, at]);
   }
 
   findByCase(caseRef: string): Promise<OutboundMessage[]> {

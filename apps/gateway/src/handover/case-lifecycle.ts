@@ -112,18 +112,15 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, OnModuleInit 
 
   /** A partner's case messages, stored a moment ago in `tx`. */
   async apply(messages: InboundMessage[], tx: EntityManager, now: Date): Promise<void> {
+    const requests = messages.filter((m) => m.type === 'handover.request' && !isEscalationCopy(m.type, m.inReplyTo));
+    await this.open(requests, tx, now);
     for (const m of messages) {
-      const message = { id: m.id, type: m.type as CaseMessageType, body: m.envelope.body, createdAt: m.createdAt, inReplyTo: m.inReplyTo };
-      if (m.type === 'handover.request') {
-        if (!isEscalationCopy(m.type, m.inReplyTo)) await this.open(m, tx, now);
-        continue;
-      }
+      if (m.type === 'handover.request') continue;
       const c = await this.cases.lock(m.caseRef, tx);
       if (!c) continue; // checked before storing; gone only if a replica removed it meanwhile
-      const partnerMessage = { ...message, by: partnerSide(c) };
-      let problem = transition(c.state, partnerMessage.type, partnerMessage.by, c.purpose).ok ? null : 'pending';
-      if (problem) await this.applyOwnPending(c, tx, now); // the partner answered before our receipt came
-      problem = await this.step(c, partnerMessage, tx, now);
+      const partnerMessage = { id: m.id, type: m.type as CaseMessageType, body: m.envelope.body, by: partnerSide(c), createdAt: m.createdAt, inReplyTo: m.inReplyTo };
+      if (!transition(c.state, partnerMessage.type, partnerMessage.by, c.purpose).ok) await this.applyOwnPending(c, tx, now); // the partner answered before our receipt came
+      const problem = await this.step(c, partnerMessage, tx, now);
       if (problem) this.logger.warn(`${m.type} ${m.id} of case ${m.caseRef} not applied: ${problem}`);
       if (!problem && m.type === 'consent.withdrawn') await this.confirmPurge(c, m, tx, now);
     }
@@ -135,15 +132,18 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, OnModuleInit 
 
   /** This node's messages that the partner confirmed as delivered (unless applied already). */
   private async applyDelivered(ids: string[], tx: EntityManager, now: Date): Promise<void> {
-    for (const m of await this.outbox.findByIds(ids, tx)) {
-      if (!isCaseMessage(m.type) || m.appliedAt) continue;
+    const delivered = (await this.outbox.findByIds(ids, tx)).filter((m) => isCaseMessage(m.type) && !m.appliedAt);
+    await this.outbox.markApplied(delivered.map((m) => m.id), now, tx);
+    // A delivered request starts the wait for acceptance; its case needs no change, nor a lock.
+    const requests = delivered.filter((m) => m.type === 'handover.request' && !isEscalationCopy(m.type, m.inReplyTo));
+    const cases = await this.cases.findByRefs(requests.map((m) => m.caseRef));
+    await this.expectations.add(
+      requests.flatMap((m) => (cases.has(m.caseRef) ? [this.expectation(cases.get(m.caseRef)!, 'acceptance', m.id, m.createdAt, now)] : [])),
+      tx,
+    );
+    for (const m of delivered.filter((d) => d.type !== 'handover.request')) {
       const c = await this.cases.lock(m.caseRef, tx);
       if (!c) continue;
-      await this.outbox.markApplied(m.id, now, tx);
-      if (m.type === 'handover.request') {
-        if (!isEscalationCopy(m.type, m.inReplyTo)) await this.expect(c, 'acceptance', m.id, m.createdAt, tx, now);
-        continue;
-      }
       const problem = await this.step(c, this.own(c, m), tx, now);
       if (problem) this.logger.warn(`own ${m.type} ${m.id} of case ${m.caseRef} delivered but not applied: ${problem}`);
     }
@@ -152,7 +152,7 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, OnModuleInit 
   /** Applies this node's messages of the case that are still waiting for their receipt, in order. */
   private async applyOwnPending(c: CaseFile, tx: EntityManager, now: Date): Promise<void> {
     for (const m of await this.outbox.unapplied(c.caseRef, tx)) {
-      if ((await this.step(c, this.own(c, m), tx, now)) === null) await this.outbox.markApplied(m.id, now, tx);
+      if ((await this.step(c, this.own(c, m), tx, now)) === null) await this.outbox.markApplied([m.id], now, tx);
     }
   }
 
@@ -170,28 +170,34 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, OnModuleInit 
     return { id: m.id, type: m.type as CaseMessageType, body: m.envelope.body, by: ourSide(c), createdAt: m.createdAt, inReplyTo: m.inReplyTo };
   }
 
-  /** A partner referred a case to this node. */
-  private async open(m: InboundMessage, tx: EntityManager, now: Date): Promise<void> {
-    const body = m.envelope.body as HandoverRequestBody;
-    const c: CaseFile = Object.assign(new CaseFile(), {
-      id: m.id,
-      caseRef: m.caseRef,
-      direction: 'incoming',
-      partner: m.fromNode,
-      sender: m.sender,
-      recipient: m.recipient,
-      purpose: body.purpose,
-      createdAt: now,
-      ourRole: this.registry.responsibleRole(m.recipient, now),
-      partnerRole: m.sender,
-      participants: [],
-      state: 'referred',
-      stateChangedAt: now,
-      closedAt: null,
-      consent: { ...body.consent },
+  /** Partners referred cases to this node: each opens a case here, which now owes an answer by the deadline. */
+  private async open(requests: InboundMessage[], tx: EntityManager, now: Date): Promise<void> {
+    const cases = requests.map((m) => {
+      const body = m.envelope.body as HandoverRequestBody;
+      return Object.assign(new CaseFile(), {
+        id: m.id,
+        caseRef: m.caseRef,
+        direction: 'incoming',
+        partner: m.fromNode,
+        sender: m.sender,
+        recipient: m.recipient,
+        purpose: body.purpose,
+        createdAt: now,
+        ourRole: this.registry.responsibleRole(m.recipient, now),
+        partnerRole: m.sender,
+        participants: [],
+        state: 'referred',
+        stateChangedAt: now,
+        closedAt: null,
+        purgedAt: null,
+        consent: { ...body.consent },
+      });
     });
-    await this.cases.addIncoming([c], tx);
-    await this.expect(c, 'acceptance', m.id, m.createdAt, tx, now);
+    await this.cases.addIncoming(cases, tx);
+    await this.expectations.add(
+      cases.map((c, i) => this.expectation(c, 'acceptance', requests[i].id, requests[i].createdAt, now)),
+      tx,
+    );
   }
 
   /** Applies one message to its (locked) case: its state, its parties, its deadlines. Returns why not, if it does not fit. */
@@ -254,6 +260,10 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, OnModuleInit 
    * the side waiting for a follow-up hears later.
    */
   private async expect(c: CaseFile, kind: ExpectationKind, cause: string, from: Date, tx: EntityManager, now: Date, dueAt: Date | null = null): Promise<void> {
+    await this.expectations.add([this.expectation(c, kind, cause, from, now, dueAt)], tx);
+  }
+
+  private expectation(c: CaseFile, kind: ExpectationKind, cause: string, from: Date, now: Date, dueAt: Date | null = null): Expectation {
     const agreement = this.agreement(c.partner);
     const owedBy = ourSide(c) === 'receiving' ? 'us' : 'partner';
     const due =
@@ -262,25 +272,20 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, OnModuleInit 
         from.getTime() + (kind === 'acceptance' ? agreement.acceptanceMs : kind === 'arrival' ? agreement.arrivalGraceMs : agreement.followupEveryMs),
       );
     const escalateAt = kind === 'followup' && owedBy === 'partner' ? new Date(due.getTime() + agreement.followupSenderGraceMs) : due;
-    await this.expectations.add(
-      [
-        Object.assign(new Expectation(), {
-          id: randomUUID(),
-          caseRef: c.caseRef,
-          kind,
-          owedBy,
-          dueAt: due,
-          status: 'open',
-          createdAt: now,
-          cause,
-          settledAt: null,
-          settledBy: null,
-          escalationStep: 0,
-          nextEscalationAt: escalateAt,
-        }),
-      ],
-      tx,
-    );
+    return Object.assign(new Expectation(), {
+      id: randomUUID(),
+      caseRef: c.caseRef,
+      kind,
+      owedBy,
+      dueAt: due,
+      status: 'open',
+      createdAt: now,
+      cause,
+      settledAt: null,
+      settledBy: null,
+      escalationStep: 0,
+      nextEscalationAt: escalateAt,
+    });
   }
 
   agreement(partner: string): Agreement {

@@ -45,8 +45,13 @@ export class CaseRepository {
     return q.getMany();
   }
 
+  /** Writes what a case's messages change: its state, its roles and participants, its consent. */
   async save(c: CaseFile, tx: EntityManager): Promise<void> {
-    await tx.save(CaseFile, c);
+    await tx.query(
+      `UPDATE case_file SET state = $2, state_changed_at = $3, closed_at = $4, our_role = $5, partner_role = $6, participants = $7, consent = $8
+       WHERE id = $1`,
+      [c.id, c.state, c.stateChangedAt, c.closedAt, c.ourRole, c.partnerRole, c.participants, c.consent === null ? null : JSON.stringify(c.consent)],
+    );
   }
 
   /** Cases this node's `role` is responsible for and that are not closed. */

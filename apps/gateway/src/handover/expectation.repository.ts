@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, LessThanOrEqual } from 'typeorm';
+import { Column, bulkInsert } from '../database/bulk-insert';
 import { Escalation, Expectation, ExpectationKind } from './expectation.entity';
 
 @Injectable()
@@ -8,7 +9,7 @@ export class ExpectationRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async add(expectations: Expectation[], tx: EntityManager): Promise<void> {
-    if (expectations.length) await tx.save(Expectation, expectations);
+    await bulkInsert(tx, 'expectation', EXPECTATION_COLUMNS, expectations);
   }
 
   /** Marks the open or missed expectations of `kinds` met by `message`; returns how many. */
@@ -93,3 +94,16 @@ export class ExpectationRepository {
     });
   }
 }
+
+const EXPECTATION_COLUMNS: Column<Expectation>[] = [
+  { name: 'id', type: 'uuid', value: (x) => x.id },
+  { name: 'case_ref', type: 'text', value: (x) => x.caseRef },
+  { name: 'kind', type: 'text', value: (x) => x.kind },
+  { name: 'owed_by', type: 'text', value: (x) => x.owedBy },
+  { name: 'due_at', type: 'timestamptz', value: (x) => x.dueAt },
+  { name: 'status', type: 'text', value: (x) => x.status },
+  { name: 'created_at', type: 'timestamptz', value: (x) => x.createdAt },
+  { name: 'cause', type: 'uuid', value: (x) => x.cause },
+  { name: 'escalation_step', type: 'int', value: (x) => x.escalationStep },
+  { name: 'next_escalation_at', type: 'timestamptz', value: (x) => x.nextEscalationAt },
+];
