@@ -83,7 +83,8 @@ export class TrmAmqpServer extends Server implements CustomTransportStrategy {
 
   private async start(): Promise<void> {
     const { url, queue, prefetch, node } = this.options;
-    const model = await connect(url, { clientProperties: { connection_name: `trm-gateway ${node} inbound` } });
+    // noDelay: amqplib leaves Nagle's algorithm on, which holds each lone ack back for the broker's delayed ACK.
+    const model = await connect(url, { noDelay: true, clientProperties: { connection_name: `trm-gateway ${node} inbound` } });
     model.on('error', (err) => this.logger.warn(`inbound connection error: ${safeError(err)}`));
     model.on('close', () => this.lost());
     const channel = await model.createChannel();

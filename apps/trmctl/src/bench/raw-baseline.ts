@@ -17,13 +17,16 @@ const PERSISTENT: Options.Publish = { persistent: true, mandatory: true, content
  * messages with publisher confirms into a quorum queue, consumed, answered with a reply into a second quorum queue
  * (also confirmed) before the request is acknowledged, and the replies consumed.
  */
+/** As the gateway connects: without Nagle's algorithm. */
+const SOCKET = { noDelay: true };
+
 export async function rawBaseline(amqpHost: string, managementUrl: string, vhost: string, count: number, size: number): Promise<BaselineResult> {
   const api = new ManagementClient(managementUrl);
   let closing = false;
   await api.ensureAvailable();
   await api.putVhost(vhost, 'TRM benchmark: raw amqplib baseline');
   const url = `amqp://guest:guest@${amqpHost}/${encodeURIComponent(vhost)}`;
-  const [producer, responder, collector] = await Promise.all([connect(url), connect(url), connect(url)]);
+  const [producer, responder, collector] = await Promise.all([connect(url, SOCKET), connect(url, SOCKET), connect(url, SOCKET)]);
   for (const c of [producer, responder, collector]) c.on('error', () => undefined); // closing is reported by close()
   try {
     const setup = await producer.createChannel();
