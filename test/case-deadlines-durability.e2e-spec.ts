@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { startGateway } from '../apps/gateway/src/gateway';
 import { DeadlineWatch } from '../apps/gateway/src/handover/deadline-watch';
 import { ManualClock } from './support/clock';
-import { AT_COORDINATOR, CaseSteps, HOUR_MS, MINUTE_MS, RS_FALLBACK, handDeadlines } from './support/cases';
+import { AT_COORDINATOR, CaseSteps, HOUR_MS, MINUTE_MS, RS_FALLBACK, startCaseNodes } from './support/cases';
 import { TestNetwork } from './support/network';
 
 /**
@@ -14,13 +14,7 @@ const clock = new ManualClock();
 let net: TestNetwork;
 let steps: CaseSteps;
 
-beforeAll(async () => {
-  net = await TestNetwork.create(['AT', 'RS'], { clocks: { AT: clock, RS: clock }, tune: handDeadlines });
-  await net.start('AT');
-  await net.start('RS');
-  await net.converged();
-  steps = new CaseSteps(net, clock);
-});
+beforeAll(async () => ({ net, steps } = await startCaseNodes(clock)));
 afterAll(() => net?.close());
 
 const ESCALATED = (copy: string) => [

@@ -8,6 +8,7 @@ import {
   RS_FALLBACK,
   bodies,
   handDeadlines,
+  startCaseNodes,
   isoDay,
 } from './support/cases';
 import { call } from './support/http';
@@ -29,13 +30,7 @@ describe('deadlines of the default agreement', () => {
   let net: TestNetwork;
   let steps: CaseSteps;
 
-  beforeAll(async () => {
-    net = await TestNetwork.create(['AT', 'RS'], { clocks: { AT: clock, RS: clock }, tune: handDeadlines });
-    await net.start('AT');
-    await net.start('RS');
-    await net.converged();
-    steps = new CaseSteps(net, clock);
-  });
+  beforeAll(async () => ({ net, steps } = await startCaseNodes(clock)));
   afterAll(() => net?.close());
 
   it('escalates an unanswered handover once after 48 h: a copy to the fallback, both coordinators alerted; a late acceptance meets it', async () => {

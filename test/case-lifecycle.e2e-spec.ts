@@ -14,7 +14,7 @@ import {
   RS_INTAKE,
   bodies,
   caseEnvelope,
-  handDeadlines,
+  startCaseNodes,
   isoDay,
   referralHandover,
   withHandPartner,
@@ -33,13 +33,7 @@ const clock = new ManualClock();
 let net: TestNetwork;
 let steps: CaseSteps;
 
-beforeAll(async () => {
-  net = await TestNetwork.create(['AT', 'RS'], { clocks: { AT: clock, RS: clock }, tune: handDeadlines });
-  await net.start('AT');
-  await net.start('RS');
-  await net.converged();
-  steps = new CaseSteps(net, clock);
-});
+beforeAll(async () => ({ net, steps } = await startCaseNodes(clock)));
 afterAll(() => net?.close());
 
 /** The shared clock moves a minute between steps, so each step has its own instant. */

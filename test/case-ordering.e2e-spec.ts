@@ -1,6 +1,6 @@
 import { call, eventually } from './support/http';
 import { ManualClock } from './support/clock';
-import { CaseSteps, MINUTE_MS, bodies, handDeadlines, isoDay, referralHandover, withHandPartner } from './support/cases';
+import { CaseSteps, MINUTE_MS, bodies, startCaseNodes, isoDay, referralHandover, withHandPartner } from './support/cases';
 import { TestNetwork } from './support/network';
 import { sampleReturnHandover } from '../apps/trmctl/src/demo/sample-handover';
 
@@ -14,13 +14,7 @@ const clock = new ManualClock();
 let net: TestNetwork;
 let steps: CaseSteps;
 
-beforeAll(async () => {
-  net = await TestNetwork.create(['AT', 'RS'], { clocks: { AT: clock, RS: clock }, tune: handDeadlines });
-  await net.start('AT');
-  await net.start('RS');
-  await net.converged();
-  steps = new CaseSteps(net, clock);
-});
+beforeAll(async () => ({ net, steps } = await startCaseNodes(clock)));
 afterAll(() => net?.close());
 
 const tick = () => clock.advance(MINUTE_MS);

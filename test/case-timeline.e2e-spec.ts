@@ -8,7 +8,7 @@ import {
   RS_INTAKE,
   TimelineEntry,
   bodies,
-  handDeadlines,
+  startCaseNodes,
   instants,
   isoDay,
 } from './support/cases';
@@ -25,13 +25,7 @@ const clock = new ManualClock();
 let net: TestNetwork;
 let steps: CaseSteps;
 
-beforeAll(async () => {
-  net = await TestNetwork.create(['AT', 'RS'], { clocks: { AT: clock, RS: clock }, tune: handDeadlines });
-  await net.start('AT');
-  await net.start('RS');
-  await net.converged();
-  steps = new CaseSteps(net, clock);
-});
+beforeAll(async () => ({ net, steps } = await startCaseNodes(clock)));
 afterAll(() => net?.close());
 
 /** Each message's own events keep their order: submitted, sent, then the receipt. */

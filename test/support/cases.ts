@@ -226,3 +226,12 @@ export function instants(timeline: TimelineEntry[]): Array<{ at: string; events:
   }
   return out.map((i) => ({ at: i.at, events: [...i.events].sort() }));
 }
+
+/** AT and RS started on one manual clock with deadlines checked by hand, once both hold each other's directory. */
+export async function startCaseNodes(clock: ManualClock): Promise<{ net: TestNetwork; steps: CaseSteps }> {
+  const net = await TestNetwork.create(['AT', 'RS'], { clocks: { AT: clock, RS: clock }, tune: handDeadlines });
+  await net.start('AT');
+  await net.start('RS');
+  await net.converged();
+  return { net, steps: new CaseSteps(net, clock) };
+}
