@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Clock } from '../clock/clock';
+import { Periodic } from '../clock/periodic';
 import { Transactions } from '../database/transactions';
 import { safeError } from '../logging/safe-error';
 import { NODE_ACTOR } from './audit-entry.entity';
@@ -23,8 +24,10 @@ const RECEIVED = 'message.received';
 @Injectable()
 export class MessageAuditor implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(MessageAuditor.name);
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<number> | null = null;
+  private readonly periodic = new Periodic(
+    () => this.auditAll(),
+    (err) => this.logger.error(`auditing messages failed: ${safeError(err)}`),
+  );
 
   constructor(
     private readonly audit: AuditRepository,
@@ -34,31 +37,26 @@ export class MessageAuditor implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   onApplicationBootstrap(): void {
-    const tick = () => void this.runOnce().catch((err) => this.logger.error(`auditing messages failed: ${safeError(err)}`));
-    this.timer = setInterval(tick, EVERY_MS);
-    this.timer.unref();
-    tick();
+    this.periodic.start(EVERY_MS, { atStart: true });
   }
 
   /** Before the database closes (that happens at application shutdown). */
-  async onModuleDestroy(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running?.catch(() => undefined);
+  onModuleDestroy(): Promise<void> {
+    return this.periodic.stop();
   }
 
   /** Audits every message not audited yet; answers how many entries it appended. */
-  async runOnce(): Promise<number> {
-    while (this.running) await this.running.catch(() => undefined);
-    this.running = (async () => {
-      let total = 0;
-      for (;;) {
-        const { appended, more } = await this.pass();
-        total += appended;
-        if (!more) return total;
-      }
-    })().finally(() => (this.running = null));
-    return this.running;
+  runOnce(): Promise<number> {
+    return this.periodic.runOnce();
+  }
+
+  private async auditAll(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const { appended, more } = await this.pass();
+      total += appended;
+      if (!more) return total;
+    }
   }
 
   private pass(): Promise<{ appended: number; more: boolean }> {

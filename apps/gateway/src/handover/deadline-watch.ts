@@ -3,6 +3,7 @@ import { createEnvelope } from '@trm/wire';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../clock/clock';
+import { Periodic } from '../clock/periodic';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
 import { OutboundMessage } from '../envelope/outbound-message.entity';
 import { OutboxRepository } from '../envelope/outbox.repository';
@@ -22,8 +23,10 @@ import { ExpectationRepository } from './expectation.repository';
 @Injectable()
 export class DeadlineWatch implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(DeadlineWatch.name);
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<number> | null = null;
+  private readonly periodic = new Periodic(
+    () => this.escalateDue(),
+    (err) => this.logger.error(`deadline check failed: ${safeError(err)}`),
+  );
 
   constructor(
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
@@ -36,29 +39,27 @@ export class DeadlineWatch implements OnApplicationBootstrap, OnApplicationShutd
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.runOnce().catch((err) => this.logger.error(`deadline check failed: ${safeError(err)}`)), this.config.deadlines.checkIntervalMs);
-    this.timer.unref();
+    this.periodic.start(this.config.deadlines.checkIntervalMs);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
+  onApplicationShutdown(): Promise<void> {
+    return this.periodic.stop();
   }
 
   /** Escalates everything due now; returns how many deadlines it escalated. */
-  async runOnce(): Promise<number> {
-    while (this.running) await this.running.catch(() => undefined);
-    this.running = (async () => {
-      let total = 0;
-      for (;;) {
-        const n = (await this.expectations.withDue(this.clock.now(), 100, (due, tx) => this.escalate(due, tx))) ?? 0;
-        total += n;
-        if (n < 100) break;
-      }
-      if (total) this.signal.notify();
-      return total;
-    })().finally(() => (this.running = null));
-    return this.running;
+  runOnce(): Promise<number> {
+    return this.periodic.runOnce();
+  }
+
+  private async escalateDue(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = (await this.expectations.withDue(this.clock.now(), 100, (due, tx) => this.escalate(due, tx))) ?? 0;
+      total += n;
+      if (n < 100) break;
+    }
+    if (total) this.signal.notify();
+    return total;
   }
 
   private async escalate(due: Expectation[], tx: EntityManager): Promise<number> {

@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Periodic } from '../clock/periodic';
 import { safeError } from '../logging/safe-error';
 import { DirectoryService } from './directory.service';
 
@@ -11,27 +12,24 @@ const EVERY_MS = 24 * 3_600_000;
 @Injectable()
 export class AttentionJob implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(AttentionJob.name);
-  private timer: NodeJS.Timeout | null = null;
+  private readonly periodic = new Periodic(
+    () => this.run(),
+    (err) => this.logger.warn(`attention check failed: ${safeError(err)}`),
+  );
 
   constructor(private readonly directory: DirectoryService) {}
 
   onApplicationBootstrap(): void {
-    void this.run();
-    this.timer = setInterval(() => void this.run(), EVERY_MS);
-    this.timer.unref();
+    this.periodic.start(EVERY_MS, { atStart: true });
   }
 
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+  onApplicationShutdown(): Promise<void> {
+    return this.periodic.stop();
   }
 
-  async run(): Promise<void> {
-    try {
-      const { vacant, unconfirmed } = await this.directory.attention();
-      if (vacant.length) this.logger.warn(`vacant roles (messages go to their fallback): ${vacant.map((r) => r.address).join(', ')}`);
-      if (unconfirmed.length) this.logger.warn(`roles not confirmed recently: ${unconfirmed.map((r) => r.address).join(', ')}`);
-    } catch (err) {
-      this.logger.warn(`attention check failed: ${safeError(err)}`);
-    }
+  private async run(): Promise<void> {
+    const { vacant, unconfirmed } = await this.directory.attention();
+    if (vacant.length) this.logger.warn(`vacant roles (messages go to their fallback): ${vacant.map((r) => r.address).join(', ')}`);
+    if (unconfirmed.length) this.logger.warn(`roles not confirmed recently: ${unconfirmed.map((r) => r.address).join(', ')}`);
   }
 }

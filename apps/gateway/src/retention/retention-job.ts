@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { NODE_ACTOR } from '../audit/audit-entry.entity';
 import { AuditLog } from '../audit/audit.service';
 import { Clock } from '../clock/clock';
+import { Periodic } from '../clock/periodic';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
 import { safeError } from '../logging/safe-error';
 import { BatchResult, RetentionRepository, RetentionSession } from './retention.repository';
@@ -17,9 +18,6 @@ export interface RetentionCounts {
   caseDataMessages: number;
   messageLog: number;
 }
-
-/** setInterval takes at most 2^31-1 ms; anything longer would fire at once, over and over. */
-const MAX_TIMER_MS = 2_147_483_647;
 
 /**
  * Deletes what its retention period no longer covers, leaving tombstones: at start and every
@@ -39,8 +37,10 @@ const MAX_TIMER_MS = 2_147_483_647;
 @Injectable()
 export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(RetentionJob.name);
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<RetentionCounts> | null = null;
+  private readonly periodic = new Periodic(
+    () => this.run(),
+    (err) => this.logger.error(`retention run failed: ${safeError(err)}`),
+  );
   /** Messages per batch (cases per batch of case data: a fifth of it). Tests lower it to see several batches. */
   batchSize = 500;
 
@@ -52,25 +52,17 @@ export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   onApplicationBootstrap(): void {
-    const tick = () => void this.runOnce().catch((err) => this.logger.error(`retention run failed: ${safeError(err)}`));
-    this.timer = setInterval(tick, Math.min(this.config.retention.checkIntervalMs, MAX_TIMER_MS));
-    this.timer.unref();
-    // Also at start: a node restarted more often than the interval would otherwise never get to run.
-    tick();
+    this.periodic.start(this.config.retention.checkIntervalMs, { atStart: true });
   }
 
   /** Before the database closes (that happens at application shutdown). */
-  async onModuleDestroy(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running?.catch(() => undefined);
+  onModuleDestroy(): Promise<void> {
+    return this.periodic.stop();
   }
 
   /** Deletes everything due at the Clock's now; answers what it deleted. */
-  async runOnce(): Promise<RetentionCounts> {
-    while (this.running) await this.running.catch(() => undefined);
-    this.running = this.run().finally(() => (this.running = null));
-    return this.running;
+  runOnce(): Promise<RetentionCounts> {
+    return this.periodic.runOnce();
   }
 
   private async run(): Promise<RetentionCounts> {
