@@ -19,7 +19,7 @@ import {
   referralHandover,
   withHandPartner,
 } from './support/cases';
-import { eventually } from './support/http';
+import { call, eventually } from './support/http';
 import { TestNetwork } from './support/network';
 import { HandPartner } from './support/partner';
 
@@ -312,6 +312,16 @@ describe('what does not fit is refused, with the reason', () => {
     expect(await steps.states(caseRef)).toEqual(both('closed'));
     // Only the acceptance and the close went out.
     expect({ AT: await outbox('AT'), RS: await outbox('RS') }).toEqual({ AT: sentBefore.AT + 1, RS: sentBefore.RS + 1 });
+  });
+
+  it('answers a bad list query with 400 naming each field', async () => {
+    const problems = async (path: string) => {
+      const r = await call(steps.url('RS'), 'GET', path);
+      expect(r.status).toBe(400);
+      return r.body.problems.map((p: { field: string }) => p.field).sort();
+    };
+    expect(await problems('/v1/cases?state=lost&limit=0&role=nobody')).toEqual(['limit', 'role', 'state']);
+    expect(await problems('/v1/alerts?limit=501')).toEqual(['limit']);
   });
 
   it('rejects over the wire what RS (played by hand) sends before acceptance: invalid-body, AT unchanged', async () => {

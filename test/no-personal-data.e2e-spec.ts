@@ -9,6 +9,7 @@ import { bodies } from './support/cases';
 import { eventually } from './support/http';
 import { TestNetwork } from './support/network';
 import { HandPartner } from './support/partner';
+import { base64Forms } from './support/canaries';
 
 const ENTRY = join(__dirname, '../dist/apps/gateway/src/main.js');
 
@@ -24,21 +25,6 @@ const PERSON: SealedPersonalData = {
 const FULL_NAME = `${PERSON.givenName} ${PERSON.familyName}`;
 const CANARIES = ['Ljiljana', 'Privacy-Canary', 'CANARY-PASS-4711', '+381 64 999 4711', 'Canaryville'];
 
-/**
- * Every fragment of base64 (standard and url-safe) that encoding a canary yields, whatever its offset in the encoded
- * bytes: only characters fully determined by the canary's own bytes are kept, so a JWS or JWE payload that contains
- * the canary in clear (signed, not encrypted) is caught wherever it sits.
- */
-function base64Forms(text: string): string[] {
-  const bytes = Buffer.from(text, 'utf8');
-  const out: string[] = [];
-  for (let k = 0; k < 3; k++) {
-    const encoded = Buffer.concat([Buffer.alloc(k), bytes]).toString('base64');
-    const core = encoded.slice(k ? 4 : 0, Math.floor((k + bytes.length) / 3) * 4);
-    out.push(core, core.replace(/\+/g, '-').replace(/\//g, '_'));
-  }
-  return out;
-}
 
 /** What must never appear: each canary in any letter case or URL-encoded, and in base64 at any alignment. */
 const PLAIN = [...new Set(CANARIES.flatMap((c) => [c, encodeURIComponent(c)]).map((c) => c.toLowerCase()))];

@@ -12,6 +12,7 @@ import { DAY_MS, ManualClock } from './support/clock';
 import { CaseSteps, MINUTE_MS, bodies, handDeadlines, isoDay } from './support/cases';
 import { call } from './support/http';
 import { TestNetwork } from './support/network';
+import { base64Forms } from './support/canaries';
 
 /**
  * Retention with real nodes AT and RS on one manual clock: a closed return case whose sealed part carries unmistakable
@@ -34,17 +35,6 @@ const CANARIES = ['Zorica', 'Testović-Purge', 'P1234-PURGE-99', '1987-11-23', '
 /** Another person (SAMPLE DATA), in a case that stays open: their details must stay. */
 const OTHER: SealedPersonalData = { givenName: 'Keepina', familyName: 'Open-Case', dateOfBirth: '1979-05-02' };
 
-/** Every base64 / base64url fragment that encoding a canary yields at any alignment (see no-personal-data.e2e-spec.ts). */
-function base64Forms(text: string): string[] {
-  const bytes = Buffer.from(text, 'utf8');
-  const out: string[] = [];
-  for (let k = 0; k < 3; k++) {
-    const encoded = Buffer.concat([Buffer.alloc(k), bytes]).toString('base64');
-    const core = encoded.slice(k ? 4 : 0, Math.floor((k + bytes.length) / 3) * 4);
-    out.push(core, core.replace(/\+/g, '-').replace(/\//g, '_'));
-  }
-  return out;
-}
 const FORBIDDEN = [...new Set(CANARIES.flatMap((c) => [c, c.toLowerCase(), JSON.stringify(c).slice(1, -1), ...base64Forms(c)]))].filter((f) => f.length >= 6);
 
 const clock = new ManualClock();
