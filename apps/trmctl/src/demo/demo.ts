@@ -75,7 +75,7 @@ export async function runDemo(env: NodeJS.ProcessEnv = process.env, { out, err: 
     step(8, `checking the receipt against ${RECIPIENT}'s trust anchor`);
     if ((await report(view, at, rs, { out, err: fail })) !== 0) return 1;
 
-    step(9, 'the case moves on, message by message, the same on both nodes');
+    step(9, `the case moves on, message by message, the same on both nodes (acceptance due within ${nodeEnv.TRM_AGREEMENT_ACCEPTANCE} for this demo, not 48 h)`);
     const finished = await playReturn(at, rs, submitted.caseRef, out);
     out('');
     for (const line of caseTimeline(finished)) out(line);
