@@ -200,22 +200,25 @@ async function measure(net: ScratchNetwork, name: string, submitted: Submitted):
   return { name, handovers: submitted.ids.length, perSecond: submitted.ids.length / row.seconds, p50: row.p50, p99: row.p99, failed: submitted.failed };
 }
 
-/** A handover that took seconds is a lost receipt or a stall, not load: show its timeline on both sides. */
+/**
+ * A handover that took seconds is a backlog (more offered than the path takes), a lost receipt or a stall: show where
+ * its time went, so the three can be told apart.
+ */
 async function explainSlowest(net: ScratchNetwork, name: string, ids: string[]): Promise<void> {
-  const [slowest] = await net.sql<{ id: string; ms: number }>(
+  const [slowest] = await net.sql<{ id: string; ms: number; created_at: Date; sent_at: Date | null; attempts: number }>(
     'AT',
-    `SELECT id, (extract(epoch FROM settled_at - created_at) * 1000)::float AS ms FROM outbound_message WHERE id = ANY($1::uuid[]) ORDER BY 2 DESC LIMIT 1`,
+    `SELECT id, (extract(epoch FROM settled_at - created_at) * 1000)::float AS ms, created_at, sent_at, attempts
+       FROM outbound_message WHERE id = ANY($1::uuid[]) ORDER BY 2 DESC LIMIT 1`,
     [ids],
   );
   if (!slowest || slowest.ms < 5_000) return;
-  const at = await net.sql<{ at: Date; kind: string; detail: unknown }>('AT', 'SELECT at, kind, detail FROM timeline_event WHERE message_id = $1 ORDER BY id', [slowest.id]);
   const rs = await net.sql<{ received_at: Date }>('RS', 'SELECT received_at FROM inbound_message WHERE id = $1', [slowest.id]);
   const receipt = await net.sql<{ received_at: Date }>('AT', `SELECT received_at FROM inbound_message WHERE type = 'receipt' AND in_reply_to = $1`, [slowest.id]);
+  const time = (d: Date | undefined | null) => d?.toISOString().slice(11, 23) ?? 'never';
   process.stdout.write(
-    `${name}: handover ${slowest.id} took ${slowest.ms.toFixed(0)} ms: ` +
-      `AT ${at.map((e) => `${e.kind}@${e.at.toISOString().slice(11, 23)}${e.detail ? JSON.stringify(e.detail) : ''}`).join(' ')}; ` +
-      `RS stored it at ${rs[0]?.received_at.toISOString().slice(11, 23) ?? 'never'}; ` +
-      `AT stored its receipt at ${receipt[0]?.received_at.toISOString().slice(11, 23) ?? 'never'}\n`,
+    `${name}: slowest handover ${slowest.id} took ${slowest.ms.toFixed(0)} ms: submitted ${time(slowest.created_at)}, ` +
+      `sent ${time(slowest.sent_at)} (attempts ${slowest.attempts}), RS stored it ${time(rs[0]?.received_at)}, ` +
+      `AT stored its receipt ${time(receipt[0]?.received_at)}\n`,
   );
 }
 
