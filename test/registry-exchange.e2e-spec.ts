@@ -15,8 +15,8 @@ import {
 import { randomUUID } from 'node:crypto';
 import { sampleReturnHandover } from '../apps/trmctl/src/demo/sample-handover';
 import { ManualClock } from './support/clock';
-import { directoryApi, heldVersion, holds, ok, publishedVersion, republished, settled } from './support/directory';
-import { eventually } from './support/http';
+import { directoryApi, heldVersion, holds, ok, publishedVersion, republished, rolePath, settled } from './support/directory';
+import { call, eventually } from './support/http';
 import { TestNetwork } from './support/network';
 import { HandPartner } from './support/partner';
 
@@ -86,6 +86,29 @@ describe('two nodes converge on each other\'s directories', () => {
     expect(everythingAtKnows).toContain('RS/astra/mobile-team');
     expect(everythingAtKnows).not.toContain('Dragana');
     expect(everythingAtKnows).not.toContain(person);
+  });
+
+  it('refuses a handover to an RS address that is unknown, or deactivated (naming its successor), and sends nothing', async () => {
+    const submit = (recipient: string) => call(net.node('AT').url, 'POST', '/v1/handovers', { ...sampleReturnHandover(), recipient });
+    const outbox = async () => (await net.sql<{ n: number }>('AT', 'SELECT count(*)::int AS n FROM outbound_message'))[0].n;
+    const before = await outbox();
+
+    const unknown = await submit('RS/astra/night-desk');
+    expect({ status: unknown.status, problems: unknown.body.problems }).toEqual({
+      status: 400,
+      problems: [{ field: 'recipient', problem: expect.stringMatching(/^is not in the directory RS published \(version \d+\)$/) }],
+    });
+
+    const version = await republished(net, 'RS', () =>
+      ok(net.node('RS').url, 'POST', rolePath('RS/astra/mobile-team', '/deactivate'), { successor: 'RS/astra/return-support' }),
+    );
+    await holds(net, 'AT', 'RS', version);
+    const retired = await submit('RS/astra/mobile-team');
+    expect({ status: retired.status, problems: retired.body.problems }).toEqual({
+      status: 400,
+      problems: [{ field: 'recipient', problem: 'was deactivated by RS; its successor is RS/astra/return-support' }],
+    });
+    expect(await outbox()).toBe(before);
   });
 });
 
