@@ -3,7 +3,7 @@ import { SignJWT, importJWK } from 'jose';
 import { randomBytes } from 'node:crypto';
 import { sampleReturnHandover } from '../apps/trmctl/src/demo/sample-handover';
 import { createIssuer, mintToken } from '../apps/trmctl/src/tokens';
-import { bodies } from './support/cases';
+import { bodies, withSealedConsent } from './support/cases';
 import { ok, rolePath } from './support/directory';
 import { Reply, call, eventually } from './support/http';
 import { TestNetwork } from './support/network';
@@ -165,7 +165,7 @@ const sql = <T = Record<string, unknown>>(text: string, params: unknown[] = []) 
 /** A case AT refers to `recipient` on RS, delivered (RS receipted it). Sealed details are added when asked. */
 async function referCase(recipient: string, sealed?: Record<string, unknown>): Promise<{ id: string; caseRef: string }> {
   const sample = sampleReturnHandover();
-  const body = sealed ? { ...sample.body, consent: { ...sample.body.consent, scope: ['share-coded', 'share-sealed'] } } : sample.body;
+  const body = sealed ? withSealedConsent(sample.body) : sample.body;
   const r = await call(world.at, 'POST', '/v1/handovers', { sender: AT_RECIPIENT, recipient, body, ...(sealed ? { sealed } : {}) });
   if (r.status !== 202) throw new Error(`AT POST /v1/handovers answered ${r.status}: ${JSON.stringify(r.body)}`);
   await eventually(

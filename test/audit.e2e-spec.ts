@@ -15,9 +15,8 @@ import { AuditedMessages1764400000000 } from '../apps/gateway/src/database/migra
 import { Transactions } from '../apps/gateway/src/database/transactions';
 import { formatAuditVerification, verifyAudit } from '../apps/trmctl/src/audit-verify';
 import { ManualClock } from './support/clock';
+import { DATABASE_URL } from './support/network';
 
-/** As in test/support/network.ts: the local PostgreSQL unless TRM_TEST_DATABASE_URL says otherwise. */
-const DATABASE_URL = process.env.TRM_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /**
  * The audit log against a real database: one scratch schema with the message log, directory, cases and audit

@@ -7,7 +7,6 @@ import {
   RS_COORDINATOR,
   RS_FALLBACK,
   bodies,
-  handDeadlines,
   startCaseNodes,
   isoDay,
 } from './support/cases';
@@ -228,17 +227,9 @@ describe('a bilateral agreement that shortens acceptance to 1 h (in AT\'s config
   let steps: CaseSteps;
 
   beforeAll(async () => {
-    net = await TestNetwork.create(['AT', 'RS'], {
-      clocks: { AT: clock, RS: clock },
-      tune: (config) => {
-        handDeadlines(config);
-        if (config.node === 'AT') config.partners.find((p) => p.node === 'RS')!.agreement.acceptanceMs = HOUR_MS;
-      },
-    });
-    await net.start('AT');
-    await net.start('RS');
-    await net.converged();
-    steps = new CaseSteps(net, clock);
+    ({ net, steps } = await startCaseNodes(clock, (config) => {
+      if (config.node === 'AT') config.partners.find((p) => p.node === 'RS')!.agreement.acceptanceMs = HOUR_MS;
+    }));
   });
   afterAll(() => net?.close());
 

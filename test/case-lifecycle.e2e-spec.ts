@@ -1,10 +1,3 @@
-import { HandoverRequestBody, currentKey, importKey, seal } from '@trm/wire';
-import { Transactions } from '../apps/gateway/src/database/transactions';
-import { OutboundMessage } from '../apps/gateway/src/envelope/outbound-message.entity';
-import { OutboxRepository } from '../apps/gateway/src/envelope/outbox.repository';
-import { OutboxSignal } from '../apps/gateway/src/envelope/outbox-signal';
-import { CaseFile } from '../apps/gateway/src/handover/case-file.entity';
-import { CaseRepository } from '../apps/gateway/src/handover/case.repository';
 import { sampleReturnHandover } from '../apps/trmctl/src/demo/sample-handover';
 import { DAY_MS, ManualClock } from './support/clock';
 import {
@@ -18,10 +11,10 @@ import {
   isoDay,
   referralHandover,
   withHandPartner,
+  withSealedConsent,
 } from './support/cases';
 import { call, eventually } from './support/http';
 import { TestNetwork } from './support/network';
-import { HandPartner } from './support/partner';
 
 /**
  * The case state machine (apps/gateway/src/handover/case-states.ts) with real nodes AT (referring) and RS (receiving):
@@ -185,51 +178,20 @@ describe('every transition, through the API, the same on both nodes', () => {
   });
 
   it('withdraws consent: RS purges the sealed data it holds, answers purge.confirmed by itself, and both nodes hold the case withdrawn', async () => {
-    // AT's API takes no sealed part, so the sealed handover is built by hand (as HandPartner builds it) and put in AT's
-    // own outbox, the way POST /v1/handovers stores a handover; AT's relay signs and sends it like any other.
-    const rsEncryption = currentKey(net.node('RS').keys.publicJwks, 'enc', clock.now())!;
-    const sealed = await seal({ givenName: 'Sample', familyName: 'Person', dateOfBirth: '1990-01-01' }, { kid: rsEncryption.kid, key: importKey(rsEncryption) });
     const sample = sampleReturnHandover(clock.now());
-    const body: HandoverRequestBody = { ...sample.body, consent: { ...sample.body.consent, scope: ['share-coded', 'share-sealed'] } };
-    const request = new HandPartner(net, 'AT', 'RS').handover({ body, sealed, sender: AT_COORDINATOR, recipient: RS_INTAKE, createdAt: clock.now().toISOString() });
-    const at = net.node('AT').app!;
-    const now = clock.now();
-    await at.get(Transactions).run(async (tx) => {
-      await at.get(CaseRepository).add(
-        [
-          Object.assign(new CaseFile(), {
-            id: request.id,
-            caseRef: request.caseRef,
-            direction: 'outgoing',
-            partner: 'RS',
-            sender: request.sender,
-            recipient: request.recipient,
-            purpose: 'return',
-            createdAt: now,
-            ourRole: request.sender,
-            partnerRole: request.recipient,
-            participants: [],
-            state: 'referred',
-            stateChangedAt: now,
-          }),
-        ],
-        tx,
-      );
-      await at.get(OutboxRepository).add([OutboundMessage.queued(request, now)], tx);
-    });
-    at.get(OutboxSignal).notify();
+    const request = await steps.open({ body: withSealedConsent(sample.body), sealed: { givenName: 'Sample', familyName: 'Person', dateOfBirth: '1990-01-01' } });
     const { caseRef } = request;
-    expect(await steps.outcome('AT', request.id)).toEqual({ state: 'delivered', reject_reason: null });
     const held = async (node: string, table: string) =>
       (
         await net.sql<{ jws: string | null; sealed: string | null; purged: boolean; digest: string }>(
           node,
-          `SELECT jws, envelope->>'sealed' AS sealed, purged_at IS NOT NULL AS purged, digest FROM ${table} WHERE id = $1`,
+          `SELECT jws, envelope->>'sealed' AS sealed, purged_at IS NOT NULL AS purged, digest${table === 'outbound_message' ? ', sealed_at_rest' : ''} FROM ${table} WHERE id = $1`,
           [request.id],
         )
       )[0];
     const before = await held('RS', 'inbound_message');
-    expect(before).toMatchObject({ jws: expect.any(String), sealed, purged: false });
+    expect(before).toMatchObject({ jws: expect.any(String), sealed: expect.any(String), purged: false });
+    expect(await held('AT', 'outbound_message')).toMatchObject({ sealed: before.sealed, sealed_at_rest: expect.any(String), purged: false });
 
     tick();
     await steps.deliver('RS', caseRef, 'handover.accepted', bodies.accepted());
@@ -255,7 +217,7 @@ describe('every transition, through the API, the same on both nodes', () => {
     expect(await steps.states(caseRef)).toEqual(both('withdrawn'));
     // The sealed part and the signed bytes that carry it are gone on both nodes; the digest stays as evidence.
     expect(await held('RS', 'inbound_message')).toEqual({ jws: null, sealed: null, purged: true, digest: before.digest });
-    expect(await held('AT', 'outbound_message')).toMatchObject({ jws: null, sealed: null, purged: true });
+    expect(await held('AT', 'outbound_message')).toMatchObject({ jws: null, sealed: null, sealed_at_rest: null, purged: true });
     // The deadlines the case had (the arrival) are cancelled on both sides.
     for (const node of ['AT', 'RS']) {
       expect((await steps.expectations(node, caseRef)).map((x) => [x.kind, x.status])).toEqual([

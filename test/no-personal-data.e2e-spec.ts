@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { sampleReturnHandover } from '../apps/trmctl/src/demo/sample-handover';
 import { GatewayProcess, GatewayProcesses } from '../apps/trmctl/src/local/gateway-processes';
 import { freePort } from '../apps/trmctl/src/local/preflight';
-import { bodies } from './support/cases';
+import { bodies, withSealedConsent } from './support/cases';
 import { eventually } from './support/http';
 import { TestNetwork } from './support/network';
 import { HandPartner } from './support/partner';
@@ -128,7 +128,7 @@ describe('personal details stay out of logs, error responses and metrics', () =>
     const sample = sampleReturnHandover();
     const submitted = await http('POST /v1/handovers (valid, sealed)', 'AT', 'POST', '/v1/handovers', {
       ...sample,
-      body: { ...sample.body, consent: { ...sample.body.consent, scope: ['share-coded', 'share-sealed'] } },
+      body: withSealedConsent(sample.body),
       sealed: PERSON,
     });
     expect(submitted.status).toBe(202);
@@ -161,7 +161,7 @@ describe('personal details stay out of logs, error responses and metrics', () =>
 
   it('answers requests carrying the details where they do not belong with 400s that name fields, not values', async () => {
     const sample = sampleReturnHandover();
-    const sealedScope = { ...sample.body, consent: { ...sample.body.consent, scope: ['share-coded', 'share-sealed'] } };
+    const sealedScope = withSealedConsent(sample.body);
     const post = (what: string, body: string | object, options: { token?: string | null; contentType?: string } = {}) => http(what, 'AT', 'POST', '/v1/handovers', body, options);
     const fields = (r: Reply) => (json(r).problems as Array<{ field: string }>).map((p) => p.field);
 
@@ -257,10 +257,6 @@ describe('personal details stay out of logs, error responses and metrics', () =>
       const jwk = currentKey(publicJwks(net.node('RS').keys.privateJwks), 'enc', new Date())!;
       return seal(data as SealedPersonalData, { kid: jwk.kid, key: importKey(jwk) });
     };
-    const withSealedConsent = (): Partial<Envelope> => {
-      const body = sampleReturnHandover().body;
-      return { body: { ...body, consent: { ...body.consent, scope: ['share-coded', 'share-sealed'] } } };
-    };
 
     it('refuses a signed handover with the name in an unknown body field (invalid-body)', async () => {
       const sample = sampleReturnHandover().body;
@@ -289,7 +285,7 @@ describe('personal details stay out of logs, error responses and metrics', () =>
     });
 
     it('refuses a signed handover whose sealed part has an unknown field holding the passport number (invalid-body)', async () => {
-      const envelope = at.handover({ ...withSealedConsent(), sealed: await sealedToRs({ ...PERSON, passport: 'CANARY-PASS-4711' }) });
+      const envelope = at.handover({ body: withSealedConsent(sampleReturnHandover().body), sealed: await sealedToRs({ ...PERSON, passport: 'CANARY-PASS-4711' }) });
       await at.send(envelope);
       expect(await inbound(envelope.id)).toEqual({ status: 'rejected', reject_reason: 'invalid-body' });
       expect((await at.nextReceipt()).envelope.body).toMatchObject({ ref: envelope.id, status: 'rejected', reason: 'invalid-body' });
@@ -297,7 +293,7 @@ describe('personal details stay out of logs, error responses and metrics', () =>
     });
 
     it('refuses a sealed handover whose AMQP headers disagree with it, with the name in the headers (header-mismatch)', async () => {
-      const envelope = at.handover({ ...withSealedConsent(), sealed: await sealedToRs(PERSON) });
+      const envelope = at.handover({ body: withSealedConsent(sampleReturnHandover().body), sealed: await sealedToRs(PERSON) });
       await at.publish(await at.sign(envelope), envelope, {
         headers: { [HEADER_PROFILE]: PROFILE, [HEADER_FROM]: FULL_NAME, [HEADER_TO]: 'RS', 'x-person': PERSON.phone },
       });

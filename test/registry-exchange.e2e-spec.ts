@@ -282,18 +282,13 @@ describe('RS rotates its signing key', () => {
     oldKey = currentKey(config.privateJwks, 'sig', clock.now())!;
     activateAt = new Date(clock.now().getTime() + 10 * 60_000);
     retireAt = new Date(activateAt.getTime() + 10 * 60_000);
-    const before = await publishedVersion(net, 'RS');
-
-    await net.stop('RS');
-    config.privateJwks = rotateNodeKeys('RS', config.privateJwks, activateAt, retireAt);
-    newKey = config.privateJwks.keys.find((k) => k.use === 'sig' && k.kid !== oldKey.kid)!;
-    expect(newKey.validFrom).toBe(activateAt.toISOString());
-    await net.start('RS');
-
-    const version = await eventually(async () => {
-      const latest = await publishedVersion(net, 'RS');
-      return latest > before ? latest : undefined;
-    }, 20_000, 'RS to publish its new keys');
+    const version = await republished(net, 'RS', async () => {
+      await net.stop('RS');
+      config.privateJwks = rotateNodeKeys('RS', config.privateJwks, activateAt, retireAt);
+      newKey = config.privateJwks.keys.find((k) => k.use === 'sig' && k.kid !== oldKey.kid)!;
+      expect(newKey.validFrom).toBe(activateAt.toISOString());
+      await net.start('RS');
+    });
     await holds(net, 'AT', 'RS', version);
 
     const keys = await net.sql<{ kid: string; jwk: TrmJwk }>('AT', `SELECT kid, jwk FROM partner_key WHERE node = 'RS'`);

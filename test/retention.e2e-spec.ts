@@ -9,7 +9,7 @@ import { startGateway } from '../apps/gateway/src/gateway';
 import { RetentionCounts, RetentionJob } from '../apps/gateway/src/retention/retention-job';
 import { sampleReturnHandover } from '../apps/trmctl/src/demo/sample-handover';
 import { DAY_MS, ManualClock } from './support/clock';
-import { CaseSteps, MINUTE_MS, bodies, handDeadlines, isoDay } from './support/cases';
+import { CaseSteps, MINUTE_MS, bodies, isoDay, startCaseNodes, withSealedConsent } from './support/cases';
 import { call } from './support/http';
 import { TestNetwork } from './support/network';
 import { base64Forms } from './support/canaries';
@@ -58,7 +58,7 @@ async function sealedHandover(person: SealedPersonalData | null): Promise<{ id: 
   const sample = sampleReturnHandover(clock.now());
   const r = await call(url('AT'), 'POST', '/v1/handovers', {
     ...sample,
-    body: { ...sample.body, consent: { ...sample.body.consent, scope: ['share-coded', 'share-sealed'] } },
+    body: withSealedConsent(sample.body),
     ...(person ? { sealed: person } : {}),
   });
   expect(r.status).toBe(202);
@@ -162,18 +162,10 @@ async function scan(node: string, secrets: string[]): Promise<Array<{ table: str
 const FRAME_KEYS = ['body', 'caseRef', 'createdAt', 'expiresAt', 'from', 'id', 'inReplyTo', 'profile', 'recipient', 'sealed', 'sender', 'to', 'type'];
 
 beforeAll(async () => {
-  net = await TestNetwork.create(['AT', 'RS'], {
-    clocks: { AT: clock, RS: clock },
-    tune: (config) => {
-      handDeadlines(config);
-      // Runs only when a test says so; periods in the order sealed < case data < message log, so each shows alone.
-      config.retention = { ...PERIODS, checkIntervalMs: 1_000_000_000 };
-    },
-  });
-  await net.start('AT');
-  await net.start('RS');
-  await net.converged();
-  steps = new CaseSteps(net, clock);
+  ({ net, steps } = await startCaseNodes(clock, (config) => {
+    // Runs only when a test says so; periods in the order sealed < case data < message log, so each shows alone.
+    config.retention = { ...PERIODS, checkIntervalMs: 1_000_000_000 };
+  }));
 });
 afterAll(() => net?.close());
 

@@ -10,19 +10,19 @@ import { DEAD_LETTER_EXCHANGE, DEAD_LETTER_QUEUE, INBOUND_EXCHANGE } from '@trm/
 import { applyTopology, removeTopology, TopologySummary } from '../apps/trmctl/src/topology/apply';
 import { TopologyConfig, parseTopology } from '../apps/trmctl/src/topology/definitions';
 import { ManagementClient } from '../apps/trmctl/src/topology/management';
+import { DEFAULT_MANAGEMENT_URL } from '../apps/trmctl/src/local/scratch-network';
+import { AMQP_HOST } from './support/network';
 
-const HOST = '127.0.0.1:5672';
-const MANAGEMENT_URL = 'http://guest:guest@127.0.0.1:15672';
 const suffix = randomBytes(4).toString('hex');
 const vhost = `t-${suffix}-rs`;
 const queue = `rs.inbound.${suffix}`;
 const partner = { username: `t-${suffix}-at`, password: randomBytes(18).toString('base64url') };
 const amqpUrl = (user: string, password: string): string =>
-  `amqp://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${HOST}/${encodeURIComponent(vhost)}`;
+  `amqp://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${AMQP_HOST}/${encodeURIComponent(vhost)}`;
 
 const config: TopologyConfig = {
   node: 'RS',
-  broker: { url: amqpUrl('guest', 'guest'), managementUrl: MANAGEMENT_URL, queue },
+  broker: { url: amqpUrl('guest', 'guest'), managementUrl: DEFAULT_MANAGEMENT_URL, queue },
   partners: [{ inbound: partner }],
 };
 const topology = parseTopology(readFileSync(join(__dirname, '..', 'deploy', 'rabbitmq', 'topology.yaml'), 'utf8'));
@@ -92,7 +92,7 @@ describe('broker topology of a node', () => {
   let gateway: ChannelModel;
   let partnerConn: ChannelModel;
   let ch: ConfirmChannel;
-  const api = new ManagementClient(MANAGEMENT_URL);
+  const api = new ManagementClient(DEFAULT_MANAGEMENT_URL);
 
   beforeAll(async () => {
     first = await applyTopology(config);

@@ -1,4 +1,4 @@
-import { Envelope, HandoverRequestBody, createEnvelope } from '@trm/wire';
+import { Envelope, HandoverRequestBody, SealedPersonalData, createEnvelope } from '@trm/wire';
 import { randomUUID } from 'node:crypto';
 import { NodeConfig } from '../../apps/gateway/src/config/node-config';
 import { DeadlineWatch } from '../../apps/gateway/src/handover/deadline-watch';
@@ -43,6 +43,9 @@ export const bodies = {
   closed: () => ({ reason: 'reintegrated' }),
 };
 
+/** `body` with consent to share sealed personal data as well as the coded facts. */
+export const withSealedConsent = (body: HandoverRequestBody): HandoverRequestBody => ({ ...body, consent: { ...body.consent, scope: ['share-coded', 'share-sealed'] } });
+
 /** A referral (not a return): no plannedReturn. */
 export function referralHandover(now: Date): { sender: string; recipient: string; body: HandoverRequestBody } {
   const sample = sampleReturnHandover(now);
@@ -84,7 +87,7 @@ export class CaseSteps {
   }
 
   /** Opens a case on AT (a return to RS's intake unless `request` says otherwise) and waits until RS receipted it. */
-  async open(request: Partial<{ sender: string; recipient: string; body: HandoverRequestBody }> = {}): Promise<{ id: string; caseRef: string }> {
+  async open(request: Partial<{ sender: string; recipient: string; body: HandoverRequestBody; sealed: SealedPersonalData }> = {}): Promise<{ id: string; caseRef: string }> {
     const r = await call(this.url('AT'), 'POST', '/v1/handovers', { ...sampleReturnHandover(this.clock.now()), ...request });
     if (r.status !== 202) throw new Error(`POST /v1/handovers answered ${r.status}: ${JSON.stringify(r.body)}`);
     const outcome = await this.outcome('AT', r.body.id);
@@ -227,9 +230,18 @@ export function instants(timeline: TimelineEntry[]): Array<{ at: string; events:
   return out.map((i) => ({ at: i.at, events: [...i.events].sort() }));
 }
 
-/** AT and RS started on one manual clock with deadlines checked by hand, once both hold each other's directory. */
-export async function startCaseNodes(clock: ManualClock): Promise<{ net: TestNetwork; steps: CaseSteps }> {
-  const net = await TestNetwork.create(['AT', 'RS'], { clocks: { AT: clock, RS: clock }, tune: handDeadlines });
+/**
+ * AT and RS started on one manual clock with deadlines checked by hand (and `tune` applied after), once both hold
+ * each other's directory.
+ */
+export async function startCaseNodes(clock: ManualClock, tune: (config: NodeConfig) => void = () => undefined): Promise<{ net: TestNetwork; steps: CaseSteps }> {
+  const net = await TestNetwork.create(['AT', 'RS'], {
+    clocks: { AT: clock, RS: clock },
+    tune: (config) => {
+      handDeadlines(config);
+      tune(config);
+    },
+  });
   await net.start('AT');
   await net.start('RS');
   await net.converged();

@@ -1,11 +1,11 @@
 import { INestApplication, LogLevel } from '@nestjs/common';
 import { Clock, SystemClock } from '../../apps/gateway/src/clock/clock';
 import { startGateway } from '../../apps/gateway/src/gateway';
-import { ScratchNetwork, ScratchNode, ScratchOptions } from '../../apps/trmctl/src/local/scratch-network';
+import { DEFAULT_AMQP_HOST, DEFAULT_DATABASE_URL, ScratchNetwork, ScratchNode, ScratchOptions } from '../../apps/trmctl/src/local/scratch-network';
 import { eventually, useToken } from './http';
 
-export const DATABASE_URL = process.env.TRM_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-export const AMQP_HOST = process.env.TRM_TEST_AMQP_HOST ?? '127.0.0.1:5672';
+export const DATABASE_URL = process.env.TRM_TEST_DATABASE_URL ?? DEFAULT_DATABASE_URL;
+export const AMQP_HOST = process.env.TRM_TEST_AMQP_HOST ?? DEFAULT_AMQP_HOST;
 
 /** Gateway logs are off in tests; TRM_TEST_LOGS=1 shows them. */
 const LOG_LEVELS: LogLevel[] | false = process.env.TRM_TEST_LOGS ? ['log', 'warn', 'error'] : false;

@@ -118,11 +118,6 @@ export class HandPartner {
     return { jws, verification, envelope };
   }
 
-  /** How many receipts wait on this partner's queue right now. */
-  async pendingReceipts(): Promise<number> {
-    return (await this.ownQueue.checkQueue('trm.node')).messageCount;
-  }
-
   /** The next dead letter on the answering node's trm.dead. */
   async nextDeadLetter(timeoutMs = 15_000): Promise<Buffer> {
     const message = await eventually(async () => (await this.deadQueue.get('trm.dead', { noAck: true })) || undefined, timeoutMs, 'a dead letter');

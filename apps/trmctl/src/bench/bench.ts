@@ -6,7 +6,7 @@ import { sampleReturnHandover } from '../demo/sample-handover';
 import { CliError } from '../errors';
 import { GatewayProcess, GatewayProcesses, peakRss } from '../local/gateway-processes';
 import { freePort, localServices, unreachable } from '../local/preflight';
-import { ScratchNetwork } from '../local/scratch-network';
+import { DEFAULT_AMQP_HOST, DEFAULT_MANAGEMENT_URL, ScratchNetwork } from '../local/scratch-network';
 import { repoRoot } from '../paths';
 import { cpuPerHandover, cpuSnapshot } from './cpu';
 import { BaselineResult, rawBaseline } from './raw-baseline';
@@ -31,8 +31,6 @@ interface PhaseResult {
   failed: number;
 }
 
-const AMQP_HOST = '127.0.0.1:5672';
-const MANAGEMENT_URL = 'http://guest:guest@127.0.0.1:15672';
 
 /**
  * `trmctl bench`: the whole path — HTTP submit, outbox, signature, AMQP to the partner, verification, storage, receipt
@@ -69,14 +67,14 @@ export async function runBench(options: BenchOptions): Promise<void> {
     const body = JSON.stringify(sampleReturnHandover());
 
     out('warming up (500 handovers)');
-    await measure(net, 'warm-up', await closedLoop(target, body, 500, 32));
+    await measure(net, 'warm-up', await closedLoop(target, body, 500, 32), out);
 
     const results: PhaseResult[] = [];
     const offered = async (rate: number) => {
       await new Promise((r) => setTimeout(r, 2_000)); // let the previous phase's after-work settle
       const n = Math.max(100, Math.round(rate * options.seconds));
       out(`latency: ${n} handovers offered at ${rate}/s`);
-      results.push(await measure(net, `offered ${rate}/s`, await openLoop(target, body, rate, n)));
+      results.push(await measure(net, `offered ${rate}/s`, await openLoop(target, body, rate, n), out));
     };
     // Low rates first, before the saturating phases leave work (vacuum, queue compaction) behind them.
     const [low, high] = [options.rates.filter((r) => r <= 500), options.rates.filter((r) => r > 500)];
@@ -84,7 +82,7 @@ export async function runBench(options: BenchOptions): Promise<void> {
     out(`throughput: ${options.count} handovers, ${options.concurrency} concurrent submitters`);
     const labels = { [gateways.AT.child.pid!]: 'gateway AT', [gateways.RS.child.pid!]: 'gateway RS', [process.pid]: 'load generator' };
     const before = cpuSnapshot(labels);
-    results.unshift(await measure(net, `${options.count} as fast as possible`, await closedLoop(target, body, options.count, options.concurrency)));
+    results.unshift(await measure(net, `${options.count} as fast as possible`, await closedLoop(target, body, options.count, options.concurrency), out));
     const cpu = cpuPerHandover(before, cpuSnapshot(labels), options.count);
     for (const rate of high) await offered(rate);
     const rss = { AT: peakRss(gateways.AT), RS: peakRss(gateways.RS) };
@@ -92,7 +90,7 @@ export async function runBench(options: BenchOptions): Promise<void> {
     await processes.stopAll();
 
     out(`raw baseline: ${options.count} messages of ${size} bytes (persistent, confirms, quorum queue, publish -> consume -> reply)`);
-    const baseline = await rawBaseline(AMQP_HOST, MANAGEMENT_URL, `bench-${net.run}-raw`, options.count, size);
+    const baseline = await rawBaseline(DEFAULT_AMQP_HOST, DEFAULT_MANAGEMENT_URL, `bench-${net.run}-raw`, options.count, size);
     report(out, results, baseline, rss, cpu);
   } finally {
     await processes.stopAll();
@@ -176,7 +174,7 @@ function submit({ url, token }: Target, body: string, result: Submitted): Promis
  * Waits until every submitted handover is delivered, then reads the figures from the sender's own records: from the
  * first submission to the last receipt for the rate, and each handover's submit-to-delivered time for the percentiles.
  */
-async function measure(net: ScratchNetwork, name: string, submitted: Submitted): Promise<PhaseResult> {
+async function measure(net: ScratchNetwork, name: string, submitted: Submitted, out: (line: string) => void): Promise<PhaseResult> {
   const deadline = Date.now() + 300_000;
   for (;;) {
     const [{ delivered }] = await net.sql<{ delivered: number }>(
@@ -196,7 +194,7 @@ async function measure(net: ScratchNetwork, name: string, submitted: Submitted):
        FROM outbound_message WHERE id = ANY($1::uuid[])`,
     [submitted.ids],
   );
-  await explainSlowest(net, name, submitted.ids);
+  await explainSlowest(net, name, submitted.ids, out);
   return { name, handovers: submitted.ids.length, perSecond: submitted.ids.length / row.seconds, p50: row.p50, p99: row.p99, failed: submitted.failed };
 }
 
@@ -204,7 +202,7 @@ async function measure(net: ScratchNetwork, name: string, submitted: Submitted):
  * A handover that took seconds is a backlog (more offered than the path takes), a lost receipt or a stall: show where
  * its time went, so the three can be told apart.
  */
-async function explainSlowest(net: ScratchNetwork, name: string, ids: string[]): Promise<void> {
+async function explainSlowest(net: ScratchNetwork, name: string, ids: string[], out: (line: string) => void): Promise<void> {
   const [slowest] = await net.sql<{ id: string; ms: number; created_at: Date; sent_at: Date | null; attempts: number }>(
     'AT',
     `SELECT id, (extract(epoch FROM settled_at - created_at) * 1000)::float AS ms, created_at, sent_at, attempts
@@ -215,10 +213,10 @@ async function explainSlowest(net: ScratchNetwork, name: string, ids: string[]):
   const rs = await net.sql<{ received_at: Date }>('RS', 'SELECT received_at FROM inbound_message WHERE id = $1', [slowest.id]);
   const receipt = await net.sql<{ received_at: Date }>('AT', `SELECT received_at FROM inbound_message WHERE type = 'receipt' AND in_reply_to = $1`, [slowest.id]);
   const time = (d: Date | undefined | null) => d?.toISOString().slice(11, 23) ?? 'never';
-  process.stdout.write(
+  out(
     `${name}: slowest handover ${slowest.id} took ${slowest.ms.toFixed(0)} ms: submitted ${time(slowest.created_at)}, ` +
       `sent ${time(slowest.sent_at)} (attempts ${slowest.attempts}), RS stored it ${time(rs[0]?.received_at)}, ` +
-      `AT stored its receipt ${time(receipt[0]?.received_at)}\n`,
+      `AT stored its receipt ${time(receipt[0]?.received_at)}`,
   );
 }
 

@@ -52,8 +52,8 @@ export class ScratchNetwork {
 
   protected async populate(ids: string[], options: ScratchOptions): Promise<void> {
     this.issuer = await createIssuer();
-    const amqpHost = options.amqpHost ?? '127.0.0.1:5672';
-    const managementUrl = options.managementUrl ?? 'http://guest:guest@127.0.0.1:15672';
+    const amqpHost = options.amqpHost ?? DEFAULT_AMQP_HOST;
+    const managementUrl = options.managementUrl ?? DEFAULT_MANAGEMENT_URL;
     // Keys valid from a year ago, so messages dated in the past can be signed.
     const keys = new Map(ids.map((id) => [id, generateNodeKeys(id, { now: new Date(Date.now() - 365 * 86_400_000) })]));
     const passwords = new Map<string, string>();
@@ -190,7 +190,10 @@ export class ScratchNetwork {
   }
 }
 
+/** The local services the demo, the bench and the tests use unless told otherwise. */
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+export const DEFAULT_AMQP_HOST = '127.0.0.1:5672';
+export const DEFAULT_MANAGEMENT_URL = 'http://guest:guest@127.0.0.1:15672';
 
 /** The shipped directory of a node when there is one, otherwise a minimal one. */
 export function sampleDirectory(id: string): Directory {
