@@ -5,6 +5,7 @@ import { digestOf } from './digest';
 import { Envelope, encodeEnvelope, frameProblem } from './envelope';
 import { ResolvedKey, keyStateAt, kidNode } from './keys';
 import { JWS_ALG, JWS_TYP, MAX_CLOCK_AHEAD_MS, MAX_JWS_BYTES, MAX_MESSAGE_AGE_MS, RejectReason } from './profile';
+import { isPlain } from './validation';
 
 export interface SigningKey {
   kid: string;
@@ -57,8 +58,6 @@ const decodeJson = (segment: string): unknown => {
   }
 };
 
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-
 /**
  * Rules 1–6 of section 5, in order. Rules 7 (duplicate), 8 (body, see `checkContent`) and 9 (recipient) need the
  * node's state and are applied by the node after this.
@@ -83,13 +82,13 @@ export async function verifyMessage(incoming: Incoming, ctx: VerifyContext): Pro
     return refuse('malformed', 'not a JWS Compact Serialization with attached payload');
   }
   const header = decodeJson(parts[0]);
-  if (!isObject(header)) return refuse('malformed', 'protected header is not a JSON object');
+  if (!isPlain(header)) return refuse('malformed', 'protected header is not a JSON object');
   if (header.typ !== JWS_TYP) return refuse('malformed', `typ is not ${JWS_TYP}`);
   if (header.alg !== JWS_ALG) return refuse('malformed', `alg is not ${JWS_ALG}`);
   if ('b64' in header || 'crit' in header) return refuse('malformed', 'unencoded payloads and critical extensions are not allowed');
   if (typeof header.kid !== 'string') return refuse('malformed', 'kid is missing');
   const payload = decodeJson(parts[1]);
-  if (!isObject(payload)) return refuse('malformed', 'payload is not a JSON object');
+  if (!isPlain(payload)) return refuse('malformed', 'payload is not a JSON object');
   const frame = frameProblem(payload);
   if (frame) return refuse('malformed', frame);
   const claimed = payload as unknown as Envelope;

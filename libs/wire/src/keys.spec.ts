@@ -1,5 +1,5 @@
 import { sign, verify } from 'node:crypto';
-import { Jwks, TrmJwk, currentKey, generateNodeKeys, importKey, jwksProblems, keyStateAt, kidNode, publicJwks, rotateNodeKeys } from './keys';
+import { Jwks, TrmJwk, currentKey, generateNodeKeys, importKey, jwksProblems, keyStateAt, kidNode, privateJwksProblems, publicJwks, rotateNodeKeys } from './keys';
 
 const NOW = new Date('2026-11-22T10:00:00Z');
 const rs = generateNodeKeys('RS', { now: NOW, validUntil: new Date('2027-11-22T10:00:00Z') });
@@ -167,6 +167,18 @@ describe('jwksProblems', () => {
     const problems = jwksProblems({ keys }, 'RS');
     expect(problems).toHaveLength(1);
     expect(problems[0].startsWith(where)).toBe(true);
+  });
+});
+
+describe('privateJwksProblems', () => {
+  it('accepts a generated private JWKS for its own node', () => {
+    expect(privateJwksProblems(rs.privateJwks, 'RS')).toEqual([]);
+  });
+
+  it('refuses a key without its private part, after the shape problems', () => {
+    expect(privateJwksProblems(rs.publicJwks, 'RS')).toEqual(['every key needs its private part (d)']);
+    expect(privateJwksProblems(rs.publicJwks, 'HU')).toEqual([expect.stringContaining('keys[0].kid'), expect.stringContaining('keys[1].kid'), 'every key needs its private part (d)']);
+    expect(privateJwksProblems(null, 'RS')).toEqual([expect.stringContaining('keys')]);
   });
 });
 

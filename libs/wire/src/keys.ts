@@ -98,15 +98,15 @@ export function currentKey(jwks: Jwks, use: 'sig' | 'enc', at: Date): TrmJwk | n
   return candidates[0] ?? null;
 }
 
-/** Minimal shape check of a JWKS read from a file or a `registry.update`. */
-export function jwksProblems(value: unknown, node: string): string[] {
+/** Minimal shape check of a JWKS read from a file or a `registry.update`; messages name the node as `nodeLabel`. */
+export function jwksProblems(value: unknown, node: string, nodeLabel = node): string[] {
   const problems: string[] = [];
   const keys = (value as Jwks | null)?.keys;
   if (!Array.isArray(keys) || keys.length === 0) return ['keys must be a non-empty array'];
   keys.forEach((k, i) => {
     const at = `keys[${i}]`;
     if (k?.kty !== 'OKP') problems.push(`${at}.kty must be "OKP"`);
-    if (typeof k?.kid !== 'string' || kidNode(k.kid) !== node) problems.push(`${at}.kid must be "${node}#<key-id>"`);
+    if (typeof k?.kid !== 'string' || kidNode(k.kid) !== node) problems.push(`${at}.kid must be "${nodeLabel}#<key-id>"`);
     if (k?.use === 'sig' ? k.crv !== 'Ed25519' || k.alg !== JWS_ALG : k?.use === 'enc' ? k.crv !== 'X25519' || k.alg !== JWE_ALG : true) {
       problems.push(`${at} must be an Ed25519 "sig" key (alg EdDSA) or an X25519 "enc" key (alg ${JWE_ALG})`);
     }
@@ -114,6 +114,14 @@ export function jwksProblems(value: unknown, node: string): string[] {
     if (typeof k?.validFrom !== 'string' || Number.isNaN(Date.parse(k.validFrom))) problems.push(`${at}.validFrom must be a timestamp`);
     if (k?.validUntil !== undefined && Number.isNaN(Date.parse(k.validUntil))) problems.push(`${at}.validUntil must be a timestamp`);
   });
+  return problems;
+}
+
+/** jwksProblems of a node's own key set, which must also hold every key's private part. */
+export function privateJwksProblems(value: unknown, node: string): string[] {
+  const problems = jwksProblems(value, node);
+  const keys = (value as Jwks | null)?.keys;
+  if (Array.isArray(keys) && keys.some((k) => !k?.d)) problems.push('every key needs its private part (d)');
   return problems;
 }
 

@@ -122,6 +122,7 @@ describe('openSealed', () => {
     ['an empty given name', { givenName: '' }, 'sealed.givenName'],
     ['a name that is not a string', { familyName: ['Petrović'] }, 'sealed.familyName'],
     ['a travel document that is not an object', { travelDocument: 'SR1234567' }, 'sealed.travelDocument'],
+    ['a travel document that is an array', { travelDocument: [{ type: 7, issuer: 'Novi Sad' }] }, 'sealed.travelDocument'],
   ])('refuses a plaintext with %s, naming the field', async (_label, extra, field) => {
     const jwe = await encryptRaw(JSON.stringify({ ...PERSON, ...extra }));
     expectRefused(await openSealed(jwe, [RS.own]), [field]);

@@ -1,5 +1,6 @@
-import { IsString } from 'class-validator';
-import { isIsoDate, isTimestamp, validatePlain } from './validation';
+import { Type } from 'class-transformer';
+import { IsArray, IsObject, IsString, ValidateNested } from 'class-validator';
+import { ValidateNestedEach, isIsoDate, isTimestamp, validatePlain } from './validation';
 
 describe('isIsoDate', () => {
   it.each<[unknown, boolean]>([
@@ -56,5 +57,36 @@ describe('validatePlain', () => {
   it.each([null, [], 'x', 1])('refuses a root that is not an object (%j)', (value) => {
     expect(validatePlain(Named, value, 'sealed')).toEqual([{ field: 'sealed', problem: 'must be a JSON object' }]);
     expect(validatePlain(Named, value)).toEqual([{ field: '(root)', problem: 'must be a JSON object' }]);
+  });
+});
+
+describe('flattenValidationErrors', () => {
+  class Item {
+    @IsString() name!: string;
+  }
+  class Holder {
+    @IsObject() @ValidateNested() @Type(() => Item) one!: Item;
+    @IsArray() @ValidateNestedEach(() => Item) many!: Item[];
+    @IsArray() @ValidateNested({ each: true }) @Type(() => Item) loose!: Item[];
+  }
+  const valid = () => ({ one: { name: 'x' }, many: [{ name: 'x' }], loose: [{ name: 'x' }] });
+
+  it('reports nothing below a value of the wrong shape', () => {
+    expect(validatePlain(Holder, { ...valid(), one: [{ name: 7 }], many: { name: 7 }, loose: { name: 7 } })).toEqual([
+      { field: 'one', problem: 'must be an object' },
+      { field: 'many', problem: 'must be an array' },
+      { field: 'loose', problem: 'must be an array' },
+    ]);
+  });
+
+  it('refuses each item that is not an object at its own path, arrays of valid items included', () => {
+    const many = [{ name: 'x' }, 'x', null, [{ name: 7 }], [{ name: 'x' }], []];
+    expect(validatePlain(Holder, { ...valid(), many })).toEqual(
+      [1, 2, 3, 4, 5].map((i) => ({ field: `many.${i}`, problem: 'must be an object' })),
+    );
+    expect(validatePlain(Holder, { ...valid(), loose: [[{ name: 7 }], 5] })).toEqual([
+      { field: 'loose.0', problem: 'must be an object' },
+      { field: 'loose.1', problem: 'must be an object' },
+    ]);
   });
 });

@@ -1,6 +1,14 @@
 import 'reflect-metadata';
-import { plainToInstance } from 'class-transformer';
-import { registerDecorator, validateSync, ValidationArguments, ValidationError, ValidationOptions } from 'class-validator';
+import { Transform, Type, plainToInstance } from 'class-transformer';
+import {
+  ValidateIf,
+  ValidateNested,
+  ValidationArguments,
+  ValidationError,
+  ValidationOptions,
+  registerDecorator,
+  validateSync,
+} from 'class-validator';
 import { COUNTRIES, LANGUAGES } from './codes';
 import { isAddress, isCaseRef, isNodeId } from './address';
 
@@ -8,6 +16,28 @@ import { isAddress, isCaseRef, isNodeId } from './address';
 export interface Problem {
   field: string;
   problem: string;
+}
+
+export type Plain = Record<string, unknown>;
+/** A JSON object: not null, not an array. */
+export const isPlain = (v: unknown): v is Plain => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Optional means absent: `null` is not a value of an optional body field. */
+export const Optional = () => ValidateIf((_o: object, value: unknown) => value !== undefined);
+
+/**
+ * An array of objects, each validated with `cls`. class-validator would accept an item that is itself an array of
+ * valid objects; such an item is replaced by `null`, so that it is refused at its own path ("must be an object").
+ */
+export function ValidateNestedEach(cls: () => new () => object): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) => {
+    ValidateNested({ each: true })(target, propertyName);
+    Type(cls)(target, propertyName);
+    Transform(({ value }) => (Array.isArray(value) ? value.map((item) => (Array.isArray(item) ? null : item)) : value))(
+      target,
+      propertyName,
+    );
+  };
 }
 
 const VALIDATE_OPTIONS = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true } as const;
@@ -21,6 +51,9 @@ export function validatePlain<T extends object>(cls: new () => T, value: unknown
   return flattenValidationErrors(validateSync(instance, VALIDATE_OPTIONS), prefix);
 }
 
+/** Constraints that refuse a value's shape: what class-validator found below such a value is not reported. */
+const SHAPE_CONSTRAINTS = ['isObject', 'isArray', 'nestedValidation'];
+
 /**
  * Turns class-validator's error tree into a flat list of field paths. Messages name the rule, never the value,
  * so a problem can be logged or returned without leaking what was sent.
@@ -30,10 +63,16 @@ export function flattenValidationErrors(errors: ValidationError[], prefix = ''):
   const walk = (list: ValidationError[], path: string) => {
     for (const e of list) {
       const field = path ? `${path}.${e.property}` : e.property;
+      const names = Object.keys(e.constraints ?? {});
+      // An item of an array of objects (`ValidateNested({ each: true })`) that is not an object.
+      if (/^\d+$/.test(e.property) && (Array.isArray(e.value) || names.includes('nestedValidation'))) {
+        out.push({ field, problem: 'must be an object' });
+        continue;
+      }
       for (const message of Object.values(e.constraints ?? {})) {
         out.push({ field, problem: stripLeadingProperty(message, e.property) });
       }
-      if (e.children?.length) walk(e.children, field);
+      if (e.children?.length && !names.some((n) => SHAPE_CONSTRAINTS.includes(n))) walk(e.children, field);
     }
   };
   walk(errors, prefix);
@@ -45,7 +84,8 @@ function stripLeadingProperty(message: string, property: string): string {
   return message.startsWith(`${property} `) ? message.slice(property.length + 1) : message;
 }
 
-function simple(name: string, test: (value: unknown, args: ValidationArguments) => boolean, message: string) {
+/** A property decorator for one rule; `message` follows the property's name. */
+export function simple(name: string, test: (value: unknown, args: ValidationArguments) => boolean, message: string) {
   return (options?: ValidationOptions) =>
     (target: object, propertyName: string): void =>
       registerDecorator({

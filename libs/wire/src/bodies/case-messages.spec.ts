@@ -146,6 +146,8 @@ describe('case message bodies', () => {
     ['info.response', 'an answer as a string', (b) => void (b.answers[1] = 'documents'), ['body.answers.1']],
     ['info.response', 'an answer as an array', (b) => void (b.answers[0] = [{ topic: 'x' }]), ['body.answers.0']],
     ['info.response', 'an answer null', (b) => void (b.answers[0] = null), ['body.answers.0']],
+    ['info.response', 'an array of valid answers as an answer', (b) => void (b.answers = [b.answers]), ['body.answers.0']],
+    ['info.response', 'an empty array as an answer', (b) => void (b.answers[1] = []), ['body.answers.1']],
     ['info.response', 'an unknown risk level', (b) => void (b.risk.level = 'extreme'), ['body.risk.level']],
     ['info.response', 'an unknown field in risk', (b) => void (b.risk.score = 3), ['body.risk.score']],
     ['info.response', 'risk null', (b) => void (b.risk = null), ['body.risk']],

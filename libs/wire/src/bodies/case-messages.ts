@@ -11,9 +11,7 @@ import {
   Matches,
   Max,
   Min,
-  ValidateIf,
   ValidateNested,
-  registerDecorator,
 } from 'class-validator';
 import {
   ARRIVAL_POINT_KINDS,
@@ -41,7 +39,7 @@ import {
   TRANSPORT_MODES,
   TransportMode,
 } from '../codes';
-import { IsAddress, IsIsoDate, IsTimestamp, Problem, validatePlain } from '../validation';
+import { IsAddress, IsIsoDate, IsTimestamp, Optional, ValidateNestedEach, isPlain, simple } from '../validation';
 import { PersonProfile, PlannedReturn, RiskAssessment } from './handover-request';
 
 /*
@@ -52,9 +50,6 @@ import { PersonProfile, PlannedReturn, RiskAssessment } from './handover-request
  * `checkContent`.
  */
 
-/** Optional means absent: `null` is not a value of an optional body field. */
-const Optional = () => ValidateIf((_o: object, value: unknown) => value !== undefined);
-
 /** An arrival point's code: an IATA airport code such as `BEG`, or a border crossing's or port's official short code. */
 export const ARRIVAL_POINT_CODE = /^[A-Z0-9-]{2,16}$/;
 /** A time of day, 24 h, local time at the arrival point. */
@@ -63,8 +58,22 @@ export const TIME_OF_DAY = /^([01]\d|2[0-3]):[0-5]\d$/;
 /** The `handover.request` fields a `case.updated` may replace. */
 export const CASE_CHANGE_FIELDS = ['person', 'exploitation', 'risk', 'needs', 'plannedReturn'] as const;
 
-type Plain = Record<string, unknown>;
-const isPlain = (v: unknown): v is Plain => v !== null && typeof v === 'object' && !Array.isArray(v);
+const UniqueTopics = simple(
+  'uniqueTopics',
+  (value) => {
+    if (!Array.isArray(value)) return true;
+    const topics = value.filter(isPlain).map((a) => a.topic).filter((t) => typeof t === 'string');
+    return new Set(topics).size === topics.length;
+  },
+  'must not answer a topic twice',
+);
+
+const NotEmptyChanges = simple(
+  'notEmptyChanges',
+  (value) =>
+    !isPlain(value) || CASE_CHANGE_FIELDS.some((f) => Object.prototype.hasOwnProperty.call(value, f) && value[f] !== undefined),
+  `must contain at least one of ${CASE_CHANGE_FIELDS.join(', ')}`,
+);
 
 /** An array of codes of `NEEDS`, each at most once (may be empty). */
 function IsNeeds(): PropertyDecorator {
@@ -144,8 +153,7 @@ export class InfoResponseBody {
   @IsArray()
   @ArrayMinSize(1)
   @UniqueTopics()
-  @ValidateNested({ each: true })
-  @Type(() => InfoAnswer)
+  @ValidateNestedEach(() => InfoAnswer)
   answers!: InfoAnswer[];
 
   @OptionalNested(() => RiskAssessment)
@@ -292,63 +300,4 @@ export class PurgeConfirmedBody {
 export class CaseClosedBody {
   @IsIn(CLOSE_REASONS)
   reason!: CloseReason;
-}
-
-function UniqueTopics() {
-  return (target: object, propertyName: string) =>
-    registerDecorator({
-      name: 'uniqueTopics',
-      target: target.constructor,
-      propertyName,
-      options: { message: `${propertyName} must not answer a topic twice` },
-      validator: {
-        validate: (value: unknown) => {
-          if (!Array.isArray(value)) return true;
-          const topics = value.filter(isPlain).map((a) => a.topic).filter((t) => typeof t === 'string');
-          return new Set(topics).size === topics.length;
-        },
-      },
-    });
-}
-
-function NotEmptyChanges() {
-  return (target: object, propertyName: string) =>
-    registerDecorator({
-      name: 'notEmptyChanges',
-      target: target.constructor,
-      propertyName,
-      options: { message: `${propertyName} must contain at least one of ${CASE_CHANGE_FIELDS.join(', ')}` },
-      validator: {
-        validate: (value: unknown) =>
-          !isPlain(value) || CASE_CHANGE_FIELDS.some((f) => Object.prototype.hasOwnProperty.call(value, f) && value[f] !== undefined),
-      },
-    });
-}
-
-const WRONG_SHAPE = ['must be an object', 'must be an array'];
-
-/**
- * Drops the problems below a field that is itself refused for its shape: class-validator validates an array given for
- * an object (or an object given for an array of objects) item by item, which would add paths such as
- * `body.changes.person.0.sex` to "must be an object".
- */
-function withoutChildrenOfWrongShapes(problems: Problem[]): Problem[] {
-  const wrong = problems.filter((p) => WRONG_SHAPE.includes(p.problem)).map((p) => `${p.field}.`);
-  return problems.filter((p) => !wrong.some((prefix) => p.field.startsWith(prefix)));
-}
-
-/** The full check of a case message body of class `cls`: `validatePlain`, without problems of wrong shapes' children. */
-export const caseMessageProblems =
-  (cls: new () => object) =>
-  (body: unknown): Problem[] =>
-    withoutChildrenOfWrongShapes(validatePlain(cls, body, 'body'));
-
-/** The full check of an `info.response` body: each answer must be an object (never an array of answers). */
-export function infoResponseProblems(body: unknown): Problem[] {
-  const problems = validatePlain(InfoResponseBody, body, 'body');
-  const answers = isPlain(body) ? body.answers : undefined;
-  if (!Array.isArray(answers)) return withoutChildrenOfWrongShapes(problems);
-  const notObjects = answers.flatMap((a: unknown, i) => (isPlain(a) ? [] : [`body.answers.${i}`]));
-  const kept = problems.filter((p) => !notObjects.some((at) => p.field === at || p.field.startsWith(`${at}.`)));
-  return withoutChildrenOfWrongShapes([...kept, ...notObjects.map((field) => ({ field, problem: 'must be an object' }))]);
 }

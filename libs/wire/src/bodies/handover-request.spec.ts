@@ -85,6 +85,7 @@ describe('validateBody("handover.request")', () => {
     ['a repeated language', (b) => void (b.person.languages = ['sr', 'sr']), ['body.person.languages']],
     ['languages as a string', (b) => void ((b.person as Record<string, unknown>).languages = 'sr'), ['body.person.languages']],
     ['person as a string', (b) => void ((b as Record<string, unknown>).person = 'adult'), ['body.person']],
+    ['person as an array', (b) => void ((b as Record<string, unknown>).person = [{ ageGroup: 'teen' }]), ['body.person']],
     ['no person', (b) => void delete (b as Partial<Body>).person, ['body.person']],
     // exploitation, risk, needs
     ['no exploitation form', (b) => void (b.exploitation = []), ['body.exploitation']],
@@ -94,11 +95,19 @@ describe('validateBody("handover.request")', () => {
     ['an impossible assessment date', (b) => void (b.risk.assessedAt = '2026-02-30'), ['body.risk.assessedAt']],
     ['a non-ISO assessment date', (b) => void (b.risk.assessedAt = '20.11.2026'), ['body.risk.assessedAt']],
     ['no risk', (b) => void delete (b as Partial<Body>).risk, ['body.risk']],
+    ['risk as an array', (b) => void ((b as Record<string, unknown>).risk = [{ level: 'extreme' }]), ['body.risk']],
+    ['consent as an array', (b) => void ((b as Record<string, unknown>).consent = [b.consent]), ['body.consent']],
     ['an unknown need', (b) => void (b.needs = ['shelter', 'housing']), ['body.needs']],
     ['a repeated need', (b) => void (b.needs = ['legal', 'shelter', 'legal']), ['body.needs']],
     ['needs null', (b) => void ((b as Record<string, unknown>).needs = null), ['body.needs']],
   ])('refuses %s', (_label, change, fields) => {
     expect(fieldsOf(change)).toEqual(fields);
+  });
+
+  it('reports only "must be an object" for an array given for an object, nothing below it', () => {
+    expect(validate((b) => void ((b as Record<string, unknown>).person = [{ ageGroup: 'teen' }]))).toEqual([
+      { field: 'body.person', problem: 'must be an object' },
+    ]);
   });
 
   it('reports every problem of a body at once', () => {

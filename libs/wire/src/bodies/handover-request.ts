@@ -29,7 +29,19 @@ import {
   SEXES,
   Sex,
 } from '../codes';
-import { IsCountry, IsIsoDate, IsLanguage, IsTimestamp } from '../validation';
+import { IsCountry, IsIsoDate, IsLanguage, IsTimestamp, simple } from '../validation';
+
+const ContainsShareCoded = simple(
+  'containsShareCoded',
+  (v) => Array.isArray(v) && v.includes('share-coded'),
+  'must contain "share-coded"',
+);
+
+const PlannedReturnOnlyForReturn = simple(
+  'plannedReturnOnlyForReturn',
+  (value, args) => (args.object as HandoverRequestBody).purpose === 'return' || value === undefined,
+  'must be absent unless purpose is "return"',
+);
 
 export class PersonProfile {
   @IsIn(AGE_GROUPS)
@@ -124,17 +136,6 @@ export class HandoverRequestBody {
   plannedReturn?: PlannedReturn;
 }
 
-function ContainsShareCoded() {
-  return (target: object, propertyName: string) =>
-    registerDecorator({
-      name: 'containsShareCoded',
-      target: target.constructor,
-      propertyName,
-      options: { message: 'scope must contain "share-coded"' },
-      validator: { validate: (v: unknown) => Array.isArray(v) && v.includes('share-coded') },
-    });
-}
-
 function GuardianConsentForChild() {
   return (target: object, propertyName: string) =>
     registerDecorator({
@@ -147,20 +148,6 @@ function GuardianConsentForChild() {
           const body = args.object as HandoverRequestBody;
           return body.person?.ageGroup !== 'child' || consent?.by === 'guardian';
         },
-      },
-    });
-}
-
-function PlannedReturnOnlyForReturn() {
-  return (target: object, propertyName: string) =>
-    registerDecorator({
-      name: 'plannedReturnOnlyForReturn',
-      target: target.constructor,
-      propertyName,
-      options: { message: 'plannedReturn must be absent unless purpose is "return"' },
-      validator: {
-        validate: (value: unknown, args: ValidationArguments) =>
-          (args.object as HandoverRequestBody).purpose === 'return' || value === undefined,
       },
     });
 }

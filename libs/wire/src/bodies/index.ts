@@ -13,8 +13,6 @@ import {
   InfoResponseBody,
   PurgeConfirmedBody,
   ReturnScheduledBody,
-  caseMessageProblems,
-  infoResponseProblems,
 } from './case-messages';
 import { HandoverRequestBody } from './handover-request';
 import { ReceiptBody } from './receipt';
@@ -44,23 +42,8 @@ export const BODY_CLASSES: Record<MessageType, new () => object> = {
   receipt: ReceiptBody,
 };
 
-/**
- * Types whose rules between fields class-validator cannot express with precise field paths: their full check
- * (class-validator included) is this function instead of `validatePlain`.
- */
+/** Types with rules between fields that class-validator cannot express with precise field paths. */
 const BODY_CHECKS: Partial<Record<MessageType, (body: unknown) => Problem[]>> = {
-  'handover.accepted': caseMessageProblems(HandoverAcceptedBody),
-  'handover.declined': caseMessageProblems(HandoverDeclinedBody),
-  'info.request': caseMessageProblems(InfoRequestBody),
-  'info.response': infoResponseProblems,
-  'return.scheduled': caseMessageProblems(ReturnScheduledBody),
-  'arrival.confirmed': caseMessageProblems(ArrivalConfirmedBody),
-  'arrival.missed': caseMessageProblems(ArrivalMissedBody),
-  'followup.report': caseMessageProblems(FollowupReportBody),
-  'case.updated': caseMessageProblems(CaseUpdatedBody),
-  'consent.withdrawn': caseMessageProblems(ConsentWithdrawnBody),
-  'purge.confirmed': caseMessageProblems(PurgeConfirmedBody),
-  'case.closed': caseMessageProblems(CaseClosedBody),
   'registry.update': registryUpdateProblems,
 };
 

@@ -1,8 +1,15 @@
-import { IsIn, IsString, Matches, ValidateIf, ValidationArguments, registerDecorator } from 'class-validator';
+import { IsIn, IsString, Matches, ValidateIf } from 'class-validator';
 import { REJECT_REASONS, RejectReason, UUID } from '../profile';
+import { simple } from '../validation';
 
 export const RECEIPT_STATUSES = ['delivered', 'rejected'] as const;
 export type ReceiptStatus = (typeof RECEIPT_STATUSES)[number];
+
+const RejectedOnly = simple(
+  'rejectedOnly',
+  (v, args) => v === undefined || (args.object as ReceiptBody).status === 'rejected',
+  'is only allowed when status is "rejected"',
+);
 
 /** Body of `receipt` (section 6). */
 export class ReceiptBody {
@@ -20,18 +27,4 @@ export class ReceiptBody {
   @IsString()
   @Matches(/^sha-256:[A-Za-z0-9_-]{43}$/, { message: 'digest must be "sha-256:" and the base64url SHA-256' })
   digest!: string;
-}
-
-function RejectedOnly() {
-  return (target: object, propertyName: string) =>
-    registerDecorator({
-      name: 'rejectedOnly',
-      target: target.constructor,
-      propertyName,
-      options: { message: 'reason is only allowed when status is "rejected"' },
-      validator: {
-        validate: (v: unknown, args: ValidationArguments) =>
-          v === undefined || (args.object as ReceiptBody).status === 'rejected',
-      },
-    });
 }

@@ -14,15 +14,25 @@ import {
   Matches,
   Max,
   Min,
-  ValidateIf,
   ValidateNested,
-  registerDecorator,
 } from 'class-validator';
 import { isAddress, isNodeId, nodeOf, parseAddress } from '../address';
 import { AGE_GROUPS, AgeGroup, EXPLOITATION_FORMS, ExploitationForm, PURPOSES, Purpose } from '../codes';
 import { Jwks, jwksProblems } from '../keys';
 import { SLUG } from '../profile';
-import { IsAddress, IsLanguage, IsNodeId, IsTimestamp, Problem, validatePlain } from '../validation';
+import {
+  IsAddress,
+  IsLanguage,
+  IsNodeId,
+  IsTimestamp,
+  Optional,
+  Plain,
+  Problem,
+  ValidateNestedEach,
+  isPlain,
+  simple,
+  validatePlain,
+} from '../validation';
 
 export const ORGANISATION_KINDS = ['government', 'ngo', 'international'] as const;
 export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
@@ -39,9 +49,6 @@ const PUBLIC_JWK_MEMBERS = ['kty', 'crv', 'x', 'kid', 'use', 'alg', 'validFrom',
 /** base64url of a 32-byte Ed25519 or X25519 public key. */
 const OKP_PUBLIC_X = /^[A-Za-z0-9_-]{43}$/;
 
-/** Optional means absent: `null` is not a value of an optional body field. */
-const Optional = () => ValidateIf((_o: object, value: unknown) => value !== undefined);
-
 /** `amqp://` or `amqps://` with a host and no user information (credentials never travel in a registry). */
 export const isAmqpUrl = (value: unknown): boolean => {
   if (typeof value !== 'string' || value.length > 2048 || /\s/.test(value)) return false;
@@ -55,31 +62,11 @@ export const isAmqpUrl = (value: unknown): boolean => {
   return (url.protocol === 'amqp:' || url.protocol === 'amqps:') && url.hostname !== '' && url.username === '' && url.password === '';
 };
 
-function IsAmqpUrl() {
-  return (target: object, propertyName: string) =>
-    registerDecorator({
-      name: 'isAmqpUrl',
-      target: target.constructor,
-      propertyName,
-      options: { message: `${propertyName} must be an amqp:// or amqps:// URL with a host and without credentials` },
-      validator: { validate: isAmqpUrl },
-    });
-}
-
-/**
- * `fallback`: an address whenever present. A vacant role should have one, but a partner's directory is not refused
- * for a role without it: messages for that role are still accepted and wait with it.
- */
-function IsFallback() {
-  return (target: object, propertyName: string) =>
-    registerDecorator({
-      name: 'isFallback',
-      target: target.constructor,
-      propertyName,
-      options: { message: `${propertyName} must be an address <node>/<organisation>/<role>` },
-      validator: { validate: (value: unknown) => value === undefined || isAddress(value) },
-    });
-}
+const IsAmqpUrl = simple(
+  'isAmqpUrl',
+  isAmqpUrl,
+  'must be an amqp:// or amqps:// URL with a host and without credentials',
+);
 
 export class RegistryEndpoint {
   @IsAmqpUrl()
@@ -147,8 +134,12 @@ export class DirectoryRole {
   @IsBoolean()
   unconfirmed?: boolean;
 
-  /** Receives the role's messages while it is vacant; an address of the same node. */
-  @IsFallback()
+  /**
+   * Receives the role's messages while it is vacant; an address of the same node. A vacant role should have one, but
+   * a directory is not refused for a role without it: messages for that role are still accepted and wait with it.
+   */
+  @Optional()
+  @IsAddress()
   fallback?: string;
 
   @Optional()
@@ -171,8 +162,7 @@ export class DirectoryOrganisation {
   kind!: OrganisationKind;
 
   @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => DirectoryRole)
+  @ValidateNestedEach(() => DirectoryRole)
   roles!: DirectoryRole[];
 }
 
@@ -216,19 +206,15 @@ export class RegistryUpdateBody {
   keys!: Jwks;
 
   @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => DirectoryOrganisation)
+  @ValidateNestedEach(() => DirectoryOrganisation)
   organisations!: DirectoryOrganisation[];
 
   @Optional()
   @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => RetiredRole)
+  @ValidateNestedEach(() => RetiredRole)
   retired?: RetiredRole[];
 }
 
-type Plain = Record<string, unknown>;
-const isPlain = (v: unknown): v is Plain => v !== null && typeof v === 'object' && !Array.isArray(v);
 const has = (o: Plain, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
 
 /**
@@ -238,8 +224,7 @@ const has = (o: Plain, key: string): boolean => Object.prototype.hasOwnProperty.
  */
 export function registryKeysProblems(value: unknown, node: unknown): string[] {
   if (!isPlain(value)) return ['keys must be a JWKS object { "keys": [ … ] }'];
-  const n = typeof node === 'string' ? node : '';
-  const problems = jwksProblems(value, n).map((p) => p.split(`"${n}#<key-id>"`).join('"<node>#<key-id>"'));
+  const problems = jwksProblems(value, typeof node === 'string' ? node : '', '<node>');
   if (Object.keys(value).some((k) => k !== 'keys')) problems.push('keys must have no member other than "keys"');
   const keys = value.keys;
   if (!Array.isArray(keys) || keys.length === 0) return problems;
@@ -274,8 +259,8 @@ export function registryKeysProblems(value: unknown, node: unknown): string[] {
  * Field paths are those of `flattenValidationErrors` (`body.organisations.0.roles.1.fallback`).
  */
 export function registryUpdateProblems(body: unknown): Problem[] {
-  if (!isPlain(body)) return validatePlain(RegistryUpdateBody, body, 'body');
-  const problems = withoutItemsOfNonArrays(validatePlain(RegistryUpdateBody, body, 'body'), body);
+  const problems = validatePlain(RegistryUpdateBody, body, 'body');
+  if (!isPlain(body)) return problems;
   const add = (field: string, problem: string) => problems.push({ field, problem });
   const node = isNodeId(body.node) ? body.node : null;
 
@@ -325,20 +310,4 @@ export function registryUpdateProblems(body: unknown): Problem[] {
     if (isAddress(entry.successor) && entry.successor === entry.address) add(`${at}.successor`, 'must differ from address');
   });
   return problems;
-}
-
-/**
- * `ValidateNested({ each: true })` validates an object given instead of an array as if it were one item, which adds
- * problems of its fields (`body.organisations.slug`) to "must be an array". Only the latter is kept.
- */
-function withoutItemsOfNonArrays(problems: Problem[], body: Plain): Problem[] {
-  const notArrays: string[] = [];
-  if (body.organisations !== undefined && !Array.isArray(body.organisations)) notArrays.push('body.organisations.');
-  if (body.retired !== undefined && !Array.isArray(body.retired)) notArrays.push('body.retired.');
-  if (Array.isArray(body.organisations)) {
-    body.organisations.forEach((org: unknown, i) => {
-      if (isPlain(org) && org.roles !== undefined && !Array.isArray(org.roles)) notArrays.push(`body.organisations.${i}.roles.`);
-    });
-  }
-  return problems.filter((p) => !notArrays.some((prefix) => p.field.startsWith(prefix)));
 }
