@@ -1,9 +1,9 @@
 import { Client } from 'pg';
 import { ChainResult, ChainVerifier } from '../../gateway/src/audit/audit-chain';
 import { chainPage } from '../../gateway/src/audit/audit.repository';
+import { schemaNameProblem } from '../../gateway/src/config/node-config';
 import { CliError } from './errors';
 
-const SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
 const PAGE = 5_000;
 
 /**
@@ -12,7 +12,8 @@ const PAGE = 5_000;
  * and the hash of the last one.
  */
 export async function verifyAudit(databaseUrl: string, schema: string, pageSize = PAGE): Promise<ChainResult> {
-  if (!SCHEMA.test(schema)) throw new CliError(`database.schema must match ${SCHEMA}`);
+  const problem = schemaNameProblem(schema);
+  if (problem) throw new CliError(problem);
   const client = new Client({ connectionString: databaseUrl, options: `-c search_path=${schema}`, application_name: 'trmctl audit verify' });
   await client.connect();
   try {

@@ -1,4 +1,4 @@
-import { Jwks, generateNodeKeys, isNodeId, jwksProblems, publicJwks, rotateNodeKeys } from '@trm/wire';
+import { Jwks, generateNodeKeys, isNodeId, privateJwksProblems, publicJwks, rotateNodeKeys } from '@trm/wire';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliError } from './errors';
@@ -82,8 +82,7 @@ export function readJwks(file: string): Jwks {
 
 function readPrivateJwks(node: string, file: string): Jwks {
   const jwks = readJwks(file);
-  const problems = jwksProblems(jwks, node);
-  if (jwks.keys?.some((k) => !k.d)) problems.push('every key needs its private part (d)');
+  const problems = privateJwksProblems(jwks, node);
   if (problems.length) {
     throw new CliError(`${file} is not a usable private key set of ${node}: ${problems.join('; ')}. Move it away or run trmctl keys generate --node ${node} --force`);
   }

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { ConfigError, loadNodeConfig } from '../../gateway/src/config/load-config';
+import { ConfigError, loadNodeConfig, parseDuration } from '../../gateway/src/config/load-config';
 import type { NodeConfig } from '../../gateway/src/config/node-config';
 import { ParsedArgs, expectOptions, flag, parseArgs, requiredOption, stringOption } from './args';
 import { formatAuditVerification, verifyAudit } from './audit-verify';
@@ -8,7 +8,7 @@ import { runBench } from './bench/bench';
 import { runDemo } from './demo/demo';
 import { CliError, UsageError } from './errors';
 import { APP_ROLES, AppRole } from '../../gateway/src/auth/principal';
-import { generateKeyFiles, rotateKeyFiles } from './keys';
+import { KeyDirs, generateKeyFiles, rotateKeyFiles } from './keys';
 import { ensureIssuer, mintToken } from './tokens';
 import { defaultKeysDir, defaultTrustDir, nodeConfigFile, varDir } from './paths';
 import { applyTopology, formatSummary } from './topology/apply';
@@ -37,9 +37,7 @@ const COMMANDS: Command[] = [
     options: ['node', 'keys-dir', 'trust-dir', 'force'],
     run: async (args) => {
       const node = requiredOption(args, 'node', 'AT');
-      const keysDir = resolve(stringOption(args, 'keys-dir') ?? process.env.TRM_KEYS_DIR ?? defaultKeysDir());
-      const trustDir = resolve(stringOption(args, 'trust-dir') ?? process.env.TRM_TRUST_DIR ?? defaultTrustDir());
-      const keys = generateKeyFiles(node, { keysDir, trustDir }, { force: flag(args, 'force') });
+      const keys = generateKeyFiles(node, keyDirsOf(args), { force: flag(args, 'force') });
       print(`node ${node}: keys ${keys.kids.join(', ')}`);
       print(`  private: ${keys.privateFile} (mode 0600; keep it out of version control and backups you do not control)`);
       print(`  public:  ${keys.publicFile} (give this trust anchor to partner nodes)`);
@@ -58,11 +56,9 @@ const COMMANDS: Command[] = [
     options: ['node', 'activate-in', 'retire-after', 'keys-dir', 'trust-dir'],
     run: async (args) => {
       const node = requiredOption(args, 'node', 'AT');
-      const keysDir = resolve(stringOption(args, 'keys-dir') ?? process.env.TRM_KEYS_DIR ?? defaultKeysDir());
-      const trustDir = resolve(stringOption(args, 'trust-dir') ?? process.env.TRM_TRUST_DIR ?? defaultTrustDir());
       const activateAt = new Date(Date.now() + durationOption(args, 'activate-in', '24h'));
       const retireAt = new Date(activateAt.getTime() + durationOption(args, 'retire-after', '7d'));
-      const keys = rotateKeyFiles(node, { keysDir, trustDir }, activateAt, retireAt);
+      const keys = rotateKeyFiles(node, keyDirsOf(args), activateAt, retireAt);
       print(`node ${node}: new keys ${keys.added.join(', ')} valid from ${activateAt.toISOString()}`);
       print(`  current keys end at ${retireAt.toISOString()}`);
       print(`  private: ${keys.privateFile}; public: ${keys.publicFile}`);
@@ -172,14 +168,19 @@ const COMMANDS: Command[] = [
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
-const DURATION = /^(\d+)(m|h|d)$/;
-
-/** A duration option such as 30m, 24h or 7d, in milliseconds. */
+/** A duration option such as 30m, 24h or 7d (units as in the node configuration), in milliseconds. */
 function durationOption(args: ParsedArgs, name: string, fallback: string): number {
-  const raw = stringOption(args, name) ?? fallback;
-  const m = DURATION.exec(raw);
-  if (!m) throw new UsageError(`--${name} must be a duration such as 30m, 24h or 7d`);
-  return Number(m[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'm' | 'h' | 'd'];
+  const ms = parseDuration(stringOption(args, name) ?? fallback);
+  if (ms === null) throw new UsageError(`--${name} must be a duration such as 30m, 24h or 7d`);
+  return ms;
+}
+
+/** --keys-dir / --trust-dir, else $TRM_KEYS_DIR / $TRM_TRUST_DIR, else var/keys and var/trust. */
+function keyDirsOf(args: ParsedArgs): KeyDirs {
+  return {
+    keysDir: resolve(stringOption(args, 'keys-dir') ?? process.env.TRM_KEYS_DIR ?? defaultKeysDir()),
+    trustDir: resolve(stringOption(args, 'trust-dir') ?? process.env.TRM_TRUST_DIR ?? defaultTrustDir()),
+  };
 }
 
 /** config/nodes/<node>.yaml with process.env, with a hint where the usual mistakes have an obvious fix. */

@@ -1,9 +1,9 @@
-import { Jwks, isNodeId, jwksProblems } from '@trm/wire';
+import { Jwks, isNodeId, jwksProblems, privateJwksProblems } from '@trm/wire';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { Directory, directoryProblems } from '../registry/directory';
-import { NodeConfig, PartnerConfig } from './node-config';
+import { NodeConfig, PartnerConfig, schemaNameProblem } from './node-config';
 
 /** Problems found while reading a node configuration, each naming the file and the key. */
 export class ConfigError extends Error {
@@ -18,6 +18,15 @@ export class ConfigError extends Error {
 
 const DURATION = /^(\d+)\s*(ms|s|m|h|d)$/;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `500ms`, `30s`, `5m`, `48h` or `7d` in milliseconds; null for anything else. */
+export function parseDuration(text: string): number | null {
+  const m = DURATION.exec(text.trim());
+  return m ? Number(m[1]) * UNIT_MS[m[2]] : null;
+}
+
+/** The top-level keys of a node file. */
+const TOP_LEVEL = ['node', 'http', 'database', 'broker', 'keys', 'directory', 'partners', 'timers', 'relay', 'registry', 'deadlines', 'retention', 'auth'];
 
 export const DEFAULTS = {
   http: { host: '127.0.0.1', port: 3000 },
@@ -46,20 +55,24 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
     throw new ConfigError(path, [`cannot read: ${(err as Error).message}`]);
   }
   if (problems.length) throw new ConfigError(path, problems);
+  if (raw !== null && raw !== undefined && (typeof raw !== 'object' || Array.isArray(raw))) {
+    throw new ConfigError(path, [`must be a mapping of ${TOP_LEVEL.join(', ')}`]);
+  }
   const doc = (raw ?? {}) as Record<string, any>;
   const base = dirname(path);
   const need = <T>(value: T | undefined, key: string, what: string): T => {
     if (value === undefined || value === null || value === '') problems.push(`${key} is required (${what})`);
     return value as T;
   };
-  const duration = (value: unknown, key: string): number => {
-    if (typeof value === 'number' && value >= 0) return value;
-    const m = typeof value === 'string' ? DURATION.exec(value.trim()) : null;
-    if (!m) {
+  /** A duration of at least `min` ms (intervals use 1: a period of 0 would make their job spin). */
+  const duration = (value: unknown, key: string, min = 0): number => {
+    const ms = typeof value === 'number' ? (value >= 0 ? value : null) : typeof value === 'string' ? parseDuration(value) : null;
+    if (ms === null) {
       problems.push(`${key} must be a duration such as 500ms, 30s, 5m, 48h or 7d`);
       return 0;
     }
-    return Number(m[1]) * UNIT_MS[m[2]];
+    if (ms < min) problems.push(`${key} must be ${min === 1 ? 'longer than 0' : `at least ${min}ms`}`);
+    return ms;
   };
   const integer = (value: unknown, key: string, min: number): number => {
     const n = typeof value === 'string' ? Number(value) : value;
@@ -77,15 +90,19 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
 
   const node = need<string>(doc.node, 'node', 'this node id, e.g. AT');
   if (node && !isNodeId(node)) problems.push('node must match ^[A-Z]{2}(-[A-Z0-9]{1,16})?$');
-  const http = { ...DEFAULTS.http, ...doc.http };
-  const database = { ...DEFAULTS.database, ...doc.database };
-  const broker = { ...DEFAULTS.broker, ...doc.broker };
-  const timers = { ...DEFAULTS.timers, ...doc.timers };
-  const relay = { ...DEFAULTS.relay, ...doc.relay };
-  const registry = { ...DEFAULTS.registry, ...doc.registry };
-  const deadlines = { ...DEFAULTS.deadlines, ...doc.deadlines };
+  for (const k of Object.keys(doc)) if (!TOP_LEVEL.includes(k)) problems.push(`${k} is not a known key (known: ${TOP_LEVEL.join(', ')})`);
+  const http = section(doc.http, 'http', DEFAULTS.http, problems);
+  const database = section(doc.database, 'database', DEFAULTS.database, problems, ['url', 'schema']);
+  const broker = section(doc.broker, 'broker', DEFAULTS.broker, problems, ['url', 'managementUrl']);
+  const timers = section(doc.timers, 'timers', DEFAULTS.timers, problems);
+  const relay = section(doc.relay, 'relay', DEFAULTS.relay, problems);
+  const registry = section(doc.registry, 'registry', DEFAULTS.registry, problems, ['endpoint']);
+  const deadlines = section(doc.deadlines, 'deadlines', DEFAULTS.deadlines, problems);
   const retention = section(doc.retention, 'retention', DEFAULTS.retention, problems);
-  const auth = doc.auth ?? {};
+  const schema = need<string>(database.schema, 'database.schema', "the node's own schema");
+  const schemaProblem = schema ? schemaNameProblem(String(schema)) : null;
+  if (schemaProblem) problems.push(schemaProblem);
+  const auth = section(doc.auth, 'auth', {}, problems, ['issuer', 'audience', 'jwks', 'jwksUrl']);
   need(auth.issuer, 'auth.issuer', 'the iss of the bearer tokens the API accepts');
   need(auth.audience, 'auth.audience', 'the aud the tokens must carry for this node');
   if (!auth.jwks && !auth.jwksUrl) problems.push("auth.jwks (a JWKS file) or auth.jwksUrl is required: the identity provider's public keys");
@@ -94,10 +111,7 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
 
   const keysFile = need<string>(doc.keys, 'keys', "path of this node's private JWKS; create it with trmctl keys generate");
   const privateJwks = keysFile ? readJson<Jwks>(keysFile, 'keys') : undefined;
-  if (privateJwks) {
-    problems.push(...jwksProblems(privateJwks, node).map((p) => `keys: ${p}`));
-    if (privateJwks.keys?.some((k) => !k.d)) problems.push('keys: every key needs its private part (d)');
-  }
+  if (privateJwks) problems.push(...privateJwksProblems(privateJwks, node).map((p) => `keys: ${p}`));
 
   const directoryFile = need<string>(doc.directory, 'directory', "path of this node's directory of contact points");
   const directory = directoryFile ? readYaml<Directory>(resolve(base, directoryFile), problems, 'directory') : undefined;
@@ -105,6 +119,8 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
 
   const partners: PartnerConfig[] = (Array.isArray(doc.partners) ? doc.partners : []).map((p: any, i: number) => {
     const key = `partners[${i}]`;
+    section(p, key, {}, problems, ['node', 'endpoint', 'trustAnchor', 'inbound', 'agreement']);
+    section(p?.inbound, `${key}.inbound`, {}, problems, ['username', 'password']);
     if (!isNodeId(p?.node)) problems.push(`${key}.node must be a node id`);
     need(p?.endpoint, `${key}.endpoint`, "AMQP URL of the partner's broker with the credentials it gave us");
     need(p?.inbound?.username, `${key}.inbound.username`, 'the account the partner publishes with on our broker');
@@ -115,7 +131,7 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
       problems.push(...jwksProblems(trustAnchor, p.node).map((x) => `${key}.trustAnchor: ${x}`));
       if (trustAnchor.keys?.some((k) => k.d)) problems.push(`${key}.trustAnchor must hold public keys only`);
     }
-    const agreement = { ...DEFAULTS.agreement, ...p?.agreement };
+    const agreement = section(p?.agreement, `${key}.agreement`, DEFAULTS.agreement, problems);
     return {
       node: p?.node,
       endpoint: p?.endpoint,
@@ -124,7 +140,7 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
       agreement: {
         acceptanceMs: duration(agreement.acceptance, `${key}.agreement.acceptance`),
         arrivalGraceMs: duration(agreement.arrivalGrace, `${key}.agreement.arrivalGrace`),
-        followupEveryMs: duration(agreement.followupEvery, `${key}.agreement.followupEvery`),
+        followupEveryMs: duration(agreement.followupEvery, `${key}.agreement.followupEvery`, 1),
         followupSenderGraceMs: duration(agreement.followupSenderGrace, `${key}.agreement.followupSenderGrace`),
       },
     };
@@ -135,7 +151,7 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
     http: { host: String(http.host), port: integer(http.port, 'http.port', 0) },
     database: {
       url: need(database.url, 'database.url', 'PostgreSQL URL'),
-      schema: need(database.schema, 'database.schema', "the node's own schema"),
+      schema,
       poolSize: integer(database.poolSize, 'database.poolSize', 1),
     },
     broker: {
@@ -148,22 +164,22 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
     directory: directory as Directory,
     partners,
     timers: {
-      receiptTimeoutMs: duration(timers.receiptTimeout, 'timers.receiptTimeout'),
-      resendMaxIntervalMs: duration(timers.resendMaxInterval, 'timers.resendMaxInterval'),
-      publishRetryMaxMs: duration(timers.publishRetryMax, 'timers.publishRetryMax'),
+      receiptTimeoutMs: duration(timers.receiptTimeout, 'timers.receiptTimeout', 1),
+      resendMaxIntervalMs: duration(timers.resendMaxInterval, 'timers.resendMaxInterval', 1),
+      publishRetryMaxMs: duration(timers.publishRetryMax, 'timers.publishRetryMax', 1),
       giveUpAfterMs: duration(timers.giveUpAfter, 'timers.giveUpAfter'),
     },
     relay: {
       batchSize: integer(relay.batchSize, 'relay.batchSize', 1),
-      pollIntervalMs: duration(relay.pollInterval, 'relay.pollInterval'),
+      pollIntervalMs: duration(relay.pollInterval, 'relay.pollInterval', 1),
       concurrency: integer(relay.concurrency, 'relay.concurrency', 1),
     },
-    deadlines: { checkIntervalMs: duration(deadlines.checkInterval, 'deadlines.checkInterval') },
+    deadlines: { checkIntervalMs: duration(deadlines.checkInterval, 'deadlines.checkInterval', 1) },
     retention: {
       sealedAfterEndMs: duration(retention.sealedAfterEnd, 'retention.sealedAfterEnd'),
       caseDataAfterEndMs: duration(retention.caseDataAfterEnd, 'retention.caseDataAfterEnd'),
       messageLogMs: duration(retention.messageLog, 'retention.messageLog'),
-      checkIntervalMs: duration(retention.checkInterval, 'retention.checkInterval'),
+      checkIntervalMs: duration(retention.checkInterval, 'retention.checkInterval', 1),
     },
     auth: { issuer: String(auth.issuer), audience: String(auth.audience), ...(authJwks ? { jwks: authJwks } : { jwksUrl: String(auth.jwksUrl) }) },
     registry: {
@@ -171,25 +187,31 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
       unconfirmedAfterMs: duration(registry.unconfirmedAfter, 'registry.unconfirmedAfter'),
     },
   };
-  if (config.retention.checkIntervalMs <= 0 && !problems.some((p) => p.startsWith('retention.checkInterval'))) {
-    problems.push('retention.checkInterval must be longer than 0');
-  }
   if (problems.length) throw new ConfigError(path, problems);
   return config;
 }
 
 /**
- * A section of the file whose keys are all known (given in `defaults`), over its defaults. A key the section does not
- * know (a typo would otherwise silently leave the default in force) or a section that is not a mapping is a problem.
+ * A section of the file whose keys are all known (`withoutDefault` and those of `defaults`), over its defaults. A key
+ * it does not know (a typo would otherwise silently leave the default in force) or a section that is not a mapping is
+ * a problem.
  */
-function section<T extends Record<string, unknown>>(value: unknown, key: string, defaults: T, problems: string[]): T {
+function section<T extends Record<string, unknown>>(
+  value: unknown,
+  key: string,
+  defaults: T,
+  problems: string[],
+  /** Known keys without a default. */
+  withoutDefault: string[] = [],
+): T & Record<string, any> {
+  const known = [...withoutDefault, ...Object.keys(defaults)];
   if (value === undefined || value === null) return { ...defaults };
   if (typeof value !== 'object' || Array.isArray(value)) {
-    problems.push(`${key} must be a mapping of ${Object.keys(defaults).join(', ')}`);
+    problems.push(`${key} must be a mapping of ${known.join(', ')}`);
     return { ...defaults };
   }
   for (const k of Object.keys(value)) {
-    if (!(k in defaults)) problems.push(`${key}.${k} is not a known key (known: ${Object.keys(defaults).join(', ')})`);
+    if (!known.includes(k)) problems.push(`${key}.${k} is not a known key (known: ${known.join(', ')})`);
   }
   return { ...defaults, ...(value as Partial<T>) };
 }

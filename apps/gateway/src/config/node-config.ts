@@ -88,3 +88,10 @@ export interface NodeConfig {
 }
 
 export const NODE_CONFIG = Symbol('NODE_CONFIG');
+
+/** Schema names the gateway accepts: unquoted PostgreSQL names, safe in search_path and DDL. */
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Why `schema` cannot be a node's schema (naming the key database.schema), or null. */
+export const schemaNameProblem = (schema: string): string | null =>
+  SCHEMA_NAME.test(schema) ? null : `database.schema must match ${SCHEMA_NAME} (lower-case letters, digits and _)`;

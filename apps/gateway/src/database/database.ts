@@ -1,12 +1,11 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
-import { NodeConfig } from '../config/node-config';
+import { NodeConfig, schemaNameProblem } from '../config/node-config';
 import { MIGRATIONS } from './migrations';
-
-const SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
 
 export function dataSourceOptions(config: NodeConfig): DataSourceOptions {
   const { url, schema, poolSize } = config.database;
-  if (!SCHEMA.test(schema)) throw new Error(`database.schema must match ${SCHEMA}`);
+  const problem = schemaNameProblem(schema); // configurations built in code skip loadNodeConfig
+  if (problem) throw new Error(problem);
   return {
     type: 'postgres',
     url,

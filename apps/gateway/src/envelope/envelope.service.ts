@@ -13,6 +13,7 @@ import {
   importKey,
   keyStateAt,
   openSealed,
+  privateJwksProblems,
   publicJwks,
   seal,
   signEnvelope,
@@ -26,6 +27,8 @@ import { RegistryService } from '../registry/registry.service';
 @Injectable()
 export class EnvelopeService {
   private readonly signers = new Map<string, SigningKey>();
+  /** Public halves of this node's encryption keys, by kid: what sealForSelf encrypts to. */
+  private readonly selfKeys = new Map<string, EncryptionKey>();
   private readonly decryptionKeys: EncryptionKey[];
 
   constructor(
@@ -33,9 +36,8 @@ export class EnvelopeService {
     private readonly registry: RegistryService,
     private readonly clock: Clock,
   ) {
-    for (const jwk of config.privateJwks.keys) {
-      if (!jwk.d) throw new Error(`private key ${jwk.kid} has no private part`);
-    }
+    const problems = privateJwksProblems(config.privateJwks, config.node);
+    if (problems.length) throw new Error(`private keys of node ${config.node}: ${problems.join('; ')}`);
     this.decryptionKeys = config.privateJwks.keys
       .filter((k) => k.use === 'enc' && keyStateAt(k, clock.now()) !== 'revoked')
       .map((k) => ({ kid: k.kid, key: importKey(k) }));
@@ -68,9 +70,14 @@ export class EnvelopeService {
 
   /** Encrypts personal details to this node's own current encryption key, to keep what it sent sealed at rest. */
   async sealForSelf(data: SealedPersonalData): Promise<string> {
-    const jwk = currentKey(publicJwks(this.config.privateJwks), 'enc', this.clock.now());
+    const jwk = currentKey(this.config.privateJwks, 'enc', this.clock.now());
     if (!jwk) throw new Error(`node ${this.config.node} has no encryption key valid now`);
-    return seal(data, { kid: jwk.kid, key: importKey(jwk) });
+    let key = this.selfKeys.get(jwk.kid);
+    if (!key) {
+      key = { kid: jwk.kid, key: importKey(publicJwks({ keys: [jwk] }).keys[0]) };
+      this.selfKeys.set(jwk.kid, key);
+    }
+    return seal(data, key);
   }
 
   /** Opens a sealed part encrypted to one of this node's keys. */

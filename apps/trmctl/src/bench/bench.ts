@@ -43,7 +43,8 @@ export async function runBench(options: BenchOptions): Promise<void> {
   if (missing.length) throw new CliError(`${missing.map((s) => `${s.name} is not reachable; start it with: ${s.start}`).join('\n')}`);
 
   out(`trmctl bench: ${options.count} handovers AT -> RS through two gateway processes, then a raw amqplib baseline`);
-  const net = await ScratchNetwork.create(['AT', 'RS'], { prefix: 'bench' });
+  // The database the preflight checked (TRM_DATABASE_URL, else the default).
+  const net = await ScratchNetwork.create(['AT', 'RS'], { prefix: 'bench', databaseUrl: process.env.TRM_DATABASE_URL || undefined });
   const dir = mkdtempSync(join(tmpdir(), 'trm-bench-'));
   const processes = new GatewayProcesses();
   try {
@@ -107,13 +108,13 @@ interface Submitted {
   failed: number;
 }
 
-/** `count` submissions by `concurrency` submitters, each sending its next one when the last was answered. */
 /** Where submissions go, with the bearer token of the benchmark's coordinator. */
 interface Target {
   url: string;
   token: string;
 }
 
+/** `count` submissions by `concurrency` submitters, each sending its next one when the last was answered. */
 async function closedLoop(target: Target, body: string, count: number, concurrency: number): Promise<Submitted> {
   const result: Submitted = { ids: [], failed: 0 };
   let next = 0;

@@ -12,14 +12,14 @@ const WINDOW = 1_000;
 const QUORUM = { durable: true, arguments: { 'x-queue-type': 'quorum' } };
 const PERSISTENT: Options.Publish = { persistent: true, mandatory: true, contentType: 'application/jose' };
 
+/** As the gateway connects: without Nagle's algorithm. */
+const SOCKET = { noDelay: true };
+
 /**
  * What the broker alone manages on this machine, for the same message size and guarantees as a handover: persistent
  * messages with publisher confirms into a quorum queue, consumed, answered with a reply into a second quorum queue
  * (also confirmed) before the request is acknowledged, and the replies consumed.
  */
-/** As the gateway connects: without Nagle's algorithm. */
-const SOCKET = { noDelay: true };
-
 export async function rawBaseline(amqpHost: string, managementUrl: string, vhost: string, count: number, size: number): Promise<BaselineResult> {
   const api = new ManagementClient(managementUrl);
   let closing = false;

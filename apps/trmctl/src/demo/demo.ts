@@ -47,7 +47,8 @@ export async function runDemo(env: NodeJS.ProcessEnv = process.env, { out, err: 
     await checkServices(env);
 
     step(2, 'keys and link passwords');
-    const nodeEnv = prepareNodeEnv(env, out);
+    const dirs: KeyDirs = { keysDir: defaultKeysDir(), trustDir: defaultTrustDir() };
+    const nodeEnv = prepareNodeEnv(env, dirs, out);
     const issuer = await ensureIssuer(join(varDir(), 'auth'));
     out(`      API tokens: local issuer ${displayPath(join(varDir(), 'auth'))}`);
 
@@ -73,7 +74,7 @@ export async function runDemo(env: NodeJS.ProcessEnv = process.env, { out, err: 
     out(`      ${view.status}${view.reason ? ` (${view.reason})` : ''}`);
 
     step(8, `checking the receipt against ${RECIPIENT}'s trust anchor`);
-    if ((await report(view, at, rs, { out, err: fail })) !== 0) return 1;
+    if ((await report(view, at, rs, dirs, { out, err: fail })) !== 0) return 1;
 
     step(9, `the case moves on, message by message, the same on both nodes (acceptance due within ${nodeEnv.TRM_AGREEMENT_ACCEPTANCE} for this demo, not 48 h)`);
     const finished = await playReturn(at, rs, submitted.caseRef, out);
@@ -105,8 +106,7 @@ async function checkServices(env: NodeJS.ProcessEnv): Promise<void> {
 }
 
 /** Keys, trust anchors and link passwords under var/, created once and reused; the environment for both nodes. */
-function prepareNodeEnv(env: NodeJS.ProcessEnv, out: Out): NodeJS.ProcessEnv {
-  const dirs: KeyDirs = { keysDir: defaultKeysDir(), trustDir: defaultTrustDir() };
+function prepareNodeEnv(env: NodeJS.ProcessEnv, dirs: KeyDirs, out: Out): NodeJS.ProcessEnv {
   for (const node of [SENDER, RECIPIENT]) {
     const keys = ensureKeyFiles(node, dirs);
     out(`      ${node}: ${keys.created ? 'created' : 'reusing'} keys ${keys.kids.join(', ')}`);
@@ -201,7 +201,7 @@ function failIfCrashed(crashed: GatewayProcess[]): void {
 }
 
 /** Prints both sides and the receipt check; 0 when the handover was delivered and the receipt holds. */
-async function report(view: HandoverView, sender: NodeClient, recipient: NodeClient, { out, err }: DemoOutput): Promise<number> {
+async function report(view: HandoverView, sender: NodeClient, recipient: NodeClient, dirs: KeyDirs, { out, err }: DemoOutput): Promise<number> {
   const [inbox, incoming] = await Promise.all([recipient.inbox(), recipient.handover(view.id)]);
   const receipt = view.evidence?.receipt;
   const check =
@@ -211,7 +211,7 @@ async function report(view: HandoverView, sender: NodeClient, recipient: NodeCli
           handoverId: view.id,
           digest: view.evidence.digest,
           partner: recipient.node,
-          trustAnchor: readJwks(trustAnchorFile(recipient.node, { keysDir: defaultKeysDir(), trustDir: defaultTrustDir() })),
+          trustAnchor: readJwks(trustAnchorFile(recipient.node, dirs)),
         })
       : ({ ok: false, problem: `${sender.node} holds no receipt or no digest for the handover` } as const);
 

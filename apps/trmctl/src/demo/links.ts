@@ -16,11 +16,11 @@ export interface LinkPasswords {
 
 /**
  * Reads `KEY=value` lines from `file` (the env_file format docker compose reads too) and adds a random password for
- * every missing name. The file is readable by its owner only.
+ * every DEMO_LINKS name it lacks. The file is readable by its owner only.
  */
-export function ensureLinkPasswords(file: string, names: readonly string[] = DEMO_LINKS): LinkPasswords {
+export function ensureLinkPasswords(file: string): LinkPasswords {
   const values = existsSync(file) ? parseEnvFile(readFileSync(file, 'utf8')) : {};
-  const created = names.filter((name) => !values[name]);
+  const created = DEMO_LINKS.filter((name) => !values[name]);
   for (const name of created) values[name] = randomBytes(24).toString('base64url'); // URL-safe: it goes into AMQP URLs
   if (created.length) {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });

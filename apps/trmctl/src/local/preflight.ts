@@ -1,4 +1,5 @@
 import { AddressInfo, createConnection, createServer } from 'node:net';
+import { DEFAULT_AMQP_HOST, DEFAULT_DATABASE_URL } from './scratch-network';
 
 export interface Service {
   name: string;
@@ -8,11 +9,12 @@ export interface Service {
   start: string;
 }
 
-/** What the demo nodes use (config/nodes/*.yaml): the local broker and database. */
+/** What the demo nodes (config/nodes/*.yaml) and the bench use: the local broker and database. */
 export function localServices(env: NodeJS.ProcessEnv): Service[] {
-  const database = new URL(env.TRM_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres');
+  const database = new URL(env.TRM_DATABASE_URL || DEFAULT_DATABASE_URL);
+  const broker = new URL(`amqp://${DEFAULT_AMQP_HOST}`);
   return [
-    { name: 'RabbitMQ', host: '127.0.0.1', port: 5672, start: 'rabbitmq-server -detached' },
+    { name: 'RabbitMQ', host: broker.hostname, port: Number(broker.port || 5672), start: 'rabbitmq-server -detached' },
     {
       name: 'PostgreSQL',
       host: database.hostname,

@@ -2,7 +2,7 @@ import { NodeKeys, generateNodeKeys } from '@trm/wire';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from 'pg';
+import { Pool, PoolClient } from 'pg';
 import { parse, stringify } from 'yaml';
 import { DEFAULT_AGREEMENT, NodeConfig } from '../../../gateway/src/config/node-config';
 import { Directory } from '../../../gateway/src/registry/directory';
@@ -39,6 +39,10 @@ export class ScratchNetwork {
   readonly databaseUrl: string;
   /** Issues the bearer tokens every node of the network accepts. */
   issuer!: LocalIssuer;
+  /** For `sql` and `destroy`; created on first use, ended by `destroy`. */
+  private pool?: Pool;
+  /** The search_path each pooled connection was last given. */
+  private readonly searchPaths = new WeakMap<PoolClient, string>();
 
   protected constructor(readonly prefix: string, databaseUrl: string) {
     this.databaseUrl = databaseUrl;
@@ -115,13 +119,30 @@ export class ScratchNetwork {
 
   /** Runs SQL in a node's schema. */
   async sql<T = Record<string, unknown>>(id: string, text: string, params: unknown[] = []): Promise<T[]> {
-    const client = new Client({ connectionString: this.databaseUrl, options: `-c search_path=${this.schema(id)}` });
-    await client.connect();
+    const client = await this.connection();
+    let failed: Error | undefined;
     try {
+      const schema = this.schema(id);
+      if (this.searchPaths.get(client) !== schema) {
+        await client.query(`SET search_path TO "${schema}"`);
+        this.searchPaths.set(client, schema);
+      }
       return (await client.query(text, params)).rows as T[];
+    } catch (err) {
+      failed = err as Error;
+      throw err;
     } finally {
-      await client.end();
+      client.release(failed); // a connection whose query failed is dropped, whatever state it was left in
     }
+  }
+
+  private connection(): Promise<PoolClient> {
+    if (!this.pool) {
+      // allowExitOnIdle: a network nobody destroys does not keep the process alive.
+      this.pool = new Pool({ connectionString: this.databaseUrl, max: 2, allowExitOnIdle: true });
+      this.pool.on('error', () => undefined); // an idle connection dropped by the server; the next query reconnects
+    }
+    return this.pool.connect();
   }
 
   /**
@@ -180,12 +201,14 @@ export class ScratchNetwork {
   /** Removes the nodes' vhosts, partner accounts and schemas. */
   async destroy(): Promise<void> {
     for (const node of this.nodes.values()) await removeTopology(node.config).catch(() => undefined);
-    const client = new Client({ connectionString: this.databaseUrl });
-    await client.connect();
+    const client = await this.connection();
     try {
       for (const id of this.nodes.keys()) await client.query(`DROP SCHEMA IF EXISTS "${this.schema(id)}" CASCADE`);
     } finally {
-      await client.end();
+      client.release();
+      const pool = this.pool;
+      this.pool = undefined;
+      await pool?.end();
     }
   }
 }

@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from '../paths';
 import { NodeTopology, TopologyConfig, brokerTarget, buildDefinitions, parseTopology } from './definitions';
 import { ManagementClient, ManagementOptions } from './management';
 
@@ -94,11 +95,4 @@ async function verify(api: ManagementClient, { vhost, definitions }: NodeTopolog
   }
 }
 
-/** Walks up from this module to the repository's deploy/rabbitmq/topology.yaml (works from src/ and dist/). */
-function defaultTopologyPath(): string {
-  for (let dir = __dirname; ; dir = dirname(dir)) {
-    const candidate = join(dir, 'deploy', 'rabbitmq', 'topology.yaml');
-    if (existsSync(candidate)) return candidate;
-    if (dirname(dir) === dir) throw new Error('deploy/rabbitmq/topology.yaml not found above ' + __dirname);
-  }
-}
+const defaultTopologyPath = (): string => join(repoRoot(), 'deploy', 'rabbitmq', 'topology.yaml');

@@ -1,0 +1,117 @@
+import { generateNodeKeys } from '@trm/wire';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { ConfigError, loadNodeConfig, parseDuration } from './load-config';
+
+const REPO = join(__dirname, '../../../..');
+const AT = generateNodeKeys('AT');
+const RS = generateNodeKeys('RS');
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'trm-load-config-'));
+  writeFileSync(join(dir, 'AT.private.jwks.json'), JSON.stringify(AT.privateJwks));
+  writeFileSync(join(dir, 'RS.private.jwks.json'), JSON.stringify(RS.privateJwks));
+  writeFileSync(join(dir, 'AT.jwks.json'), JSON.stringify(AT.publicJwks));
+  writeFileSync(join(dir, 'RS.jwks.json'), JSON.stringify(RS.publicJwks));
+  writeFileSync(join(dir, 'issuer.jwks.json'), JSON.stringify({ keys: [] }));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A minimal valid node file for AT, with `changes` merged into its sections. */
+function nodeFile(changes: Record<string, unknown> = {}): string {
+  const doc: Record<string, any> = {
+    node: 'AT',
+    database: { url: 'postgres://127.0.0.1/db', schema: 'trm_at' },
+    broker: { url: 'amqp://gw:pw@127.0.0.1:5672/trm-at' },
+    auth: { issuer: 'idp', audience: 'trm-gateway-AT', jwksUrl: 'https://idp.example/jwks' },
+    keys: join(dir, 'AT.private.jwks.json'),
+    directory: join(REPO, 'config', 'directory', 'AT.yaml'),
+  };
+  for (const [key, value] of Object.entries(changes)) {
+    doc[key] = value && typeof value === 'object' && !Array.isArray(value) ? { ...doc[key], ...value } : value;
+  }
+  const file = join(dir, 'AT.yaml');
+  writeFileSync(file, stringify(doc));
+  return file;
+}
+
+const problems = (changes: Record<string, unknown>): string[] => {
+  try {
+    loadNodeConfig(nodeFile(changes), {});
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+};
+
+describe('parseDuration', () => {
+  it.each<[string, number | null]>([
+    ['500ms', 500],
+    ['30s', 30_000],
+    [' 5 m ', 300_000],
+    ['48h', 48 * 3_600_000],
+    ['7d', 7 * 86_400_000],
+    ['0s', 0],
+    ['7', null],
+    ['-5d', null],
+    ['a week', null],
+  ])('reads %j as %j', (text, ms) => {
+    expect(parseDuration(text)).toBe(ms);
+  });
+});
+
+describe('loadNodeConfig', () => {
+  it('reads a minimal file with the defaults', () => {
+    const config = loadNodeConfig(nodeFile(), {});
+    expect(config.relay.pollIntervalMs).toBe(1_000);
+    expect(config.deadlines.checkIntervalMs).toBe(30_000);
+    expect(config.database).toEqual({ url: 'postgres://127.0.0.1/db', schema: 'trm_at', poolSize: 10 });
+  });
+
+  it('reads the shipped config/nodes files', () => {
+    const env = {
+      TRM_KEYS_DIR: dir,
+      TRM_TRUST_DIR: dir,
+      TRM_AUTH_JWKS: join(dir, 'issuer.jwks.json'),
+      TRM_LINK_AT_RS: 'a',
+      TRM_LINK_RS_AT: 'b',
+    };
+    expect(loadNodeConfig(join(REPO, 'config', 'nodes', 'AT.yaml'), env).node).toBe('AT');
+    expect(loadNodeConfig(join(REPO, 'config', 'nodes', 'RS.yaml'), env).node).toBe('RS');
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ['deadlines.checkInterval', { deadlines: { checkInterval: 0 } }],
+    ['relay.pollInterval', { relay: { pollInterval: '0s' } }],
+    ['retention.checkInterval', { retention: { checkInterval: '0ms' } }],
+    ['timers.receiptTimeout', { timers: { receiptTimeout: '0m' } }],
+    ['timers.resendMaxInterval', { timers: { resendMaxInterval: 0 } }],
+    ['timers.publishRetryMax', { timers: { publishRetryMax: '0s' } }],
+  ])('refuses an interval %s of 0, naming it', (key, changes) => {
+    expect(problems(changes)).toEqual([`${key} must be longer than 0`]);
+  });
+
+  it.each<[string, Record<string, unknown>, string]>([
+    ['http', { http: { prot: 3000 } }, 'http.prot is not a known key (known: host, port)'],
+    ['database', { database: { shema: 'x' } }, 'database.shema is not a known key (known: url, schema, poolSize)'],
+    ['broker', { broker: { prefech: 10 } }, 'broker.prefech is not a known key (known: url, managementUrl, queue, prefetch)'],
+    ['relay', { relay: { pollIntervall: '1s' } }, 'relay.pollIntervall is not a known key (known: batchSize, pollInterval, concurrency)'],
+    ['deadlines', { deadlines: { interval: '1s' } }, 'deadlines.interval is not a known key (known: checkInterval)'],
+    ['auth', { auth: { audiences: 'x' } }, 'auth.audiences is not a known key (known: issuer, audience, jwks, jwksUrl)'],
+  ])('refuses an unknown key in %s, naming it', (_section, changes, problem) => {
+    expect(problems(changes)).toEqual([problem]);
+  });
+
+  it('refuses an unknown top-level key and a section that is not a mapping', () => {
+    expect(problems({ deadline: { checkInterval: '1s' } })).toEqual([expect.stringMatching(/^deadline is not a known key/)]);
+    expect(problems({ timers: '5m' })).toEqual(['timers must be a mapping of receiptTimeout, resendMaxInterval, publishRetryMax, giveUpAfter']);
+  });
+
+  it('refuses a schema name that is not a plain PostgreSQL name, naming the key', () => {
+    expect(problems({ database: { schema: 'trm-at; DROP' } })).toEqual([expect.stringMatching(/^database\.schema must match/)]);
+  });
+});
