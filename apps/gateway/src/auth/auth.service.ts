@@ -25,8 +25,11 @@ interface Verified {
 @Injectable()
 export class AuthService {
   private readonly keys: JWTVerifyGetKey;
-  /** Tokens verified before, until they expire: a signature check per request would cost more than the request. */
-  private readonly verified = new Map<string, Verified>();
+  /**
+   * Tokens verified before, until they expire: a signature check per request would cost more than the request. The
+   * check itself is kept, so requests arriving together with a new token verify it (and log the login) once.
+   */
+  private readonly verified = new Map<string, Promise<Verified>>();
 
   constructor(
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
@@ -42,13 +45,26 @@ export class AuthService {
     const token = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(header ?? '')?.[1];
     if (!token) throw new UnauthorizedException('a bearer token is required (Authorization: Bearer <JWT>)');
     const now = this.clock.now();
-    let known = this.verified.get(token);
-    if (known && known.expiresAt * 1000 <= now.getTime()) {
-      this.verified.delete(token);
-      known = undefined;
+    const cached = this.verifyOnce(token, now);
+    let known = await cached;
+    if (known.expiresAt * 1000 <= now.getTime()) {
+      if (this.verified.get(token) === cached) this.verified.delete(token);
+      known = await this.verifyOnce(token, now);
     }
-    if (!known) known = await this.verify(token, now);
     return { subject: known.subject, roles: known.roles, organisation: known.organisation, holds: this.registry.heldBy(known.subject, now) };
+  }
+
+  /** The token's check, started now unless one is cached or under way; a failed check is not kept. */
+  private verifyOnce(token: string, now: Date): Promise<Verified> {
+    const known = this.verified.get(token);
+    if (known) return known;
+    if (this.verified.size >= CACHE_LIMIT) this.verified.clear();
+    const checking = this.verify(token, now);
+    this.verified.set(token, checking);
+    checking.catch(() => {
+      if (this.verified.get(token) === checking) this.verified.delete(token);
+    });
+    return checking;
   }
 
   /** Checks a token seen for the first time; its first use counts as a login in the audit log. */
@@ -68,8 +84,6 @@ export class AuthService {
     if (!payload.sub || !roles.length || !payload.exp) throw new UnauthorizedException('the bearer token names no subject, no application role or no expiry');
     const verified: Verified = { subject: payload.sub, roles, organisation: typeof payload.trm_org === 'string' ? payload.trm_org : null, expiresAt: payload.exp };
     await this.audit.record([{ actor: verified.subject, action: 'auth.login', subject: payload.jti ?? `${payload.sub}@${payload.iat ?? ''}`, detail: { roles } }]);
-    if (this.verified.size >= CACHE_LIMIT) this.verified.clear();
-    this.verified.set(token, verified);
     return verified;
   }
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { RegistryUpdateBody, createEnvelope, publicJwks, registryAddress, registryCaseRef } from '@trm/wire';
 import { createHash, randomUUID } from 'node:crypto';
 import { Clock } from '../clock/clock';
+import { Periodic } from '../clock/periodic';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
 import { Transactions } from '../database/transactions';
 import { OutboundMessage } from '../envelope/outbound-message.entity';
@@ -24,9 +25,9 @@ const DEBOUNCE_MS = 200;
 @Injectable()
 export class DirectoryPublisher implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(DirectoryPublisher.name);
+  private readonly failed = (err: unknown) => this.logger.warn(`publishing the directory failed: ${safeError(err)}`);
+  private readonly periodic = new Periodic(() => this.publish(), this.failed);
   private debounce: NodeJS.Timeout | null = null;
-  private interval: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
 
   constructor(
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
@@ -39,15 +40,13 @@ export class DirectoryPublisher implements OnApplicationBootstrap, OnApplication
   ) {}
 
   onApplicationBootstrap(): void {
-    this.schedule();
-    this.interval = setInterval(() => this.schedule(), RECHECK_MS);
-    this.interval.unref();
+    this.periodic.start(RECHECK_MS, { atStart: true });
   }
 
   async onApplicationShutdown(): Promise<void> {
     if (this.debounce) clearTimeout(this.debounce);
-    if (this.interval) clearInterval(this.interval);
-    await this.running;
+    this.debounce = null;
+    await this.periodic.stop();
   }
 
   /** Publish soon: several changes in a row make one new version. */
@@ -55,43 +54,37 @@ export class DirectoryPublisher implements OnApplicationBootstrap, OnApplication
     if (this.debounce) return;
     this.debounce = setTimeout(() => {
       this.debounce = null;
-      void this.publishNow().catch((err) => this.logger.warn(`publishing the directory failed: ${safeError(err)}`));
+      this.periodic.runOnce().catch(this.failed);
     }, DEBOUNCE_MS);
   }
 
-  /** Compares what partners would see now with the last publication; returns the version partners have now. */
-  async publishNow(): Promise<number> {
-    while (this.running) await this.running;
-    let version = 0;
-    this.running = (async () => {
-      version = await this.transactions.run(async (tx) => {
-        await this.directory.lock(tx);
-        const now = this.clock.now();
-        const organisations = await this.directory.organisations(tx);
-        const roles = await this.directory.roles(tx);
-        const assignments = await this.directory.currentAssignments(now, tx);
-        const view = directoryView(organisations, roles, assignments, now, this.config.registry.unconfirmedAfterMs);
-        const content = { endpoint: { amqp: this.config.registry.endpoint }, keys: publicJwks(this.config.privateJwks), ...view };
-        const digest = createHash('sha256').update(JSON.stringify(content)).digest('base64url');
-        let latest = await this.publications.latestPublication(tx);
-        if (!latest || latest.digest !== digest) {
-          const body: RegistryUpdateBody = { node: this.config.node, version: (latest?.version ?? 0) + 1, issuedAt: now.toISOString(), ...content };
-          latest = { version: body.version, issuedAt: now, digest, body: body as unknown as Record<string, unknown> };
-          await this.publications.publish(latest, tx);
-          this.logger.log(`directory version ${body.version} published`);
-        }
-        const sent = await this.publications.versionsSent(tx);
-        const behind = this.config.partners.map((p) => p.node).filter((p) => (sent.get(p) ?? 0) < latest!.version);
-        await this.outbox.add(
-          behind.map((partner) => this.message(partner, latest!.body as unknown as RegistryUpdateBody, now)),
-          tx,
-        );
-        return latest.version;
-      });
-      this.signal.notify();
-    })().finally(() => (this.running = null));
-    await this.running;
-    return version;
+  /** Compares what partners would see now with the last publication; sends the current version to partners behind. */
+  private async publish(): Promise<void> {
+    await this.transactions.run(async (tx) => {
+      await this.directory.lock(tx);
+      const now = this.clock.now();
+      const organisations = await this.directory.organisations(tx);
+      const roles = await this.directory.roles(tx);
+      const assignments = await this.directory.currentAssignments(now, tx);
+      const view = directoryView(organisations, roles, assignments, now, this.config.registry.unconfirmedAfterMs);
+      const content = { endpoint: { amqp: this.config.registry.endpoint }, keys: publicJwks(this.config.privateJwks), ...view };
+      const digest = createHash('sha256').update(JSON.stringify(content)).digest('base64url');
+      let latest = await this.publications.latestPublication(tx);
+      if (!latest || latest.digest !== digest) {
+        const body: RegistryUpdateBody = { node: this.config.node, version: (latest?.version ?? 0) + 1, issuedAt: now.toISOString(), ...content };
+        latest = { version: body.version, issuedAt: now, digest, body: body as unknown as Record<string, unknown> };
+        await this.publications.publish(latest, tx);
+        this.logger.log(`directory version ${body.version} published`);
+      }
+      const current = latest;
+      const sent = await this.publications.versionsSent(tx);
+      const behind = this.config.partners.map((p) => p.node).filter((p) => (sent.get(p) ?? 0) < current.version);
+      await this.outbox.add(
+        behind.map((partner) => this.message(partner, current.body as unknown as RegistryUpdateBody, now)),
+        tx,
+      );
+    });
+    this.signal.notify();
   }
 
   private message(partner: string, body: RegistryUpdateBody, now: Date): OutboundMessage {

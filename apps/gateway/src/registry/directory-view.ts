@@ -1,6 +1,13 @@
 import { DirectoryOrganisation, DirectoryRole, RetiredRole } from '@trm/wire';
 import { Assignment, Organisation, Role } from './entities';
 
+/** Whether the assignment holds its role at `at`: started, and not yet ended. */
+export const holdsAt = (a: Pick<Assignment, 'startsAt' | 'endsAt'>, at: Date): boolean => a.startsAt <= at && (!a.endsAt || a.endsAt > at);
+
+/** Whether nobody confirmed the role's entry for longer than `unconfirmedAfterMs` before `at`. */
+export const isUnconfirmed = (role: Pick<Role, 'confirmedAt'>, at: Date, unconfirmedAfterMs: number): boolean =>
+  at.getTime() - role.confirmedAt.getTime() > unconfirmedAfterMs;
+
 export interface DirectoryView {
   organisations: DirectoryOrganisation[];
   retired: RetiredRole[];
@@ -17,7 +24,7 @@ export function directoryView(
   at: Date,
   unconfirmedAfterMs: number,
 ): DirectoryView {
-  const held = new Set(assignments.filter((a) => a.startsAt <= at && (!a.endsAt || a.endsAt > at)).map((a) => a.role));
+  const held = new Set(assignments.filter((a) => holdsAt(a, at)).map((a) => a.role));
   const live = roles.filter((r) => !r.retiredAt || r.retiredAt > at);
   return {
     organisations: organisations
@@ -42,7 +49,7 @@ function publishedRole(r: Role, held: boolean, at: Date, unconfirmedAfterMs: num
     ageGroups: r.ageGroups,
     languages: r.languages,
     status: held ? 'active' : 'vacant',
-    unconfirmed: at.getTime() - r.confirmedAt.getTime() > unconfirmedAfterMs,
+    unconfirmed: isUnconfirmed(r, at, unconfirmedAfterMs),
   };
   if (r.exploitation) role.exploitation = r.exploitation;
   if (r.region) role.region = r.region;

@@ -56,9 +56,9 @@ export class DirectoryRepository {
     return this.m(tx).find(Assignment, { where: [{ endsAt: IsNull() }, { endsAt: MoreThan(since) }], order: { startsAt: 'ASC' } });
   }
 
-  /** Who held `role` at `at`: assignments that had started and not yet ended. */
-  holdersAt(role: string, at: Date): Promise<Assignment[]> {
-    return this.dataSource.getRepository(Assignment).find({
+  /** Who held `role` at `at`: assignments that had started and not yet ended (the rule of `holdsAt`). */
+  holdersAt(role: string, at: Date, tx?: EntityManager): Promise<Assignment[]> {
+    return this.m(tx).find(Assignment, {
       where: [
         { role, startsAt: LessThanOrEqual(at), endsAt: IsNull() },
         { role, startsAt: LessThanOrEqual(at), endsAt: MoreThan(at) },

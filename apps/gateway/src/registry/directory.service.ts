@@ -1,5 +1,5 @@
 import { ConflictException, ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { RoleChannels, nodeOf } from '@trm/wire';
+import { RoleChannels, RoleStatus, nodeOf } from '@trm/wire';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../clock/clock';
@@ -13,6 +13,7 @@ import { invalidRequest } from '../http/problems';
 import { DirectoryPublisher } from './directory-publisher';
 import { DirectoryRepository } from './directory.repository';
 import { addressOf } from './directory';
+import { holdsAt, isUnconfirmed } from './directory-view';
 import {
   AssignDto,
   CreateOrganisationDto,
@@ -45,7 +46,7 @@ export interface RoleView {
   region: string | null;
   fallback: string | null;
   channels: RoleChannels | null;
-  status: 'active' | 'vacant' | 'retired';
+  status: RoleStatus | 'retired';
   unconfirmed: boolean;
   confirmedAt: string;
   retiredAt: string | null;
@@ -83,8 +84,9 @@ export class DirectoryService {
   ) {}
 
   async organisations(): Promise<Array<Organisation & { roles: RoleView[] }>> {
-    const [organisations, roles] = await Promise.all([this.directory.organisations(), this.directory.roles()]);
-    const views = await this.roleViews(roles);
+    const now = this.clock.now();
+    const [organisations, roles, assignments] = await Promise.all([this.directory.organisations(), this.directory.roles(), this.currentAssignments(now)]);
+    const views = await this.roleViews(roles, assignments, now);
     return organisations.map((o) => ({ ...o, roles: views.filter((r) => r.organisation === o.slug) }));
   }
 
@@ -222,7 +224,7 @@ export class DirectoryService {
     await this.change(caller, 'registry.role.confirmed', address, async (tx, now) => {
       const role = await this.liveRole(address, tx);
       if (person !== caller.subject) requireAdministers(caller, role.organisation);
-      const holders = await this.directory.holdersAt(address, now);
+      const holders = await this.directory.holdersAt(address, now, tx);
       if (!holders.some((a) => a.person === person || a.deputy === person)) {
         // Vouching for yourself needs the role; an administrator naming somebody else names a holder.
         if (person === caller.subject) throw new ForbiddenException(`you do not hold ${address} or deputise for it`);
@@ -237,7 +239,8 @@ export class DirectoryService {
   async role(address: string): Promise<RoleView> {
     const role = await this.directory.role(address);
     if (!role) throw new NotFoundException(`no role ${address}`);
-    return (await this.roleViews([role]))[0];
+    const now = this.clock.now();
+    return (await this.roleViews([role], await this.directory.holdersAt(address, now), now))[0];
   }
 
   /** Who held the role at `at` (default now): answerable for any past date, since assignments are never deleted. */
@@ -259,7 +262,9 @@ export class DirectoryService {
 
   /** Roles a coordinator should look at: nobody holds them, or nobody confirmed them for too long. */
   async attention(): Promise<{ vacant: RoleView[]; unconfirmed: RoleView[] }> {
-    const views = (await this.roleViews(await this.directory.roles())).filter((r) => r.status !== 'retired');
+    const now = this.clock.now();
+    const [roles, assignments] = await Promise.all([this.directory.roles(), this.currentAssignments(now)]);
+    const views = (await this.roleViews(roles, assignments, now)).filter((r) => r.status !== 'retired');
     return { vacant: views.filter((r) => r.status === 'vacant'), unconfirmed: views.filter((r) => r.unconfirmed) };
   }
 
@@ -301,9 +306,13 @@ export class DirectoryService {
     }
   }
 
-  private async roleViews(roles: Role[]): Promise<RoleView[]> {
-    const now = this.clock.now();
-    const current = (await this.directory.currentAssignments(now)).filter((a) => a.startsAt <= now);
+  /** Assignments holding their role at `now`, of every role. */
+  private async currentAssignments(now: Date): Promise<Assignment[]> {
+    return (await this.directory.currentAssignments(now)).filter((a) => holdsAt(a, now));
+  }
+
+  /** Views of `roles` at `now`; `current` are the assignments holding them then. */
+  private async roleViews(roles: Role[], current: Assignment[], now: Date): Promise<RoleView[]> {
     const holders = await this.holderViews(current);
     const byRole = new Map<string, HolderView[]>();
     current.forEach((a, i) => byRole.set(a.role, [...(byRole.get(a.role) ?? []), holders[i]]));
@@ -319,7 +328,7 @@ export class DirectoryService {
       fallback: r.fallback,
       channels: r.channels,
       status: r.retiredAt ? 'retired' : byRole.has(r.address) ? 'active' : 'vacant',
-      unconfirmed: now.getTime() - r.confirmedAt.getTime() > this.config.registry.unconfirmedAfterMs,
+      unconfirmed: isUnconfirmed(r, now, this.config.registry.unconfirmedAfterMs),
       confirmedAt: r.confirmedAt.toISOString(),
       retiredAt: r.retiredAt?.toISOString() ?? null,
       successor: r.successor,

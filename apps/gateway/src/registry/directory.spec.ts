@@ -1,8 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parse } from 'yaml';
-import { receiptsAddress } from '@trm/wire';
-import { Directory, RoleEntry, addressOf, directoryProblems } from './directory';
+import { Directory, RoleEntry, directoryProblems, duplicateAddresses, fallbackChainProblems, rolesOf, unknownFallbacks } from './directory';
 
 /**
  * The sample directories in config/directory/*.yaml. Each check below is a function that returns its problems, so the
@@ -18,64 +17,6 @@ const loaded = files.map((file) => ({
   node: basename(file, '.yaml'),
   doc: parse(readFileSync(join(DIRECTORY_DIR, file), 'utf8')) as Directory,
 }));
-
-interface IndexedRole {
-  address: string;
-  role: RoleEntry;
-}
-
-function rolesOf(d: Directory): IndexedRole[] {
-  const out: IndexedRole[] = [];
-  for (const o of d?.organisations ?? []) for (const r of o?.roles ?? []) out.push({ address: addressOf(d.node, o.slug, r.slug), role: r });
-  return out;
-}
-
-/** Addresses (including the node's receipts address) that occur more than once. */
-function duplicateAddresses(d: Directory): string[] {
-  const seen = new Set<string>([receiptsAddress(d.node)]);
-  const dups: string[] = [];
-  for (const { address } of rolesOf(d)) {
-    if (seen.has(address)) dups.push(address);
-    seen.add(address);
-  }
-  return dups;
-}
-
-/** Fallbacks that do not name a role of this directory. */
-function unknownFallbacks(d: Directory): string[] {
-  const known = new Set(rolesOf(d).map((r) => r.address));
-  return rolesOf(d)
-    .filter(({ role }) => role.fallback !== undefined && !known.has(role.fallback))
-    .map(({ address, role }) => `${address} -> ${role.fallback}`);
-}
-
-/** From every role, following fallbacks must end (no loop, no unknown address) at an active role. */
-function fallbackChainProblems(d: Directory): string[] {
-  const index = new Map(rolesOf(d).map((r) => [r.address, r.role]));
-  const problems: string[] = [];
-  for (const [start, first] of index) {
-    const chain = [start];
-    let role = first;
-    let broken = false;
-    while (role.fallback !== undefined) {
-      if (chain.includes(role.fallback)) {
-        problems.push(`loop: ${[...chain, role.fallback].join(' -> ')}`);
-        broken = true;
-        break;
-      }
-      const next = index.get(role.fallback);
-      if (!next) {
-        problems.push(`unknown address: ${[...chain, role.fallback].join(' -> ')}`);
-        broken = true;
-        break;
-      }
-      chain.push(role.fallback);
-      role = next;
-    }
-    if (!broken && role.status !== 'active') problems.push(`ends at a ${role.status} role: ${chain.join(' -> ')}`);
-  }
-  return problems;
-}
 
 /** Vacant roles without a fallback. */
 function vacantWithoutFallback(d: Directory): string[] {
@@ -188,6 +129,24 @@ describe('the directory checks on broken fixtures', () => {
 
   it('directoryProblems reports a directory filed under another node', () => {
     expect(directoryProblems(dir(role('a')), 'YY')).not.toEqual([]);
+  });
+
+  it('directoryProblems refuses a role a partner would refuse, naming the field', () => {
+    expect(directoryProblems(dir(role('a', { purposes: [] })), 'XX')).toEqual([expect.stringMatching(/^organisations\[0\]\.roles\[0\]\.purposes /)]);
+    expect(directoryProblems(dir(role('a', { ageGroups: ['adult', 'adult'] })), 'XX')).toEqual([expect.stringMatching(/^organisations\[0\]\.roles\[0\]\.ageGroups /)]);
+    const badChannel = role('a', { channels: { mailbox: 'no-at-sign' } });
+    expect(directoryProblems(dir(badChannel), 'XX')).toEqual([expect.stringMatching(/^organisations\[0\]\.roles\[0\]\.channels\.mailbox /)]);
+    const unknownField = { ...role('a'), email: 'a@org.example' } as RoleEntry;
+    expect(directoryProblems(dir(unknownField), 'XX')).toEqual(['organisations[0].roles[0].email is not a known field']);
+  });
+
+  it('directoryProblems reports duplicate addresses, unknown fallbacks and broken fallback chains', () => {
+    expect(directoryProblems(dir(role('a'), role('a')), 'XX')).toEqual([expect.stringContaining('XX/org/a')]);
+    expect(directoryProblems(dir(role('a'), role('b', { fallback: 'XX/org/nobody' })), 'XX')).toEqual([
+      expect.stringContaining('XX/org/b -> XX/org/nobody'),
+      expect.stringContaining('unknown address: XX/org/b -> XX/org/nobody'),
+    ]);
+    expect(directoryProblems(dir(role('a', { fallback: 'XX/org/a' })), 'XX')).toEqual([expect.stringContaining('loop: XX/org/a -> XX/org/a')]);
   });
 
   it('reports duplicate addresses, including the receipts address', () => {

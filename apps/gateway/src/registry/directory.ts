@@ -1,4 +1,5 @@
-import { AGE_GROUPS, AgeGroup, EXPLOITATION_FORMS, ExploitationForm, LANGUAGES, PURPOSES, Purpose, SLUG, isAddress, nodeOf } from '@trm/wire';
+import { AgeGroup, ExploitationForm, OrganisationKind, Purpose, ROLE_STATUSES, RoleStatus, isAddress, isPlain, nodeOf, receiptsAddress, validatePlain } from '@trm/wire';
+import { CreateOrganisationDto, CreateRoleDto } from './dto/directory.dto';
 
 /** A functional contact point: a role in an organisation, never a person. */
 export interface RoleEntry {
@@ -12,7 +13,7 @@ export interface RoleEntry {
   /** Where the role works: `national`, or a region's name as used in the country (e.g. `Vojvodina`). */
   region?: string;
   /** In a seed file: whether the role starts staffed (a fictional sample assignment) or vacant. */
-  status: 'active' | 'vacant';
+  status: RoleStatus;
   /** Receives the role's messages while it is vacant. */
   fallback?: string;
   /** Functional channels only (an office phone, a shared mailbox). */
@@ -22,7 +23,7 @@ export interface RoleEntry {
 export interface OrganisationEntry {
   slug: string;
   name: string;
-  kind: 'government' | 'ngo' | 'international';
+  kind: OrganisationKind;
   roles: RoleEntry[];
 }
 
@@ -35,32 +36,107 @@ export interface Directory {
 
 export const addressOf = (node: string, org: string, role: string): string => `${node}/${org}/${role}`;
 
+/**
+ * Problems of a directory file for `node`. Organisations and roles are checked with the classes the API validates
+ * them with (whose role rules are those of the published `DirectoryRole`), then the rules between entries.
+ */
 export function directoryProblems(value: unknown, node: string): string[] {
-  const d = value as Directory | null;
+  if (!isPlain(value)) return ['directory must be an object'];
+  const d = value as unknown as Directory;
   const problems: string[] = [];
-  if (!d || typeof d !== 'object') return ['directory must be an object'];
   if (d.node !== node) problems.push(`directory.node must be "${node}"`);
   if (!Array.isArray(d.organisations)) return [...problems, 'directory.organisations must be a list'];
-  const roles = d.organisations.flatMap((o) => (Array.isArray(o?.roles) ? o.roles.map((r) => addressOf(node, o?.slug, r?.slug)) : []));
-  if (!roles.includes(d.coordinator)) problems.push('directory.coordinator must be the address of one of its roles');
-  d.organisations.forEach((o, i) => {
+  const slugs = new Set<unknown>();
+  for (const [i, o] of (d.organisations as unknown[]).entries()) {
     const at = `organisations[${i}]`;
-    if (!SLUG.test(o?.slug ?? '')) problems.push(`${at}.slug must match ${SLUG}`);
-    if (!['government', 'ngo', 'international'].includes(o?.kind)) problems.push(`${at}.kind must be government, ngo or international`);
-    (Array.isArray(o?.roles) ? o.roles : []).forEach((r, j) => {
-      const rt = `${at}.roles[${j}]`;
-      if (!SLUG.test(r?.slug ?? '')) problems.push(`${rt}.slug must match ${SLUG}`);
-      if (!Array.isArray(r?.purposes) || r.purposes.some((p) => !PURPOSES.includes(p))) problems.push(`${rt}.purposes must list ${PURPOSES.join(', ')}`);
-      if (!Array.isArray(r?.ageGroups) || r.ageGroups.some((a) => !AGE_GROUPS.includes(a))) problems.push(`${rt}.ageGroups must list ${AGE_GROUPS.join(', ')}`);
-      if (r?.exploitation !== undefined && (!Array.isArray(r.exploitation) || r.exploitation.some((e) => !EXPLOITATION_FORMS.includes(e)))) {
-        problems.push(`${rt}.exploitation must list ${EXPLOITATION_FORMS.join(', ')}`);
+    if (!isPlain(o)) {
+      problems.push(`${at} must be an object`);
+      continue;
+    }
+    const { roles, ...organisation } = o;
+    problems.push(...validatePlain(CreateOrganisationDto, organisation, at).map((p) => `${p.field} ${p.problem}`));
+    if (slugs.has(o.slug)) problems.push(`${at}.slug must be unique in the directory`);
+    slugs.add(o.slug);
+    if (!Array.isArray(roles)) problems.push(`${at}.roles must be a list`);
+    else roles.forEach((r: unknown, j) => problems.push(...roleProblems(r, `${at}.roles[${j}]`, node)));
+  }
+  const addresses = rolesOf(d).map((r) => r.address);
+  if (!addresses.includes(d.coordinator)) problems.push('directory.coordinator must be the address of one of its roles');
+  problems.push(...duplicateAddresses(d).map((a) => `address ${a} must be unique and not the receipts address`));
+  problems.push(...unknownFallbacks(d).map((f) => `fallback names no role of the directory: ${f}`));
+  problems.push(...fallbackChainProblems(d).map((p) => `fallback chain ${p}`));
+  return problems;
+}
+
+function roleProblems(r: unknown, at: string, node: string): string[] {
+  if (!isPlain(r)) return [`${at} must be an object`];
+  const { status, ...role } = r;
+  const problems = validatePlain(CreateRoleDto, role, at).map((p) => `${p.field} ${p.problem}`);
+  if (typeof r.region === 'string' && r.region.length > 0 && !r.region.trim()) problems.push(`${at}.region must be a short name`);
+  if (!ROLE_STATUSES.includes(status as RoleStatus)) problems.push(`${at}.status must be ${ROLE_STATUSES.join(' or ')}`);
+  if (r.fallback !== undefined && (!isAddress(r.fallback) || nodeOf(r.fallback) !== node)) problems.push(`${at}.fallback must be an address of ${node}`);
+  if (status === 'vacant' && !r.fallback) problems.push(`${at} is vacant and needs a fallback`);
+  return problems;
+}
+
+interface IndexedRole {
+  address: string;
+  role: RoleEntry;
+}
+
+/** The directory's roles with their addresses; entries that are not objects are left out (reported elsewhere). */
+export function rolesOf(d: Directory): IndexedRole[] {
+  const out: IndexedRole[] = [];
+  for (const o of Array.isArray(d?.organisations) ? d.organisations : []) {
+    if (!isPlain(o) || !Array.isArray(o.roles)) continue;
+    for (const r of o.roles) if (isPlain(r)) out.push({ address: addressOf(d.node, String(o.slug), String(r.slug)), role: r as unknown as RoleEntry });
+  }
+  return out;
+}
+
+/** Addresses (including the node's receipts address) that occur more than once. */
+export function duplicateAddresses(d: Directory): string[] {
+  const seen = new Set<string>([receiptsAddress(d.node)]);
+  const dups: string[] = [];
+  for (const { address } of rolesOf(d)) {
+    if (seen.has(address)) dups.push(address);
+    seen.add(address);
+  }
+  return dups;
+}
+
+/** Fallbacks that do not name a role of this directory. */
+export function unknownFallbacks(d: Directory): string[] {
+  const known = new Set(rolesOf(d).map((r) => r.address));
+  return rolesOf(d)
+    .filter(({ role }) => role.fallback !== undefined && !known.has(role.fallback))
+    .map(({ address, role }) => `${address} -> ${role.fallback}`);
+}
+
+/** From every role, following fallbacks must end (no loop, no unknown address) at an active role. */
+export function fallbackChainProblems(d: Directory): string[] {
+  const index = new Map(rolesOf(d).map((r) => [r.address, r.role]));
+  const problems: string[] = [];
+  for (const [start, first] of index) {
+    const chain = [start];
+    let role = first;
+    let broken = false;
+    while (role.fallback !== undefined) {
+      if (chain.includes(role.fallback)) {
+        problems.push(`loop: ${[...chain, role.fallback].join(' -> ')}`);
+        broken = true;
+        break;
       }
-      if (!Array.isArray(r?.languages) || r.languages.some((l) => !LANGUAGES.has(l))) problems.push(`${rt}.languages must list ISO 639-1 codes`);
-      if (r?.region !== undefined && (typeof r.region !== 'string' || !r.region.trim() || r.region.length > 60)) problems.push(`${rt}.region must be a short name`);
-      if (!['active', 'vacant'].includes(r?.status)) problems.push(`${rt}.status must be active or vacant`);
-      if (r?.fallback !== undefined && (!isAddress(r.fallback) || nodeOf(r.fallback) !== node)) problems.push(`${rt}.fallback must be an address of ${node}`);
-      if (r?.status === 'vacant' && !r.fallback) problems.push(`${rt} is vacant and needs a fallback`);
-    });
-  });
+      const next = index.get(role.fallback);
+      if (!next) {
+        problems.push(`unknown address: ${[...chain, role.fallback].join(' -> ')}`);
+        broken = true;
+        break;
+      }
+      chain.push(role.fallback);
+      role = next;
+    }
+    if (!broken && role.status !== 'active') problems.push(`ends at a ${role.status} role: ${chain.join(' -> ')}`);
+  }
   return problems;
 }

@@ -1,11 +1,11 @@
-import { AgeGroup, ExploitationForm, Purpose } from '@trm/wire';
+import { AgeGroup, ExploitationForm, OrganisationKind, Purpose } from '@trm/wire';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 @Entity('organisation')
 export class Organisation {
   @PrimaryColumn('text') slug!: string;
   @Column('text') name!: string;
-  @Column('text') kind!: 'government' | 'ngo' | 'international';
+  @Column('text') kind!: OrganisationKind;
   @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
   @Column('timestamptz', { name: 'updated_at' }) updatedAt!: Date;
 }

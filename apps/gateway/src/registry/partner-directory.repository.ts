@@ -42,6 +42,14 @@ export class PartnerDirectoryRepository {
     return (tx ?? this.dataSource.manager).getRepository(RegistryPublication).findOne({ where: {}, order: { version: 'DESC' } });
   }
 
+  /** Version and date of the latest publication, without its body. */
+  async latestVersion(): Promise<{ version: number; issuedAt: Date } | null> {
+    const latest = await this.dataSource
+      .getRepository(RegistryPublication)
+      .findOne({ select: { version: true, issuedAt: true }, where: {}, order: { version: 'DESC' } });
+    return latest ? { version: latest.version, issuedAt: latest.issuedAt } : null;
+  }
+
   async publish(publication: RegistryPublication, tx: EntityManager): Promise<void> {
     await tx.query(`INSERT INTO registry_publication (version, issued_at, digest, body) VALUES ($1, $2, $3, $4)`, [
       publication.version,

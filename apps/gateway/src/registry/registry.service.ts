@@ -1,11 +1,12 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { DirectoryOrganisation, RegistryUpdateBody, ResolvedKey, TrmJwk, importKey, keyStateAt, kidNode, nodeOf, receiptsAddress, registryAddress } from '@trm/wire';
 import { Clock } from '../clock/clock';
+import { Periodic } from '../clock/periodic';
 import { NODE_CONFIG, NodeConfig, PartnerConfig } from '../config/node-config';
 import { Transactions } from '../database/transactions';
 import { safeError } from '../logging/safe-error';
 import { DirectoryRepository } from './directory.repository';
-import { directoryView } from './directory-view';
+import { directoryView, holdsAt } from './directory-view';
 import { Assignment, Organisation, Role } from './entities';
 import { PartnerDirectoryRepository } from './partner-directory.repository';
 import { seedDirectory } from './seed';
@@ -35,7 +36,11 @@ export class RegistryService implements OnModuleInit, OnApplicationShutdown {
   private assignments: Assignment[] = [];
   private partnerViews = new Map<string, PartnerView>();
   private learnedKeys = new Map<string, ResolvedKey>();
-  private timer: NodeJS.Timeout | null = null;
+  /** Reloads one at a time, so an older load never overwrites a newer one. */
+  private readonly reload = new Periodic(
+    () => this.load(),
+    (err) => this.logger.warn(`registry reload failed: ${safeError(err)}`),
+  );
 
   constructor(
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
@@ -56,19 +61,23 @@ export class RegistryService implements OnModuleInit, OnApplicationShutdown {
       if (await this.directory.isEmpty(tx)) await seedDirectory(this.config.directory, this.clock.now(), this.directory, tx);
     });
     await this.refresh();
-    this.timer = setInterval(() => this.refresh().catch((err) => this.logger.warn(`registry reload failed: ${safeError(err)}`)), REFRESH_MS);
-    this.timer.unref();
+    this.reload.start(REFRESH_MS);
   }
 
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+  onApplicationShutdown(): Promise<void> {
+    return this.reload.stop();
   }
 
-  async refresh(): Promise<void> {
+  /** Reloads from the database; a reload asked for while another runs starts after it, so it sees the latest. */
+  refresh(): Promise<void> {
+    return this.reload.runOnce();
+  }
+
+  private async load(): Promise<void> {
     const now = this.clock.now();
     const [organisations, published, roles, assignments, directories, keys] = await Promise.all([
       this.directory.organisations(),
-      this.partnerDirectories.latestPublication(),
+      this.partnerDirectories.latestVersion(),
       this.directory.roles(),
       this.directory.currentAssignments(new Date(now.getTime() - 86_400_000)),
       this.partnerDirectories.all(),
@@ -136,12 +145,12 @@ export class RegistryService implements OnModuleInit, OnApplicationShutdown {
   /** The roles a person holds or deputises for at `at`. */
   heldBy(person: string, at: Date): string[] {
     return [
-      ...new Set(this.assignments.filter((a) => (a.person === person || a.deputy === person) && a.startsAt <= at && (!a.endsAt || a.endsAt > at)).map((a) => a.role)),
+      ...new Set(this.assignments.filter((a) => (a.person === person || a.deputy === person) && holdsAt(a, at)).map((a) => a.role)),
     ];
   }
 
   isVacant(address: string, at: Date): boolean {
-    return !this.assignments.some((a) => a.role === address && a.startsAt <= at && (!a.endsAt || a.endsAt > at));
+    return !this.assignments.some((a) => a.role === address && holdsAt(a, at));
   }
 
   partner(node: string): PartnerConfig | undefined {

@@ -1,4 +1,17 @@
-import { AGE_GROUPS, AgeGroup, DirectoryRole, EXPLOITATION_FORMS, ExploitationForm, IsAddress, IsLanguage, PURPOSES, Purpose, SLUG } from '@trm/wire';
+import {
+  AGE_GROUPS,
+  AgeGroup,
+  DirectoryRole,
+  EXPLOITATION_FORMS,
+  ExploitationForm,
+  IsAddress,
+  IsLanguage,
+  ORGANISATION_KINDS,
+  OrganisationKind,
+  PURPOSES,
+  Purpose,
+  SLUG,
+} from '@trm/wire';
 import { OmitType, PartialType } from '@nestjs/swagger';
 import {
   IsEmail,
@@ -11,8 +24,6 @@ import {
   Matches,
 } from 'class-validator';
 
-export const ORGANISATION_KINDS = ['government', 'ngo', 'international'] as const;
-
 export class CreateOrganisationDto {
   /** Lowercase slug; becomes the middle part of every address of the organisation. */
   @Matches(SLUG, { message: 'slug must be a lowercase slug such as lefoe-ibf' })
@@ -23,7 +34,7 @@ export class CreateOrganisationDto {
   name!: string;
 
   @IsIn(ORGANISATION_KINDS)
-  kind!: (typeof ORGANISATION_KINDS)[number];
+  kind!: OrganisationKind;
 }
 
 export class UpdateOrganisationDto {
@@ -34,7 +45,7 @@ export class UpdateOrganisationDto {
 
   @IsOptional()
   @IsIn(ORGANISATION_KINDS)
-  kind?: (typeof ORGANISATION_KINDS)[number];
+  kind?: OrganisationKind;
 }
 
 /**
