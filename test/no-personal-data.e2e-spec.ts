@@ -351,6 +351,11 @@ describe('personal details stay out of logs, error responses and metrics', () =>
     expect(rsMetrics).toContain('trm_messages_received{partner="AT",type="handover.request",status="rejected"} 3');
     // The message whose type was the name is counted, under a type that is not.
     expect(rsMetrics).toContain('trm_messages_received{partner="AT",type="unknown",status="rejected"} 1');
+    // The message log's type column, which the inbox, the timelines and the permanent audit log show, holds no name.
+    await eventually(async () => ((await net.sql<{ n: number }>('RS', 'SELECT count(*)::int AS n FROM inbound_message WHERE audited_at IS NULL'))[0].n === 0 ? true : undefined));
+    const shown = JSON.stringify([await net.sql('RS', 'SELECT type FROM inbound_message'), await net.sql('RS', 'SELECT action, subject, case_ref, detail FROM audit_entry')]);
+    expect(shown).toContain('"type":"unknown"');
+    expect(leaksIn(shown)).toEqual([]);
     await processes.stopAll(); // every line written, including shutdown
 
     const lines = logLines();

@@ -1,7 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { isKnownType } from '@trm/wire';
 import { DataSource } from 'typeorm';
 import { Allow } from '../auth/access.decorator';
 
@@ -31,26 +30,11 @@ export class MetricsController {
       q(`SELECT json_build_object('kind', kind, 'owed_by', owed_by) AS labels, count(*)::text AS n FROM expectation WHERE status = 'missed' OR (status = 'open' AND due_at <= now()) GROUP BY kind, owed_by`),
     ]);
     return [
-      ...family('trm_messages_sent', 'Messages this node sent, by partner, type and delivery state.', knownTypes(sent)),
-      ...family('trm_messages_received', 'Messages this node received, by partner, type and receipt status.', knownTypes(received)),
+      ...family('trm_messages_sent', 'Messages this node sent, by partner, type and delivery state.', sent),
+      ...family('trm_messages_received', 'Messages this node received, by partner, type and receipt status.', received),
       ...family('trm_deadlines_overdue', 'Deadlines passed and not met, by kind and by who owes them.', overdue),
     ].join('\n') + '\n';
   }
-}
-
-/**
- * A refused message's `type` is whatever the partner signed — possibly a person's name. Types the profile does not
- * define are counted together as "unknown".
- */
-function knownTypes(rows: Count[]): Count[] {
-  const merged = new Map<string, Count>();
-  for (const r of rows) {
-    const labels = { ...r.labels, type: isKnownType(r.labels.type) ? r.labels.type : 'unknown' };
-    const key = JSON.stringify(labels);
-    const seen = merged.get(key);
-    merged.set(key, { labels, n: seen ? String(Number(seen.n) + Number(r.n)) : r.n });
-  }
-  return [...merged.values()];
 }
 
 function family(name: string, help: string, rows: Count[]): string[] {

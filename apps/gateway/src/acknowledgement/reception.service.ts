@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Answerable, Envelope, Incoming, Problem, RejectReason, UUID, createReceipt, isAddress, isCaseRef, unknownCaseRef } from '@trm/wire';
+import { Answerable, Envelope, Incoming, Problem, RejectReason, UUID, createReceipt, isAddress, isCaseRef, isKnownType, unknownCaseRef } from '@trm/wire';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../clock/clock';
 import { Transactions } from '../database/transactions';
@@ -105,9 +105,10 @@ export class ReceptionService {
       // settle anything then. The partner answers our resend with the same receipt: apply it again. Settling is idempotent.
       const receipts = repeats.filter((r) => r.envelope.type === 'receipt').map((r) => this.toRow({ ...r, reason: null, receipt: null }, now));
       if (receipts.length) await (await this.transactions.run((tx) => this.effects.apply(receipts, tx, now)))();
-      const first = await this.inbox.findStored(repeats.map((r) => r.envelope.id));
+      // Stored by now but not when this batch began: in-batch repeats, and what a replica stored meanwhile.
+      const later = await this.inbox.findStored(repeats.filter((r) => !stored.has(r.envelope.id)).map((r) => r.envelope.id));
       for (const r of repeats) {
-        const receiptJws = first.get(r.envelope.id)?.receiptJws;
+        const receiptJws = stored.get(r.envelope.id) ?? later.get(r.envelope.id);
         out[r.index] = { settle: 'ack', ...(receiptJws ? { reply: { envelope: decodePayload(receiptJws), jws: receiptJws } } : {}) };
       }
     }
@@ -177,7 +178,9 @@ export class ReceptionService {
       : e;
     return {
       id: e.id,
-      type: e.type,
+      // What the inbox, the timelines and the (permanent) audit log show: a type the profile does not define is
+      // whatever the partner signed, possibly a person's name; the JWS keeps it as evidence.
+      type: isKnownType(e.type) ? e.type : 'unknown',
       fromNode: e.from,
       caseRef: isCaseRef(e.caseRef) ? e.caseRef : unknownCaseRef(e.from),
       sender: isAddress(e.sender) ? e.sender : '',

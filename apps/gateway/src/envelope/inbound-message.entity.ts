@@ -8,7 +8,8 @@ import { Envelope, MessageType, RejectReason } from '@trm/wire';
 @Entity('inbound_message')
 export class InboundMessage {
   @PrimaryColumn('uuid') id!: string;
-  @Column('text') type!: MessageType;
+  /** `unknown` for a type the profile does not define (refused; the partner's own word stays in the JWS only). */
+  @Column('text') type!: MessageType | 'unknown';
   @Column('text', { name: 'from_node' }) fromNode!: string;
   @Column('text', { name: 'case_ref' }) caseRef!: string;
   @Column('text') sender!: string;
