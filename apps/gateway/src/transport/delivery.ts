@@ -11,8 +11,8 @@ export interface Outgoing {
 
 /** What to do with one delivery once the node has dealt with it. */
 export interface Disposition {
-  /** ack: stored or answered · dead-letter: unusable, to `trm.dead` · retry: the node could not decide now. */
-  settle: 'ack' | 'dead-letter' | 'retry';
+  /** ack: stored or answered · dead-letter: unusable, to `trm.dead`. */
+  settle: 'ack' | 'dead-letter';
   /** A receipt to publish to the sender once the delivery is settled. */
   reply?: Outgoing;
 }

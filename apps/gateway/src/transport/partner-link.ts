@@ -1,7 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { INBOUND_EXCHANGE, publishProperties } from '@trm/wire';
 import { ChannelModel, ConfirmChannel, connect } from 'amqplib';
-import { once } from 'node:events';
 import { safeError } from '../logging/safe-error';
 import { Outgoing } from './delivery';
 
@@ -39,10 +38,6 @@ export class PartnerLink {
     this.logger = new Logger(`PartnerLink ${origin}->${partner}`);
   }
 
-  get isUp(): boolean {
-    return this.channel !== null;
-  }
-
   async publish(messages: Outgoing[]): Promise<PublishOutcome[]> {
     const channel = await this.open();
     if (!channel) return messages.map((m) => ({ id: m.envelope.id, confirmed: false, error: 'partner broker unreachable' }));
@@ -53,15 +48,20 @@ export class PartnerLink {
       let hasRoom = true;
       pending.push(
         new Promise<PublishOutcome>((resolve) => {
-          hasRoom = channel.publish(INBOUND_EXCHANGE, envelope.type, Buffer.from(jws, 'ascii'), publishProperties(envelope), (err) => {
-            const returned = this.returned.delete(id);
-            if (err) resolve({ id, confirmed: false, error: 'not confirmed by the partner broker' });
-            else if (returned) resolve({ id, confirmed: false, error: 'returned as unroutable by the partner broker' });
-            else resolve({ id, confirmed: true, error: null });
-          });
+          try {
+            hasRoom = channel.publish(INBOUND_EXCHANGE, envelope.type, Buffer.from(jws, 'ascii'), publishProperties(envelope), (err) => {
+              const returned = this.returned.delete(id);
+              if (err) resolve({ id, confirmed: false, error: 'not confirmed by the partner broker' });
+              else if (returned) resolve({ id, confirmed: false, error: 'returned as unroutable by the partner broker' });
+              else resolve({ id, confirmed: true, error: null });
+            });
+          } catch {
+            // amqplib throws on a channel that closed meanwhile: an outcome like any other, never a rejection.
+            resolve({ id, confirmed: false, error: 'link to the partner broker closed' });
+          }
         }),
       );
-      if (!hasRoom) await once(channel, 'drain');
+      if (!hasRoom) await drainedOrClosed(channel);
     }
 
     let timer: NodeJS.Timeout | undefined;
@@ -127,4 +127,17 @@ export class PartnerLink {
     this.returned.clear();
     model?.close().catch(() => undefined);
   }
+}
+
+/** Publishing goes on once the channel has room again, or at once when it closed (the rest then fails to publish). */
+function drainedOrClosed(channel: ConfirmChannel): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      channel.off('drain', done);
+      channel.off('close', done);
+      resolve();
+    };
+    channel.on('drain', done);
+    channel.on('close', done);
+  });
 }

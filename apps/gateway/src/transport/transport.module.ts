@@ -24,12 +24,11 @@ import { TrmAmqpServer } from './trm-amqp.server';
             queue: config.broker.queue,
             prefetch: config.broker.prefetch,
             batchSize: Math.min(config.broker.prefetch, 200),
-            lingerMs: 0,
           },
           links,
         ),
     },
   ],
-  exports: [TrmAmqpServer, OutboxRelay],
+  exports: [TrmAmqpServer],
 })
 export class TransportModule {}

@@ -1,4 +1,5 @@
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
+import { UUID } from '@trm/wire';
 import { Channel, ChannelModel, ConsumeMessage, connect } from 'amqplib';
 import { lastValueFrom } from 'rxjs';
 import { safeError } from '../logging/safe-error';
@@ -14,8 +15,6 @@ export interface InboundOptions {
   prefetch: number;
   /** Deliveries handled together: verified, stored in one transaction, acknowledged. */
   batchSize: number;
-  /** How long a partial batch waits for more deliveries. */
-  lingerMs: number;
 }
 
 interface Delivery {
@@ -37,7 +36,6 @@ export class TrmAmqpServer extends Server implements CustomTransportStrategy {
   private model: ChannelModel | null = null;
   private channel: Channel | null = null;
   private buffer: Delivery[] = [];
-  private lingerTimer: NodeJS.Timeout | null = null;
   private drainScheduled = false;
   private draining: Promise<void> | null = null;
   private readonly retries = new Set<NodeJS.Timeout>();
@@ -61,7 +59,6 @@ export class TrmAmqpServer extends Server implements CustomTransportStrategy {
 
   async close(): Promise<void> {
     this.closing = true;
-    if (this.lingerTimer) clearTimeout(this.lingerTimer);
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     for (const t of this.retries) clearTimeout(t);
     this.retries.clear();
@@ -122,12 +119,11 @@ export class TrmAmqpServer extends Server implements CustomTransportStrategy {
 
   /**
    * Deliveries that arrive together are handled together: a batch starts once the deliveries already received have
-   * been read (or after `lingerMs` when configured), and grows while the previous batch is being stored.
+   * been read, and grows while the previous batch is being stored.
    */
   private enqueue(delivery: Delivery): void {
     this.buffer.push(delivery);
     if (this.buffer.length >= this.options.batchSize) this.drain();
-    else if (this.options.lingerMs > 0) this.lingerTimer ??= setTimeout(() => this.drain(), this.options.lingerMs);
     else if (!this.drainScheduled) {
       this.drainScheduled = true;
       setImmediate(() => {
@@ -139,8 +135,6 @@ export class TrmAmqpServer extends Server implements CustomTransportStrategy {
 
   /** Handles buffered deliveries one batch at a time, in arrival order. */
   private drain(): void {
-    if (this.lingerTimer) clearTimeout(this.lingerTimer);
-    this.lingerTimer = null;
     if (this.draining) return;
     this.draining = (async () => {
       while (this.buffer.length && !this.closing) {
@@ -176,7 +170,8 @@ export class TrmAmqpServer extends Server implements CustomTransportStrategy {
     try {
       await this.settle([delivery], await this.dispatch([delivery]));
     } catch (err) {
-      this.logger.error(`delivery ${delivery.message.properties.messageId ?? '?'} failed ${failures + 1} times: ${safeError(err)}`);
+      const id = String(delivery.message.properties.messageId); // unverified: whatever the publisher put there
+      this.logger.error(`delivery ${UUID.test(id) ? id : '?'} failed ${failures + 1} times: ${safeError(err)}`);
       void this.retry(delivery, failures + 1);
     }
   }
@@ -198,7 +193,7 @@ export class TrmAmqpServer extends Server implements CustomTransportStrategy {
       const { settle, reply } = dispositions[i];
       try {
         if (settle === 'ack') channel.ack(message);
-        else channel.nack(message, false, settle === 'retry');
+        else channel.nack(message, false, false);
       } catch {
         return; // channel already closed: the broker redelivers, and the node answers the repeat
       }
