@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InboundMessage } from '../envelope/inbound-message.entity';
 import { OutboundMessage } from '../envelope/outbound-message.entity';
+import { TimelineEvent } from './timeline-event.entity';
 import { TimelineRepository } from './timeline.repository';
 
 export interface TimelineEntry {
@@ -20,29 +21,29 @@ const ORDER = ['submitted', 'publish-failed', 'sent', 'resent', 'received', 'ref
 export class Timelines {
   constructor(private readonly events: TimelineRepository) {}
 
-  async ofOutbound(m: OutboundMessage): Promise<TimelineEntry[]> {
+  /** `recorded`: the message's recorded events when the caller has them already. */
+  async ofOutbound(m: OutboundMessage, recorded?: TimelineEvent[]): Promise<TimelineEntry[]> {
     const entries: TimelineEntry[] = [{ at: m.createdAt.toISOString(), event: 'submitted' }];
     if (m.sentAt) entries.push({ at: m.sentAt.toISOString(), event: 'sent' });
     if (m.settledAt && (m.state === 'delivered' || m.state === 'rejected')) {
       entries.push({ at: m.settledAt.toISOString(), event: m.state, receipt: m.receiptId, ...(m.rejectReason ? { reason: m.rejectReason } : {}) });
     }
-    return this.withRecorded(m.id, entries);
+    return withRecorded(entries, recorded ?? (await this.events.forMessage(m.id)));
   }
 
   async ofInbound(m: InboundMessage): Promise<TimelineEntry[]> {
-    return this.withRecorded(m.id, [
-      {
-        at: m.receivedAt.toISOString(),
-        event: m.status === 'delivered' ? 'received' : 'refused',
-        type: m.type,
-        from: m.fromNode,
-        ...(m.rejectReason ? { reason: m.rejectReason } : {}),
-      },
-    ]);
+    const received: TimelineEntry = {
+      at: m.receivedAt.toISOString(),
+      event: m.status === 'delivered' ? 'received' : 'refused',
+      type: m.type,
+      from: m.fromNode,
+      ...(m.rejectReason ? { reason: m.rejectReason } : {}),
+    };
+    return withRecorded([received], await this.events.forMessage(m.id));
   }
+}
 
-  private async withRecorded(messageId: string, entries: TimelineEntry[]): Promise<TimelineEntry[]> {
-    for (const e of await this.events.forMessage(messageId)) entries.push({ at: e.at.toISOString(), event: e.kind, ...(e.detail ?? {}) });
-    return entries.sort((a, b) => a.at.localeCompare(b.at) || ORDER.indexOf(a.event) - ORDER.indexOf(b.event));
-  }
+function withRecorded(entries: TimelineEntry[], recorded: TimelineEvent[]): TimelineEntry[] {
+  for (const e of recorded) entries.push({ at: e.at.toISOString(), event: e.kind, ...(e.detail ?? {}) });
+  return entries.sort((a, b) => a.at.localeCompare(b.at) || ORDER.indexOf(a.event) - ORDER.indexOf(b.event));
 }

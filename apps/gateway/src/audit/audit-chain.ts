@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { digestOf } from '@trm/wire';
 
 /**
  * The hash chain of the audit log, with no database and no Nest: what an entry's hash is, and how a sequence of
@@ -49,7 +49,7 @@ export function entryHash(prevHash: string, entry: ChainContent): string {
     subject: entry.subject,
     detail: entry.detail,
   });
-  return `sha-256:${createHash('sha256').update(`${prevHash}\n${content}`, 'utf8').digest('base64url')}`;
+  return digestOf(`${prevHash}\n${content}`);
 }
 
 /** Checks entries in seq order; stops at the first that does not fit. */

@@ -8,14 +8,14 @@ import { InboundMessage } from './inbound-message.entity';
 export class InboxRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Stored messages among `ids` (rule 7), with the receipt to send again. */
-  async findStored(ids: string[]): Promise<Map<string, Pick<InboundMessage, 'id' | 'fromNode' | 'receiptJws'>>> {
+  /** Stored messages among `ids` (rule 7), each with the receipt to send again. */
+  async findStored(ids: string[]): Promise<Map<string, string | null>> {
     if (!ids.length) return new Map();
-    const rows: Array<{ id: string; from_node: string; receipt_jws: string | null }> = await this.dataSource.query(
-      'SELECT id, from_node, receipt_jws FROM inbound_message WHERE id = ANY($1::uuid[])',
+    const rows: Array<{ id: string; receipt_jws: string | null }> = await this.dataSource.query(
+      'SELECT id, receipt_jws FROM inbound_message WHERE id = ANY($1::uuid[])',
       [ids],
     );
-    return new Map(rows.map((r) => [r.id, { id: r.id, fromNode: r.from_node, receiptJws: r.receipt_jws }]));
+    return new Map(rows.map((r) => [r.id, r.receipt_jws]));
   }
 
   /** Inserts what is not stored yet; returns the ids this call stored (another replica may have won a race). */
@@ -70,6 +70,15 @@ export class InboxRepository {
 
   findByCase(caseRef: string): Promise<InboundMessage[]> {
     return this.dataSource.getRepository(InboundMessage).find({ where: { caseRef }, order: { receivedAt: 'ASC' } });
+  }
+
+  /** The id of the latest `type` message of the case that this node took (receipted delivered). */
+  async latestDelivered(caseRef: string, type: string): Promise<string | null> {
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT id FROM inbound_message WHERE case_ref = $1 AND type = $2 AND status = 'delivered' ORDER BY received_at DESC LIMIT 1`,
+      [caseRef, type],
+    );
+    return rows[0]?.id ?? null;
   }
 
   findById(id: string): Promise<InboundMessage | null> {

@@ -114,9 +114,10 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, OnModuleInit 
   async apply(messages: InboundMessage[], tx: EntityManager, now: Date): Promise<void> {
     const requests = messages.filter((m) => m.type === 'handover.request' && !isEscalationCopy(m.type, m.inReplyTo));
     await this.open(requests, tx, now);
-    for (const m of messages) {
-      if (m.type === 'handover.request') continue;
-      const c = await this.cases.lock(m.caseRef, tx);
+    const others = messages.filter((m) => m.type !== 'handover.request');
+    const cases = await this.cases.lockMany(others.map((m) => m.caseRef), tx);
+    for (const m of others) {
+      const c = cases.get(m.caseRef);
       if (!c) continue; // checked before storing; gone only if a replica removed it meanwhile
       const partnerMessage = { id: m.id, type: m.type as CaseMessageType, body: m.envelope.body, by: partnerSide(c), createdAt: m.createdAt, inReplyTo: m.inReplyTo };
       if (!transition(c.state, partnerMessage.type, partnerMessage.by, c.purpose).ok) await this.applyOwnPending(c, tx, now); // the partner answered before our receipt came
@@ -134,15 +135,15 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, OnModuleInit 
   private async applyDelivered(ids: string[], tx: EntityManager, now: Date): Promise<void> {
     const delivered = (await this.outbox.findByIds(ids, tx)).filter((m) => isCaseMessage(m.type) && !m.appliedAt);
     await this.outbox.markApplied(delivered.map((m) => m.id), now, tx);
-    // A delivered request starts the wait for acceptance; its case needs no change, nor a lock.
+    const cases = await this.cases.lockMany(delivered.map((m) => m.caseRef), tx);
+    // A delivered request starts the wait for acceptance; its case needs no other change.
     const requests = delivered.filter((m) => m.type === 'handover.request' && !isEscalationCopy(m.type, m.inReplyTo));
-    const cases = await this.cases.findByRefs(requests.map((m) => m.caseRef));
     await this.expectations.add(
       requests.flatMap((m) => (cases.has(m.caseRef) ? [this.expectation(cases.get(m.caseRef)!, 'acceptance', m.id, m.createdAt, now)] : [])),
       tx,
     );
     for (const m of delivered.filter((d) => d.type !== 'handover.request')) {
-      const c = await this.cases.lock(m.caseRef, tx);
+      const c = cases.get(m.caseRef);
       if (!c) continue;
       const problem = await this.step(c, this.own(c, m), tx, now);
       if (problem) this.logger.warn(`own ${m.type} ${m.id} of case ${m.caseRef} delivered but not applied: ${problem}`);

@@ -28,7 +28,20 @@ export class CaseRepository {
 
   /** The case, locked until the transaction ends: messages of one case apply one at a time, on every replica. */
   async lock(caseRef: string, tx: EntityManager): Promise<CaseFile | null> {
-    return tx.getRepository(CaseFile).createQueryBuilder('c').where('c.case_ref = :caseRef', { caseRef }).setLock('pessimistic_write').getOne();
+    return (await this.lockMany([caseRef], tx)).get(caseRef) ?? null;
+  }
+
+  /** The cases, locked until the transaction ends, in one order on every replica so that two batches never deadlock. */
+  async lockMany(caseRefs: string[], tx: EntityManager): Promise<Map<string, CaseFile>> {
+    if (!caseRefs.length) return new Map();
+    const rows = await tx
+      .getRepository(CaseFile)
+      .createQueryBuilder('c')
+      .where('c.case_ref IN (:...caseRefs)', { caseRefs: [...new Set(caseRefs)] })
+      .orderBy('c.case_ref')
+      .setLock('pessimistic_write')
+      .getMany();
+    return new Map(rows.map((c) => [c.caseRef, c]));
   }
 
   async findByRefs(caseRefs: string[]): Promise<Map<string, CaseFile>> {

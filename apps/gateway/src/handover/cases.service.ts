@@ -1,7 +1,7 @@
 import { ConflictException, ForbiddenException, GoneException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { Envelope, SealedPersonalData, checkContent, createEnvelope } from '@trm/wire';
 import { randomUUID } from 'node:crypto';
-import { Timelines } from '../acknowledgement/timelines';
+import { TimelineEntry, Timelines } from '../acknowledgement/timelines';
 import { AuditLog } from '../audit/audit.service';
 import { EnvelopeService } from '../envelope/envelope.service';
 import { Principal } from '../auth/principal';
@@ -23,12 +23,6 @@ import { SendCaseMessageDto } from './dto/case-message.dto';
 import { ExpectationRepository } from './expectation.repository';
 import { TimelineRepository } from '../acknowledgement/timeline.repository';
 
-export interface CaseTimelineEntry {
-  at: string;
-  event: string;
-  [detail: string]: unknown;
-}
-
 export interface CaseView {
   caseRef: string;
   id: string;
@@ -46,7 +40,7 @@ export interface CaseView {
   /** When retention deleted the case's coded data; what is left is a tombstone. */
   purgedAt?: string;
   /** Every message both ways with its receipt, each deadline set, met or missed, each escalation — in order. */
-  timeline: CaseTimelineEntry[];
+  timeline: TimelineEntry[];
 }
 
 export interface OverdueItem {
@@ -160,9 +154,11 @@ export class CasesService {
       this.expectations.forCase(caseRef),
       this.expectations.escalationsForCase(caseRef),
     ]);
-    const entries: CaseTimelineEntry[] = [];
+    const entries: TimelineEntry[] = [];
+    const recorded = new Map<string, typeof events>();
+    for (const e of events) if (e.messageId) recorded.set(e.messageId, [...(recorded.get(e.messageId) ?? []), e]);
     for (const m of sent) {
-      for (const e of await this.timelines.ofOutbound(m)) {
+      for (const e of await this.timelines.ofOutbound(m, recorded.get(m.id) ?? [])) {
         if (e.event === 'submitted' || e.event === 'resent' || e.event === 'publish-failed' || e.event === 'undeliverable' || e.event === 'receipt-mismatch') {
           entries.push({ ...e, event: `${e.event} ${m.type}`, message: m.id, direction: 'out' });
         } else if (e.event === 'sent') entries.push({ ...e, event: `sent ${m.type}`, message: m.id, direction: 'out', to: m.envelope.recipient });
@@ -268,8 +264,7 @@ export class CasesService {
   private async answered(c: CaseFile, type: CaseMessageType): Promise<string | null> {
     const question = ANSWERS[type];
     if (!question) return null;
-    const asked = (await this.inbox.findByCase(c.caseRef)).filter((m) => m.type === question && m.status === 'delivered');
-    return asked.at(-1)?.id ?? null;
+    return this.inbox.latestDelivered(c.caseRef, question);
   }
 }
 

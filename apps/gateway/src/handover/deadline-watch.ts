@@ -64,15 +64,14 @@ export class DeadlineWatch implements OnApplicationBootstrap, OnApplicationShutd
 
   private async escalate(due: Expectation[], tx: EntityManager): Promise<number> {
     const now = this.clock.now();
+    const coordinator = this.registry.responsibleRole(this.config.directory.coordinator, now);
     for (const x of due) {
       const step = x.escalationStep + 1;
-      const coordinator = this.registry.responsibleRole(this.config.directory.coordinator, now);
       if (x.kind === 'acceptance' && x.owedBy === 'partner') await this.copyToFallback(x, step, now, tx);
       await this.record(x, step, 'alert', coordinator, null, now, tx);
       this.logger.warn(`${x.kind} for case ${x.caseRef} is overdue (owed by ${x.owedBy === 'us' ? 'this node' : 'the partner'}): ${coordinator} alerted`);
-      Object.assign(x, { status: 'missed', escalationStep: step, nextEscalationAt: null });
-      await this.expectations.save(x, tx);
     }
+    await this.expectations.markMissed(due.map((x) => x.id), tx);
     return due.length;
   }
 

@@ -12,14 +12,13 @@ export class ExpectationRepository {
     await bulkInsert(tx, 'expectation', EXPECTATION_COLUMNS, expectations);
   }
 
-  /** Marks the open or missed expectations of `kinds` met by `message`; returns how many. */
-  async meet(caseRef: string, kinds: ExpectationKind[], message: string, at: Date, tx: EntityManager): Promise<number> {
-    const result = await tx.update(
+  /** Marks the open or missed expectations of `kinds` met by `message`. */
+  async meet(caseRef: string, kinds: ExpectationKind[], message: string, at: Date, tx: EntityManager): Promise<void> {
+    await tx.update(
       Expectation,
       { caseRef, kind: In(kinds), status: In(['open', 'missed']) },
       { status: 'met', settledAt: at, settledBy: message, nextEscalationAt: null },
     );
-    return result.affected ?? 0;
   }
 
   /** The case moved on: what it waited for (in time or already overdue) is no longer expected; escalations stay on record. */
@@ -50,8 +49,9 @@ export class ExpectationRepository {
     });
   }
 
-  async save(expectation: Expectation, tx: EntityManager): Promise<void> {
-    await tx.save(Expectation, expectation);
+  /** Escalated once, never again: missed, one step further, nothing more scheduled. */
+  async markMissed(ids: string[], tx: EntityManager): Promise<void> {
+    if (ids.length) await tx.query(`UPDATE expectation SET status = 'missed', escalation_step = escalation_step + 1, next_escalation_at = NULL WHERE id = ANY($1::uuid[])`, [ids]);
   }
 
   /** Records an escalation once: a repeat of the same step, action and target is ignored. */

@@ -72,19 +72,11 @@ export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
       const { sealedAfterEndMs, caseDataAfterEndMs, messageLogMs } = this.config.retention;
       const before = (ms: number) => new Date(now.getTime() - ms);
       const sealed = await this.purge(session, 'sealed', (tx) => this.repository.purgeSealed(before(sealedAfterEndMs), now, this.batchSize, tx));
-      let caseDataMessages = 0;
-      const caseData = await this.purge(
-        session,
-        'case-data',
-        async (tx) => {
-          const r = await this.repository.purgeCaseData(before(caseDataAfterEndMs), now, Math.max(1, Math.floor(this.batchSize / 5)), tx);
-          caseDataMessages += r.messages;
-          return r;
-        },
-        () => ({ messages: caseDataMessages }),
+      const caseData = await this.purge(session, 'case-data', (tx) =>
+        this.repository.purgeCaseData(before(caseDataAfterEndMs), now, Math.max(1, Math.floor(this.batchSize / 5)), tx),
       );
       const messageLog = await this.purge(session, 'message-log', (tx) => this.repository.purgeMessageLog(before(messageLogMs), now, this.batchSize, tx));
-      return { sealed, caseData, caseDataMessages, messageLog };
+      return { sealed: sealed.count, caseData: caseData.count, caseDataMessages: caseData.messages ?? 0, messageLog: messageLog.count };
     });
     if (counts.sealed || counts.caseData || counts.messageLog) {
       this.logger.log(
@@ -96,23 +88,20 @@ export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /** One class, batch after batch; the last batch also writes the audit entry for the whole class. */
-  private async purge(
-    session: RetentionSession,
-    cls: RetentionClass,
-    batch: (tx: EntityManager) => Promise<BatchResult>,
-    extra: () => Record<string, number> = () => ({}),
-  ): Promise<number> {
-    let total = 0;
+  private async purge(session: RetentionSession, cls: RetentionClass, batch: (tx: EntityManager) => Promise<BatchResult>): Promise<{ count: number; messages?: number }> {
+    let count = 0;
+    let messages: number | undefined;
     for (;;) {
       const more = await session.batch(async (tx) => {
         const r = await batch(tx);
-        if (!r.more && total + r.count > 0) {
-          await this.audit.record([{ actor: NODE_ACTOR, action: 'retention.purged', detail: { class: cls, count: total + r.count, ...extra() } }], tx);
+        count += r.count;
+        if (r.messages !== undefined) messages = (messages ?? 0) + r.messages;
+        if (!r.more && count > 0) {
+          await this.audit.record([{ actor: NODE_ACTOR, action: 'retention.purged', detail: { class: cls, count, ...(messages !== undefined ? { messages } : {}) } }], tx);
         }
-        total += r.count;
         return r.more;
       });
-      if (!more) return total;
+      if (!more) return { count, messages };
     }
   }
 }

@@ -11,6 +11,8 @@ export interface RetentionSession {
 export interface BatchResult {
   count: number;
   more: boolean;
+  /** Messages the batch reduced along with its cases (case data only). */
+  messages?: number;
 }
 
 const LOCK = `hashtext('trm-gateway:retention:' || current_schema())`;
@@ -115,7 +117,7 @@ export class RetentionRepository {
    * its deadlines and escalations go, and so do its consent and purpose. The case row stays as a tombstone (caseRef,
    * direction, partner, roles, state, created, changed and closed dates, `purged_at`).
    */
-  async purgeCaseData(endedBefore: Date, now: Date, limit: number, tx: EntityManager): Promise<BatchResult & { messages: number }> {
+  async purgeCaseData(endedBefore: Date, now: Date, limit: number, tx: EntityManager): Promise<Required<BatchResult>> {
     const rows: Array<{ case_ref: string }> = await tx.query(
       `SELECT case_ref FROM case_file WHERE closed_at < $1 AND purged_at IS NULL ORDER BY closed_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
       [endedBefore, limit],
