@@ -193,7 +193,8 @@ describe('the audit log', () => {
       expect(receivedEntries.find((e) => e.subject === received[0].id)!.detail).not.toHaveProperty('reason');
 
       const everything = JSON.stringify(await entries());
-      for (const secret of ['Jane Roe', 'SEALED', 'JWS-BYTES', 'eyJ']) expect(everything).not.toContain(secret);
+      for (const secret of ['Jane Roe', 'SEALED', 'JWS-BYTES']) expect(everything).not.toContain(secret);
+      expect(everything).not.toMatch(/eyJ[\w-]*\.eyJ/); // no JWS (a hash may contain "eyJ" by chance)
       expect(new Set((await sql<{ actor: string }>(`SELECT actor FROM audit_entry WHERE action LIKE 'message.%'`)).map((r) => r.actor))).toEqual(new Set([NODE_ACTOR]));
 
       // The queued message is audited once its partner's broker confirmed it; nothing else again.

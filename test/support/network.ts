@@ -43,7 +43,10 @@ export class TestNetwork extends ScratchNetwork {
     return this.node(id);
   }
 
-  /** Waits until each of `ids` holds the published directory of every other node (they exchange registry updates at start). */
+  /**
+   * Waits until each of `ids` holds the published directory of every other node (they exchange registry updates at
+   * start) and has nothing left waiting for a receipt.
+   */
   async converged(ids: string[] = [...this.running.keys()], timeoutMs = 20_000): Promise<void> {
     for (const id of ids) {
       const others = [...this.nodes.keys()].filter((n) => n !== id);
@@ -54,6 +57,14 @@ export class TestNetwork extends ScratchNetwork {
         },
         timeoutMs,
         `${id} to hold the directories of ${others.join(', ')}`,
+      );
+    }
+    // And every registry.update receipted: a receipt still in flight would reach whoever reads the queue next.
+    for (const id of ids) {
+      await eventually(
+        async () => ((await this.sql<{ n: number }>(id, `SELECT count(*)::int AS n FROM outbound_message WHERE state IN ('queued', 'sent')`))[0].n === 0 ? true : undefined),
+        timeoutMs,
+        `${id}'s registry updates to be receipted`,
       );
     }
   }
