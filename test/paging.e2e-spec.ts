@@ -66,8 +66,10 @@ describe('RS pages every list by a stable cursor', () => {
       const [a, b] = [items[k - 1], items[k]];
       expect(a.receivedAt > b.receivedAt || (a.receivedAt === b.receivedAt && a.id > b.id)).toBe(true);
     }
-    // The same list as one page, and a role filter paged alike.
+    // The same list as one page; a role filter paged alike; `before` starts the list at a time.
     expect(items).toEqual(await readAll('/v1/inbox', 500));
+    expect(await readAll(`/v1/inbox?before=${items[0].receivedAt}`, LIMIT)).toEqual([]);
+    expect(await readAll(`/v1/inbox?before=${new Date(Date.parse(items[0].receivedAt) + 1).toISOString()}`, LIMIT)).toEqual(items);
     const role = items[0].recipient;
     expect((await readAll(`/v1/inbox?role=${encodeURIComponent(role)}`, LIMIT)).map((i) => i.id)).toEqual(items.filter((i) => i.recipient === role).map((i) => i.id));
   });
