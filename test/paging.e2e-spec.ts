@@ -139,6 +139,7 @@ describe('RS pages every list by a stable cursor', () => {
       ...['2026-W05-3', '2026-031', '2026-01-31T12', '20260131T120000Z', '2026-01-31', '2026-02-30T12:00:00Z', '2026-01-31T25:00:00Z'].map(
         (before): [string, string, string[]] => [`/v1/inbox?before=${encodeURIComponent(before)}`, 'before', [before]],
       ),
+      ...['2026-W05-3', '20260131T120000Z'].map((at): [string, string, string[]] => [`/v1/roles/cptv/intake/holders?at=${at}`, 'at', [at]]),
       ['/v1/inbox?limit=501', 'limit', []],
       ['/v1/overdue?limit=0', 'limit', []],
       ...['/v1/inbox', '/v1/cases', '/v1/alerts', '/v1/overdue'].flatMap((path) =>
