@@ -22,7 +22,10 @@ export interface CursorKind<K> {
   read(values: unknown[]): K | null;
 }
 
-/** Lists ordered by a time and an id (inbox, cases, alerts, overdue deadlines). */
+/**
+ * Lists ordered by a time and an id (inbox, cases, alerts, overdue deadlines). Those times come from the node's clock,
+ * to the millisecond, so their ISO form holds them exactly.
+ */
 export const TIME_AND_ID: CursorKind<TimeKey> = {
   write: (k) => [k.at.toISOString(), k.id],
   read: (v) => (v.length === 2 && isTimestamp(v[0]) && isUUID(v[1]) ? { at: new Date(v[0] as string), id: v[1] as string } : null),
