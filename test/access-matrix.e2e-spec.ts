@@ -647,11 +647,11 @@ describe('access matrix of the HTTP API (node RS)', () => {
         expect({ caller, status: refused.status, leaked: JSON.stringify(refused.body ?? '').includes(world.sealedMarker) }).toEqual({ caller, status: 403, leaked: false });
       }
       const entries: any[] = [];
-      for (let after: number | string | null = 0; after !== null && after !== undefined; ) {
-        const page: Reply = await call(world.rs, 'GET', `/v1/audit?limit=1000&after=${after}`, undefined, world.tokens.auditor);
+      for (let path: string | null = '/v1/audit?limit=1000'; path !== null; ) {
+        const page: Reply = await call(world.rs, 'GET', path, undefined, world.tokens.auditor);
         expect(page.status).toBe(200);
         entries.push(...page.body.items);
-        after = page.body.next;
+        path = page.body.next === null ? null : `/v1/audit?limit=1000&cursor=${page.body.next}`;
       }
       noContents(entries);
       const openings = entries.filter((e) => e.action === 'sealed.opened' && e.caseRef === world.cptvCase.caseRef);

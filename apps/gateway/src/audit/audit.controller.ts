@@ -1,25 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Allow } from '../auth/access.decorator';
+import { SEQ, pageOf, startOf } from '../http/paging';
+import { AuditPage, AuditQueryDto } from './audit-page.dto';
 import { AuditRepository } from './audit.repository';
-
-export class AuditPageDto {
-  /** Entries after this seq (0: from the start). */
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  after = 0;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit = 100;
-}
 
 /** The audit log, for auditors: who did what, when, on which case or role — ids and codes, never contents. */
 @ApiTags('audit')
@@ -30,8 +14,11 @@ export class AuditController {
 
   @Get('audit')
   @Allow('auditor')
-  async page(@Query() query: AuditPageDto) {
-    const items = await this.audit.page(query.after, query.limit);
-    return { items, next: items.length === query.limit ? items[items.length - 1].seq : null };
+  @ApiOkResponse({ type: AuditPage })
+  async page(@Query() query: AuditQueryDto): Promise<AuditPage> {
+    const after = Math.max(query.after, startOf(SEQ, query.cursor) ?? 0);
+    // One entry more than asked: whether another page follows.
+    const rows = await this.audit.page(after, query.limit + 1);
+    return pageOf(rows, query.limit, SEQ, (e) => e.seq, (e) => e);
   }
 }

@@ -67,7 +67,7 @@ export class AuditRepository {
   }
 
   /** Entries after `afterSeq`, in seq order, for reading the chain page by page. */
-  page(afterSeq: number, limit: number): Promise<ChainEntry[]> {
+  page(afterSeq: number, limit: number): Promise<Array<ChainEntry & { at: string }>> {
     return chainPage((sql, params) => this.dataSource.query(sql, params), afterSeq, limit);
   }
 
@@ -125,7 +125,7 @@ export class AuditRepository {
  * Entries after `afterSeq` in seq order, with `at` exactly as stored (microseconds included), so that a changed time
  * is noticed too. Shared with `trmctl audit verify`, which reads with a plain pg client.
  */
-export async function chainPage(query: SqlQuery, afterSeq: number, limit: number): Promise<ChainEntry[]> {
+export async function chainPage(query: SqlQuery, afterSeq: number, limit: number): Promise<Array<ChainEntry & { at: string }>> {
   const rows = (await query(
     `SELECT seq::text AS seq, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at, actor, action,
             case_ref, subject, detail, prev_hash, hash

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In, LessThan, Not } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Column, bulkInsert } from '../database/bulk-insert';
+import { KeysetPage, keyset } from '../database/keyset';
 import { InboundMessage } from './inbound-message.entity';
 
 @Injectable()
@@ -25,16 +26,14 @@ export class InboxRepository {
   }
 
   /**
-   * What arrived for this node, newest first; with `roles`, what is addressed to one of them or waits with one.
-   * Receipts and registry updates are plumbing and stay out.
+   * What arrived for this node, newest first (index inbound_message_inbox); with `roles`, what is addressed to one of
+   * them or waits with one. Receipts and registry updates are plumbing and stay out.
    */
-  list(limit: number, receivedBefore?: Date, roles: string[] | null = null): Promise<InboundMessage[]> {
-    const base = { type: Not(In(['receipt', 'registry.update'])), ...(receivedBefore ? { receivedAt: LessThan(receivedBefore) } : {}) };
-    return this.dataSource.getRepository(InboundMessage).find({
-      where: roles ? [{ ...base, recipient: In(roles) }, { ...base, routedTo: In(roles) }] : base,
-      order: { receivedAt: 'DESC' },
-      take: limit,
-    });
+  list(filter: { roles: string[] | null; receivedBefore?: Date }, page: KeysetPage): Promise<InboundMessage[]> {
+    const q = this.dataSource.getRepository(InboundMessage).createQueryBuilder('i').where(`i.type NOT IN ('receipt', 'registry.update')`);
+    if (filter.receivedBefore) q.andWhere('i.received_at < :before', { before: filter.receivedBefore });
+    if (filter.roles) q.andWhere('(i.recipient = ANY(:roles) OR i.routed_to = ANY(:roles))', { roles: filter.roles });
+    return keyset(q, ['i.received_at', 'i.id'], 'DESC', page).getMany();
   }
 
   /** Messages for `role` (addressed to it, or waiting with it) that nothing this node sent has answered yet. */

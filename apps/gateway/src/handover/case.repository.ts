@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Column, bulkInsert } from '../database/bulk-insert';
+import { KeysetPage, keyset } from '../database/keyset';
 import { CaseFile } from './case-file.entity';
 import { CaseState } from './case-states';
 
@@ -50,12 +51,12 @@ export class CaseRepository {
     return new Map(rows.map((c) => [c.caseRef, c]));
   }
 
-  /** Newest first; with `roles`, cases one of them is responsible for or takes part in. */
-  list(filter: { state?: CaseState; roles: string[] | null }, limit: number): Promise<CaseFile[]> {
-    const q = this.dataSource.getRepository(CaseFile).createQueryBuilder('c').orderBy('c.created_at', 'DESC').limit(limit);
+  /** Newest first (index case_file_created); with `roles`, cases one of them is responsible for or takes part in. */
+  list(filter: { state?: CaseState; roles: string[] | null }, page: KeysetPage): Promise<CaseFile[]> {
+    const q = this.dataSource.getRepository(CaseFile).createQueryBuilder('c');
     if (filter.state) q.andWhere('c.state = :state', { state: filter.state });
     if (filter.roles) q.andWhere('(c.our_role = ANY(:roles) OR c.participants && :roles)', { roles: filter.roles });
-    return q.getMany();
+    return keyset(q, ['c.created_at', 'c.id'], 'DESC', page).getMany();
   }
 
   /** Writes what a case's messages change: its state, its roles and participants, its consent. */

@@ -1,13 +1,15 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Allow, Caller } from '../auth/access.decorator';
 import { Principal } from '../auth/principal';
 import { PipeTransform } from '@nestjs/common';
 import { isCaseRef } from '@trm/wire';
 import { listScope } from '../auth/scope';
+import { keysetPageOf } from '../http/paging';
 import { invalidRequest } from '../http/problems';
 import { CasesService } from './cases.service';
-import { AlertQueryDto, CaseQueryDto } from './dto/case-query.dto';
+import { AlertPage, CasePage, OverduePage } from './dto/case-pages.dto';
+import { AlertQueryDto, CaseQueryDto, OverdueQueryDto } from './dto/case-query.dto';
 import { AddParticipantDto, SendCaseMessageDto } from './dto/case-message.dto';
 
 class CaseRefPipe implements PipeTransform<string, string> {
@@ -27,8 +29,9 @@ export class CasesController {
 
   @Get('cases')
   @Allow('coordinator', 'caseworker', 'auditor')
-  async list(@Query() query: CaseQueryDto, @Caller() caller: Principal) {
-    return { items: await this.cases.list({ state: query.state, role: query.role }, query.limit, caller) };
+  @ApiOkResponse({ type: CasePage })
+  list(@Query() query: CaseQueryDto, @Caller() caller: Principal): Promise<CasePage> {
+    return this.cases.list({ state: query.state, role: query.role }, keysetPageOf(query), caller);
   }
 
   /** The case's state and every message both ways, each receipt, each deadline met or missed, each escalation. */
@@ -64,13 +67,15 @@ export class CasesController {
   /** Deadlines passed and not met: how long overdue, and who was alerted. */
   @Get('overdue')
   @Allow('coordinator', 'auditor')
-  async overdue() {
-    return { items: await this.cases.overdue() };
+  @ApiOkResponse({ type: OverduePage })
+  overdue(@Query() query: OverdueQueryDto): Promise<OverduePage> {
+    return this.cases.overdue(keysetPageOf(query));
   }
 
   @Get('alerts')
   @Allow('coordinator', 'caseworker', 'auditor')
-  async alerts(@Query() query: AlertQueryDto, @Caller() caller: Principal) {
-    return { items: await this.cases.alerts(listScope(caller, query.role), query.limit) };
+  @ApiOkResponse({ type: AlertPage })
+  alerts(@Query() query: AlertQueryDto, @Caller() caller: Principal): Promise<AlertPage> {
+    return this.cases.alerts(listScope(caller, query.role), keysetPageOf(query));
   }
 }

@@ -8,51 +8,27 @@ import { Principal } from '../auth/principal';
 import { listScope, requireAccess, worksOn } from '../auth/scope';
 import { Clock } from '../clock/clock';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
+import { KeysetPage } from '../database/keyset';
 import { Transactions } from '../database/transactions';
 import { InboxRepository } from '../envelope/inbox.repository';
 import { OutboundMessage } from '../envelope/outbound-message.entity';
 import { OutboxRepository } from '../envelope/outbox.repository';
 import { OutboxSignal } from '../envelope/outbox-signal';
+import { Page, TIME_AND_ID, pageOf } from '../http/paging';
 import { invalidRequest } from '../http/problems';
 import { RegistryService } from '../registry/registry.service';
-import { CaseConsent, CaseFile } from './case-file.entity';
+import { CaseFile } from './case-file.entity';
 import { CaseLifecycle, ourSide } from './case-lifecycle';
 import { CaseMessageType, CaseState, transition } from './case-states';
 import { CaseRepository } from './case.repository';
 import { SendCaseMessageDto } from './dto/case-message.dto';
+import { AlertItem, CaseSummary, OverdueItem } from './dto/case-pages.dto';
 import { ExpectationRepository } from './expectation.repository';
 import { TimelineRepository } from '../acknowledgement/timeline.repository';
 
-export interface CaseView {
-  caseRef: string;
-  id: string;
-  side: 'referring' | 'receiving';
-  partner: string;
-  /** Null once retention deleted the case's coded data. */
-  purpose: string | null;
-  state: CaseState;
-  stateChangedAt: string;
-  ourRole: string;
-  partnerRole: string;
-  participants: string[];
-  /** The consent recorded with the case, and its withdrawal. */
-  consent: CaseConsent | null;
-  /** When retention deleted the case's coded data; what is left is a tombstone. */
-  purgedAt?: string;
+export interface CaseView extends CaseSummary {
   /** Every message both ways with its receipt, each deadline set, met or missed, each escalation — in order. */
   timeline: TimelineEntry[];
-}
-
-export interface OverdueItem {
-  caseRef: string;
-  kind: string;
-  owedBy: 'us' | 'partner';
-  dueAt: string;
-  overdueMs: number;
-  overdue: string;
-  status: 'open' | 'missed';
-  alerted: string[];
-  copiedTo: string[];
 }
 
 export interface SealedItem {
@@ -139,8 +115,9 @@ export class CasesService {
     return this.view(caseRef, caller);
   }
 
-  async list(filter: { state?: CaseState; role?: string }, limit: number, caller: Principal): Promise<Array<Omit<CaseView, 'timeline'>>> {
-    return (await this.cases.list({ state: filter.state, roles: listScope(caller, filter.role) }, limit)).map((c) => header(c));
+  async list(filter: { state?: CaseState; role?: string }, page: KeysetPage, caller: Principal): Promise<Page<CaseSummary>> {
+    const rows = await this.cases.list({ state: filter.state, roles: listScope(caller, filter.role) }, page);
+    return pageOf(rows, page.limit, TIME_AND_ID, (c) => ({ at: c.createdAt, id: c.id }), header);
   }
 
   /** The case with its timeline (metadata only: no bodies), for whoever works on it and for auditors. */
@@ -224,11 +201,11 @@ export class CasesService {
   }
 
   /** Deadlines passed and not met, with how long and whom this node alerted or copied. */
-  async overdue(): Promise<OverdueItem[]> {
+  async overdue(page: KeysetPage): Promise<Page<OverdueItem>> {
     const now = this.clock.now();
-    const late = await this.expectations.overdue(now);
-    const escalations = await this.expectations.escalationsOf(late.map((x) => x.id));
-    return late.map((x) => {
+    const late = await this.expectations.overdue(now, page);
+    const escalations = await this.expectations.escalationsOf(late.slice(0, page.limit).map((x) => x.id));
+    return pageOf(late, page.limit, TIME_AND_ID, (x) => ({ at: x.dueAt, id: x.id }), (x) => {
       const mine = escalations.filter((e) => e.expectationId === x.id);
       const overdueMs = now.getTime() - x.dueAt.getTime();
       return {
@@ -245,8 +222,14 @@ export class CasesService {
     });
   }
 
-  async alerts(roles: string[] | null, limit: number): Promise<Array<{ caseRef: string; at: string; role: string; expectation: string }>> {
-    return (await this.expectations.alerts(roles, limit)).map((e) => ({ caseRef: e.caseRef, at: e.at.toISOString(), role: e.target, expectation: e.expectationId }));
+  async alerts(roles: string[] | null, page: KeysetPage): Promise<Page<AlertItem>> {
+    const rows = await this.expectations.alerts(roles, page);
+    return pageOf(rows, page.limit, TIME_AND_ID, (e) => ({ at: e.at, id: e.id }), (e) => ({
+      caseRef: e.caseRef,
+      at: e.at.toISOString(),
+      role: e.target,
+      expectation: e.expectationId,
+    }));
   }
 
   private async require(caseRef: string): Promise<CaseFile> {
@@ -268,7 +251,7 @@ export class CasesService {
   }
 }
 
-function header(c: CaseFile): Omit<CaseView, 'timeline'> {
+function header(c: CaseFile): CaseSummary {
   return {
     caseRef: c.caseRef,
     id: c.id,

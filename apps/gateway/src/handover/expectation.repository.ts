@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In, LessThanOrEqual } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { Column, bulkInsert } from '../database/bulk-insert';
+import { KeysetPage, keyset } from '../database/keyset';
 import { Escalation, Expectation, ExpectationKind } from './expectation.entity';
 
 @Injectable()
@@ -72,12 +73,13 @@ export class ExpectationRepository {
     return this.dataSource.getRepository(Escalation).find({ where: { caseRef }, order: { at: 'ASC' } });
   }
 
-  /** Deadlines passed and not met: missed (escalated), or open and due but not yet looked at. */
-  overdue(now: Date): Promise<Expectation[]> {
-    return this.dataSource.getRepository(Expectation).find({
-      where: [{ status: 'missed' }, { status: 'open', dueAt: LessThanOrEqual(now) }],
-      order: { dueAt: 'ASC' },
-    });
+  /** Deadlines passed and not met: missed (escalated), or open and due but not yet looked at; the longest overdue first. */
+  overdue(now: Date, page: KeysetPage): Promise<Expectation[]> {
+    const q = this.dataSource
+      .getRepository(Expectation)
+      .createQueryBuilder('e')
+      .where(`(e.status = 'missed' OR (e.status = 'open' AND e.due_at <= :now))`, { now });
+    return keyset(q, ['e.due_at', 'e.id'], 'ASC', page).getMany();
   }
 
   async escalationsOf(expectationIds: string[]): Promise<Escalation[]> {
@@ -86,12 +88,10 @@ export class ExpectationRepository {
   }
 
   /** Alerts addressed to one of `roles` (every role when null), newest first. */
-  alerts(roles: string[] | null, limit: number): Promise<Escalation[]> {
-    return this.dataSource.getRepository(Escalation).find({
-      where: { action: 'alert', ...(roles ? { target: In(roles) } : {}) },
-      order: { at: 'DESC' },
-      take: limit,
-    });
+  alerts(roles: string[] | null, page: KeysetPage): Promise<Escalation[]> {
+    const q = this.dataSource.getRepository(Escalation).createQueryBuilder('e').where(`e.action = 'alert'`);
+    if (roles) q.andWhere('e.target = ANY(:roles)', { roles });
+    return keyset(q, ['e.at', 'e.id'], 'DESC', page).getMany();
   }
 }
 

@@ -1,8 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Allow, Caller } from '../auth/access.decorator';
 import { Principal } from '../auth/principal';
+import { keysetPageOf } from '../http/paging';
 import { uuidParam } from '../http/params';
+import { InboxPage } from './dto/inbox-page.dto';
 import { InboxQueryDto } from './dto/inbox-query.dto';
 import { SubmitHandoverDto } from './dto/submit-handover.dto';
 import { HandoverService } from './handover.service';
@@ -29,7 +31,8 @@ export class HandoverController {
 
   @Get('inbox')
   @Allow('coordinator', 'caseworker', 'auditor')
-  async inbox(@Query() query: InboxQueryDto, @Caller() caller: Principal) {
-    return { items: await this.handovers.inboxPage(query.limit, query.before, query.role, caller) };
+  @ApiOkResponse({ type: InboxPage })
+  inbox(@Query() query: InboxQueryDto, @Caller() caller: Principal): Promise<InboxPage> {
+    return this.handovers.inboxPage({ role: query.role, before: query.before ? new Date(query.before) : undefined }, keysetPageOf(query), caller);
   }
 }

@@ -7,6 +7,7 @@ import { contentsFor, listScope, requireAccess, worksOn } from '../auth/scope';
 import { Clock } from '../clock/clock';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
 import { GroupCommit } from '../database/group-commit';
+import { KeysetPage } from '../database/keyset';
 import { Transactions } from '../database/transactions';
 import { EnvelopeService } from '../envelope/envelope.service';
 import { InboundMessage } from '../envelope/inbound-message.entity';
@@ -14,9 +15,11 @@ import { InboxRepository } from '../envelope/inbox.repository';
 import { OutboundMessage, OutboundState } from '../envelope/outbound-message.entity';
 import { OutboxRepository } from '../envelope/outbox.repository';
 import { OutboxSignal } from '../envelope/outbox-signal';
+import { Page, TIME_AND_ID, pageOf } from '../http/paging';
 import { invalidRequest } from '../http/problems';
 import { RegistryService } from '../registry/registry.service';
 import { newCaseRef } from './case-ref';
+import { InboxItem } from './dto/inbox-page.dto';
 import { SubmitHandoverDto } from './dto/submit-handover.dto';
 import { CaseFile } from './case-file.entity';
 import { CaseRepository } from './case.repository';
@@ -48,22 +51,6 @@ export interface HandoverView {
   timeline: TimelineEntry[];
   /** Non-repudiation: the digest of the request as signed, and the partner's signed receipt for it. */
   evidence?: { digest: string | null; receipt: { id: string; jws: string | null } | null };
-}
-
-export interface InboxItem {
-  id: string;
-  type: string;
-  from: string;
-  sender: string;
-  recipient: string;
-  /** The role the message waits with, when not its recipient (vacant or retired recipient). */
-  routedTo: string | null;
-  caseRef: string;
-  createdAt: string;
-  receivedAt: string;
-  status: 'delivered' | 'rejected';
-  reason?: string;
-  body?: unknown;
 }
 
 interface Submission {
@@ -183,10 +170,10 @@ export class HandoverService {
   }
 
   /** What arrived: for a caseworker, only for the roles they hold; for an auditor, without bodies. */
-  async inboxPage(limit: number, before: string | undefined, role: string | undefined, caller: Principal): Promise<InboxItem[]> {
-    const rows = await this.inbox.list(limit, before ? new Date(before) : undefined, listScope(caller, role));
-    const contents = worksOn(caller, role ? [role] : caller.holds) || is(caller, 'coordinator');
-    return rows.map((m) => toInboxItem(m, contents));
+  async inboxPage(filter: { role?: string; before?: Date }, page: KeysetPage, caller: Principal): Promise<Page<InboxItem>> {
+    const rows = await this.inbox.list({ roles: listScope(caller, filter.role), receivedBefore: filter.before }, page);
+    const contents = worksOn(caller, filter.role ? [filter.role] : caller.holds) || is(caller, 'coordinator');
+    return pageOf(rows, page.limit, TIME_AND_ID, (m) => ({ at: m.receivedAt, id: m.id }), (m) => toInboxItem(m, contents));
   }
 }
 

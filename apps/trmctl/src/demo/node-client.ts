@@ -1,11 +1,16 @@
-import type { CaseView, OverdueItem } from '../../../gateway/src/handover/cases.service';
-import type { HandoverStatus, HandoverView, InboxItem } from '../../../gateway/src/handover/handover.service';
+import type { CaseView } from '../../../gateway/src/handover/cases.service';
+import type { OverdueItem } from '../../../gateway/src/handover/dto/case-pages.dto';
+import type { InboxItem } from '../../../gateway/src/handover/dto/inbox-page.dto';
+import type { HandoverStatus, HandoverView } from '../../../gateway/src/handover/handover.service';
+import type { Page } from '../../../gateway/src/http/paging';
 import type { LookupMatch } from '../../../gateway/src/registry/lookup.service';
 import { CliError } from '../errors';
 
 // The node's HTTP API as the demo uses it; the shapes are the gateway's own.
-export type { HandoverView, InboxItem, HandoverStatus } from '../../../gateway/src/handover/handover.service';
-export type { CaseView, OverdueItem } from '../../../gateway/src/handover/cases.service';
+export type { HandoverView, HandoverStatus } from '../../../gateway/src/handover/handover.service';
+export type { CaseView } from '../../../gateway/src/handover/cases.service';
+export type { OverdueItem } from '../../../gateway/src/handover/dto/case-pages.dto';
+export type { InboxItem } from '../../../gateway/src/handover/dto/inbox-page.dto';
 export type { TimelineEntry } from '../../../gateway/src/acknowledgement/timelines';
 
 export interface DirectoryAnswer {
@@ -36,8 +41,9 @@ export class NodeClient {
     return this.call<HandoverView>('GET', `/v1/handovers/${encodeURIComponent(id)}`);
   }
 
-  async inbox(): Promise<InboxItem[]> {
-    return (await this.call<{ items: InboxItem[] }>('GET', '/v1/inbox?limit=500')).items;
+  /** What arrived at the node, newest first, every page. */
+  inbox(): Promise<InboxItem[]> {
+    return this.everyPage<InboxItem>('/v1/inbox?limit=500');
   }
 
   /** GET /v1/directory: who handles what, across every node this node knows. */
@@ -57,8 +63,19 @@ export class NodeClient {
     return this.call('GET', `/v1/cases/${encodeURIComponent(caseRef)}`);
   }
 
-  async overdue(): Promise<OverdueItem[]> {
-    return (await this.call<{ items: OverdueItem[] }>('GET', '/v1/overdue')).items;
+  overdue(): Promise<OverdueItem[]> {
+    return this.everyPage<OverdueItem>('/v1/overdue?limit=500');
+  }
+
+  /** The items of a list, page after page until `next` is null. */
+  private async everyPage<T>(path: string): Promise<T[]> {
+    const items: T[] = [];
+    for (let cursor: string | null = null; ; ) {
+      const page: Page<T> = await this.call<Page<T>>('GET', cursor === null ? path : `${path}&cursor=${encodeURIComponent(cursor)}`);
+      items.push(...page.items);
+      if (page.next === null) return items;
+      cursor = page.next;
+    }
   }
 
   private async call<T>(method: string, path: string, body?: unknown, expected = 200): Promise<T> {

@@ -1,22 +1,21 @@
-import { IsAddress } from '@trm/wire';
-import { Type } from 'class-transformer';
-import { IsISO8601, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsAddress, IsTimestamp } from '@trm/wire';
+import { IsOptional } from 'class-validator';
+import { PageCursor, PageLimit, TIME_AND_ID } from '../../http/paging';
 
 export class InboxQueryDto {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @PageLimit(500)
   limit = 50;
+
+  @PageCursor(TIME_AND_ID)
+  cursor?: string;
 
   /** Only what is addressed to this role of the node, or waits with it (its fallback work while it is vacant). */
   @IsOptional()
   @IsAddress()
   role?: string;
 
-  /** Only messages received before this time: pass the last `receivedAt` of a page to get the next. */
+  /** Only messages received before this time (RFC 3339): where to start reading back; page on with `cursor`. */
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   before?: string;
 }

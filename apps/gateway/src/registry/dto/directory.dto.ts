@@ -6,6 +6,7 @@ import {
   ExploitationForm,
   IsAddress,
   IsLanguage,
+  IsTimestamp,
   ORGANISATION_KINDS,
   OrganisationKind,
   PURPOSES,
@@ -119,8 +120,9 @@ export class ConfirmRoleDto {
 }
 
 export class AtQueryDto {
+  /** RFC 3339 with a time zone; default: now. */
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   at?: string;
 }
 

@@ -1,0 +1,21 @@
+import { PageOf } from '../../http/paging';
+
+/** One message that arrived: rejected ones show their reason, never their body; auditors see no bodies. */
+export class InboxItem {
+  id!: string;
+  type!: string;
+  from!: string;
+  sender!: string;
+  recipient!: string;
+  /** The role the message waits with, when not its recipient (vacant or retired recipient). */
+  routedTo!: string | null;
+  caseRef!: string;
+  createdAt!: string;
+  receivedAt!: string;
+  status!: 'delivered' | 'rejected';
+  reason?: string;
+  body?: unknown;
+}
+
+/** What arrived, newest first. */
+export class InboxPage extends PageOf(InboxItem) {}
