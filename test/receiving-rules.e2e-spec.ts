@@ -1,4 +1,7 @@
-import { Envelope, MessageProperties, digestOf, generateNodeKeys, importKey } from '@trm/wire';
+import { Envelope, Incoming, MessageProperties, RejectReason, digestOf, generateNodeKeys, importKey, publishProperties } from '@trm/wire';
+import { ReceptionService } from '../apps/gateway/src/acknowledgement/reception.service';
+import { startGateway } from '../apps/gateway/src/gateway';
+import { Disposition } from '../apps/gateway/src/transport/delivery';
 import { randomUUID } from 'node:crypto';
 import { call } from './support/http';
 import { TestNetwork } from './support/network';
@@ -142,6 +145,100 @@ describe('RS applies the receiving rules to what AT sends', () => {
     expect(rows[0].n).toBe(1);
     const handovers = await net.sql('RS', 'SELECT count(*)::int AS n FROM case_file WHERE id = $1', [envelope.id]);
     expect(handovers[0].n).toBe(1);
+  });
+
+  describe('one verdict per message id (revision 2)', () => {
+    const altered: Array<[string, Partial<MessageProperties>]> = [
+      ['trm-from', { headers: { 'trm-profile': 'trm-amqp/1', 'trm-from': 'AL', 'trm-to': 'RS' } }],
+      ['trm-to', { headers: { 'trm-profile': 'trm-amqp/1', 'trm-from': 'AT', 'trm-to': 'AL' } }],
+      ['trm-profile', { headers: { 'trm-profile': 'trm-amqp/2', 'trm-from': 'AT', 'trm-to': 'RS' } }],
+    ];
+
+    /** Replays `jws` once per altered header; each copy must get back exactly `first`, and nothing else may follow. */
+    async function expectFirstReceiptFor(jws: string, envelope: Envelope, first: string): Promise<void> {
+      for (const [, properties] of altered) await at.publish(jws, envelope, properties);
+      const again = [];
+      for (let i = 0; i < altered.length; i++) again.push((await at.nextReceipt()).jws);
+      expect(again).toEqual(altered.map(() => first));
+      await expectNoReceiptBefore(at.handover());
+    }
+
+    it('answers a delivered message replayed with altered trm-from, trm-to and trm-profile headers with its first receipt only', async () => {
+      const envelope = at.handover();
+      const jws = await at.send(envelope);
+      const first = await at.nextReceipt();
+      expect(first.envelope.body).toMatchObject({ status: 'delivered' });
+
+      await expectFirstReceiptFor(jws, envelope, first.jws);
+      expect(await stored(envelope.id)).toEqual({ status: 'delivered', reject_reason: null });
+    });
+
+    it.each<[string, RejectReason, () => Envelope]>([
+      ['stale', 'stale', () => at.handover({ createdAt: new Date(Date.now() - 8 * 86_400_000).toISOString() })],
+      ['ahead of time (stale)', 'stale', () => at.handover({ createdAt: new Date(Date.now() + 10 * 60_000).toISOString() })],
+      ['invalid-body', 'invalid-body', () => at.handover({ body: { ...(at.handover().body as object), padding: true } })],
+      ['unknown-recipient', 'unknown-recipient', () => at.handover({ recipient: 'RS/cptv/nobody' })],
+    ])('records a message rejected %s as its id\'s answer: replays, with any headers, get the first receipt again', async (_what, reason, build) => {
+      const envelope = build();
+      const jws = await at.send(envelope);
+      const first = await at.nextReceipt();
+      expect(first.envelope.body).toEqual({ ref: envelope.id, status: 'rejected', reason, digest: digestOf(jws) });
+      expect(await stored(envelope.id)).toEqual({ status: 'rejected', reject_reason: reason });
+
+      await at.publish(jws, envelope);
+      expect((await at.nextReceipt()).jws).toBe(first.jws);
+      await expectFirstReceiptFor(jws, envelope, first.jws);
+    });
+
+    /** A delivery as RS's transport hands it to reception, with the properties of `envelope` changed by `properties`. */
+    const incoming = (jws: string, envelope: Envelope, properties: Partial<MessageProperties> = {}): Incoming => ({
+      content: Buffer.from(jws, 'ascii'),
+      routingKey: envelope.type,
+      properties: { ...publishProperties(envelope), ...properties },
+    });
+    const replies = (dispositions: Disposition[]) => dispositions.map((d) => [d.settle, d.reply?.jws]);
+
+    it('answers every copy of one id in a batch with the one receipt of the genuine copy, altered copies before it too', async () => {
+      const envelope = at.handover();
+      const jws = await at.sign(envelope);
+      const batch = [incoming(jws, envelope, altered[0][1]), incoming(jws, envelope), incoming(jws, envelope, altered[1][1])];
+      const out = await net.node('RS').app!.get(ReceptionService).receive(batch);
+
+      const receipt = out[1].reply!.jws;
+      expect(JSON.parse(Buffer.from(receipt.split('.')[1], 'base64url').toString('utf8')).body).toMatchObject({ ref: envelope.id, status: 'delivered' });
+      expect(replies(out)).toEqual([['ack', receipt], ['ack', receipt], ['ack', receipt]]);
+      expect(await stored(envelope.id)).toEqual({ status: 'delivered', reject_reason: null });
+    });
+
+    it('gives one answer when two replicas of RS reject the same stale message at once', async () => {
+      const envelope = at.handover({ createdAt: new Date(Date.now() - 8 * 86_400_000).toISOString() });
+      const jws = await at.sign(envelope);
+      const replica = await startGateway(net.node('RS').config, { logger: false });
+      try {
+        const services = [net.node('RS').app!.get(ReceptionService), replica.get(ReceptionService)];
+        const [a, b] = await Promise.all(services.map((r) => r.receive([incoming(jws, envelope)])));
+        expect(a[0].reply?.envelope.body).toMatchObject({ ref: envelope.id, status: 'rejected', reason: 'stale' });
+        expect(replies(b)).toEqual(replies(a));
+      } finally {
+        await replica.close();
+      }
+      expect(await stored(envelope.id)).toEqual({ status: 'rejected', reject_reason: 'stale' });
+    });
+
+    it('answers a copy with an altered header header-mismatch without recording it; the genuine copy is then delivered', async () => {
+      const envelope = at.handover();
+      const jws = await at.sign(envelope);
+      await at.publish(jws, envelope, altered[0][1]);
+      const mismatch = await at.nextReceipt();
+      expect(mismatch.envelope.body).toEqual({ ref: envelope.id, status: 'rejected', reason: 'header-mismatch', digest: digestOf(jws) });
+      expect(await stored(envelope.id)).toBeUndefined();
+
+      await at.publish(jws, envelope);
+      const delivered = await at.nextReceipt();
+      expect(delivered.envelope.body).toEqual({ ref: envelope.id, status: 'delivered', digest: digestOf(jws) });
+      expect(await stored(envelope.id)).toEqual({ status: 'delivered', reject_reason: null });
+      expect(await net.sql('RS', 'SELECT state FROM case_file WHERE id = $1', [envelope.id])).toEqual([{ state: 'referred' }]);
+    });
   });
 
   it('dead-letters a message signed with a key nobody published, without a receipt', async () => {
