@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Answerable, Envelope, Incoming, Problem, Refusal, RejectReason, UUID, createReceipt, isAddress, isCaseRef, isKnownType, unknownCaseRef } from '@trm/wire';
+import { Answerable, Envelope, Incoming, NOT_A_VERDICT, Problem, Refusal, RejectReason, UUID, createReceipt, isAddress, isCaseRef, isKnownType, unknownCaseRef } from '@trm/wire';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../clock/clock';
 import { Transactions } from '../database/transactions';
@@ -80,7 +80,7 @@ export class ReceptionService {
       }
       // Rules 5–6.
       const refusal = this.envelopes.deliveryRefusal(batch[v.index], v);
-      if (refusal?.reason === 'header-mismatch') mismatched.push({ verified: v, refusal });
+      if (refusal && NOT_A_VERDICT.includes(refusal.reason)) mismatched.push({ verified: v, refusal });
       else if (refusal && !refusal.answer) out[v.index] = await this.refuse(refusal); // a stale receipt: never answered
       else {
         if (refusal) this.logger.warn(`refused ${id} from ${v.envelope.from}: ${refusal.reason} (${refusal.detail})`);
