@@ -3,9 +3,12 @@ import { ReceptionService } from '../apps/gateway/src/acknowledgement/reception.
 import { startGateway } from '../apps/gateway/src/gateway';
 import { Disposition } from '../apps/gateway/src/transport/delivery';
 import { randomUUID } from 'node:crypto';
-import { call } from './support/http';
+import { sampleReturnHandover } from '../apps/trmctl/src/demo/sample-handover';
+import { startCaseNodes } from './support/cases';
+import { ManualClock } from './support/clock';
+import { call, eventually } from './support/http';
 import { TestNetwork } from './support/network';
-import { HandPartner } from './support/partner';
+import { HandPartner, PublishedMessage } from './support/partner';
 
 /**
  * Receiving rules of section 5 at node RS. AT is played by hand (its gateway is not running), so each test can send
@@ -277,5 +280,90 @@ describe('RS applies the receiving rules to what AT sends', () => {
       expect(item.reason).toEqual(expect.any(String));
       expect(item.body).toBeUndefined();
     }
+  });
+});
+
+/**
+ * The sending side of one verdict per id: AT's gateway runs, RS is played by hand with its real keys and answers AT's
+ * message with receipts of its choosing. AT's clock is moved by hand, so resends come when the test says.
+ */
+describe('AT settles what it sent on its first delivered receipt, even after a rejected one (revision 2)', () => {
+  const clock = new ManualClock();
+  let net: TestNetwork;
+  let rs: HandPartner;
+  let receiptTimeoutMs: number;
+
+  beforeAll(async () => {
+    ({ net } = await startCaseNodes(clock));
+    receiptTimeoutMs = net.node('AT').config.timers.receiptTimeoutMs;
+    await net.stop('RS');
+    rs = await new HandPartner(net, 'RS', 'AT').open();
+    await rs.drain();
+  });
+  afterAll(async () => {
+    await rs?.close();
+    await net?.close();
+  });
+
+  /** AT submits a handover; returns it as AT published it to RS. */
+  async function submitted(): Promise<PublishedMessage> {
+    const r = await call(net.node('AT').url, 'POST', '/v1/handovers', sampleReturnHandover(clock.now()));
+    expect(r.status).toBe(202);
+    return rs.nextMessage('handover.request');
+  }
+
+  const outbound = async (id: string) =>
+    (await net.sql<{ state: string; reject_reason: string | null }>('AT', 'SELECT state, reject_reason FROM outbound_message WHERE id = $1', [id]))[0];
+  const rejections = (id: string) => net.sql<{ detail: object }>('AT', `SELECT detail FROM timeline_event WHERE message_id = $1 AND kind = 'rejected'`, [id]);
+  const acceptanceDeadlines = async (id: string) =>
+    (await net.sql<{ n: number }>('AT', `SELECT count(*)::int AS n FROM expectation WHERE cause = $1 AND kind = 'acceptance'`, [id]))[0].n;
+
+  it('keeps a message rejected header-mismatch sent, resends the identical bytes with the same timestamp, and settles it delivered', async () => {
+    const copy = await submitted();
+    const id = copy.envelope.id;
+    expect(copy.properties.timestamp).toBe(Math.floor(Date.parse(copy.envelope.createdAt) / 1000));
+
+    const mismatch = await rs.answer(copy, 'rejected', 'header-mismatch', clock.now());
+    // Until AT has applied it, one way or the other.
+    await eventually(async () => ((await outbound(id)).state !== 'sent' || (await rejections(id)).length ? true : undefined), 20_000, 'the rejection applied');
+    expect(await outbound(id)).toEqual({ state: 'sent', reject_reason: null });
+    expect(await rejections(id)).toEqual([{ detail: { receipt: mismatch.id, reason: 'header-mismatch' } }]);
+
+    await rs.drain();
+    clock.advance(receiptTimeoutMs + 1_000);
+    const resent = await rs.nextMessage('handover.request');
+    expect({ jws: resent.jws, timestamp: resent.properties.timestamp }).toEqual({ jws: copy.jws, timestamp: copy.properties.timestamp });
+
+    const delivered = await rs.answer(resent, 'delivered', undefined, clock.now());
+    await eventually(async () => ((await outbound(id)).state === 'delivered' ? true : undefined), 20_000, 'the handover delivered');
+    const view = (await call(net.node('AT').url, 'GET', `/v1/handovers/${id}`)).body;
+    expect(view).toMatchObject({ status: 'delivered', evidence: { receipt: { id: delivered.id } } });
+    expect(view.reason).toBeUndefined();
+    expect(view.timeline.map((e: { event: string; reason?: string }) => [e.event, e.reason])).toEqual([
+      ['submitted', undefined],
+      ['sent', undefined],
+      ['rejected', 'header-mismatch'],
+      ['resent', undefined],
+      ['delivered', undefined],
+    ]);
+    expect(await acceptanceDeadlines(id)).toBe(1);
+  });
+
+  it('ends delivered when a delivered receipt follows a rejected one, and the case waits for acceptance as on RS', async () => {
+    const copy = await submitted();
+    const id = copy.envelope.id;
+    const rejected = await rs.answer(copy, 'rejected', 'invalid-body', clock.now());
+    await eventually(async () => ((await outbound(id)).state === 'rejected' ? true : undefined), 20_000, 'the handover rejected');
+    expect(await acceptanceDeadlines(id)).toBe(0);
+
+    clock.advance(1_000);
+    const delivered = await rs.answer(copy, 'delivered', undefined, clock.now());
+    await eventually(async () => ((await outbound(id)).state === 'delivered' ? true : undefined), 20_000, 'the handover delivered');
+    expect(await outbound(id)).toEqual({ state: 'delivered', reject_reason: null });
+    expect(await rejections(id)).toEqual([{ detail: { receipt: rejected.id, reason: 'invalid-body' } }]);
+    const view = (await call(net.node('AT').url, 'GET', `/v1/handovers/${id}`)).body;
+    expect(view).toMatchObject({ status: 'delivered', evidence: { receipt: { id: delivered.id } } });
+    expect(view.timeline.map((e: { event: string }) => e.event)).toEqual(['submitted', 'sent', 'rejected', 'delivered']);
+    expect(await acceptanceDeadlines(id)).toBe(1);
   });
 });
