@@ -4,10 +4,13 @@ import {
   HandoverRequestBody,
   MessageProperties,
   ReceiptBody,
+  RejectReason,
   SigningKey,
   Verification,
   createEnvelope,
+  createReceipt,
   currentKey,
+  digestOf,
   importKey,
   publishProperties,
   signEnvelope,
@@ -18,6 +21,13 @@ import { randomUUID } from 'node:crypto';
 import { sampleReturnHandover } from '../../apps/trmctl/src/demo/sample-handover';
 import { eventually } from './http';
 import { TestNetwork } from './network';
+
+export interface PublishedMessage<B = unknown> {
+  jws: string;
+  envelope: Envelope<B>;
+  routingKey: string;
+  properties: MessageProperties;
+}
 
 export interface ReceivedReceipt {
   jws: string;
@@ -99,23 +109,51 @@ export class HandPartner {
 
   /** The next receipt on this partner's own queue (other messages, such as registry updates, are skipped), checked against the answering node's public keys. */
   async nextReceipt(timeoutMs = 15_000): Promise<ReceivedReceipt> {
-    const message = await eventually(
-      async () => {
-        const m = await this.ownQueue.get('trm.node', { noAck: true });
-        return m && m.properties.type === 'receipt' ? m : undefined;
-      },
-      timeoutMs,
-      'a receipt',
-    );
+    const { jws, envelope, routingKey, properties } = await this.nextMessage<ReceiptBody>('receipt', timeoutMs);
     const to = this.net.node(this.to);
     const keys = new Map(to.keys.publicJwks.keys.map((k) => [k.kid, { jwk: k, key: importKey(k) }]));
     const verification = await verifyMessage(
-      { content: message.content, routingKey: message.fields.routingKey, properties: message.properties },
+      { content: Buffer.from(jws, 'ascii'), routingKey, properties },
       { node: this.from, now: new Date(), keyFor: (kid) => keys.get(kid) },
     );
-    const jws = message.content.toString('ascii');
-    const envelope = JSON.parse(Buffer.from(jws.split('.')[1], 'base64url').toString('utf8')) as Envelope<ReceiptBody>;
     return { jws, verification, envelope };
+  }
+
+  /** The next message of `type` on this partner's own queue, as the other node published it (other messages are skipped). */
+  async nextMessage<B = unknown>(type: string, timeoutMs = 15_000): Promise<PublishedMessage<B>> {
+    const message = await eventually(
+      async () => {
+        const m = await this.ownQueue.get('trm.node', { noAck: true });
+        return m && m.properties.type === type ? m : undefined;
+      },
+      timeoutMs,
+      `a ${type}`,
+    );
+    const jws = message.content.toString('ascii');
+    const envelope = JSON.parse(Buffer.from(jws.split('.')[1], 'base64url').toString('utf8')) as Envelope<B>;
+    return { jws, envelope, routingKey: message.fields.routingKey, properties: message.properties };
+  }
+
+  /** Skips whatever waits on this partner's own queue now. */
+  async drain(): Promise<void> {
+    while (await this.ownQueue.get('trm.node', { noAck: true }));
+  }
+
+  /** Answers a message the other node published with a receipt signed by this partner, as its gateway would. */
+  async answer(message: PublishedMessage, status: 'delivered' | 'rejected', reason?: RejectReason, createdAt = new Date()): Promise<Envelope<ReceiptBody>> {
+    const e = message.envelope;
+    const receipt = createReceipt({
+      node: this.from,
+      id: randomUUID(),
+      createdAt: createdAt.toISOString(),
+      subject: { node: e.from, id: e.id, caseRef: e.caseRef, sender: e.sender, recipient: e.recipient },
+      status,
+      reason,
+      digest: digestOf(message.jws),
+      publishes: () => true,
+    });
+    await this.send(receipt);
+    return receipt;
   }
 
   /** The next dead letter on the answering node's trm.dead. */

@@ -2,7 +2,7 @@ import { CompactSign, decodeProtectedHeader } from 'jose';
 import { KeyObject, createHash, createSecretKey } from 'node:crypto';
 import { MessageProperties, publishProperties } from './amqp';
 import { Envelope, EnvelopeInit, createEnvelope } from './envelope';
-import { Incoming, SigningKey, VerifyContext, signEnvelope, verifyMessage } from './jws';
+import { Incoming, SigningKey, VerifyContext, authenticateMessage, checkDelivery, signEnvelope, verifyMessage } from './jws';
 import { TrmJwk, generateNodeKeys, importKey } from './keys';
 import { MAX_JWS_BYTES } from './profile';
 
@@ -388,5 +388,36 @@ describe('verifyMessage', () => {
       const result = await verify(await send({ ...receipt, type: 'case.closed', to: 'HU', recipient: 'HU/ngo/intake' }));
       expect(result).toMatchObject({ ok: false, reason: 'misrouted', answer: { type: 'case.closed' } });
     });
+  });
+});
+
+describe('authenticateMessage and checkDelivery (rules 1–4, then 5–6)', () => {
+  const ctx: VerifyContext = { node: 'RS', now: NOW, keyFor: TRUSTED };
+  const altered = async () => withHeaders(await send({ createdAt: at(-8 * DAY) }), { 'trm-from': 'HU' });
+
+  it('authenticates a message whatever its properties and age: a node may know its answer before rules 5–6', async () => {
+    expect(await authenticateMessage(await altered(), ctx)).toEqual({
+      ok: true,
+      envelope: envelope({ createdAt: at(-8 * DAY) }),
+      digest: expect.any(String),
+      kid: AT.kid,
+    });
+  });
+
+  it('still refuses for rules 1–4', async () => {
+    expect(await authenticateMessage(await send({ to: 'HU', recipient: 'HU/ngo/intake' }), ctx)).toMatchObject({ reason: 'misrouted' });
+  });
+
+  it('leaves rules 5–6, in that order, to checkDelivery; together they are verifyMessage', async () => {
+    const incoming = await altered();
+    const verified = await authenticateMessage(incoming, ctx);
+    if (!verified.ok) throw new Error('not authenticated');
+    const refused = checkDelivery(incoming, verified, NOW);
+    expect(refused).toMatchObject({ ok: false, reason: 'header-mismatch', digest: verified.digest, answer: { node: 'AT', id: verified.envelope.id } });
+    expect(await verify(incoming)).toEqual(refused);
+    expect(checkDelivery(withHeaders(incoming, { 'trm-from': 'AT' }), verified, NOW)).toMatchObject({ reason: 'stale' });
+    const fresh = await send();
+    const authentic = await authenticateMessage(fresh, ctx);
+    expect(authentic.ok && checkDelivery(fresh, authentic, NOW)).toBeNull();
   });
 });

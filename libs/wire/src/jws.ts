@@ -43,9 +43,33 @@ export interface Answerable {
   recipient: unknown;
 }
 
-export type Verification =
-  | { ok: true; envelope: Envelope; digest: string; kid: string }
-  | { ok: false; reason: RejectReason; detail: string; digest: string; answer: Answerable | null };
+/** A delivery refused by one of the rules; `answer` is null when no receipt may be sent (the delivery is dead-lettered). */
+export interface Refusal {
+  ok: false;
+  reason: RejectReason;
+  detail: string;
+  digest: string;
+  answer: Answerable | null;
+}
+
+export type Verification = { ok: true; envelope: Envelope; digest: string; kid: string } | Refusal;
+
+const refusal = (digest: string, reason: RejectReason, detail: string, answer: Answerable | null = null): Refusal => ({
+  ok: false,
+  reason,
+  detail,
+  digest,
+  answer: answer && answer.type !== 'receipt' ? answer : null,
+});
+
+const answerOf = (e: Envelope): Answerable => ({
+  node: e.from,
+  id: e.id,
+  type: e.type,
+  caseRef: e.caseRef,
+  sender: e.sender,
+  recipient: e.recipient,
+});
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -60,17 +84,21 @@ const decodeJson = (segment: string): unknown => {
 
 /**
  * Rules 1–6 of section 5, in order. Rules 7 (duplicate), 8 (body, see `checkContent`) and 9 (recipient) need the
- * node's state and are applied by the node after this.
+ * node's state and are applied by the node after this. A node that keeps its answers applies rule 7 between
+ * `authenticateMessage` and `checkDelivery` instead, for ids it already answered (revision 2, one verdict per id).
  */
 export async function verifyMessage(incoming: Incoming, ctx: VerifyContext): Promise<Verification> {
+  const verified = await authenticateMessage(incoming, ctx);
+  return verified.ok ? (checkDelivery(incoming, verified, ctx.now) ?? verified) : verified;
+}
+
+/**
+ * Rules 1–4: the bytes are a JWS of this profile, signed by the node in `from` with a key valid at `createdAt`, and
+ * addressed to this node. What they establish cannot change in transit.
+ */
+export async function authenticateMessage(incoming: Incoming, ctx: VerifyContext): Promise<Verification> {
   const digest = digestOf(incoming.content);
-  const refuse = (reason: RejectReason, detail: string, answer: Answerable | null = null): Verification => ({
-    ok: false,
-    reason,
-    detail,
-    digest,
-    answer: answer && answer.type !== 'receipt' ? answer : null,
-  });
+  const refuse = (reason: RejectReason, detail: string, answer: Answerable | null = null) => refusal(digest, reason, detail, answer);
 
   // 1. well-formed JWS, size limit, typ
   if (incoming.content.byteLength > MAX_JWS_BYTES) return refuse('malformed', `larger than ${MAX_JWS_BYTES} bytes`);
@@ -101,14 +129,7 @@ export async function verifyMessage(incoming: Incoming, ctx: VerifyContext): Pro
   const state = keyStateAt(resolved.jwk, new Date(claimed.createdAt));
   if (state !== 'valid') return refuse('unknown-key', `key is ${state} at createdAt`);
 
-  const answer: Answerable = {
-    node: claimed.from,
-    id: claimed.id,
-    type: claimed.type,
-    caseRef: claimed.caseRef,
-    sender: claimed.sender,
-    recipient: claimed.recipient,
-  };
+  const answer = answerOf(claimed);
 
   // 3. signature
   try {
@@ -120,18 +141,26 @@ export async function verifyMessage(incoming: Incoming, ctx: VerifyContext): Pro
   // 4. addressed to this node
   if (claimed.to !== ctx.node) return refuse('misrouted', `to is not ${ctx.node}`, answer);
 
+  return { ok: true, envelope: claimed, digest, kid };
+}
+
+/**
+ * Rules 5–6 for a message that passed rules 1–4: what the way to this node may have changed (the unsigned properties)
+ * or delayed. Returns the refusal, or null.
+ */
+export function checkDelivery(incoming: Incoming, verified: { envelope: Envelope; digest: string }, now: Date): Refusal | null {
+  const { envelope: claimed, digest } = verified;
+  const refuse = (reason: RejectReason, detail: string) => refusal(digest, reason, detail, answerOf(claimed));
+
   // 5. AMQP properties agree with the envelope
   const mismatch = propertyMismatch(incoming.properties, incoming.routingKey, claimed);
-  if (mismatch) return refuse('header-mismatch', mismatch, answer);
+  if (mismatch) return refuse('header-mismatch', mismatch);
 
   // 6. fresh
-  const now = ctx.now.getTime();
+  const at = now.getTime();
   const created = Date.parse(claimed.createdAt);
-  if (created > now + MAX_CLOCK_AHEAD_MS) return refuse('stale', 'createdAt is more than 5 minutes ahead', answer);
-  if (created < now - MAX_MESSAGE_AGE_MS) return refuse('stale', 'createdAt is more than 7 days old', answer);
-  if (typeof claimed.expiresAt === 'string' && Date.parse(claimed.expiresAt) <= now) {
-    return refuse('stale', 'expiresAt has passed', answer);
-  }
-
-  return { ok: true, envelope: claimed, digest, kid };
+  if (created > at + MAX_CLOCK_AHEAD_MS) return refuse('stale', 'createdAt is more than 5 minutes ahead');
+  if (created < at - MAX_MESSAGE_AGE_MS) return refuse('stale', 'createdAt is more than 7 days old');
+  if (typeof claimed.expiresAt === 'string' && Date.parse(claimed.expiresAt) <= at) return refuse('stale', 'expiresAt has passed');
+  return null;
 }

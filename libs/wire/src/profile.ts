@@ -58,3 +58,9 @@ export const REJECT_REASONS = [
   'unknown-recipient',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
+
+/**
+ * Rejections that are no verdict on the message (revision 2): they concern a copy's unsigned properties, so the
+ * receiver does not record them as the id's answer and a correct copy of the same bytes may still be delivered.
+ */
+export const NOT_A_VERDICT: readonly RejectReason[] = ['header-mismatch'];

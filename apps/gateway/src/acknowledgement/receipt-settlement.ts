@@ -4,9 +4,12 @@ import { EntityManager } from 'typeorm';
 import { InboundMessage } from '../envelope/inbound-message.entity';
 import { OutboxRepository } from '../envelope/outbox.repository';
 import { InboundEffect, InboundEffects } from './inbound-effects';
-import { TimelineRepository } from './timeline.repository';
+import { NewTimelineEvent, TimelineRepository } from './timeline.repository';
 
-/** A receipt that came back settles the message it answers: delivered, or rejected with the partner's reason. */
+/**
+ * A receipt that came back settles the message it answers: delivered, or rejected with the partner's reason — unless
+ * the rejection is no verdict (header-mismatch), or a delivered receipt follows (profile rev. 2, one verdict per id).
+ */
 @Injectable()
 export class ReceiptSettlement implements InboundEffect, OnModuleInit {
   readonly types = ['receipt'] as const;
@@ -37,15 +40,24 @@ export class ReceiptSettlement implements InboundEffect, OnModuleInit {
       now,
       tx,
     );
-    const receiptOf = new Map(receipts.map((r) => [(r.envelope.body as ReceiptBody).ref, r.id]));
-    const statusOf = new Map(receipts.map((r) => [(r.envelope.body as ReceiptBody).ref, (r.envelope.body as ReceiptBody).status]));
-    const delivered = results.filter((r) => r.outcome === 'settled' && statusOf.get(r.id) === 'delivered').map((r) => r.id);
+    const delivered = results.filter((r) => r.outcome === 'settled' && r.status === 'delivered').map((r) => r.id);
     for (const listener of delivered.length ? this.deliveredListeners : []) await listener(delivered, tx, now);
-    const mismatched = results.filter((r) => r.outcome === 'digest-mismatch');
-    for (const m of mismatched) this.logger.warn(`receipt for ${m.id} names a digest other than the bytes sent`);
-    await this.timeline.record(
-      mismatched.map((m) => ({ caseRef: m.caseRef, messageId: m.id, at: now, kind: 'receipt-mismatch', detail: { receipt: receiptOf.get(m.id) } })),
-      tx,
-    );
+    const events: NewTimelineEvent[] = [];
+    for (const r of results) {
+      const base = { caseRef: r.caseRef, messageId: r.id };
+      if (r.outcome === 'digest-mismatch') {
+        this.logger.warn(`receipt for ${r.id} names a digest other than the bytes sent`);
+        events.push({ ...base, at: now, kind: 'receipt-mismatch', detail: { receipt: r.receiptId } });
+      } else if (r.outcome === 'not-a-verdict') {
+        // A copy reached the partner with altered properties; the genuine bytes may still be delivered.
+        this.logger.warn(`receipt for ${r.id}: rejected (${r.reason}), not a verdict on the message; resending until delivered`);
+        events.push({ ...base, at: now, kind: 'rejected', detail: { receipt: r.receiptId, reason: r.reason } });
+      } else if (r.superseded) {
+        // The rejection stays in the timeline; the message itself now records the delivered receipt.
+        this.logger.warn(`receipt for ${r.id}: delivered after rejected (${r.superseded.reason})`);
+        events.push({ ...base, at: r.superseded.at ?? now, kind: 'rejected', detail: { receipt: r.superseded.receiptId, reason: r.superseded.reason } });
+      }
+    }
+    await this.timeline.record(events, tx);
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Answerable, Envelope, Incoming, Problem, RejectReason, UUID, createReceipt, isAddress, isCaseRef, isKnownType, unknownCaseRef } from '@trm/wire';
+import { Answerable, Envelope, Incoming, NOT_A_VERDICT, Problem, Refusal, RejectReason, UUID, createReceipt, isAddress, isCaseRef, isKnownType, unknownCaseRef } from '@trm/wire';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../clock/clock';
 import { Transactions } from '../database/transactions';
@@ -19,8 +19,12 @@ interface Verified {
   kid: string;
 }
 
-interface Judged extends Verified {
+/** Past rules 5–6, with the reason of a rule-6 rejection (a verdict, stored like those of rules 8 and 9). */
+interface Unjudged extends Verified {
   reason: RejectReason | null;
+}
+
+interface Judged extends Unjudged {
   receipt: Outgoing | null;
 }
 
@@ -46,8 +50,8 @@ export class ReceptionService {
     const out: Disposition[] = new Array(batch.length);
     const verified: Verified[] = [];
 
-    // Rules 1–6.
-    const checks = await Promise.all(batch.map((m) => this.envelopes.verify(m)));
+    // Rules 1–4.
+    const checks = await Promise.all(batch.map((m) => this.envelopes.authenticate(m)));
     await Promise.all(
       checks.map(async (check, index) => {
         if (check.ok) {
@@ -55,29 +59,37 @@ export class ReceptionService {
           verified.push({ index, envelope: check.envelope, jws, digest: check.digest, kid: check.kid });
           return;
         }
-        this.logger.warn(`refused ${check.answer?.id ?? 'a delivery'} from ${check.answer?.node ?? 'an unverified sender'}: ${check.reason} (${check.detail})`);
-        out[index] = check.answer
-          ? { settle: 'ack', reply: await this.receipt(check.answer, 'rejected', check.reason, check.digest) }
-          : { settle: 'dead-letter' };
+        out[index] = await this.refuse(check);
       }),
     );
     verified.sort((a, b) => a.index - b.index);
 
-    // Rule 7: a message already stored is not processed again; its first receipt goes out again.
+    // Rule 7 comes before rules 5–6 for an id this node already answered: one verdict per id (revision 2), whatever a
+    // copy's properties or age; its first receipt goes out again. A header-mismatch is no verdict (properties are not
+    // signed): it is not recorded, and a correct copy of the same bytes, in this batch or later, is processed normally.
     const stored = await this.inbox.findStored(verified.map((v) => v.envelope.id));
-    const fresh: Verified[] = [];
+    const fresh: Unjudged[] = [];
     const repeats: Verified[] = [];
+    const mismatched: Array<{ verified: Verified; refusal: Refusal }> = [];
     const seen = new Set<string>();
     for (const v of verified) {
       const id = v.envelope.id;
-      if (stored.has(id) || seen.has(id)) repeats.push(v);
+      if (stored.has(id) || seen.has(id)) {
+        repeats.push(v);
+        continue;
+      }
+      // Rules 5–6.
+      const refusal = this.envelopes.deliveryRefusal(batch[v.index], v);
+      if (refusal && NOT_A_VERDICT.includes(refusal.reason)) mismatched.push({ verified: v, refusal });
+      else if (refusal && !refusal.answer) out[v.index] = await this.refuse(refusal); // a stale receipt: never answered
       else {
+        if (refusal) this.logger.warn(`refused ${id} from ${v.envelope.from}: ${refusal.reason} (${refusal.detail})`);
         seen.add(id);
-        fresh.push(v);
+        fresh.push({ ...v, reason: refusal?.reason ?? null });
       }
     }
 
-    // Rules 8 and 9.
+    // Rules 8 and 9, for what has no verdict yet.
     const judged = await this.judge(fresh);
     const unusable = judged.filter((j) => j.envelope.type === 'receipt' && j.reason);
     for (const j of unusable) {
@@ -100,13 +112,21 @@ export class ReceptionService {
       else repeats.push(j); // stored meanwhile by a replica of this node
     }
 
+    // Stored by now but not when this batch began: in-batch repeats, and what a replica stored meanwhile. A copy whose
+    // properties disagree gets the answer its id has by now, and header-mismatch only while it has none.
+    const later = await this.inbox.findStored(
+      [...repeats.filter((r) => !stored.has(r.envelope.id)), ...mismatched.map((m) => m.verified)].map((v) => v.envelope.id),
+    );
+    for (const { verified: v, refusal } of mismatched) {
+      if (later.has(v.envelope.id)) repeats.push(v);
+      else out[v.index] = await this.refuse(refusal);
+    }
+
     if (repeats.length) {
       // A receipt may have come before its message's attempt was recorded (the sender crashed in between); it did not
       // settle anything then. The partner answers our resend with the same receipt: apply it again. Settling is idempotent.
       const receipts = repeats.filter((r) => r.envelope.type === 'receipt').map((r) => this.toRow({ ...r, reason: null, receipt: null }, now));
       if (receipts.length) await (await this.transactions.run((tx) => this.effects.apply(receipts, tx, now)))();
-      // Stored by now but not when this batch began: in-batch repeats, and what a replica stored meanwhile.
-      const later = await this.inbox.findStored(repeats.filter((r) => !stored.has(r.envelope.id)).map((r) => r.envelope.id));
       for (const r of repeats) {
         const receiptJws = stored.get(r.envelope.id) ?? later.get(r.envelope.id);
         out[r.index] = { settle: 'ack', ...(receiptJws ? { reply: { envelope: decodePayload(receiptJws), jws: receiptJws } } : {}) };
@@ -119,15 +139,16 @@ export class ReceptionService {
    * Rule 8 — content (in parallel), then the checks that need the node's state, such as whether a message fits its
    * case (in order, since earlier messages of the batch change that state) — then rule 9; then the receipts.
    */
-  private async judge(fresh: Verified[]): Promise<Judged[]> {
-    const reasons = new Map<string, RejectReason>();
-    const problems = await Promise.all(fresh.map((v) => this.envelopes.contentProblems(v.envelope)));
-    fresh.forEach(({ envelope: e }, i) => {
+  private async judge(fresh: Unjudged[]): Promise<Judged[]> {
+    const reasons = new Map(fresh.flatMap((v) => (v.reason ? [[v.envelope.id, v.reason] as const] : [])));
+    const open = fresh.filter((v) => !v.reason);
+    const problems = await Promise.all(open.map((v) => this.envelopes.contentProblems(v.envelope)));
+    open.forEach(({ envelope: e }, i) => {
       if (!problems[i].length) return;
       reasons.set(e.id, 'invalid-body');
       this.logger.warn(`refused ${e.id} from ${e.from}: invalid-body (${problems[i].map(loggable).join('; ')})`);
     });
-    const refusals = await this.checks.refusals(fresh.filter((v) => !reasons.has(v.envelope.id)).map((v) => v.envelope));
+    const refusals = await this.checks.refusals(open.filter((v) => !reasons.has(v.envelope.id)).map((v) => v.envelope));
     for (const [id, why] of refusals) {
       reasons.set(id, 'invalid-body');
       this.logger.warn(`refused ${id}: invalid-body (${why})`);
@@ -153,6 +174,12 @@ export class ReceptionService {
         return { ...v, reason, receipt };
       }),
     );
+  }
+
+  /** A delivery refused before its id has an answer: answered rejected when its sender may be answered, else dead-lettered. */
+  private async refuse(r: Refusal): Promise<Disposition> {
+    this.logger.warn(`refused ${r.answer?.id ?? 'a delivery'} from ${r.answer?.node ?? 'an unverified sender'}: ${r.reason} (${r.detail})`);
+    return r.answer ? { settle: 'ack', reply: await this.receipt(r.answer, 'rejected', r.reason, r.digest) } : { settle: 'dead-letter' };
   }
 
   private async receipt(subject: Answerable, status: 'delivered' | 'rejected', reason: RejectReason | undefined, digest: string): Promise<Outgoing> {

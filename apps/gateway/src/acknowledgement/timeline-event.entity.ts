@@ -5,6 +5,8 @@ export type TimelineKind =
   | 'resent'
   | 'publish-failed'
   | 'receipt-mismatch'
+  /** A rejected receipt the message's record does not hold: no verdict (header-mismatch), or one a delivered receipt replaced. */
+  | 'rejected'
   | 'undeliverable'
   | 'registry-applied'
   | 'registry-refused'

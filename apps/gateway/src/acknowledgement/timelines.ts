@@ -11,7 +11,7 @@ export interface TimelineEntry {
 }
 
 /** Where an event goes among others at the same millisecond. */
-const ORDER = ['submitted', 'publish-failed', 'sent', 'resent', 'received', 'refused', 'delivered', 'rejected', 'receipt-mismatch', 'undeliverable'];
+const ORDER = ['submitted', 'publish-failed', 'sent', 'resent', 'received', 'refused', 'rejected', 'delivered', 'receipt-mismatch', 'undeliverable'];
 
 /**
  * What happened to a message, in order: the ordinary course read from the message's own record (submitted, sent,

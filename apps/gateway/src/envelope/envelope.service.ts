@@ -6,9 +6,12 @@ import {
   SealedPersonalData,
   Incoming,
   Problem,
+  Refusal,
   SigningKey,
   Verification,
+  authenticateMessage,
   checkContent,
+  checkDelivery,
   currentKey,
   importKey,
   keyStateAt,
@@ -17,7 +20,6 @@ import {
   publicJwks,
   seal,
   signEnvelope,
-  verifyMessage,
 } from '@trm/wire';
 import { Clock } from '../clock/clock';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
@@ -59,13 +61,18 @@ export class EnvelopeService {
     return signEnvelope(envelope, this.signer());
   }
 
-  /** Receiving rules 1–6. */
-  verify(incoming: Incoming): Promise<Verification> {
-    return verifyMessage(incoming, {
+  /** Receiving rules 1–4. */
+  authenticate(incoming: Incoming): Promise<Verification> {
+    return authenticateMessage(incoming, {
       node: this.config.node,
       now: this.clock.now(),
       keyFor: (kid) => this.registry.partnerKey(kid),
     });
+  }
+
+  /** Receiving rules 5–6, for a message that passed rules 1–4. */
+  deliveryRefusal(incoming: Incoming, verified: { envelope: Envelope; digest: string }): Refusal | null {
+    return checkDelivery(incoming, verified, this.clock.now());
   }
 
   /** Encrypts personal details to this node's own current encryption key, to keep what it sent sealed at rest. */

@@ -2,8 +2,9 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { Envelope, MessageType, RejectReason } from '@trm/wire';
 
 /**
- * Every message that passed receiving rules 1–6, stored before its delivery is acknowledged. Its primary key is the
- * envelope id, which is what makes a repeated delivery a duplicate (rule 7).
+ * Every message this node answered — delivered, or rejected for rule 6, 8 or 9 — stored before its delivery is
+ * acknowledged. Its primary key is the envelope id, which is what makes a repeated delivery a duplicate (rule 7): one
+ * verdict per id.
  */
 @Entity('inbound_message')
 export class InboundMessage {

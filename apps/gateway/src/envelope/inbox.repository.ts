@@ -9,7 +9,7 @@ import { InboundMessage } from './inbound-message.entity';
 export class InboxRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Stored messages among `ids` (rule 7), each with the receipt to send again. */
+  /** Ids among `ids` this node has answered (rule 7), each with the receipt to send again (none for a receipt). */
   async findStored(ids: string[]): Promise<Map<string, string | null>> {
     if (!ids.length) return new Map();
     const rows: Array<{ id: string; receipt_jws: string | null }> = await this.dataSource.query(

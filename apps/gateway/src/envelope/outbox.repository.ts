@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { RejectReason } from '@trm/wire';
+import { NOT_A_VERDICT, RejectReason } from '@trm/wire';
 import { DataSource, EntityManager } from 'typeorm';
 import { Column, bulkInsert } from '../database/bulk-insert';
 import { OutboundMessage } from './outbound-message.entity';
@@ -24,13 +24,20 @@ export interface ReceiptOutcome {
 }
 
 /**
- * What a receipt did to the message it names. not-yet-sent: the sender died between publishing and recording; the
- * partner will answer the resend with the same receipt.
+ * What a receipt did to the message it names. settled: delivered, or rejected for good (a later delivered receipt
+ * still replaces a rejection: `superseded` is that rejection) · not-a-verdict: rejected for a reason the partner did
+ * not record as the id's answer (header-mismatch); the message stays sent and is resent · digest-mismatch ·
+ * not-yet-sent: the sender died between publishing and recording; the partner will answer the resend with the same
+ * receipt.
  */
 export interface SettleResult {
   id: string;
   caseRef: string;
-  outcome: 'settled' | 'digest-mismatch' | 'not-yet-sent';
+  receiptId: string;
+  status: 'delivered' | 'rejected';
+  reason: RejectReason | null;
+  outcome: 'settled' | 'not-a-verdict' | 'digest-mismatch' | 'not-yet-sent';
+  superseded?: { receiptId: string | null; reason: RejectReason | null; at: Date | null };
 }
 
 @Injectable()
@@ -134,37 +141,60 @@ export class OutboxRepository {
   }
 
   /**
-   * Applies receipts to the messages they answer, while those wait for one. A receipt settles a message only if it
-   * names the digest of the bytes sent. The digest is compared in SET, not WHERE: a row a relay pass holds is then
-   * compared once that pass has recorded the bytes it sent (a WHERE on the not-yet-recorded digest would skip it).
+   * Applies receipts, in order, to the messages they answer (profile rev. 2, one verdict per id): the first delivered
+   * receipt that names the digest of the bytes sent settles a message, even after a rejected one; a rejection settles
+   * it only while nothing did, and only if it is a verdict. The rows are locked first: one a relay pass holds is read
+   * once that pass has recorded the bytes it sent. A rejection that is no verdict is reported once per receipt.
    */
   async settle(outcomes: ReceiptOutcome[], now: Date, tx: EntityManager): Promise<SettleResult[]> {
-    const matches = 'o.digest IS NOT DISTINCT FROM v.digest';
-    // For UPDATE … RETURNING, TypeORM's postgres driver answers [rows, affected count].
-    const [rows]: [Array<{ id: string; case_ref: string; settled: boolean; digest: string | null }>, number] = await tx.query(
-      `UPDATE outbound_message AS o SET
-         state = CASE WHEN ${matches} THEN v.status ELSE o.state END,
-         reject_reason = CASE WHEN ${matches} THEN v.reason ELSE o.reject_reason END,
-         receipt_id = CASE WHEN ${matches} THEN v.receipt_id ELSE o.receipt_id END,
-         settled_at = CASE WHEN ${matches} THEN $6 ELSE o.settled_at END,
-         next_attempt_at = CASE WHEN ${matches} THEN NULL ELSE o.next_attempt_at END
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::text[]) AS v(ref, status, reason, receipt_id, digest)
-       WHERE o.id = v.ref AND o.state IN ('queued', 'sent')
-       RETURNING o.id, o.case_ref, ${matches} AS settled, o.digest`,
-      [
-        outcomes.map((o) => o.ref),
-        outcomes.map((o) => o.status),
-        outcomes.map((o) => o.reason),
-        outcomes.map((o) => o.receiptId),
-        outcomes.map((o) => o.digest),
-        now,
-      ],
+    if (!outcomes.length) return [];
+    const rows: Array<{
+      id: string;
+      case_ref: string;
+      state: 'queued' | 'sent' | 'rejected';
+      digest: string | null;
+      receipt_id: string | null;
+      reject_reason: RejectReason | null;
+      settled_at: Date | null;
+      noted: string[];
+    }> = await tx.query(
+      `SELECT o.id, o.case_ref, o.state, o.digest, o.receipt_id, o.reject_reason, o.settled_at,
+         ARRAY(SELECT t.detail->>'receipt' FROM timeline_event t WHERE t.message_id = o.id AND t.kind = 'rejected') AS noted
+       FROM outbound_message o WHERE o.id = ANY($1::uuid[]) AND o.state IN ('queued', 'sent', 'rejected')
+       ORDER BY o.id FOR UPDATE OF o`,
+      [[...new Set(outcomes.map((o) => o.ref))]],
     );
-    return rows.map((r) => ({
-      id: r.id,
-      caseRef: r.case_ref,
-      outcome: r.settled ? 'settled' : r.digest === null ? 'not-yet-sent' : 'digest-mismatch',
-    }));
+    const open = new Map(rows.map((r) => [r.id, r]));
+    const results: SettleResult[] = [];
+    const settled = new Map<string, ReceiptOutcome>();
+    for (const o of outcomes) {
+      const m = open.get(o.ref);
+      if (!m || (m.state === 'rejected' && o.status === 'rejected')) continue;
+      const result = { id: m.id, caseRef: m.case_ref, receiptId: o.receiptId, status: o.status, reason: o.reason };
+      if (m.digest !== o.digest) results.push({ ...result, outcome: m.digest === null ? 'not-yet-sent' : 'digest-mismatch' });
+      else if (o.status === 'rejected' && o.reason && NOT_A_VERDICT.includes(o.reason)) {
+        if (m.noted.includes(o.receiptId)) continue; // applied again: a repeated receipt
+        m.noted.push(o.receiptId);
+        results.push({ ...result, outcome: 'not-a-verdict' });
+      } else {
+        const superseded = m.state === 'rejected' ? { receiptId: m.receipt_id, reason: m.reject_reason, at: m.settled_at } : undefined;
+        results.push({ ...result, outcome: 'settled', ...(superseded ? { superseded } : {}) });
+        settled.set(m.id, o);
+        if (o.status === 'delivered') open.delete(m.id);
+        else Object.assign(m, { state: 'rejected', receipt_id: o.receiptId, reject_reason: o.reason, settled_at: now });
+      }
+    }
+    const done = [...settled.values()];
+    if (done.length) {
+      await tx.query(
+        `UPDATE outbound_message AS o SET state = v.status, reject_reason = v.reason, receipt_id = v.receipt_id, settled_at = $5,
+           next_attempt_at = NULL
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[]) AS v(ref, status, reason, receipt_id)
+         WHERE o.id = v.ref`,
+        [done.map((o) => o.ref), done.map((o) => o.status), done.map((o) => o.reason), done.map((o) => o.receiptId), now],
+      );
+    }
+    return results;
   }
 }
 
