@@ -1,4 +1,5 @@
 import { Envelope, digestOf } from '@trm/wire';
+import { connect } from 'amqplib';
 import { TestNetwork } from './support/network';
 import { HandPartner, ReceivedReceipt } from './support/partner';
 
@@ -79,5 +80,45 @@ describe('a delivery RS fails to process cannot stop its queue', () => {
     await at.publish(sent.get(poison[0].id)!, poison[0]);
     const again = await at.nextReceipt(30_000);
     expect(again.envelope.body).toMatchObject({ ref: poison[0].id, status: 'delivered' });
+  });
+
+  it('counts the attempts the queue made before, such as those of a gateway process that stopped since', async () => {
+    await net.stop('RS');
+    const poison = at.handover();
+    // The trigger counts its refusals in a sequence (not rolled back with the transaction that fails).
+    await net.sql('RS', 'CREATE SEQUENCE poison_tries');
+    await net.sql(
+      'RS',
+      `CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN IF NEW.id = '${poison.id}' THEN PERFORM nextval('poison_tries'); RAISE EXCEPTION 'cannot store this one'; END IF;
+       RETURN NEW; END $$;
+       CREATE TRIGGER refuse_poison BEFORE INSERT ON inbound_message FOR EACH ROW EXECUTE FUNCTION refuse_poison()`,
+    );
+    try {
+      const jws = await at.send(poison);
+      // Two deliveries that failed before RS starts again: taken from the queue and given back, as a consumer that
+      // failed them would (the quorum queue counts both).
+      const model = await connect(net.node('RS').amqpUrl);
+      try {
+        const channel = await model.createChannel();
+        for (let i = 0; i < 2; i++) {
+          const m = await channel.get(net.node('RS').config.broker.queue, { noAck: false });
+          if (!m) throw new Error('the poison handover is not in the queue');
+          channel.nack(m, false, true);
+        }
+      } finally {
+        await model.close();
+      }
+
+      await net.start('RS');
+      const answer = await at.nextReceipt(30_000);
+      expect(answer.envelope.body).toMatchObject({ ref: poison.id, status: 'rejected', reason: 'internal-error', digest: digestOf(jws) });
+      expect((await at.nextDeadLetter()).toString('ascii')).toBe(jws);
+      // RS had one attempt left of three: it did not start counting afresh.
+      const [{ tries }] = await net.sql<{ tries: number }>('RS', 'SELECT last_value::int AS tries FROM poison_tries');
+      expect(tries).toBeLessThan(3);
+    } finally {
+      await net.sql('RS', 'DROP TRIGGER refuse_poison ON inbound_message; DROP FUNCTION refuse_poison(); DROP SEQUENCE poison_tries');
+    }
   });
 });
