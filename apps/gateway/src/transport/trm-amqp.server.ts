@@ -43,6 +43,7 @@ interface Delivery {
 const MAX_RECONNECT_DELAY_MS = 2_000;
 /** Longest wait between two tries of a delivery while the node cannot process anything (its database is down). */
 const MAX_RETRY_DELAY_MS = 5_000;
+const MAX_SUSPECTS = 10_000;
 
 /**
  * Nest transport strategy for TRM-AMQP/1: consumes the node's quorum queue and hands deliveries, in batches, to the
@@ -231,17 +232,22 @@ export class TrmAmqpServer extends Server implements CustomTransportStrategy {
         void this.retry(delivery, outages + 1);
         return;
       }
-      // x-delivery-count: how often the quorum queue delivered it before (requeued, or unacknowledged on a lost channel).
-      const attempt = Number(message.properties.headers?.['x-delivery-count'] ?? 0) + 1;
+      const attempt = previousDeliveries(message) + 1;
       this.logger.error(`delivery ${shown} failed (attempt ${attempt} of ${this.options.maxDeliveryAttempts}): ${safeError(err)}`);
       if (attempt < this.options.maxDeliveryAttempts) {
-        if (typeof id === 'string') this.suspects.add(id);
+        if (typeof id === 'string') this.remember(id);
         this.release(delivery, (channel) => channel.nack(message, false, true));
         return;
       }
     }
     if (typeof id === 'string') this.suspects.delete(id);
     await this.settle([delivery], [await this.failed(delivery)]);
+  }
+
+  /** Bounded: a suspect another replica took over never comes back here. */
+  private remember(id: string): void {
+    this.suspects.add(id);
+    if (this.suspects.size > MAX_SUSPECTS) this.suspects.delete(this.suspects.values().next().value!);
   }
 
   /** The node's answer to a delivery it gave up on: dead-letter it, and a receipt for its sender if verified. */
@@ -301,3 +307,13 @@ const incomingOf = (message: ConsumeMessage): Incoming => ({
   routingKey: message.fields.routingKey,
   properties: message.properties,
 });
+
+/**
+ * How often the quorum queue delivered this message before: requeued, or unacknowledged on a channel that closed.
+ * RabbitMQ sets `x-delivery-count` on redelivery; on a first delivery the header is whatever the publisher put there,
+ * so only a non-negative integer is believed (a partner can only make its own message give up sooner).
+ */
+function previousDeliveries(message: ConsumeMessage): number {
+  const count = Number(message.properties.headers?.['x-delivery-count'] ?? 0);
+  return Number.isSafeInteger(count) && count > 0 ? count : 0;
+}
