@@ -2,22 +2,33 @@ import { connect } from 'amqplib';
 import { Client } from 'pg';
 import { applyTopology } from '../apps/trmctl/src/topology/apply';
 import { Reply, call, eventually } from './support/http';
-import { TestNetwork } from './support/network';
+import { DATABASE_URL, TestNetwork } from './support/network';
 import { HandPartner } from './support/partner';
+import { TcpProxy } from './support/tcp-proxy';
+
+const database = new URL(DATABASE_URL);
 
 /**
  * `/health` is liveness, `/health/ready` readiness: down while RS's consumer makes no progress or is not consuming,
- * up again once it does. Everything here is real: a database lock holds the consumer, the queue is really deleted.
+ * up again once it does. Everything here is real: a database lock holds the consumer, the queue is really deleted, RS
+ * reaches PostgreSQL through a proxy the test cuts. RS dead-letters a delivery at its first counted failure, so what a
+ * database outage holds up is proven not to be counted.
  */
 describe('RS reports whether it is ready', () => {
   let net: TestNetwork;
   let at: HandPartner;
   let url: string;
+  let proxy: TcpProxy;
 
   beforeAll(async () => {
+    proxy = await new TcpProxy(database.hostname, Number(database.port || 5432)).start();
     net = await TestNetwork.create(['AT', 'RS'], {
       tune: (config) => {
-        if (config.node === 'RS') config.broker = { ...config.broker, stallTimeoutMs: 500 };
+        if (config.node !== 'RS') return;
+        config.broker = { ...config.broker, stallTimeoutMs: 500, maxDeliveryAttempts: 1 };
+        const through = new URL(config.database.url);
+        through.host = `127.0.0.1:${proxy.port}`;
+        config.database.url = through.toString();
       },
     });
     url = (await net.start('RS')).url;
@@ -26,13 +37,14 @@ describe('RS reports whether it is ready', () => {
   afterAll(async () => {
     await at?.close();
     await net?.close();
+    await proxy?.cut();
   });
 
   const ready = () => call(url, 'GET', '/health/ready', undefined, null);
-  const until = (status: number, what: string) =>
+  const until = (status: number, what: string, also: (r: Reply) => boolean = () => true) =>
     eventually(async () => {
       const r = await ready();
-      return r.status === status ? r : undefined;
+      return r.status === status && also(r) ? r : undefined;
     }, 30_000, what);
   const down = (r: Reply) => Object.keys(r.body.error ?? {});
 
@@ -85,5 +97,17 @@ describe('RS reports whether it is ready', () => {
     const envelope = at.handover();
     await at.send(envelope);
     expect((await at.nextReceipt()).envelope.body).toMatchObject({ ref: envelope.id, status: 'delivered' });
+  });
+
+  it('is not ready while its database is unreachable, and delivers what came meanwhile once it is back', async () => {
+    await proxy.cut();
+    const envelope = at.handover();
+    await at.send(envelope);
+    // Both down: the database, and the consumer holding the handover it cannot store.
+    await until(503, 'readiness to go down', (r) => down(r).length === 2);
+
+    await proxy.start();
+    expect((await at.nextReceipt(30_000)).envelope.body).toMatchObject({ ref: envelope.id, status: 'delivered' });
+    await until(200, 'readiness to come back');
   });
 });
