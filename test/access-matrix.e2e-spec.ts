@@ -69,6 +69,7 @@ const AT_RECIPIENT = 'AT/bmi-thb/coordination';
 const TABLE: Array<[op: string, ...cells: Outcome[]]> = [
   //                                                  none coord cw-own cw-other auditor adm-own adm-other adm-node
   ['GET /health',                                      A,   A,    A,     A,       A,      A,      A,        A],
+  ['GET /health/ready',                                A,   A,    A,     A,       A,      A,      A,        A],
   ['GET /openapi.json',                                A,   A,    A,     A,       A,      A,      A,        A],
   ['GET /docs-yaml',                                   A,   A,    A,     A,       A,      A,      A,        A],
   ['GET /metrics',                                     U,   A,    D,     D,       A,      A,      A,        A],
@@ -194,6 +195,7 @@ const exists = async (text: string, params: unknown[]) => (await sql(text, param
 
 const ROWS: Record<string, (caller: Caller) => Promise<Prepared>> = {
   'GET /health': async () => ({ method: 'GET', path: '/health', verify: (r) => expect(r.body).toMatchObject({ status: 'ok', node: 'RS' }) }),
+  'GET /health/ready': async () => ({ method: 'GET', path: '/health/ready', verify: (r) => expect(r.body).toMatchObject({ status: 'ok' }) }),
   'GET /openapi.json': async () => ({ method: 'GET', path: '/openapi.json', verify: (r) => expect(r.body.paths).toBeDefined() }),
   'GET /docs-yaml': async () => ({ method: 'GET', path: '/docs-yaml', verify: (r) => expect(r.body).toMatch(/^openapi: 3/) }),
   'GET /metrics': async () => ({

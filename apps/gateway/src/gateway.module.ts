@@ -8,6 +8,7 @@ import { NodeConfig } from './config/node-config';
 import { DatabaseModule } from './database/database.module';
 import { EnvelopeModule } from './envelope/envelope.module';
 import { HandoverModule } from './handover/handover.module';
+import { HealthModule } from './health/health.module';
 import { DirectoryModule } from './registry/directory.module';
 import { RegistryModule } from './registry/registry.module';
 import { RetentionModule } from './retention/retention.module';
@@ -28,6 +29,7 @@ export class GatewayModule {
         EnvelopeModule,
         AcknowledgementModule,
         TransportModule,
+        HealthModule,
         HandoverModule,
         DirectoryModule,
         RetentionModule,

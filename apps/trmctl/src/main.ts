@@ -141,26 +141,35 @@ const COMMANDS: Command[] = [
   },
   {
     words: ['bench'],
-    usage: 'trmctl bench [--count 5000] [--concurrency 64] [--rates 100,2000] [--seconds 5]',
+    usage: 'trmctl bench [--count 5000] [--concurrency 64] [--rates 100,2000] [--seconds 5] [--backlog 10000]',
     help: [
       'Measures the whole path (HTTP submit -> outbox -> sign -> AMQP -> verify -> store -> receipt -> delivered)',
       'between two throw-away gateway processes AT and RS on the local broker and database, then a raw amqplib',
       'baseline on the same broker. Prints handovers/s, p50/p99 submit-to-delivered latency, the gateways\' peak RSS',
       'and the ratio to the baseline. --count handovers go as fast as possible (closed loop, --concurrency',
       'submitters); then each rate in --rates is offered for --seconds (open loop) to measure latency at that rate.',
+      "Last, --backlog handovers are submitted while AT's link to RS's broker is cut (a TCP proxy), and the rate at",
+      'which the backlog drains once the link is back is measured (--backlog 0 skips it; 1000 runs in about a minute).',
       'Needs a build (npm run bench builds first).',
     ].join('\n'),
-    options: ['count', 'concurrency', 'rates', 'seconds'],
+    options: ['count', 'concurrency', 'rates', 'seconds', 'backlog'],
     run: async (args) => {
-      const number = (name: string, fallback: number) => {
+      const number = (name: string, fallback: number, min = 1) => {
         const raw = stringOption(args, name);
         const n = raw === undefined ? fallback : Number(raw);
-        if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer`);
+        if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be ${min ? 'a positive integer' : 'an integer of at least 0'}`);
         return n;
       };
       const rates = (stringOption(args, 'rates') ?? '100,2000').split(',').map((r) => Number(r.trim()));
       if (rates.some((r) => !Number.isInteger(r) || r < 1)) throw new UsageError('--rates must list positive integers, e.g. 100,2000');
-      await runBench({ count: number('count', 5000), concurrency: number('concurrency', 64), rates, seconds: number('seconds', 5), out: print });
+      await runBench({
+        count: number('count', 5000),
+        concurrency: number('concurrency', 64),
+        rates,
+        seconds: number('seconds', 5),
+        backlog: number('backlog', 10_000, 0),
+        out: print,
+      });
       return 0;
     },
   },

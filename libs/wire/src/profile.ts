@@ -56,6 +56,8 @@ export const REJECT_REASONS = [
   'stale',
   'invalid-body',
   'unknown-recipient',
+  // Not a verdict on the message: the node failed to process it several times (revision 2, end of section 5).
+  'internal-error',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 

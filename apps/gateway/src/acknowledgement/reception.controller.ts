@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { Disposition, INBOUND_BATCH, Incoming } from '../transport/delivery';
+import { Disposition, INBOUND_BATCH, INBOUND_FAILED, Incoming } from '../transport/delivery';
 import { ReceptionService } from './reception.service';
 
 @Controller()
@@ -10,5 +10,10 @@ export class ReceptionController {
   @MessagePattern(INBOUND_BATCH)
   receive(@Payload() batch: Incoming[]): Promise<Disposition[]> {
     return this.reception.receive(batch);
+  }
+
+  @MessagePattern(INBOUND_FAILED)
+  failed(@Payload() delivery: Incoming): Promise<Disposition> {
+    return this.reception.failed(delivery);
   }
 }

@@ -182,6 +182,19 @@ export class ReceptionService {
     return r.answer ? { settle: 'ack', reply: await this.receipt(r.answer, 'rejected', r.reason, r.digest) } : { settle: 'dead-letter' };
   }
 
+  /**
+   * A delivery the node failed to process several times (revision 2, `internal-error`): not a verdict, nothing is
+   * stored. It is dead-lettered; a sender that passes rules 1–4 is told, unless the delivery is itself a receipt.
+   */
+  async failed(delivery: Incoming): Promise<Disposition> {
+    const check = await this.envelopes.authenticate(delivery);
+    if (!check.ok || check.envelope.type === 'receipt') return { settle: 'dead-letter' };
+    const e = check.envelope;
+    this.logger.warn(`dead-lettered ${e.id} from ${e.from}: internal-error`);
+    const subject = { node: e.from, id: e.id, type: e.type, caseRef: e.caseRef, sender: e.sender, recipient: e.recipient };
+    return { settle: 'dead-letter', reply: await this.receipt(subject, 'rejected', 'internal-error', check.digest) };
+  }
+
   private async receipt(subject: Answerable, status: 'delivered' | 'rejected', reason: RejectReason | undefined, digest: string): Promise<Outgoing> {
     const envelope = createReceipt({
       node: this.registry.node,

@@ -4,12 +4,10 @@ import { AuditModule } from '../audit/audit.module';
 import { RegistryModule } from '../registry/registry.module';
 import { AccessGuard } from './access.guard';
 import { AuthService } from './auth.service';
-import { HealthController } from './health.controller';
 
 /** Who is calling the HTTP API, and whether they may. */
 @Module({
   imports: [RegistryModule, AuditModule],
-  controllers: [HealthController],
   providers: [AuthService, { provide: APP_GUARD, useClass: AccessGuard }],
   exports: [AuthService],
 })

@@ -98,7 +98,7 @@ describe('loadNodeConfig', () => {
   it.each<[string, Record<string, unknown>, string]>([
     ['http', { http: { prot: 3000 } }, 'http.prot is not a known key (known: host, port)'],
     ['database', { database: { shema: 'x' } }, 'database.shema is not a known key (known: url, schema, poolSize)'],
-    ['broker', { broker: { prefech: 10 } }, 'broker.prefech is not a known key (known: url, managementUrl, queue, prefetch)'],
+    ['broker', { broker: { prefech: 10 } }, 'broker.prefech is not a known key (known: url, managementUrl, queue, prefetch, maxDeliveryAttempts, stallTimeout)'],
     ['relay', { relay: { pollIntervall: '1s' } }, 'relay.pollIntervall is not a known key (known: batchSize, pollInterval, concurrency)'],
     ['deadlines', { deadlines: { interval: '1s' } }, 'deadlines.interval is not a known key (known: checkInterval)'],
     ['auth', { auth: { audiences: 'x' } }, 'auth.audiences is not a known key (known: issuer, audience, jwks, jwksUrl)'],

@@ -31,7 +31,7 @@ const TOP_LEVEL = ['node', 'http', 'database', 'broker', 'keys', 'directory', 'p
 export const DEFAULTS = {
   http: { host: '127.0.0.1', port: 3000 },
   database: { poolSize: 10 },
-  broker: { queue: 'trm.node', prefetch: 400 },
+  broker: { queue: 'trm.node', prefetch: 400, maxDeliveryAttempts: 5, stallTimeout: '1m' },
   timers: { receiptTimeout: '5m', resendMaxInterval: '1h', publishRetryMax: '1m', giveUpAfter: '7d' },
   relay: { batchSize: 200, pollInterval: '1s', concurrency: 4 },
   registry: { unconfirmedAfter: '180d' },
@@ -94,6 +94,8 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
   const http = section(doc.http, 'http', DEFAULTS.http, problems);
   const database = section(doc.database, 'database', DEFAULTS.database, problems, ['url', 'schema']);
   const broker = section(doc.broker, 'broker', DEFAULTS.broker, problems, ['url', 'managementUrl']);
+  // The queue dead-letters by itself after its x-delivery-limit (deploy/rabbitmq/topology.yaml), without a receipt.
+  if (Number(broker.maxDeliveryAttempts) > 20) problems.push("broker.maxDeliveryAttempts must be at most 20 (the queue's delivery limit)");
   const timers = section(doc.timers, 'timers', DEFAULTS.timers, problems);
   const relay = section(doc.relay, 'relay', DEFAULTS.relay, problems);
   const registry = section(doc.registry, 'registry', DEFAULTS.registry, problems, ['endpoint']);
@@ -159,6 +161,8 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
       managementUrl: broker.managementUrl ?? '',
       queue: String(broker.queue),
       prefetch: integer(broker.prefetch, 'broker.prefetch', 1),
+      maxDeliveryAttempts: integer(broker.maxDeliveryAttempts, 'broker.maxDeliveryAttempts', 1),
+      stallTimeoutMs: duration(broker.stallTimeout, 'broker.stallTimeout', 1),
     },
     privateJwks: privateJwks as Jwks,
     directory: directory as Directory,

@@ -44,6 +44,10 @@ export interface NodeConfig {
     /** The node's quorum queue bound to `trm.inbound`. */
     queue: string;
     prefetch: number;
+    /** Failed processings of one delivery before it is dead-lettered and answered `internal-error`. */
+    maxDeliveryAttempts: number;
+    /** Readiness is down when deliveries are waiting on the consumer and none was settled for this long. */
+    stallTimeoutMs: number;
   };
   /** This node's private JWKS (signing and encryption keys). */
   privateJwks: Jwks;

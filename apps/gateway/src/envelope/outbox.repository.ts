@@ -132,6 +132,19 @@ export class OutboxRepository {
     );
   }
 
+  /**
+   * Makes due now the messages to `partner` whose last publish failed (not the ones waiting for a receipt): its broker
+   * is reachable again. Returns how many.
+   */
+  async dueNow(partner: string, now: Date): Promise<number> {
+    const [, count]: [unknown, number] = await this.dataSource.query(
+      `UPDATE outbound_message SET next_attempt_at = $2
+       WHERE to_node = $1 AND state IN ('queued', 'sent') AND last_error IS NOT NULL AND next_attempt_at > $2`,
+      [partner, now],
+    );
+    return count;
+  }
+
   /** Stops resending: the partner never answered before the give-up time. */
   async giveUp(ids: string[], now: Date, tx: EntityManager): Promise<void> {
     await tx.query(

@@ -2,6 +2,11 @@ import { Envelope, Incoming } from '@trm/wire';
 
 /** The pattern under which the AMQP transport hands batches of deliveries to the node. */
 export const INBOUND_BATCH = 'trm.inbound.batch';
+/**
+ * The pattern under which the transport hands one delivery it failed to process `maxDeliveryAttempts` times, to be
+ * dead-lettered: the answer says whether its sender gets a receipt (`internal-error`, when verified).
+ */
+export const INBOUND_FAILED = 'trm.inbound.failed';
 
 /** A signed message to publish to a partner's `trm.inbound`. */
 export interface Outgoing {

@@ -36,6 +36,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     signal: OutboxSignal,
   ) {
     signal.listen(() => this.wake());
+    links.onReachable((partner) => void this.partnerBack(partner));
   }
 
   /** Several passes run at once, so new messages go out while an earlier pass waits for the partner's confirms. */
@@ -54,6 +55,21 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     const worker = this.idle.shift();
     if (worker) worker();
     else this.pendingWakes = Math.min(this.pendingWakes + 1, this.config.relay.concurrency);
+  }
+
+  /**
+   * A partner's broker is reachable again: what was waiting out the back-off of failed publishes to it is due now, so
+   * a backlog built up during an outage goes out at once, at the relay's pace, not each message at its own time.
+   */
+  private async partnerBack(partner: string): Promise<void> {
+    try {
+      const due = await this.outbox.dueNow(partner, this.clock.now());
+      if (!due) return;
+      this.logger.log(`${partner} reachable again: ${due} message(s) waiting for it are due now`);
+      for (let i = 0; i < this.config.relay.concurrency; i++) this.wake();
+    } catch (err) {
+      this.logger.warn(`could not make the messages waiting for ${partner} due: ${safeError(err)}`);
+    }
   }
 
   /**

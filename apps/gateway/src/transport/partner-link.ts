@@ -10,14 +10,23 @@ export interface PublishOutcome {
   error: string | null;
 }
 
+export interface PartnerLinkOptions {
+  /** Called when the partner's broker is reachable again after an outage: what waits for it can go now. */
+  onReachable?: () => void;
+  /** Without a single confirm for this long, the channel counts as broken and is reopened. */
+  confirmTimeoutMs?: number;
+}
+
 const CONNECT_TIMEOUT_MS = 5_000;
 const CONFIRM_TIMEOUT_MS = 15_000;
-const MAX_RECONNECT_DELAY_MS = 30_000;
+/** Capped low: the back-off must not keep growing through a long outage and delay the end of it. */
+const MAX_RECONNECT_DELAY_MS = 2_000;
 
 /**
  * One partner's `trm.inbound`, reached with the credentials the partner gave us. A message counts as sent only when
  * the partner's broker confirmed it and did not return it as unroutable. While the broker is unreachable the link
- * answers at once with a failure, and tries again after a growing delay.
+ * answers at once with a failure and reconnects by itself, every 2 s at most; once it is reachable again — connected
+ * after failed attempts, or a publish confirmed after failed ones — it calls `onReachable`.
  */
 export class PartnerLink {
   private readonly logger: Logger;
@@ -26,19 +35,33 @@ export class PartnerLink {
   private opening: Promise<ConfirmChannel | null> | null = null;
   private failures = 0;
   private retryAt = 0;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  /** A publish failed since the last confirmed one (for a reason other than being returned). */
+  private unconfirmed = false;
   private closed = false;
   /** message ids the broker returned as unroutable; a return arrives before the confirm of the same message. */
   private readonly returned = new Set<string>();
+  private readonly confirmTimeoutMs: number;
 
   constructor(
     readonly partner: string,
     private readonly url: string,
     private readonly origin: string,
+    private readonly options: PartnerLinkOptions = {},
   ) {
     this.logger = new Logger(`PartnerLink ${origin}->${partner}`);
+    this.confirmTimeoutMs = options.confirmTimeoutMs ?? CONFIRM_TIMEOUT_MS;
   }
 
   async publish(messages: Outgoing[]): Promise<PublishOutcome[]> {
+    const outcomes = await this.attempt(messages);
+    const failed = outcomes.some((o) => !o.confirmed && o.error !== RETURNED);
+    if (failed) this.unconfirmed = true;
+    else if (this.unconfirmed && outcomes.some((o) => o.confirmed)) this.reachable();
+    return outcomes;
+  }
+
+  private async attempt(messages: Outgoing[]): Promise<PublishOutcome[]> {
     const channel = await this.open();
     if (!channel) return messages.map((m) => ({ id: m.envelope.id, confirmed: false, error: 'partner broker unreachable' }));
 
@@ -52,7 +75,7 @@ export class PartnerLink {
             hasRoom = channel.publish(INBOUND_EXCHANGE, envelope.type, Buffer.from(jws, 'ascii'), publishProperties(envelope), (err) => {
               const returned = this.returned.delete(id);
               if (err) resolve({ id, confirmed: false, error: 'not confirmed by the partner broker' });
-              else if (returned) resolve({ id, confirmed: false, error: 'returned as unroutable by the partner broker' });
+              else if (returned) resolve({ id, confirmed: false, error: RETURNED });
               else resolve({ id, confirmed: true, error: null });
             });
           } catch {
@@ -64,33 +87,69 @@ export class PartnerLink {
       if (!hasRoom) await drainedOrClosed(channel);
     }
 
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), CONFIRM_TIMEOUT_MS)));
-    const outcomes = await Promise.race([Promise.all(pending), timeout]);
-    clearTimeout(timer);
+    const outcomes = await this.confirms(pending);
     if (outcomes) return outcomes;
     // No confirm in time: treat the channel as broken; closing it fails every pending confirm.
-    this.logger.warn(`no publisher confirm within ${CONFIRM_TIMEOUT_MS} ms; reopening the link`);
+    this.logger.warn(`no publisher confirm within ${this.confirmTimeoutMs} ms; reopening the link`);
     this.drop();
     return Promise.all(pending);
   }
 
+  /**
+   * Every outcome, or null when no confirm came for `confirmTimeoutMs`. The timer's verdict waits for `setImmediate`,
+   * i.e. until the I/O already waiting has been read: a process stopped and resumed (SIGSTOP, a VM paused) runs its
+   * overdue timers before it reads the confirms that arrived meanwhile, and must not take them for missing.
+   */
+  private confirms(pending: Array<Promise<PublishOutcome>>): Promise<PublishOutcome[] | null> {
+    let progressAt = Date.now();
+    for (const p of pending) void p.then(() => (progressAt = Date.now()));
+    return new Promise((resolve) => {
+      let done = false;
+      let timer: NodeJS.Timeout;
+      const check = () =>
+        setImmediate(() => {
+          if (done) return;
+          const idle = Date.now() - progressAt;
+          if (idle < this.confirmTimeoutMs) timer = setTimeout(check, this.confirmTimeoutMs - idle);
+          else {
+            done = true;
+            resolve(null);
+          }
+        });
+      timer = setTimeout(check, this.confirmTimeoutMs);
+      void Promise.all(pending).then((outcomes) => {
+        done = true;
+        clearTimeout(timer);
+        resolve(outcomes);
+      });
+    });
+  }
+
   async close(): Promise<void> {
     this.closed = true;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     const model = this.model;
     this.model = null;
     this.channel = null;
     await model?.close().catch(() => undefined);
   }
 
+  /** The channel; while reconnecting after a failure, null at once (the reconnect timer tries again). */
   private open(): Promise<ConfirmChannel | null> {
     if (this.channel) return Promise.resolve(this.channel);
     if (this.closed || Date.now() < this.retryAt) return Promise.resolve(null);
+    return this.opened();
+  }
+
+  private opened(): Promise<ConfirmChannel | null> {
+    if (this.channel || this.closed) return Promise.resolve(this.channel);
     this.opening ??= this.connect().finally(() => (this.opening = null));
     return this.opening;
   }
 
   private async connect(): Promise<ConfirmChannel | null> {
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
     try {
       const model = await connect(this.url, {
         timeout: CONNECT_TIMEOUT_MS,
@@ -98,7 +157,7 @@ export class PartnerLink {
         clientProperties: { connection_name: `trm-gateway ${this.origin}->${this.partner}` },
       });
       model.on('error', (err) => this.logger.warn(`connection error: ${safeError(err)}`));
-      model.on('close', () => this.drop());
+      model.on('close', () => this.lost(model));
       model.on('blocked', (reason: string) => this.logger.warn(`partner broker blocks publishing: ${reason}`));
       const channel = await model.createConfirmChannel();
       channel.on('error', (err) => this.logger.warn(`channel error: ${safeError(err)}`));
@@ -106,18 +165,48 @@ export class PartnerLink {
       channel.on('return', (msg: { properties: { messageId?: string } }) => {
         if (msg.properties.messageId) this.returned.add(msg.properties.messageId);
       });
+      if (this.closed) {
+        await model.close().catch(() => undefined);
+        return null;
+      }
       this.model = model;
       this.channel = channel;
-      if (this.failures > 0) this.logger.log(`partner broker reachable again after ${this.failures} failed attempts`);
-      this.failures = 0;
+      if (this.failures > 0) {
+        this.logger.log(`partner broker reachable again after ${this.failures} failed attempts`);
+        this.failures = 0;
+        this.reachable();
+      }
       return channel;
     } catch (err) {
       this.failures += 1;
-      const delay = Math.min(MAX_RECONNECT_DELAY_MS, 500 * 2 ** Math.min(this.failures, 10));
+      const delay = Math.min(MAX_RECONNECT_DELAY_MS, 250 * 2 ** Math.min(this.failures, 10));
       this.retryAt = Date.now() + delay;
-      this.logger.warn(`cannot reach the partner broker (attempt ${this.failures}, next in ${delay} ms): ${safeError(err)}`);
+      // Once a minute or so through a long outage, not at every attempt.
+      if (this.failures === 1 || this.failures % 30 === 0) {
+        this.logger.warn(`cannot reach the partner broker (attempt ${this.failures}, next in ${delay} ms): ${safeError(err)}`);
+      }
+      this.reconnect(delay);
       return null;
     }
+  }
+
+  /** The connection went away without `close`: reconnect soon, so that the link is back when the broker is. */
+  private lost(model: ChannelModel): void {
+    if (this.model === model) this.drop();
+    if (!this.closed && this.model === null) this.reconnect(250);
+  }
+
+  private reconnect(delay: number): void {
+    if (this.closed || this.reconnectTimer) return;
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      void this.opened();
+    }, delay);
+  }
+
+  private reachable(): void {
+    this.unconfirmed = false;
+    this.options.onReachable?.();
   }
 
   private drop(): void {
@@ -128,6 +217,8 @@ export class PartnerLink {
     model?.close().catch(() => undefined);
   }
 }
+
+const RETURNED = 'returned as unroutable by the partner broker';
 
 /** Publishing goes on once the channel has room again, or at once when it closed (the rest then fails to publish). */
 function drainedOrClosed(channel: ConfirmChannel): Promise<void> {

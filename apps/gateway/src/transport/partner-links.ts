@@ -7,11 +7,18 @@ import { PartnerLink, PublishOutcome } from './partner-link';
 @Injectable()
 export class PartnerLinks implements OnApplicationShutdown {
   private readonly links = new Map<string, PartnerLink>();
+  private readonly reachable: Array<(partner: string) => void> = [];
 
   constructor(registry: RegistryService) {
     for (const node of registry.partnerNodes()) {
-      this.links.set(node, new PartnerLink(node, registry.partner(node)!.endpoint, registry.node));
+      const onReachable = () => this.reachable.forEach((listener) => listener(node));
+      this.links.set(node, new PartnerLink(node, registry.partner(node)!.endpoint, registry.node, { onReachable }));
     }
+  }
+
+  /** `listener` learns of each partner whose broker is reachable again after an outage. */
+  onReachable(listener: (partner: string) => void): void {
+    this.reachable.push(listener);
   }
 
   publish(partner: string, messages: Outgoing[]): Promise<PublishOutcome[]> {

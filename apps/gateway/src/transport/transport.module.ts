@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { AcknowledgementModule } from '../acknowledgement/acknowledgement.module';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
 import { EnvelopeModule } from '../envelope/envelope.module';
@@ -15,8 +16,8 @@ import { TrmAmqpServer } from './trm-amqp.server';
     OutboxRelay,
     {
       provide: TrmAmqpServer,
-      inject: [NODE_CONFIG, PartnerLinks],
-      useFactory: (config: NodeConfig, links: PartnerLinks) =>
+      inject: [NODE_CONFIG, PartnerLinks, DataSource],
+      useFactory: (config: NodeConfig, links: PartnerLinks, dataSource: DataSource) =>
         new TrmAmqpServer(
           {
             node: config.node,
@@ -24,6 +25,11 @@ import { TrmAmqpServer } from './trm-amqp.server';
             queue: config.broker.queue,
             prefetch: config.broker.prefetch,
             batchSize: Math.min(config.broker.prefetch, 200),
+            maxDeliveryAttempts: config.broker.maxDeliveryAttempts,
+            canProcess: () => dataSource.query('SELECT 1').then(
+              () => true,
+              () => false,
+            ),
           },
           links,
         ),

@@ -3,7 +3,7 @@ import { UUID } from '@trm/wire';
 import { Channel, ChannelModel, ConsumeMessage, connect } from 'amqplib';
 import { lastValueFrom } from 'rxjs';
 import { safeError } from '../logging/safe-error';
-import { Disposition, INBOUND_BATCH, Incoming } from './delivery';
+import { Disposition, INBOUND_BATCH, INBOUND_FAILED, Incoming } from './delivery';
 import { PartnerLinks } from './partner-links';
 
 export interface InboundOptions {
@@ -15,6 +15,23 @@ export interface InboundOptions {
   prefetch: number;
   /** Deliveries handled together: verified, stored in one transaction, acknowledged. */
   batchSize: number;
+  /** Failed processings after which a delivery is dead-lettered and its sender answered `internal-error`. */
+  maxDeliveryAttempts: number;
+  /**
+   * Whether the node can process anything at all (its database answers). A failure while it cannot is an outage, not
+   * the delivery's fault: it is not counted against the delivery.
+   */
+  canProcess: () => Promise<boolean>;
+}
+
+/** What readiness needs to know of the consumer. */
+export interface InboundStatus {
+  /** Connected and consuming the node's queue. */
+  consuming: boolean;
+  /** Deliveries received and not yet settled (acked, requeued or dead-lettered). */
+  unsettled: number;
+  /** When a delivery was last settled, or when the consumer last went from idle to busy (ms since the epoch). */
+  progressAt: number;
 }
 
 interface Delivery {
@@ -22,15 +39,23 @@ interface Delivery {
   channel: Channel;
 }
 
-const MAX_RETRY_DELAY_MS = 30_000;
+/** Longest wait between two reconnects: an outage ends for the node within this time of ending for the broker. */
+const MAX_RECONNECT_DELAY_MS = 2_000;
+/** Longest wait between two tries of a delivery while the node cannot process anything (its database is down). */
+const MAX_RETRY_DELAY_MS = 5_000;
+const MAX_SUSPECTS = 10_000;
 
 /**
  * Nest transport strategy for TRM-AMQP/1: consumes the node's quorum queue and hands deliveries, in batches, to the
  * handler of `INBOUND_BATCH`. The handler decides each delivery's fate; this class only carries it out — ack after the
  * node stored the message, dead-letter what it cannot use, then publish the receipt to the sender.
  *
- * A batch that fails (the database is down, say) is split and each delivery retried with a growing delay while it
- * stays unacknowledged, so nothing is lost and one bad delivery cannot hold up the others.
+ * A batch that fails is split and each delivery tried alone. One that still fails while the node can otherwise process
+ * (its database answers) goes back to the queue, so it holds neither a batch nor the prefetch window, and the quorum
+ * queue counts it (`x-delivery-count`, kept across reconnects and restarts); after `maxDeliveryAttempts` it is
+ * dead-lettered to `trm.dead` and the sender, when verified, is answered `rejected` / `internal-error`. While the node
+ * cannot process anything (the database is down) deliveries stay unacknowledged and are retried with a growing delay,
+ * uncounted, so an outage dead-letters nothing.
  */
 export class TrmAmqpServer extends Server implements CustomTransportStrategy {
   private model: ChannelModel | null = null;
@@ -42,6 +67,10 @@ export class TrmAmqpServer extends Server implements CustomTransportStrategy {
   private reconnectTimer: NodeJS.Timeout | null = null;
   private reconnectFailures = 0;
   private closing = false;
+  /** Deliveries that failed alone and went back to the queue (by their unverified message id): tried alone again. */
+  private readonly suspects = new Set<string>();
+  private unsettled = 0;
+  private progressAt = Date.now();
 
   constructor(
     private readonly options: InboundOptions,
@@ -78,6 +107,10 @@ export class TrmAmqpServer extends Server implements CustomTransportStrategy {
     return this.model as T;
   }
 
+  consumerStatus(): InboundStatus {
+    return { consuming: this.channel !== null, unsettled: this.unsettled, progressAt: this.progressAt };
+  }
+
   private async start(): Promise<void> {
     const { url, queue, prefetch, node } = this.options;
     // noDelay: amqplib leaves Nagle's algorithm on, which holds each lone ack back for the broker's delayed ACK.
@@ -93,10 +126,17 @@ export class TrmAmqpServer extends Server implements CustomTransportStrategy {
       throw new Error(`queue "${queue}" does not exist on the node's broker: apply the topology first (trmctl topology apply)`);
     }
     await channel.prefetch(prefetch);
-    await channel.consume(queue, (message) => message && this.enqueue({ message, channel }), { noAck: false });
+    await channel.consume(queue, (message) => (message ? this.enqueue({ message, channel }) : this.cancelled(model)), { noAck: false });
     this.model = model;
     this.channel = channel;
     this.reconnectFailures = 0;
+  }
+
+  /** The broker cancelled the consumer (the queue was deleted, say): start over, which waits until the queue is back. */
+  private cancelled(model: ChannelModel): void {
+    this.logger.error(`the broker cancelled the consumer of "${this.options.queue}"; reconnecting`);
+    this.channel = null;
+    void model.close().catch(() => undefined);
   }
 
   /** The broker connection went away: unacknowledged deliveries are requeued by the broker; reconnect. */
@@ -104,8 +144,10 @@ export class TrmAmqpServer extends Server implements CustomTransportStrategy {
     this.model = null;
     this.channel = null;
     this.buffer = [];
+    this.unsettled = 0;
     if (this.closing) return;
-    const delay = Math.min(MAX_RETRY_DELAY_MS, 500 * 2 ** Math.min(this.reconnectFailures, 10));
+    // Capped low: the back-off must not keep growing through a long outage and delay the end of it.
+    const delay = Math.min(MAX_RECONNECT_DELAY_MS, 250 * 2 ** Math.min(this.reconnectFailures, 10));
     this.logger.warn(`inbound connection lost; reconnecting in ${delay} ms`);
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;
@@ -122,6 +164,12 @@ export class TrmAmqpServer extends Server implements CustomTransportStrategy {
    * been read, and grows while the previous batch is being stored.
    */
   private enqueue(delivery: Delivery): void {
+    if (this.unsettled++ === 0) this.progressAt = Date.now();
+    const id = delivery.message.properties.messageId;
+    if (typeof id === 'string' && this.suspects.has(id)) {
+      void this.retry(delivery, 0);
+      return;
+    }
     this.buffer.push(delivery);
     if (this.buffer.length >= this.options.batchSize) this.drain();
     else if (!this.drainScheduled) {
@@ -156,47 +204,91 @@ export class TrmAmqpServer extends Server implements CustomTransportStrategy {
     }
   }
 
-  private async retry(delivery: Delivery, failures: number): Promise<void> {
-    if (failures > 0) {
+  /**
+   * Tries one delivery alone. `outages` counts the tries that failed while the node could not process anything; those
+   * are retried here after a growing delay and never count against the delivery.
+   */
+  private async retry(delivery: Delivery, outages: number): Promise<void> {
+    if (outages > 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
           this.retries.delete(timer);
           resolve();
-        }, Math.min(MAX_RETRY_DELAY_MS, 250 * 2 ** Math.min(failures, 10)));
+        }, Math.min(MAX_RETRY_DELAY_MS, 250 * 2 ** Math.min(outages, 10)));
         this.retries.add(timer);
       });
     }
     if (this.closing || delivery.channel !== this.channel) return; // the broker redelivers it
+    const { message } = delivery;
+    const id = message.properties.messageId; // unverified: whatever the publisher put there
+    const shown = typeof id === 'string' && UUID.test(id) ? id : '?';
     try {
       await this.settle([delivery], await this.dispatch([delivery]));
+      if (typeof id === 'string') this.suspects.delete(id);
+      return;
     } catch (err) {
-      const id = String(delivery.message.properties.messageId); // unverified: whatever the publisher put there
-      this.logger.error(`delivery ${UUID.test(id) ? id : '?'} failed ${failures + 1} times: ${safeError(err)}`);
-      void this.retry(delivery, failures + 1);
+      if (!(await this.options.canProcess())) {
+        this.logger.warn(`delivery ${shown} not processed, the node cannot process anything now: ${safeError(err)}`);
+        void this.retry(delivery, outages + 1);
+        return;
+      }
+      const attempt = previousDeliveries(message) + 1;
+      this.logger.error(`delivery ${shown} failed (attempt ${attempt} of ${this.options.maxDeliveryAttempts}): ${safeError(err)}`);
+      if (attempt < this.options.maxDeliveryAttempts) {
+        if (typeof id === 'string') this.remember(id);
+        this.release(delivery, (channel) => channel.nack(message, false, true));
+        return;
+      }
     }
+    if (typeof id === 'string') this.suspects.delete(id);
+    await this.settle([delivery], [await this.failed(delivery)]);
+  }
+
+  /** Bounded: a suspect another replica took over never comes back here. */
+  private remember(id: string): void {
+    this.suspects.add(id);
+    if (this.suspects.size > MAX_SUSPECTS) this.suspects.delete(this.suspects.values().next().value!);
+  }
+
+  /** The node's answer to a delivery it gave up on: dead-letter it, and a receipt for its sender if verified. */
+  private async failed({ message }: Delivery): Promise<Disposition> {
+    try {
+      const handler = this.getHandlerByPattern(INBOUND_FAILED);
+      if (!handler) throw new Error(`no handler for ${INBOUND_FAILED}`);
+      return await lastValueFrom(this.transformToObservable<Disposition>(await handler(incomingOf(message))));
+    } catch (err) {
+      this.logger.error(`no internal-error receipt for a failed delivery: ${safeError(err)}`);
+      return { settle: 'dead-letter' };
+    }
+  }
+
+  /** Acknowledges, requeues or dead-letters one delivery; on a channel already closed the broker redelivers it. */
+  private release(delivery: Delivery, how: (channel: Channel) => void): boolean {
+    try {
+      how(delivery.channel);
+    } catch {
+      return false;
+    }
+    if (delivery.channel === this.channel) {
+      this.unsettled = Math.max(0, this.unsettled - 1);
+      this.progressAt = Date.now();
+    }
+    return true;
   }
 
   private async dispatch(batch: Delivery[]): Promise<Disposition[]> {
     const handler = this.getHandlerByPattern(INBOUND_BATCH);
     if (!handler) throw new Error(`no handler for ${INBOUND_BATCH}`);
-    const incoming: Incoming[] = batch.map(({ message }) => ({
-      content: message.content,
-      routingKey: message.fields.routingKey,
-      properties: message.properties,
-    }));
-    return lastValueFrom(this.transformToObservable(await handler(incoming)));
+    return lastValueFrom(this.transformToObservable(await handler(batch.map(({ message }) => incomingOf(message)))));
   }
 
   private async settle(batch: Delivery[], dispositions: Disposition[]): Promise<void> {
     const replies = new Map<string, NonNullable<Disposition['reply']>[]>();
-    batch.forEach(({ message, channel }, i) => {
+    batch.forEach((delivery, i) => {
       const { settle, reply } = dispositions[i];
-      try {
-        if (settle === 'ack') channel.ack(message);
-        else channel.nack(message, false, false);
-      } catch {
-        return; // channel already closed: the broker redelivers, and the node answers the repeat
-      }
+      const { message } = delivery;
+      const settled = this.release(delivery, (channel) => (settle === 'ack' ? channel.ack(message) : channel.nack(message, false, false)));
+      if (!settled) return; // channel already closed: the broker redelivers, and the node answers the repeat
       if (reply) replies.set(reply.envelope.to, [...(replies.get(reply.envelope.to) ?? []), reply]);
     });
     // A lost receipt is not resent from here: the sender resends the message and gets the same receipt again.
@@ -208,4 +300,20 @@ export class TrmAmqpServer extends Server implements CustomTransportStrategy {
       }),
     );
   }
+}
+
+const incomingOf = (message: ConsumeMessage): Incoming => ({
+  content: message.content,
+  routingKey: message.fields.routingKey,
+  properties: message.properties,
+});
+
+/**
+ * How often the quorum queue delivered this message before: requeued, or unacknowledged on a channel that closed.
+ * RabbitMQ sets `x-delivery-count` on redelivery; on a first delivery the header is whatever the publisher put there,
+ * so only a non-negative integer is believed (a partner can only make its own message give up sooner).
+ */
+function previousDeliveries(message: ConsumeMessage): number {
+  const count = Number(message.properties.headers?.['x-delivery-count'] ?? 0);
+  return Number.isSafeInteger(count) && count > 0 ? count : 0;
 }

@@ -2,11 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULTS, parseDuration } from '../../../gateway/src/config/load-config';
 import { sampleReturnHandover } from '../demo/sample-handover';
 import { CliError } from '../errors';
 import { GatewayProcess, GatewayProcesses, peakRss } from '../local/gateway-processes';
 import { freePort, localServices, unreachable } from '../local/preflight';
 import { DEFAULT_AMQP_HOST, DEFAULT_MANAGEMENT_URL, ScratchNetwork } from '../local/scratch-network';
+import { TcpProxy } from '../local/tcp-proxy';
 import { repoRoot } from '../paths';
 import { cpuPerHandover, cpuSnapshot } from './cpu';
 import { BaselineResult, rawBaseline } from './raw-baseline';
@@ -19,6 +21,8 @@ export interface BenchOptions {
   rates: number[];
   /** Seconds each offered rate is held. */
   seconds: number;
+  /** Handovers submitted while AT's link to RS is cut, then drained once it is back; 0 skips the phase. */
+  backlog: number;
   out: (line: string) => void;
 }
 
@@ -44,7 +48,18 @@ export async function runBench(options: BenchOptions): Promise<void> {
 
   out(`trmctl bench: ${options.count} handovers AT -> RS through two gateway processes, then a raw amqplib baseline`);
   // The database the preflight checked (TRM_DATABASE_URL, else the default).
-  const net = await ScratchNetwork.create(['AT', 'RS'], { prefix: 'bench', databaseUrl: process.env.TRM_DATABASE_URL || undefined });
+  // With a backlog phase, AT reaches RS's broker through a proxy the bench can cut; AT then backs off failed
+  // publishes as a production node does (the scratch network's tests use 2 s).
+  const proxy = options.backlog ? await new TcpProxy(...hostAndPort(DEFAULT_AMQP_HOST)).start() : null;
+  const net = await ScratchNetwork.create(['AT', 'RS'], {
+    prefix: 'bench',
+    databaseUrl: process.env.TRM_DATABASE_URL || undefined,
+    tune: (config) => {
+      if (config.node !== 'AT' || !proxy) return;
+      config.partners[0].endpoint = config.partners[0].endpoint.replace(DEFAULT_AMQP_HOST, `127.0.0.1:${proxy.port}`);
+      config.timers.publishRetryMaxMs = parseDuration(DEFAULTS.timers.publishRetryMax)!;
+    },
+  });
   const dir = mkdtempSync(join(tmpdir(), 'trm-bench-'));
   const processes = new GatewayProcesses();
   try {
@@ -86,6 +101,7 @@ export async function runBench(options: BenchOptions): Promise<void> {
     results.unshift(await measure(net, `${options.count} as fast as possible`, await closedLoop(target, body, options.count, options.concurrency), out));
     const cpu = cpuPerHandover(before, cpuSnapshot(labels), options.count);
     for (const rate of high) await offered(rate);
+    if (proxy) results.push(await backlog(net, target, body, proxy, options.backlog, out));
     const rss = { AT: peakRss(gateways.AT), RS: peakRss(gateways.RS) };
     const [{ size }] = await net.sql<{ size: number }>('AT', 'SELECT max(length(jws))::int AS size FROM outbound_message');
     await processes.stopAll();
@@ -95,6 +111,7 @@ export async function runBench(options: BenchOptions): Promise<void> {
     report(out, results, baseline, rss, cpu);
   } finally {
     await processes.stopAll();
+    await proxy?.cut();
     if (process.env.TRM_BENCH_KEEP) out(`kept for inspection: schemas ${net.schema('AT')}, ${net.schema('RS')}; logs in ${dir}`);
     else {
       await net.destroy();
@@ -172,10 +189,36 @@ function submit({ url, token }: Target, body: string, result: Submitted): Promis
 }
 
 /**
- * Waits until every submitted handover is delivered, then reads the figures from the sender's own records: from the
- * first submission to the last receipt for the rate, and each handover's submit-to-delivered time for the percentiles.
+ * An outage of AT's link to RS: `n` handovers are submitted while it is cut and AT has tried each of them once, the
+ * link stays cut a few seconds more (back-offs grow meanwhile), then it is restored. The rate is from the restore to
+ * the last receipt, and the percentiles count from the restore too: how fast an outage ends, not how long it lasted.
  */
-async function measure(net: ScratchNetwork, name: string, submitted: Submitted, out: (line: string) => void): Promise<PhaseResult> {
+async function backlog(net: ScratchNetwork, target: Target, body: string, proxy: TcpProxy, n: number, out: (line: string) => void): Promise<PhaseResult> {
+  await new Promise((r) => setTimeout(r, 2_000));
+  out(`backlog: ${n} handovers submitted while AT's link to RS's broker is cut, then drained once it is back`);
+  await proxy.cut();
+  const submitted = await closedLoop(target, body, n, 32);
+  for (;;) {
+    const [{ untried }] = await net.sql<{ untried: number }>(
+      'AT',
+      `SELECT count(*)::int AS untried FROM outbound_message WHERE id = ANY($1::uuid[]) AND last_error IS NULL`,
+      [submitted.ids],
+    );
+    if (!untried) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await new Promise((r) => setTimeout(r, 5_000));
+  const restored = new Date();
+  await proxy.start();
+  return measure(net, `backlog of ${n} after an outage`, submitted, out, restored);
+}
+
+/**
+ * Waits until every submitted handover is delivered, then reads the figures from the sender's own records: from the
+ * first submission (or `from`) to the last receipt for the rate, and each handover's submit-to-delivered time (or
+ * from-to-delivered) for the percentiles.
+ */
+async function measure(net: ScratchNetwork, name: string, submitted: Submitted, out: (line: string) => void, from?: Date): Promise<PhaseResult> {
   const deadline = Date.now() + 300_000;
   for (;;) {
     const [{ delivered }] = await net.sql<{ delivered: number }>(
@@ -189,11 +232,11 @@ async function measure(net: ScratchNetwork, name: string, submitted: Submitted, 
   }
   const [row] = await net.sql<{ seconds: number; p50: number; p99: number }>(
     'AT',
-    `SELECT extract(epoch FROM max(settled_at) - min(created_at))::float AS seconds,
-            percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM settled_at - created_at)) * 1000 AS p50,
-            percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM settled_at - created_at)) * 1000 AS p99
+    `SELECT extract(epoch FROM max(settled_at) - min(GREATEST(created_at, $2)))::float AS seconds,
+            percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM settled_at - GREATEST(created_at, $2))) * 1000 AS p50,
+            percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM settled_at - GREATEST(created_at, $2))) * 1000 AS p99
        FROM outbound_message WHERE id = ANY($1::uuid[])`,
-    [submitted.ids],
+    [submitted.ids, from ?? '-infinity'],
   );
   await explainSlowest(net, name, submitted.ids, out);
   return { name, handovers: submitted.ids.length, perSecond: submitted.ids.length / row.seconds, p50: row.p50, p99: row.p99, failed: submitted.failed };
@@ -246,4 +289,9 @@ function report(
     out(`CPU per handover while saturated: ${cpu.map(([label, ms]) => `${label} ${ms.toFixed(2)} ms`).join(', ')}; total ${total.toFixed(2)} ms`);
   }
   out(`JSON ${JSON.stringify({ results, baseline, ratio: throughput.perSecond / baseline.perSecond, peakRss: rss, cpuMsPerHandover: Object.fromEntries(cpu) })}`);
+}
+
+function hostAndPort(address: string): [string, number] {
+  const [host, port] = address.split(':');
+  return [host, Number(port ?? 5672)];
 }

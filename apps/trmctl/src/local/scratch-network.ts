@@ -68,7 +68,14 @@ export class ScratchNetwork {
         node: id,
         http: { host: '127.0.0.1', port: 0 },
         database: { url: this.databaseUrl, schema: this.schema(id), poolSize: 5 },
-        broker: { url: `amqp://guest:guest@${amqpHost}/${this.vhost(id)}`, managementUrl, queue: 'trm.node', prefetch: 400 },
+        broker: {
+          url: `amqp://guest:guest@${amqpHost}/${this.vhost(id)}`,
+          managementUrl,
+          queue: 'trm.node',
+          prefetch: 400,
+          maxDeliveryAttempts: 5,
+          stallTimeoutMs: 60_000,
+        },
         privateJwks: keys.get(id)!.privateJwks,
         directory: sampleDirectory(id),
         partners: ids
@@ -163,7 +170,14 @@ export class ScratchNetwork {
         node: c.node,
         http: { host: c.http.host, port },
         database: c.database,
-        broker: c.broker,
+        broker: {
+          url: c.broker.url,
+          managementUrl: c.broker.managementUrl,
+          queue: c.broker.queue,
+          prefetch: c.broker.prefetch,
+          maxDeliveryAttempts: c.broker.maxDeliveryAttempts,
+          stallTimeout: c.broker.stallTimeoutMs,
+        },
         keys: file(`${c.node}.private.jwks.json`, JSON.stringify(c.privateJwks)),
         directory: file(`${c.node}.directory.yaml`, stringify(c.directory)),
         partners: c.partners.map((p) => ({
