@@ -101,9 +101,20 @@ describe('loadNodeConfig', () => {
     ['broker', { broker: { prefech: 10 } }, 'broker.prefech is not a known key (known: url, managementUrl, queue, prefetch)'],
     ['relay', { relay: { pollIntervall: '1s' } }, 'relay.pollIntervall is not a known key (known: batchSize, pollInterval, concurrency)'],
     ['deadlines', { deadlines: { interval: '1s' } }, 'deadlines.interval is not a known key (known: checkInterval)'],
-    ['auth', { auth: { audiences: 'x' } }, 'auth.audiences is not a known key (known: issuer, audience, jwks, jwksUrl)'],
+    ['auth', { auth: { audiences: 'x' } }, 'auth.audiences is not a known key (known: issuer, audience, jwks, jwksUrl, maxTokenLifetime, maxFailures, failureWindow)'],
   ])('refuses an unknown key in %s, naming it', (_section, changes, problem) => {
     expect(problems(changes)).toEqual([problem]);
+  });
+
+  it('limits token lifetimes to 12 h and failed authentications to 20 a minute unless told otherwise', () => {
+    expect(loadNodeConfig(nodeFile(), {}).auth).toMatchObject({ maxTokenLifetimeMs: 12 * 3_600_000, maxFailures: 20, failureWindowMs: 60_000 });
+    const tuned = loadNodeConfig(nodeFile({ auth: { maxTokenLifetime: '8h', maxFailures: 5, failureWindow: '10m' } }), {});
+    expect(tuned.auth).toMatchObject({ maxTokenLifetimeMs: 8 * 3_600_000, maxFailures: 5, failureWindowMs: 600_000 });
+    expect(problems({ auth: { maxTokenLifetime: '12 hours', maxFailures: 0, failureWindow: '0s' } })).toEqual([
+      'auth.maxTokenLifetime must be a duration such as 500ms, 30s, 5m, 48h or 7d',
+      'auth.maxFailures must be an integer of at least 1',
+      'auth.failureWindow must be longer than 0',
+    ]);
   });
 
   it('refuses an unknown top-level key and a section that is not a mapping', () => {

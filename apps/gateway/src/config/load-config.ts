@@ -37,6 +37,7 @@ export const DEFAULTS = {
   registry: { unconfirmedAfter: '180d' },
   deadlines: { checkInterval: '30s' },
   retention: { sealedAfterEnd: '30d', caseDataAfterEnd: '1825d', messageLog: '730d', checkInterval: '1d' },
+  auth: { maxTokenLifetime: '12h', maxFailures: 20, failureWindow: '1m' },
   agreement: { acceptance: '48h', arrivalGrace: '2d', followupEvery: '90d', followupSenderGrace: '14d' },
 };
 
@@ -102,7 +103,7 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
   const schema = need<string>(database.schema, 'database.schema', "the node's own schema");
   const schemaProblem = schema ? schemaNameProblem(String(schema)) : null;
   if (schemaProblem) problems.push(schemaProblem);
-  const auth = section(doc.auth, 'auth', {}, problems, ['issuer', 'audience', 'jwks', 'jwksUrl']);
+  const auth = section(doc.auth, 'auth', DEFAULTS.auth, problems, ['issuer', 'audience', 'jwks', 'jwksUrl']);
   need(auth.issuer, 'auth.issuer', 'the iss of the bearer tokens the API accepts');
   need(auth.audience, 'auth.audience', 'the aud the tokens must carry for this node');
   if (!auth.jwks && !auth.jwksUrl) problems.push("auth.jwks (a JWKS file) or auth.jwksUrl is required: the identity provider's public keys");
@@ -181,7 +182,14 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
       messageLogMs: duration(retention.messageLog, 'retention.messageLog'),
       checkIntervalMs: duration(retention.checkInterval, 'retention.checkInterval', 1),
     },
-    auth: { issuer: String(auth.issuer), audience: String(auth.audience), ...(authJwks ? { jwks: authJwks } : { jwksUrl: String(auth.jwksUrl) }) },
+    auth: {
+      issuer: String(auth.issuer),
+      audience: String(auth.audience),
+      ...(authJwks ? { jwks: authJwks } : { jwksUrl: String(auth.jwksUrl) }),
+      maxTokenLifetimeMs: duration(auth.maxTokenLifetime, 'auth.maxTokenLifetime', 1),
+      maxFailures: integer(auth.maxFailures, 'auth.maxFailures', 1),
+      failureWindowMs: duration(auth.failureWindow, 'auth.failureWindow', 1),
+    },
     registry: {
       endpoint: registry.endpoint ?? publicEndpoint(broker.url),
       unconfirmedAfterMs: duration(registry.unconfirmedAfter, 'registry.unconfirmedAfter'),
