@@ -1,5 +1,5 @@
 import { generateNodeKeys } from '@trm/wire';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -12,8 +12,8 @@ const RS = generateNodeKeys('RS');
 let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'trm-load-config-'));
-  writeFileSync(join(dir, 'AT.private.jwks.json'), JSON.stringify(AT.privateJwks));
-  writeFileSync(join(dir, 'RS.private.jwks.json'), JSON.stringify(RS.privateJwks));
+  writeFileSync(join(dir, 'AT.private.jwks.json'), JSON.stringify(AT.privateJwks), { mode: 0o600 });
+  writeFileSync(join(dir, 'RS.private.jwks.json'), JSON.stringify(RS.privateJwks), { mode: 0o600 });
   writeFileSync(join(dir, 'AT.jwks.json'), JSON.stringify(AT.publicJwks));
   writeFileSync(join(dir, 'RS.jwks.json'), JSON.stringify(RS.publicJwks));
   writeFileSync(join(dir, 'issuer.jwks.json'), JSON.stringify({ keys: [] }));
@@ -120,6 +120,18 @@ describe('loadNodeConfig', () => {
   it('refuses an unknown top-level key and a section that is not a mapping', () => {
     expect(problems({ deadline: { checkInterval: '1s' } })).toEqual([expect.stringMatching(/^deadline is not a known key/)]);
     expect(problems({ timers: '5m' })).toEqual(['timers must be a mapping of receiptTimeout, resendMaxInterval, publishRetryMax, giveUpAfter']);
+  });
+
+  it.each(['0640', '0604', '0620', '0644'])('refuses a private key file of mode %s, naming the file and the fix', (octal) => {
+    const mode = parseInt(octal, 8);
+    const file = join(dir, `exposed-${octal}.private.jwks.json`);
+    writeFileSync(file, JSON.stringify(AT.privateJwks));
+    chmodSync(file, mode);
+    expect(problems({ keys: file })).toEqual([`keys: ${file} holds private keys but is open to group or others (mode ${octal}); run chmod 600 ${file}`]);
+    chmodSync(file, 0o600);
+    expect(problems({ keys: file })).toEqual([]);
+    chmodSync(file, 0o400);
+    expect(problems({ keys: file })).toEqual([]);
   });
 
   it('refuses a schema name that is not a plain PostgreSQL name, naming the key', () => {

@@ -1,5 +1,5 @@
 import { Jwks, isNodeId, jwksProblems, privateJwksProblems } from '@trm/wire';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { Directory, directoryProblems } from '../registry/directory';
@@ -112,6 +112,8 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
 
   const keysFile = need<string>(doc.keys, 'keys', "path of this node's private JWKS; create it with trmctl keys generate");
   const privateJwks = keysFile ? readJson<Jwks>(keysFile, 'keys') : undefined;
+  const keysExposed = privateJwks ? exposedFileProblem(resolve(base, keysFile)) : null;
+  if (keysExposed) problems.push(`keys: ${keysExposed}`);
   if (privateJwks) problems.push(...privateJwksProblems(privateJwks, node).map((p) => `keys: ${p}`));
 
   const directoryFile = need<string>(doc.directory, 'directory', "path of this node's directory of contact points");
@@ -222,6 +224,17 @@ function section<T extends Record<string, unknown>>(
     if (!known.includes(k)) problems.push(`${key}.${k} is not a known key (known: ${known.join(', ')})`);
   }
   return { ...defaults, ...(value as Partial<T>) };
+}
+
+/**
+ * Why a file holding private keys is open to more than its owner (any permission bit for group or others), or null.
+ * Modes mean nothing on Windows, where the file's ACL is the operator's to check.
+ */
+export function exposedFileProblem(path: string): string | null {
+  if (process.platform === 'win32') return null;
+  const mode = statSync(path).mode & 0o777;
+  if (!(mode & 0o077)) return null;
+  return `${path} holds private keys but is open to group or others (mode ${mode.toString(8).padStart(4, '0')}); run chmod 600 ${path}`;
 }
 
 /** The broker URL without its credentials: what partners are told to connect to. */
