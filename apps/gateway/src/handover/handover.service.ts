@@ -2,8 +2,8 @@ import { ForbiddenException, Inject, Injectable, NotFoundException } from '@nest
 import { Envelope, HandoverRequestBody, createEnvelope, seal } from '@trm/wire';
 import { randomUUID } from 'node:crypto';
 import { TimelineEntry, Timelines } from '../acknowledgement/timelines';
-import { Principal, is } from '../auth/principal';
-import { contentsFor, listScope, requireAccess, worksOn } from '../auth/scope';
+import { Principal } from '../auth/principal';
+import { accessTo, contentsFor, listScope, requireAccess, worksOn } from '../auth/scope';
 import { Clock } from '../clock/clock';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
 import { GroupCommit } from '../database/group-commit';
@@ -185,8 +185,7 @@ export class HandoverService {
   /** What arrived: for a caseworker, only for the roles they hold; for an auditor, without bodies. */
   async inboxPage(limit: number, before: string | undefined, role: string | undefined, caller: Principal): Promise<InboxItem[]> {
     const rows = await this.inbox.list(limit, before ? new Date(before) : undefined, listScope(caller, role));
-    const contents = worksOn(caller, role ? [role] : caller.holds) || is(caller, 'coordinator');
-    return rows.map((m) => toInboxItem(m, contents));
+    return rows.map((m) => toInboxItem(m, accessTo(caller, [m.recipient, ...(m.routedTo ? [m.routedTo] : [])]) === 'contents'));
   }
 }
 
