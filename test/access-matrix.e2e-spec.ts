@@ -616,6 +616,16 @@ describe('access matrix of the HTTP API (node RS)', () => {
       expect([...rows].filter((op) => !live.has(op))).toEqual([]);
     });
 
+    it('declares in /openapi.json the bearer scheme on every row that needs a token, and on no public row', async () => {
+      const doc = (await call(world.rs, 'GET', '/openapi.json', undefined, null)).body;
+      expect(doc.components.securitySchemes).toEqual({ bearer: expect.objectContaining({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }) });
+      const declared = Object.entries<Record<string, { security?: unknown }>>(doc.paths).flatMap(([path, ops]) =>
+        Object.entries(ops).map(([method, op]) => ({ op: `${method.toUpperCase()} ${path.replace(/\{([^}]+)\}/g, ':$1')}`, security: op.security })),
+      );
+      expect(declared.length).toBeGreaterThan(0);
+      expect(declared.filter(({ op, security }) => !isDeepStrictEqual(security, PUBLIC.has(op) ? undefined : [{ bearer: [] }]))).toEqual([]);
+    });
+
     it('has a request for every row, and a row for every request', () => {
       expect(Object.keys(ROWS).sort()).toEqual([...rows].sort());
     });

@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { Allow } from '../auth/access.decorator';
@@ -23,7 +23,6 @@ export class AuditPageDto {
 
 /** The audit log, for auditors: who did what, when, on which case or role — ids and codes, never contents. */
 @ApiTags('audit')
-@ApiBearerAuth()
 @Controller('v1')
 export class AuditController {
   constructor(private readonly audit: AuditRepository) {}

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { Allow, Caller } from '../auth/access.decorator';
 import { Principal } from '../auth/principal';
 import { uuidParam } from '../http/params';
@@ -8,7 +8,6 @@ import { SubmitHandoverDto } from './dto/submit-handover.dto';
 import { HandoverService } from './handover.service';
 
 @ApiTags('handovers')
-@ApiBearerAuth()
 @Controller('v1')
 export class HandoverController {
   constructor(private readonly handovers: HandoverService) {}
