@@ -824,10 +824,10 @@ describe('access matrix of the HTTP API (node RS)', () => {
   describe('tokens that are not valid here', () => {
     /** What each bad token would be allowed if it were valid: every application role, for the whole node. */
     const ALL_ROLES = ['coordinator', 'caseworker', 'auditor', 'administrator'] as const;
-    /** A token for RS signed by its issuer with every role, finished by `finish` (subject, expiry, not-before). */
-    const handMade = async (finish: (jwt: SignJWT) => SignJWT) => {
+    /** A token for RS signed by its issuer with every role and `claims`, finished by `finish` (subject, times). */
+    const handMade = async (finish: (jwt: SignJWT) => SignJWT, claims: Record<string, unknown> = {}) => {
       const key = await importJWK(world.net.issuer.privateJwk as never, 'EdDSA');
-      const jwt = new SignJWT({ trm_roles: [...ALL_ROLES] })
+      const jwt = new SignJWT({ trm_roles: [...ALL_ROLES], ...claims })
         .setProtectedHeader({ alg: 'EdDSA', kid: String(world.net.issuer.privateJwk.kid) })
         .setIssuer(world.net.issuer.issuer)
         .setAudience('trm-gateway-RS')
@@ -845,6 +845,12 @@ describe('access matrix of the HTTP API (node RS)', () => {
       ['a token without a subject', () => handMade((jwt) => jwt.setExpirationTime('1h'))],
       ['a token without an expiry', () => handMade((jwt) => jwt.setSubject('matrix-superuser'))],
       ['a token not valid before tomorrow', () => handMade((jwt) => jwt.setSubject('matrix-superuser').setNotBefore('24h').setExpirationTime('48h'))],
+      // A claim of the wrong type never widens access (trm_org not a slug once meant every organisation).
+      ...[['a list', ['astra', 'cptv']], ['null', null], ['a number', 7], ['an object', { slug: 'astra' }]].map(
+        ([what, org]): [string, () => Promise<string>] => [`a token whose trm_org is ${what}`, () => handMade((jwt) => jwt.setSubject('matrix-superuser').setExpirationTime('1h'), { trm_org: org })],
+      ),
+      ['a token issued in the future', () => handMade((jwt) => jwt.setSubject('matrix-superuser').setIssuedAt('1h').setExpirationTime('2h'))],
+      ['a token living longer than the node accepts', () => handMade((jwt) => jwt.setSubject('matrix-superuser').setExpirationTime('7500d'))],
       ['an unsigned token (alg none)', async () => {
         const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
         const now = Math.floor(Date.now() / 1000);
