@@ -1,11 +1,10 @@
 import { UnauthorizedException } from '@nestjs/common';
-import { JWTPayload, SignJWT, decodeJwt, exportJWK, generateKeyPair } from 'jose';
-import { createIssuer, mintToken } from '../../../trmctl/src/tokens';
+import { JWTPayload, SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { AuditLog } from '../audit/audit.service';
 import { Clock } from '../clock/clock';
 import { NodeConfig } from '../config/node-config';
 import { RegistryService } from '../registry/registry.service';
-import { AuthService, claimsOf } from './auth.service';
+import { AuthService } from './auth.service';
 
 const HOUR_MS = 3_600_000;
 
@@ -112,14 +111,6 @@ describe('AuthService', () => {
       expect(await principal({ ...valid, trm_org: undefined })).toMatchObject({ organisation: null });
       expect(await principal({ ...valid, iat: seconds(50_000) })).toMatchObject({ subject: 'person-1' });
       expect(await principal({ ...valid, iat: seconds(-HOUR_MS), exp: seconds(11 * HOUR_MS) })).toMatchObject({ subject: 'person-1' });
-    });
-
-    it('reads the tokens of trmctl token mint and of the test issuer as valid', async () => {
-      const issuer = await createIssuer();
-      const minted = await mintToken(issuer, { node: 'AT', subject: 'person-1', roles: ['caseworker', 'administrator'], organisation: 'cptv', now });
-      expect(claimsOf(decodeJwt(minted), now, 12 * HOUR_MS)).toEqual({ subject: 'person-1', roles: ['caseworker', 'administrator'], organisation: 'cptv', expiresAt: seconds(8 * HOUR_MS) });
-      const whole = await mintToken(issuer, { node: 'AT', subject: 'svc', roles: ['coordinator'], now });
-      expect(claimsOf(decodeJwt(whole), now, 12 * HOUR_MS)).toMatchObject({ organisation: null });
     });
   });
 });
