@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { SignJWT, importJWK } from 'jose';
 import { randomBytes } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { sampleReturnHandover } from '../apps/trmctl/src/demo/sample-handover';
 import { createIssuer, mintToken } from '../apps/trmctl/src/tokens';
 import { bodies, withSealedConsent } from './support/cases';
@@ -129,6 +130,30 @@ const CELLS: Cell[] = TABLE.flatMap(([op, ...outcomes]) =>
 );
 
 // ---------------------------------------------------------------------------------------------------------------
+// Tokens with several roles. Each role's rule holds whatever other roles the token carries: a combination may call a
+// row exactly when one of its roles alone may (403 when none may), and what it reads is, item by item, what one of its
+// roles alone reads there — never more (an auditor who is also a caseworker reads the bodies of their own roles'
+// messages only; an administrator's role adds no case contents).
+
+type Single = Exclude<Caller, 'none'>;
+type AppRole = 'coordinator' | 'caseworker' | 'auditor' | 'administrator';
+
+const COMBINATIONS: Array<[label: string, parts: Single[]]> = [
+  ['auditor + caseworker (other organisation)', ['auditor', 'caseworkerOther']],
+  ['administrator (other organisation) + caseworker (own organisation)', ['adminOther', 'caseworkerOwn']],
+  ['auditor + administrator (whole node)', ['auditor', 'adminNode']],
+];
+
+const outcomeOf = (op: string, caller: Single): Outcome => TABLE.find(([o]) => o === op)![1 + CALLERS.indexOf(caller)] as Outcome;
+
+/** What a combination may do on a row: what one of its roles alone may (none of the rows is 401 for a valid token). */
+const unionOf = (op: string, parts: Single[]): Outcome => (parts.some((c) => outcomeOf(op, c) === A) ? A : D);
+
+const COMBINED_CELLS = TABLE.flatMap(([op]) =>
+  COMBINATIONS.map(([label, parts]) => ({ op, label, parts, name: `${op} as ${label} → ${wantText(unionOf(op, parts))}` })),
+);
+
+// ---------------------------------------------------------------------------------------------------------------
 // The live network and what each row sends
 
 interface Prepared {
@@ -145,7 +170,9 @@ interface World {
   net: TestNetwork;
   rs: string;
   at: string;
-  tokens: Record<Exclude<Caller, 'none'>, string>;
+  tokens: Record<Single, string>;
+  /** The tokens of COMBINATIONS, by label. */
+  combined: Record<string, string>;
   people: { own: string; other: string; none: string };
   /** The case AT referred to CPTV_ROLE (with sealed personal details), and the one it referred to ASTRA_ROLE. */
   cptvCase: { id: string; caseRef: string };
@@ -432,6 +459,26 @@ function keysDeep(value: unknown, into = new Set<string>()): Set<string> {
   return into;
 }
 
+/**
+ * Where `value` shows more than every one of `parts` (answers to the same request): the paths of values none of them
+ * holds. An array element must equal an element one of them shows (an item is shown as one role alone shows it).
+ */
+function beyondAll(value: unknown, parts: unknown[], at = ''): string[] {
+  if (parts.some((p) => isDeepStrictEqual(p, value))) return [];
+  if (Array.isArray(value)) {
+    const elements = parts.flatMap((p) => (Array.isArray(p) ? p : []));
+    return value.flatMap((v, i) => (elements.some((e) => isDeepStrictEqual(e, v)) ? [] : [`${at}[${i}]`]));
+  }
+  if (value && typeof value === 'object') {
+    const objects = parts.filter((p): p is Record<string, unknown> => !!p && typeof p === 'object' && !Array.isArray(p));
+    return Object.entries(value).flatMap(([k, v]) => {
+      const holding = objects.filter((o) => k in o).map((o) => o[k]);
+      return holding.length ? beyondAll(v, holding, `${at}.${k}`) : [`${at}.${k}`];
+    });
+  }
+  return [at || '(value)'];
+}
+
 /** The Fastify router's routes (HEAD and OPTIONS aside), as `METHOD /path/:param`. */
 function liveRoutes(app: INestApplication): Set<string> {
   const text: string = app.getHttpAdapter().getInstance().printRoutes({ commonPrefix: false });
@@ -494,21 +541,32 @@ describe('access matrix of the HTTP API (node RS)', () => {
     const handedRole = await freshRole();
     world.transferId = (await ok(world.rs, 'POST', rolePath(handedRole, '/handover'), { to: await freshPerson() })).id;
 
-    // Cases for the cells that move a case on: 8 callers × 2 rows, and the rows' 401 checks.
-    for (let i = 0; i < 20; i++) casePool.push(referCase(CPTV_ROLE));
+    // Cases for the cells that move a case on: (8 callers + 3 combinations) × 2 rows, and the rows' 401 checks.
+    for (let i = 0; i < 26; i++) casePool.push(referCase(CPTV_ROLE));
     await Promise.all(casePool);
 
-    const t = (subject: string, roles: Array<'coordinator' | 'caseworker' | 'auditor' | 'administrator'>, organisation?: string) =>
-      net.token('RS', { subject, roles, ...(organisation ? { organisation } : {}) });
-    world.tokens = {
-      coordinator: await t('matrix-coordinator', ['coordinator']),
-      caseworkerOwn: await t(world.people.own, ['caseworker']),
-      caseworkerOther: await t(world.people.other, ['caseworker']),
-      auditor: await t('matrix-auditor', ['auditor']),
-      adminOwn: await t('matrix-admin-cptv', ['administrator'], OWN_ORG),
-      adminOther: await t('matrix-admin-astra', ['administrator'], OTHER_ORG),
-      adminNode: await t('matrix-admin-node', ['administrator']),
+    const who: Record<Single, { subject: string; roles: AppRole[]; organisation?: string }> = {
+      coordinator: { subject: 'matrix-coordinator', roles: ['coordinator'] },
+      caseworkerOwn: { subject: world.people.own, roles: ['caseworker'] },
+      caseworkerOther: { subject: world.people.other, roles: ['caseworker'] },
+      auditor: { subject: 'matrix-auditor', roles: ['auditor'] },
+      adminOwn: { subject: 'matrix-admin-cptv', roles: ['administrator'], organisation: OWN_ORG },
+      adminOther: { subject: 'matrix-admin-astra', roles: ['administrator'], organisation: OTHER_ORG },
+      adminNode: { subject: 'matrix-admin-node', roles: ['administrator'] },
     };
+    world.tokens = {} as World['tokens'];
+    for (const caller of CALLERS) if (caller !== 'none') world.tokens[caller] = await net.token('RS', who[caller]);
+    // A combination is the person of its caseworker part (what they hold decides), with the organisation of its
+    // administrator part.
+    world.combined = {};
+    for (const [label, parts] of COMBINATIONS) {
+      const ids = parts.map((c) => who[c]);
+      world.combined[label] = await net.token('RS', {
+        subject: ids.find((i) => i.roles.includes('caseworker'))?.subject ?? ids.map((i) => i.subject).join('+'),
+        roles: ids.flatMap((i) => i.roles),
+        ...Object.assign({}, ...ids.map((i) => (i.organisation ? { organisation: i.organisation } : {}))),
+      });
+    }
   }, 120_000);
 
   afterAll(async () => {
@@ -520,6 +578,23 @@ describe('access matrix of the HTTP API (node RS)', () => {
   describe('every endpoint × every caller', () => {
     it.each(CELLS)('$name', async ({ op, caller, want }) => {
       await play(op, `as ${LABEL[caller]}`, want, tokenOf(caller), await ROWS[op](caller));
+    });
+  });
+
+  describe('every endpoint × tokens with several roles: no more than the union of their roles alone', () => {
+    it.each(COMBINED_CELLS)('$name', async ({ op, label, parts }) => {
+      const prepared = await ROWS[op]('none');
+      const want = unionOf(op, parts);
+      await play(op, `as ${label}`, want, world.combined[label], prepared);
+      if (want !== A || prepared.method !== 'GET') return;
+      // What it reads, against what each role alone reads at the same moment.
+      const combined = await send('GET', prepared.path, undefined, world.combined[label]);
+      const alone = [];
+      for (const c of parts) {
+        const r = await send('GET', prepared.path, undefined, world.tokens[c]);
+        if (r.status === 200) alone.push(r.body);
+      }
+      if (typeof combined.body === 'object') expect({ op, label, beyond: beyondAll(combined.body, alone) }).toEqual({ op, label, beyond: [] });
     });
   });
 
@@ -541,6 +616,16 @@ describe('access matrix of the HTTP API (node RS)', () => {
       expect(live.has('GET /health')).toBe(true); // the route listing was read
       expect([...live].filter((op) => !rows.has(op)).sort()).toEqual([]);
       expect([...rows].filter((op) => !live.has(op))).toEqual([]);
+    });
+
+    it('declares in /openapi.json the bearer scheme on every row that needs a token, and on no public row', async () => {
+      const doc = (await call(world.rs, 'GET', '/openapi.json', undefined, null)).body;
+      expect(doc.components.securitySchemes).toEqual({ bearer: expect.objectContaining({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }) });
+      const declared = Object.entries<Record<string, { security?: unknown }>>(doc.paths).flatMap(([path, ops]) =>
+        Object.entries(ops).map(([method, op]) => ({ op: `${method.toUpperCase()} ${path.replace(/\{([^}]+)\}/g, ':$1')}`, security: op.security })),
+      );
+      expect(declared.length).toBeGreaterThan(0);
+      expect(declared.filter(({ op, security }) => !isDeepStrictEqual(security, PUBLIC.has(op) ? undefined : [{ bearer: [] }]))).toEqual([]);
     });
 
     it('has a request for every row, and a row for every request', () => {
@@ -582,6 +667,22 @@ describe('access matrix of the HTTP API (node RS)', () => {
         expect(audited.map((i) => i.id)).toEqual(expect.arrayContaining(ids));
         noContents(audited);
       }
+    });
+
+    it("gives an auditor who is also a caseworker the bodies of their own roles' messages only", async () => {
+      const token = world.combined['auditor + caseworker (other organisation)'];
+      for (const path of ['/v1/inbox?limit=500', `/v1/inbox?limit=500&role=${encodeURIComponent(CPTV_ROLE)}`]) {
+        const r = await call(world.rs, 'GET', path, undefined, token);
+        expect({ path, status: r.status }).toEqual({ path, status: 200 });
+        const cptv = (r.body.items as any[]).filter((i) => i.caseRef === world.cptvCase.caseRef);
+        expect(cptv.map((i) => i.id).sort()).toEqual([world.cptvCase.id, world.cptvUpdate].sort());
+        noContents(cptv);
+      }
+      const all = (await call(world.rs, 'GET', '/v1/inbox?limit=500', undefined, token)).body.items as any[];
+      expect(all.find((i) => i.id === world.astraCase.id)?.body).toEqual(expect.any(Object));
+      const handover = await call(world.rs, 'GET', `/v1/handovers/${world.cptvCase.id}`, undefined, token);
+      expect(handover.status).toBe(200);
+      noContents(handover.body);
     });
 
     it("shows the auditor a case and the case list without any body or sealed data", async () => {
@@ -725,10 +826,10 @@ describe('access matrix of the HTTP API (node RS)', () => {
   describe('tokens that are not valid here', () => {
     /** What each bad token would be allowed if it were valid: every application role, for the whole node. */
     const ALL_ROLES = ['coordinator', 'caseworker', 'auditor', 'administrator'] as const;
-    /** A token for RS signed by its issuer with every role, finished by `finish` (subject, expiry, not-before). */
-    const handMade = async (finish: (jwt: SignJWT) => SignJWT) => {
+    /** A token for RS signed by its issuer with every role and `claims`, finished by `finish` (subject, times). */
+    const handMade = async (finish: (jwt: SignJWT) => SignJWT, claims: Record<string, unknown> = {}) => {
       const key = await importJWK(world.net.issuer.privateJwk as never, 'EdDSA');
-      const jwt = new SignJWT({ trm_roles: [...ALL_ROLES] })
+      const jwt = new SignJWT({ trm_roles: [...ALL_ROLES], ...claims })
         .setProtectedHeader({ alg: 'EdDSA', kid: String(world.net.issuer.privateJwk.kid) })
         .setIssuer(world.net.issuer.issuer)
         .setAudience('trm-gateway-RS')
@@ -746,6 +847,12 @@ describe('access matrix of the HTTP API (node RS)', () => {
       ['a token without a subject', () => handMade((jwt) => jwt.setExpirationTime('1h'))],
       ['a token without an expiry', () => handMade((jwt) => jwt.setSubject('matrix-superuser'))],
       ['a token not valid before tomorrow', () => handMade((jwt) => jwt.setSubject('matrix-superuser').setNotBefore('24h').setExpirationTime('48h'))],
+      // A claim of the wrong type never widens access (trm_org not a slug once meant every organisation).
+      ...[['a list', ['astra', 'cptv']], ['null', null], ['a number', 7], ['an object', { slug: 'astra' }]].map(
+        ([what, org]): [string, () => Promise<string>] => [`a token whose trm_org is ${what}`, () => handMade((jwt) => jwt.setSubject('matrix-superuser').setExpirationTime('1h'), { trm_org: org })],
+      ),
+      ['a token issued in the future', () => handMade((jwt) => jwt.setSubject('matrix-superuser').setIssuedAt('1h').setExpirationTime('2h'))],
+      ['a token living longer than the node accepts', () => handMade((jwt) => jwt.setSubject('matrix-superuser').setExpirationTime('7500d'))],
       ['an unsigned token (alg none)', async () => {
         const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
         const now = Math.floor(Date.now() / 1000);

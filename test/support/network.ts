@@ -1,11 +1,15 @@
 import { INestApplication, LogLevel } from '@nestjs/common';
 import { Clock, SystemClock } from '../../apps/gateway/src/clock/clock';
+import { NodeConfig } from '../../apps/gateway/src/config/node-config';
 import { startGateway } from '../../apps/gateway/src/gateway';
 import { DEFAULT_AMQP_HOST, DEFAULT_DATABASE_URL, ScratchNetwork, ScratchNode, ScratchOptions } from '../../apps/trmctl/src/local/scratch-network';
 import { eventually, useToken } from './http';
 
 export const DATABASE_URL = process.env.TRM_TEST_DATABASE_URL ?? DEFAULT_DATABASE_URL;
 export const AMQP_HOST = process.env.TRM_TEST_AMQP_HOST ?? DEFAULT_AMQP_HOST;
+
+/** How long the token of each node's operator (the default token of `call`) lives. */
+const OPERATOR_TOKEN_TTL_S = 10 * 365 * 86_400;
 
 /** Gateway logs are off in tests; TRM_TEST_LOGS=1 shows them. */
 const LOG_LEVELS: LogLevel[] | false = process.env.TRM_TEST_LOGS ? ['log', 'warn', 'error'] : false;
@@ -23,7 +27,13 @@ export class TestNetwork extends ScratchNetwork {
 
   static override async create(ids: string[], options: Omit<ScratchOptions, 'prefix'> & { clocks?: Record<string, Clock> } = {}): Promise<TestNetwork> {
     const network = new TestNetwork('t', options.databaseUrl ?? DATABASE_URL);
-    await network.populate(ids, { amqpHost: AMQP_HOST, ...options });
+    const tune = (config: NodeConfig) => {
+      // The operator's token lives for years (below), and tests send many refused requests from one address on purpose;
+      // the limits themselves are tested with their production defaults or a test's own `tune`.
+      Object.assign(config.auth, { maxTokenLifetimeMs: OPERATOR_TOKEN_TTL_S * 1000, maxFailures: 1_000_000 });
+      options.tune?.(config);
+    };
+    await network.populate(ids, { amqpHost: AMQP_HOST, ...options, tune });
     for (const id of ids) network.running.set(id, { clock: options.clocks?.[id] ?? new SystemClock(), app: null, url: '' });
     return network;
   }
@@ -38,7 +48,7 @@ export class TestNetwork extends ScratchNetwork {
       state.app = await startGateway(super.node(id).config, { clock: state.clock, logger: LOG_LEVELS });
       state.url = (await state.app.getUrl()).replace('[::1]', '127.0.0.1');
       // The node's operator (coordinator and administrator), valid for years: tests move node clocks by months.
-      useToken(state.url, await this.token(id, { roles: ['coordinator', 'administrator'], now: state.clock.now(), ttlSeconds: 10 * 365 * 86_400 }));
+      useToken(state.url, await this.token(id, { roles: ['coordinator', 'administrator'], now: state.clock.now(), ttlSeconds: OPERATOR_TOKEN_TTL_S }));
     }
     return this.node(id);
   }

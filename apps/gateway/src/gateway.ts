@@ -6,6 +6,7 @@ import { Clock, SystemClock } from './clock/clock';
 import { NodeConfig } from './config/node-config';
 import { GatewayModule } from './gateway.module';
 import { validationExceptionFactory } from './http/problems';
+import { secureHttp } from './http/secure-http';
 import { TrmAmqpServer } from './transport/trm-amqp.server';
 
 export interface GatewayOptions {
@@ -35,11 +36,13 @@ export async function startGateway(config: NodeConfig, options: GatewayOptions =
       .setTitle(`TRM Gateway — node ${config.node}`)
       .setDescription('REST API of one national node. Message bodies follow TRM-AMQP/1; see docs/asyncapi.yaml.')
       .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: "a token of the organisation's identity provider" })
       .build(),
   );
   SwaggerModule.setup('docs', app, openapi, { jsonDocumentUrl: 'openapi.json', ui: false });
   app.connectMicroservice({ strategy: app.get(TrmAmqpServer) });
   try {
+    await secureHttp(app, config); // before init: it wraps every route Nest registers
     // Modules first (migrations, registry loaded), then deliveries may come in.
     await app.init();
     await app.startAllMicroservices();

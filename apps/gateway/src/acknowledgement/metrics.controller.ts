@@ -1,5 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Allow } from '../auth/access.decorator';
@@ -14,7 +14,6 @@ interface Count {
  * only — never a caseRef, an address or anything from a body.
  */
 @ApiTags('operations')
-@ApiBearerAuth()
 @Controller()
 export class MetricsController {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}

@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Allow } from '../auth/access.decorator';
 import { SEQ, pageOf, startOf } from '../http/paging';
 import { AuditPage, AuditQueryDto } from './audit-page.dto';
@@ -7,7 +7,6 @@ import { AuditRepository } from './audit.repository';
 
 /** The audit log, for auditors: who did what, when, on which case or role — ids and codes, never contents. */
 @ApiTags('audit')
-@ApiBearerAuth()
 @Controller('v1')
 export class AuditController {
   constructor(private readonly audit: AuditRepository) {}

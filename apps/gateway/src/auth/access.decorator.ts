@@ -1,10 +1,14 @@
-import { SetMetadata, createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { SetMetadata, applyDecorators, createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { ApiBearerAuth } from '@nestjs/swagger';
 import { AppRole, Principal } from './principal';
 
 export const ACCESS = 'trm:access';
 
-/** The application roles that may call an endpoint at all; finer limits (own roles, own organisation) are the service's. */
-export const Allow = (...roles: AppRole[]) => SetMetadata(ACCESS, roles);
+/**
+ * The application roles that may call an endpoint at all; finer limits (own roles, own organisation) are the service's.
+ * The OpenAPI document says so: the endpoint needs a bearer token.
+ */
+export const Allow = (...roles: AppRole[]) => applyDecorators(SetMetadata(ACCESS, roles), ApiBearerAuth());
 
 /** An endpoint anyone may call without a token (health, the OpenAPI document). */
 export const Public = () => SetMetadata(ACCESS, 'public');

@@ -1,4 +1,5 @@
 import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { SLUG } from '@trm/wire';
 import { JWTPayload, JWTVerifyGetKey, createLocalJWKSet, createRemoteJWKSet, jwtVerify } from 'jose';
 import { AuditLog } from '../audit/audit.service';
 import { Clock } from '../clock/clock';
@@ -8,8 +9,11 @@ import { APP_ROLES, AppRole, Principal } from './principal';
 
 const ALGORITHMS = ['EdDSA', 'ES256', 'RS256'];
 const CACHE_LIMIT = 10_000;
+/** How far ahead of this node's clock a token's `iat` may be: the identity provider's clock may run a little fast. */
+export const CLOCK_SKEW_S = 60;
+const SUBJECT_MAX = 256;
 
-interface Verified {
+export interface Verified {
   subject: string;
   roles: AppRole[];
   organisation: string | null;
@@ -20,7 +24,8 @@ interface Verified {
 /**
  * Bearer tokens (JWT) from the organisation's identity provider, verified against its JWKS: issuer, audience,
  * expiry, signature. Claims: `sub` (for staff: their person id in this node's registry), `trm_roles` (application
- * roles), optionally `trm_org` (the organisation an administrator looks after).
+ * roles), optionally `trm_org` (the organisation an administrator looks after). A claim this node cannot read as
+ * meant makes the whole token invalid (see `claimsOf`): access is never guessed from a malformed token.
  */
 @Injectable()
 export class AuthService {
@@ -80,10 +85,31 @@ export class AuthService {
     } catch (err) {
       throw new UnauthorizedException(`the bearer token is not valid here (${(err as { code?: string }).code ?? 'invalid'})`);
     }
-    const roles = Array.isArray(payload.trm_roles) ? payload.trm_roles.filter((r): r is AppRole => APP_ROLES.includes(r as AppRole)) : [];
-    if (!payload.sub || !roles.length || !payload.exp) throw new UnauthorizedException('the bearer token names no subject, no application role or no expiry');
-    const verified: Verified = { subject: payload.sub, roles, organisation: typeof payload.trm_org === 'string' ? payload.trm_org : null, expiresAt: payload.exp };
-    await this.audit.record([{ actor: verified.subject, action: 'auth.login', subject: payload.jti ?? `${payload.sub}@${payload.iat ?? ''}`, detail: { roles } }]);
+    const verified = claimsOf(payload, now, this.config.auth.maxTokenLifetimeMs);
+    if (typeof verified === 'string') throw new UnauthorizedException(`the bearer token is not valid here (${verified})`);
+    const { subject, roles } = verified;
+    await this.audit.record([{ actor: subject, action: 'auth.login', subject: typeof payload.jti === 'string' ? payload.jti : `${subject}@${payload.iat}`, detail: { roles } }]);
     return verified;
   }
+}
+
+/**
+ * The token's claims as this node reads them, or what is wrong with them (the claim's name, never its value):
+ * - `sub`: a non-empty string of at most 256 characters;
+ * - `trm_roles`: a non-empty array of application role names; a name this node does not know invalidates the token
+ *   (a misspelt or newer role is an identity provider configuration to fix, not something to half-understand);
+ * - `trm_org`: absent (every organisation of the node) or an organisation slug;
+ * - `iat` and `exp` both present: `iat` at most CLOCK_SKEW_S ahead of this node's clock, and `exp - iat` no longer
+ *   than `auth.maxTokenLifetime`. Without `iat` the lifetime is unknown, so the token is refused.
+ */
+export function claimsOf(payload: JWTPayload, now: Date, maxLifetimeMs: number): Verified | string {
+  const { sub, trm_roles: roles, trm_org: org, iat, exp } = payload;
+  if (typeof sub !== 'string' || !sub.length || sub.length > SUBJECT_MAX) return 'claim sub';
+  if (!Array.isArray(roles) || !roles.length || !roles.every((r) => typeof r === 'string' && APP_ROLES.includes(r as AppRole))) return 'claim trm_roles';
+  if (org !== undefined && (typeof org !== 'string' || !SLUG.test(org))) return 'claim trm_org';
+  if (typeof exp !== 'number') return 'claim exp';
+  if (typeof iat !== 'number') return 'claim iat';
+  if (iat > now.getTime() / 1000 + CLOCK_SKEW_S) return 'claim iat: issued in the future';
+  if ((exp - iat) * 1000 > maxLifetimeMs) return 'lifetime longer than this node accepts (auth.maxTokenLifetime)';
+  return { subject: sub, roles: [...new Set(roles as AppRole[])], organisation: org ?? null, expiresAt: exp };
 }

@@ -1,25 +1,55 @@
 import { ForbiddenException } from '@nestjs/common';
-import { Principal, is } from './principal';
+import { AppRole, Principal, is } from './principal';
 
 /**
  * What a caller may reach beyond the endpoint's role rule. A coordinator acts for the whole node; a caseworker only for
  * the contact-point roles they hold; an auditor sees metadata, never contents; an administrator looks after the
  * registry of their organisation (or of every organisation, without `trm_org`), never case contents.
+ *
+ * Each application role's rule is applied alone, and a caller with several gets the union of what each grants, item
+ * by item: one role never widens another (an auditor who is also a caseworker reads the bodies of their own roles'
+ * messages only, and sees the rest as an auditor does).
  */
 
-/** Whether the caller may work on something belonging to these roles of the node (a case, a message). */
-export const worksOn = (p: Principal, roles: string[]): boolean => is(p, 'coordinator') || (is(p, 'caseworker') && roles.some((r) => p.holds.includes(r)));
+export type Access = 'contents' | 'metadata';
 
-/** Whether the caller may see what something belonging to these roles says, or only that it exists (auditor). */
-export function requireAccess(p: Principal, roles: string[], what: string): 'contents' | 'metadata' {
-  if (worksOn(p, roles)) return 'contents';
-  if (is(p, 'auditor')) return 'metadata';
-  throw new ForbiddenException(`${what} belongs to roles you do not hold`);
+/** What one application role alone grants on something belonging to these contact-point roles of the node. */
+function grantOf(p: Principal, role: AppRole, roles: string[]): Access | null {
+  switch (role) {
+    case 'coordinator':
+      return 'contents';
+    case 'caseworker':
+      return roles.some((r) => p.holds.includes(r)) ? 'contents' : null;
+    case 'auditor':
+      return 'metadata';
+    case 'administrator':
+      return null;
+  }
 }
 
-/** Which roles a list is limited to: null for every role (coordinator, auditor), else the caseworker's own. */
+/** The most any of the caller's roles grants on something belonging to these roles (a case, a message); null: nothing. */
+export function accessTo(p: Principal, roles: string[]): Access | null {
+  const grants = p.roles.map((role) => grantOf(p, role, roles));
+  return grants.includes('contents') ? 'contents' : grants.includes('metadata') ? 'metadata' : null;
+}
+
+/** Whether the caller may work on something belonging to these roles of the node (a case, a message). */
+export const worksOn = (p: Principal, roles: string[]): boolean => accessTo(p, roles) === 'contents';
+
+/** Whether the caller may see what something belonging to these roles says, or only that it exists (auditor). */
+export function requireAccess(p: Principal, roles: string[], what: string): Access {
+  const access = accessTo(p, roles);
+  if (!access) throw new ForbiddenException(`${what} belongs to roles you do not hold`);
+  return access;
+}
+
+/**
+ * Which roles a list may show: null for every role (coordinator, auditor), else the caseworker's own. What each item
+ * of the list may show is `accessTo` that item.
+ */
 export function listScope(p: Principal, requested?: string): string[] | null {
   if (is(p, 'coordinator') || is(p, 'auditor')) return requested ? [requested] : null;
+  if (!is(p, 'caseworker')) return [];
   if (requested && !p.holds.includes(requested)) throw new ForbiddenException(`you do not hold ${requested}`);
   return requested ? [requested] : p.holds;
 }
@@ -31,4 +61,4 @@ export function requireAdministers(p: Principal, organisation: string): void {
 }
 
 /** Contents shown to the caller: bodies for whoever works on the thing, nothing for metadata-only callers. */
-export const contentsFor = <T>(access: 'contents' | 'metadata', body: T): T | undefined => (access === 'contents' ? body : undefined);
+export const contentsFor = <T>(access: Access | null, body: T): T | undefined => (access === 'contents' ? body : undefined);

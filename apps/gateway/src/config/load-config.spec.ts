@@ -1,5 +1,5 @@
 import { generateNodeKeys } from '@trm/wire';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -12,8 +12,8 @@ const RS = generateNodeKeys('RS');
 let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'trm-load-config-'));
-  writeFileSync(join(dir, 'AT.private.jwks.json'), JSON.stringify(AT.privateJwks));
-  writeFileSync(join(dir, 'RS.private.jwks.json'), JSON.stringify(RS.privateJwks));
+  writeFileSync(join(dir, 'AT.private.jwks.json'), JSON.stringify(AT.privateJwks), { mode: 0o600 });
+  writeFileSync(join(dir, 'RS.private.jwks.json'), JSON.stringify(RS.privateJwks), { mode: 0o600 });
   writeFileSync(join(dir, 'AT.jwks.json'), JSON.stringify(AT.publicJwks));
   writeFileSync(join(dir, 'RS.jwks.json'), JSON.stringify(RS.publicJwks));
   writeFileSync(join(dir, 'issuer.jwks.json'), JSON.stringify({ keys: [] }));
@@ -101,14 +101,37 @@ describe('loadNodeConfig', () => {
     ['broker', { broker: { prefech: 10 } }, 'broker.prefech is not a known key (known: url, managementUrl, queue, prefetch, maxDeliveryAttempts, stallTimeout)'],
     ['relay', { relay: { pollIntervall: '1s' } }, 'relay.pollIntervall is not a known key (known: batchSize, pollInterval, concurrency)'],
     ['deadlines', { deadlines: { interval: '1s' } }, 'deadlines.interval is not a known key (known: checkInterval)'],
-    ['auth', { auth: { audiences: 'x' } }, 'auth.audiences is not a known key (known: issuer, audience, jwks, jwksUrl)'],
+    ['auth', { auth: { audiences: 'x' } }, 'auth.audiences is not a known key (known: issuer, audience, jwks, jwksUrl, maxTokenLifetime, maxFailures, failureWindow)'],
   ])('refuses an unknown key in %s, naming it', (_section, changes, problem) => {
     expect(problems(changes)).toEqual([problem]);
+  });
+
+  it('limits token lifetimes to 12 h and failed authentications to 20 a minute unless told otherwise', () => {
+    expect(loadNodeConfig(nodeFile(), {}).auth).toMatchObject({ maxTokenLifetimeMs: 12 * 3_600_000, maxFailures: 20, failureWindowMs: 60_000 });
+    const tuned = loadNodeConfig(nodeFile({ auth: { maxTokenLifetime: '8h', maxFailures: 5, failureWindow: '10m' } }), {});
+    expect(tuned.auth).toMatchObject({ maxTokenLifetimeMs: 8 * 3_600_000, maxFailures: 5, failureWindowMs: 600_000 });
+    expect(problems({ auth: { maxTokenLifetime: '12 hours', maxFailures: 0, failureWindow: '0s' } })).toEqual([
+      'auth.maxTokenLifetime must be a duration such as 500ms, 30s, 5m, 48h or 7d',
+      'auth.maxFailures must be an integer of at least 1',
+      'auth.failureWindow must be longer than 0',
+    ]);
   });
 
   it('refuses an unknown top-level key and a section that is not a mapping', () => {
     expect(problems({ deadline: { checkInterval: '1s' } })).toEqual([expect.stringMatching(/^deadline is not a known key/)]);
     expect(problems({ timers: '5m' })).toEqual(['timers must be a mapping of receiptTimeout, resendMaxInterval, publishRetryMax, giveUpAfter']);
+  });
+
+  it.each(['0640', '0604', '0620', '0644'])('refuses a private key file of mode %s, naming the file and the fix', (octal) => {
+    const mode = parseInt(octal, 8);
+    const file = join(dir, `exposed-${octal}.private.jwks.json`);
+    writeFileSync(file, JSON.stringify(AT.privateJwks));
+    chmodSync(file, mode);
+    expect(problems({ keys: file })).toEqual([`keys: ${file} holds private keys but is open to group or others (mode ${octal}); run chmod 600 ${file}`]);
+    chmodSync(file, 0o600);
+    expect(problems({ keys: file })).toEqual([]);
+    chmodSync(file, 0o400);
+    expect(problems({ keys: file })).toEqual([]);
   });
 
   it('refuses a schema name that is not a plain PostgreSQL name, naming the key', () => {

@@ -1,5 +1,5 @@
 import { Jwks, isNodeId, jwksProblems, privateJwksProblems } from '@trm/wire';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { Directory, directoryProblems } from '../registry/directory';
@@ -37,6 +37,7 @@ export const DEFAULTS = {
   registry: { unconfirmedAfter: '180d' },
   deadlines: { checkInterval: '30s' },
   retention: { sealedAfterEnd: '30d', caseDataAfterEnd: '1825d', messageLog: '730d', checkInterval: '1d' },
+  auth: { maxTokenLifetime: '12h', maxFailures: 20, failureWindow: '1m' },
   agreement: { acceptance: '48h', arrivalGrace: '2d', followupEvery: '90d', followupSenderGrace: '14d' },
 };
 
@@ -104,7 +105,7 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
   const schema = need<string>(database.schema, 'database.schema', "the node's own schema");
   const schemaProblem = schema ? schemaNameProblem(String(schema)) : null;
   if (schemaProblem) problems.push(schemaProblem);
-  const auth = section(doc.auth, 'auth', {}, problems, ['issuer', 'audience', 'jwks', 'jwksUrl']);
+  const auth = section(doc.auth, 'auth', DEFAULTS.auth, problems, ['issuer', 'audience', 'jwks', 'jwksUrl']);
   need(auth.issuer, 'auth.issuer', 'the iss of the bearer tokens the API accepts');
   need(auth.audience, 'auth.audience', 'the aud the tokens must carry for this node');
   if (!auth.jwks && !auth.jwksUrl) problems.push("auth.jwks (a JWKS file) or auth.jwksUrl is required: the identity provider's public keys");
@@ -113,6 +114,8 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
 
   const keysFile = need<string>(doc.keys, 'keys', "path of this node's private JWKS; create it with trmctl keys generate");
   const privateJwks = keysFile ? readJson<Jwks>(keysFile, 'keys') : undefined;
+  const keysExposed = privateJwks ? exposedFileProblem(resolve(base, keysFile)) : null;
+  if (keysExposed) problems.push(`keys: ${keysExposed}`);
   if (privateJwks) problems.push(...privateJwksProblems(privateJwks, node).map((p) => `keys: ${p}`));
 
   const directoryFile = need<string>(doc.directory, 'directory', "path of this node's directory of contact points");
@@ -185,7 +188,14 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
       messageLogMs: duration(retention.messageLog, 'retention.messageLog'),
       checkIntervalMs: duration(retention.checkInterval, 'retention.checkInterval', 1),
     },
-    auth: { issuer: String(auth.issuer), audience: String(auth.audience), ...(authJwks ? { jwks: authJwks } : { jwksUrl: String(auth.jwksUrl) }) },
+    auth: {
+      issuer: String(auth.issuer),
+      audience: String(auth.audience),
+      ...(authJwks ? { jwks: authJwks } : { jwksUrl: String(auth.jwksUrl) }),
+      maxTokenLifetimeMs: duration(auth.maxTokenLifetime, 'auth.maxTokenLifetime', 1),
+      maxFailures: integer(auth.maxFailures, 'auth.maxFailures', 1),
+      failureWindowMs: duration(auth.failureWindow, 'auth.failureWindow', 1),
+    },
     registry: {
       endpoint: registry.endpoint ?? publicEndpoint(broker.url),
       unconfirmedAfterMs: duration(registry.unconfirmedAfter, 'registry.unconfirmedAfter'),
@@ -218,6 +228,17 @@ function section<T extends Record<string, unknown>>(
     if (!known.includes(k)) problems.push(`${key}.${k} is not a known key (known: ${known.join(', ')})`);
   }
   return { ...defaults, ...(value as Partial<T>) };
+}
+
+/**
+ * Why a file holding private keys is open to more than its owner (any permission bit for group or others), or null.
+ * Modes mean nothing on Windows, where the file's ACL is the operator's to check.
+ */
+export function exposedFileProblem(path: string): string | null {
+  if (process.platform === 'win32') return null;
+  const mode = statSync(path).mode & 0o777;
+  if (!(mode & 0o077)) return null;
+  return `${path} holds private keys but is open to group or others (mode ${mode.toString(8).padStart(4, '0')}); run chmod 600 ${path}`;
 }
 
 /** The broker URL without its credentials: what partners are told to connect to. */

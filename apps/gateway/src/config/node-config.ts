@@ -66,7 +66,17 @@ export interface NodeConfig {
   };
   relay: { batchSize: number; pollIntervalMs: number; concurrency: number };
   /** Bearer tokens of the HTTP API: the identity provider that issues them and its public keys. */
-  auth: { issuer: string; audience: string; jwks?: { keys: Array<Record<string, unknown>> }; jwksUrl?: string };
+  auth: {
+    issuer: string;
+    audience: string;
+    jwks?: { keys: Array<Record<string, unknown>> };
+    jwksUrl?: string;
+    /** Longest `exp - iat` of a token this node accepts. */
+    maxTokenLifetimeMs: number;
+    /** Failed authentications (401) one client address may have within `failureWindowMs` before it gets 429. */
+    maxFailures: number;
+    failureWindowMs: number;
+  };
   /** How often due deadlines are looked for. */
   deadlines: { checkIntervalMs: number };
   registry: {

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Allow, Caller } from '../auth/access.decorator';
 import { Principal } from '../auth/principal';
 import { PipeTransform } from '@nestjs/common';
@@ -22,7 +22,6 @@ const caseRef = new CaseRefPipe();
 
 /** Cases on both sides: their state and timeline, the messages that move them on, deadlines overdue and alerts. */
 @ApiTags('cases')
-@ApiBearerAuth()
 @Controller('v1')
 export class CasesController {
   constructor(private readonly cases: CasesService) {}

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Allow, Caller } from '../auth/access.decorator';
 import { Principal } from '../auth/principal';
 import { keysetPageOf } from '../http/paging';
@@ -10,7 +10,6 @@ import { SubmitHandoverDto } from './dto/submit-handover.dto';
 import { HandoverService } from './handover.service';
 
 @ApiTags('handovers')
-@ApiBearerAuth()
 @Controller('v1')
 export class HandoverController {
   constructor(private readonly handovers: HandoverService) {}

@@ -2,8 +2,8 @@ import { ForbiddenException, Inject, Injectable, NotFoundException } from '@nest
 import { Envelope, HandoverRequestBody, createEnvelope, seal } from '@trm/wire';
 import { randomUUID } from 'node:crypto';
 import { TimelineEntry, Timelines } from '../acknowledgement/timelines';
-import { Principal, is } from '../auth/principal';
-import { contentsFor, listScope, requireAccess, worksOn } from '../auth/scope';
+import { Principal } from '../auth/principal';
+import { accessTo, contentsFor, listScope, requireAccess, worksOn } from '../auth/scope';
 import { Clock } from '../clock/clock';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
 import { GroupCommit } from '../database/group-commit';
@@ -172,8 +172,8 @@ export class HandoverService {
   /** What arrived: for a caseworker, only for the roles they hold; for an auditor, without bodies. */
   async inboxPage(filter: { role?: string; before?: Date }, page: KeysetPage, caller: Principal): Promise<Page<InboxItem>> {
     const rows = await this.inbox.list({ roles: listScope(caller, filter.role), receivedBefore: filter.before }, page);
-    const contents = worksOn(caller, filter.role ? [filter.role] : caller.holds) || is(caller, 'coordinator');
-    return pageOf(rows, page.limit, TIME_AND_ID, (m) => ({ at: m.receivedAt, id: m.id }), (m) => toInboxItem(m, contents));
+    const contents = (m: InboundMessage) => accessTo(caller, [m.recipient, ...(m.routedTo ? [m.routedTo] : [])]) === 'contents';
+    return pageOf(rows, page.limit, TIME_AND_ID, (m) => ({ at: m.receivedAt, id: m.id }), (m) => toInboxItem(m, contents(m)));
   }
 }
 

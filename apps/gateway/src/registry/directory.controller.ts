@@ -1,5 +1,5 @@
 import { Body, Controller, ForbiddenException, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { Allow, Caller } from '../auth/access.decorator';
 import { Principal } from '../auth/principal';
 import { requireAdministers } from '../auth/scope';
@@ -28,7 +28,6 @@ const role = new SlugPipe('role');
 
 /** This node's directory: organisations, roles, staff and their assignments. Roles are addressed as /v1/roles/:org/:role. */
 @ApiTags('directory')
-@ApiBearerAuth()
 @Controller('v1')
 export class DirectoryController {
   constructor(

@@ -92,7 +92,14 @@ export class ScratchNetwork {
         registry: { endpoint: `amqp://${amqpHost}/${this.vhost(id)}`, unconfirmedAfterMs: 180 * 86_400_000 },
         deadlines: { checkIntervalMs: 1_000 },
         retention: { sealedAfterEndMs: 30 * 86_400_000, caseDataAfterEndMs: 1825 * 86_400_000, messageLogMs: 730 * 86_400_000, checkIntervalMs: 86_400_000 },
-        auth: { issuer: this.issuer.issuer, audience: audienceOf(id), jwks: this.issuer.publicJwks },
+        auth: {
+          issuer: this.issuer.issuer,
+          audience: audienceOf(id),
+          jwks: this.issuer.publicJwks,
+          maxTokenLifetimeMs: 12 * 3_600_000,
+          maxFailures: 20,
+          failureWindowMs: 60_000,
+        },
       };
       options.tune?.(config);
       this.nodes.set(id, { id, config, keys: keys.get(id)!, amqpUrl: config.broker.url });
@@ -207,7 +214,14 @@ export class ScratchNetwork {
           messageLog: c.retention.messageLogMs,
           checkInterval: c.retention.checkIntervalMs,
         },
-        auth: { issuer: c.auth.issuer, audience: c.auth.audience, jwks: file(`${c.node}.auth.jwks.json`, JSON.stringify(c.auth.jwks)) },
+        auth: {
+          issuer: c.auth.issuer,
+          audience: c.auth.audience,
+          jwks: file(`${c.node}.auth.jwks.json`, JSON.stringify(c.auth.jwks)),
+          maxTokenLifetime: c.auth.maxTokenLifetimeMs,
+          maxFailures: c.auth.maxFailures,
+          failureWindow: c.auth.failureWindowMs,
+        },
       }),
     );
   }
