@@ -6,6 +6,8 @@ import {
   ExploitationForm,
   IsAddress,
   IsLanguage,
+  IsText,
+  IsTimestamp,
   ORGANISATION_KINDS,
   OrganisationKind,
   PURPOSES,
@@ -16,7 +18,6 @@ import { OmitType, PartialType } from '@nestjs/swagger';
 import {
   IsEmail,
   IsIn,
-  IsISO8601,
   IsOptional,
   IsString,
   IsUUID,
@@ -30,6 +31,7 @@ export class CreateOrganisationDto {
   slug!: string;
 
   @IsString()
+  @IsText()
   @Length(1, 200)
   name!: string;
 
@@ -40,6 +42,7 @@ export class CreateOrganisationDto {
 export class UpdateOrganisationDto {
   @IsOptional()
   @IsString()
+  @IsText()
   @Length(1, 200)
   name?: string;
 
@@ -62,6 +65,7 @@ export class UpdateRoleDto extends PartialType(OmitType(CreateRoleDto, ['slug'] 
 export class CreatePersonDto {
   /** Stays on this node: never published, never sent to a partner. */
   @IsString()
+  @IsText()
   @Length(1, 200)
   name!: string;
 
@@ -80,18 +84,18 @@ export class AssignDto {
 
   /** Defaults to now. */
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   startsAt?: string;
 
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   endsAt?: string;
 }
 
 export class EndAssignmentDto {
   /** Defaults to now. */
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   endsAt?: string;
 }
 
@@ -120,7 +124,7 @@ export class ConfirmRoleDto {
 
 export class AtQueryDto {
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   at?: string;
 }
 
@@ -148,6 +152,7 @@ export class LookupQueryDto {
 
   @IsOptional()
   @IsString()
+  @IsText()
   @Length(1, 60)
   region?: string;
 }
