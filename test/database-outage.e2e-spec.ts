@@ -36,6 +36,15 @@ class ThrowAwayCluster {
     this.run('pg_ctl', ['-D', this.data, '-l', join(this.dir, 'server.log'), '-w', '-o', `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']);
   }
 
+  /** Started unless it runs (after a test that failed while it was down, its scratch schema still has to go). */
+  ensureRunning(): void {
+    try {
+      this.run('pg_ctl', ['-D', this.data, 'status']);
+    } catch {
+      this.start();
+    }
+  }
+
   /** As a crash or a pulled plug: no shutdown, every connection just ends. */
   kill(): void {
     this.run('pg_ctl', ['-D', this.data, '-m', 'immediate', '-w', 'stop']);
@@ -79,6 +88,7 @@ describe('a node whose database is down', () => {
   });
   afterAll(async () => {
     await processes.stopAll();
+    cluster?.ensureRunning();
     await net?.close();
     cluster?.remove();
   });
