@@ -5,13 +5,14 @@ import { startGateway } from './gateway';
 import { gatewayLogging } from './logging/gateway-logger';
 import { safeError } from './logging/safe-error';
 
+const arg = process.argv.indexOf('--node');
+const node = arg > 0 ? process.argv[arg + 1] : process.env.TRM_NODE;
+
 /**
  * One gateway process serves one node: `node dist/apps/gateway/src/main.js --node AT` reads config/nodes/AT.yaml
  * (or the file in TRM_CONFIG).
  */
 async function main(): Promise<void> {
-  const arg = process.argv.indexOf('--node');
-  const node = arg > 0 ? process.argv[arg + 1] : process.env.TRM_NODE;
   const file = process.env.TRM_CONFIG ?? (node ? resolve(__dirname, '../../../../config/nodes', `${node}.yaml`) : undefined);
   if (!file) throw new Error('say which node to run: --node AT, TRM_NODE=AT or TRM_CONFIG=path/to/node.yaml');
   const config = loadNodeConfig(file);
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   // The process's one logger: the gateway's, if it got as far as creating it.
-  const logger = gatewayLogging(process.env.TRM_NODE ?? 'unknown').logger as LoggerService;
+  const logger = gatewayLogging(node ?? 'unknown').logger as LoggerService;
   logger.fatal?.(err instanceof ConfigError ? `configuration error in ${err.message}` : `cannot start: ${safeError(err)}`, 'Gateway');
   process.exit(1);
 });
