@@ -24,9 +24,9 @@ const AWKWARD = [
 
 /**
  * Query parameters left out: their 5xx belong to the paging helper's fix of issue 8 (a `before` that Date cannot read,
- * an `after` or `limit` beyond what PostgreSQL's bigint and int hold, e.g. 99999999999999999999 or 1e308).
+ * e.g. 20260131T120000Z). GET /v1/audit (`after`, `limit`, same fix) is for auditors and answers this token 403.
  */
-const PAGING: Record<string, string[]> = { 'GET /v1/inbox': ['before'], 'GET /v1/audit': ['after', 'limit'] };
+const PAGING: Record<string, string[]> = { 'GET /v1/inbox': ['before'] };
 
 interface Operation {
   method: string;
