@@ -20,16 +20,18 @@ interface RequestLike {
 const FIXED_TEXT = /^FST_ERR_(?!CTP_INVALID_MEDIA_TYPE)/;
 
 /** A client error of the HTTP layer below Nest (Fastify's body parsers: malformed JSON, wrong content type, size). */
-const clientError = (e: unknown): e is { statusCode: number; code?: unknown; message?: unknown } =>
-  !!e && typeof e === 'object' && typeof (e as { statusCode?: unknown }).statusCode === 'number' &&
-  (e as { statusCode: number }).statusCode >= 400 && (e as { statusCode: number }).statusCode < 500;
+function clientError(e: unknown): e is { statusCode: number; code?: unknown; message?: unknown } {
+  const status = (e as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
 
 /**
  * Every HTTP error answer. Nest's HttpExceptions (400s naming fields, 401, 403, 404, 409 …) are answered as Nest
- * answers them. Client errors from below Nest (Fastify's body parsers) keep their status, and their message only
- * where it is a fixed text: a parser's message may quote the body ("Unexpected token … "<the body>" is not valid JSON"). Anything else is the node's fault: a lost database
- * is 503 with Retry-After, logged once per interval; every other error 500 with a generic body and one log line,
- * both only as `safeError` describes the error — never a query, its parameters or a stack.
+ * answers them. Client errors from below Nest (Fastify's body parsers) keep their status, and their message only where
+ * it is a fixed text: a parser's message may quote the body ("Unexpected token … "<the body>" is not valid JSON").
+ * Anything else is the node's fault: a lost database is 503 with Retry-After, logged once per interval; every other
+ * error 500 with a generic body and one log line, both only as `safeError` describes the error — never a query, its
+ * parameters or a stack.
  */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
