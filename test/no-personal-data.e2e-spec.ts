@@ -268,6 +268,44 @@ describe('personal details stay out of logs, error responses and metrics', () =>
     expect(row.sealed).toBeNull();
   });
 
+  it('keeps the details out of the logs when the database fails under requests that carry them', async () => {
+    const sample = sampleReturnHandover();
+    const administrator = await net.token('AT', { subject: 'admin-1', roles: ['administrator'] });
+    const person = (name: string, keep = true) => http('POST /v1/people with the name', 'AT', 'POST', '/v1/people', { name }, { token: administrator, keep });
+
+    // Staff names are stored in clear, so every INSERT of one carries the name as a parameter. The database sessions of
+    // both nodes (by their application_name) are ended, as by a database restart, while such inserts and sealed
+    // handovers — sent, received, receipted — are under way, until some requests failed.
+    const sessions = ['AT', 'RS'].map((node) => `trm-gateway ${node} ${net.schema(node)}`);
+    const cut: Reply[] = [];
+    for (let round = 0; round < 50 && cut.length === 0; round++) {
+      const requests = [
+        ...Array.from({ length: 6 }, (_, i) => person(`${FULL_NAME} ${round}-${i}`, false)),
+        ...Array.from({ length: 3 }, () => http('POST /v1/handovers while sessions end', 'AT', 'POST', '/v1/handovers', { ...sample, body: withSealedConsent(sample.body), sealed: PERSON }, { keep: false })),
+      ];
+      await net.sql('AT', 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = ANY($1)', [sessions]);
+      cut.push(...(await Promise.all(requests)).filter((r) => r.status >= 500));
+    }
+    expect(cut).not.toHaveLength(0);
+    replies.push(...cut); // the failures must not quote the name; a person created shows it, as it should
+
+    // A constraint the row breaks: PostgreSQL's error quotes the whole row ("Failing row contains (…)").
+    await net.sql('AT', `ALTER TABLE person ADD CONSTRAINT test_refused CHECK (name NOT LIKE '%refused%')`);
+    try {
+      expect((await person(`${FULL_NAME} refused`)).status).toBe(500);
+    } finally {
+      await net.sql('AT', 'ALTER TABLE person DROP CONSTRAINT test_refused');
+    }
+
+    // PostgreSQL refuses NUL in text; the API refuses it first, naming the field.
+    const nul = await person(`${PERSON.givenName}\u0000${PERSON.familyName}`);
+    expect(nul.status).toBe(400);
+    expect(json(nul).problems).toEqual([{ field: 'name', problem: expect.any(String) }]);
+
+    // Whatever got through is delivered before AT is played by hand, so no late receipt reaches the hand.
+    await net.converged(['AT', 'RS'], 60_000);
+  });
+
   describe('over AMQP, with AT played by hand', () => {
     let at: HandPartner;
     const refused: Record<string, string> = {};
@@ -398,12 +436,17 @@ describe('personal details stay out of logs, error responses and metrics', () =>
     const unstructured = lines.filter(({ line }) => {
       try {
         const entry = JSON.parse(line);
-        return !(entry && typeof entry === 'object' && typeof entry.level === 'string' && 'message' in entry);
+        return !(entry && typeof entry === 'object' && typeof entry.level === 'string' && typeof entry.time === 'string' && 'msg' in entry);
       } catch {
         return true;
       }
     });
     expect(unstructured).toEqual([]);
+
+    // Nor SQL: a failed query is logged by its SQLSTATE, never with its text or parameters.
+    expect(lines.filter(({ line }) => /\b(INSERT INTO|UPDATE "?\w+"? SET|DELETE FROM|SELECT .* FROM)\b/i.test(line))).toEqual([]);
+    // The forced failures were logged, by what went wrong.
+    expect(lines.filter(({ line }) => line.includes('POST /v1/people failed: database error 23514'))).toHaveLength(1);
 
     const leaks = [
       ...lines.flatMap(({ file, line }) => leaksIn(line).map((found) => ({ where: file, found, line }))),

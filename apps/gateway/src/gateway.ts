@@ -1,25 +1,30 @@
-import { INestApplication, NestApplicationOptions, ValidationPipe } from '@nestjs/common';
+import { INestApplication, LogLevel, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Clock, SystemClock } from './clock/clock';
 import { NodeConfig } from './config/node-config';
 import { GatewayModule } from './gateway.module';
+import { useHttpErrorFilter } from './http/error-filters';
 import { validationExceptionFactory } from './http/problems';
 import { secureHttp } from './http/secure-http';
+import { gatewayLogging } from './logging/gateway-logger';
 import { TrmAmqpServer } from './transport/trm-amqp.server';
 
 export interface GatewayOptions {
   clock?: Clock;
-  logger?: NestApplicationOptions['logger'];
+  /** Levels to log (JSON lines on stdout), or false for none; default log, warn, error and fatal. */
+  logger?: LogLevel[] | false;
 }
 
 /** Starts a node: database migrations, the inbound consumer, the outbox relay and the HTTP API. */
 export async function startGateway(config: NodeConfig, options: GatewayOptions = {}): Promise<INestApplication> {
+  const logging = gatewayLogging(config.node, options.logger);
+  const node = GatewayModule.forNode(config, options.clock ?? new SystemClock());
   const app = await NestFactory.create<NestFastifyApplication>(
-    GatewayModule.forNode(config, options.clock ?? new SystemClock()),
+    { ...node, imports: [...(node.imports ?? []), ...logging.modules] },
     new FastifyAdapter({ bodyLimit: 1024 * 1024 }),
-    { logger: options.logger, abortOnError: false },
+    { logger: logging.logger, abortOnError: false },
   );
   app.useGlobalPipes(
     new ValidationPipe({
@@ -40,6 +45,7 @@ export async function startGateway(config: NodeConfig, options: GatewayOptions =
       .build(),
   );
   SwaggerModule.setup('docs', app, openapi, { jsonDocumentUrl: 'openapi.json', ui: false });
+  useHttpErrorFilter(app);
   app.connectMicroservice({ strategy: app.get(TrmAmqpServer) });
   try {
     await secureHttp(app, config); // before init: it wraps every route Nest registers

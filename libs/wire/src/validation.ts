@@ -110,6 +110,12 @@ export const isIsoDate = (value: unknown): boolean => {
 export const isTimestamp = (value: unknown): boolean =>
   typeof value === 'string' && TIMESTAMP.test(value) && !Number.isNaN(Date.parse(value)) && isIsoDate(value.slice(0, 10));
 
+/** C0 and C1 control characters and DEL: no name or title holds one, and PostgreSQL refuses NUL in text. */
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+/** A free-text string (a name, a title): no control characters. Whether it is a string is `IsString`'s to say. */
+export const isText = (value: unknown): boolean => typeof value !== 'string' || !CONTROL_CHARACTER.test(value);
+
+export const IsText = simple('isText', isText, 'must not contain control characters');
 export const IsIsoDate = simple('isIsoDate', isIsoDate, 'must be an ISO date (YYYY-MM-DD)');
 export const IsTimestamp = simple('isTimestamp', isTimestamp, 'must be an RFC 3339 timestamp with time zone');
 export const IsCountry = simple(

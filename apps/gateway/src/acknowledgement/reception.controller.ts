@@ -1,9 +1,11 @@
-import { Controller } from '@nestjs/common';
+import { Controller, UseFilters } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
+import { RpcErrorFilter } from '../logging/rpc-error-filter';
 import { Disposition, INBOUND_BATCH, INBOUND_FAILED, Incoming } from '../transport/delivery';
 import { ReceptionService } from './reception.service';
 
 @Controller()
+@UseFilters(new RpcErrorFilter())
 export class ReceptionController {
   constructor(private readonly reception: ReceptionService) {}
 

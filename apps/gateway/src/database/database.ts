@@ -1,6 +1,7 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { NodeConfig, schemaNameProblem } from '../config/node-config';
 import { MIGRATIONS } from './migrations';
+import { SafeTypeOrmLogger } from './safe-typeorm-logger';
 
 export function dataSourceOptions(config: NodeConfig): DataSourceOptions {
   const { url, schema, poolSize } = config.database;
@@ -11,12 +12,13 @@ export function dataSourceOptions(config: NodeConfig): DataSourceOptions {
     url,
     schema,
     poolSize,
-    // Unqualified names in migrations and raw queries resolve to the node's own schema.
-    extra: { options: `-c search_path=${schema}`, application_name: `trm-gateway ${config.node}` },
+    // Unqualified names in migrations and raw queries resolve to the node's own schema; sessions are named by both.
+    extra: { options: `-c search_path=${schema}`, application_name: `trm-gateway ${config.node} ${schema}` },
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
     synchronize: false,
     logging: false,
+    logger: new SafeTypeOrmLogger(false), // should `logging` ever be turned on
   };
 }
 

@@ -170,8 +170,8 @@ export function logTail(file: string, lines = 15): string {
 
 function readableLogLine(line: string): string {
   try {
-    const entry = JSON.parse(line) as { level?: string; message?: unknown; context?: string };
-    const message = String(entry.message).split('\n')[0];
+    const entry = JSON.parse(line) as { level?: string; msg?: unknown; context?: string };
+    const message = String(entry.msg).split('\n')[0];
     return `${entry.level ?? 'log'}${entry.context ? ` [${entry.context}]` : ''}: ${message}`;
   } catch {
     return line;

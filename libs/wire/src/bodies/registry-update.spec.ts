@@ -259,6 +259,14 @@ describe('validateBody("registry.update")', () => {
     expect(validate((b) => void (role(b, 0, 1).status = 'vacant'))).toEqual([]);
   });
 
+  it('refuses control characters in names, titles, regions and channels (PostgreSQL refuses NUL in text)', () => {
+    const fields = fieldsOf((b) => {
+      b.organisations[0].name = 'Centre\u0000';
+      Object.assign(role(b), { title: 'Intake\u0007', region: 'north\n', channels: { phone: '+381\u0085 11', mailbox: 'intake\u007f@example.org' } });
+    });
+    expect(fields).toEqual(['organisations.0.name', 'organisations.0.roles.0.channels.mailbox', 'organisations.0.roles.0.channels.phone', 'organisations.0.roles.0.region', 'organisations.0.roles.0.title'].map((f) => `body.${f}`));
+  });
+
   it('refuses a body that is not an object', () => {
     for (const body of [null, [], 'x', 7]) expect(validateBody('registry.update', body)).toEqual([{ field: 'body', problem: 'must be a JSON object' }]);
   });

@@ -24,6 +24,7 @@ import {
   IsAddress,
   IsLanguage,
   IsNodeId,
+  IsText,
   IsTimestamp,
   Optional,
   Plain,
@@ -77,11 +78,13 @@ export class RegistryEndpoint {
 export class RoleChannels {
   @Optional()
   @IsString()
+  @IsText()
   @Length(3, 40)
   phone?: string;
 
   @Optional()
   @IsString()
+  @IsText()
   @Length(3, 254)
   @Matches(/@/, { message: 'mailbox must be a mailbox address containing "@"' })
   mailbox?: string;
@@ -93,6 +96,7 @@ export class DirectoryRole {
   address!: string;
 
   @IsString()
+  @IsText()
   @Length(1, 200)
   title!: string;
 
@@ -123,6 +127,7 @@ export class DirectoryRole {
   /** `national`, or a region's name as used in the country. */
   @Optional()
   @IsString()
+  @IsText()
   @Length(1, 60)
   region?: string;
 
@@ -155,6 +160,7 @@ export class DirectoryOrganisation {
   slug!: string;
 
   @IsString()
+  @IsText()
   @Length(1, 200)
   name!: string;
 

@@ -6,6 +6,7 @@ import {
   ExploitationForm,
   IsAddress,
   IsLanguage,
+  IsText,
   IsTimestamp,
   ORGANISATION_KINDS,
   OrganisationKind,
@@ -17,7 +18,6 @@ import { OmitType, PartialType } from '@nestjs/swagger';
 import {
   IsEmail,
   IsIn,
-  IsISO8601,
   IsOptional,
   IsString,
   IsUUID,
@@ -31,6 +31,7 @@ export class CreateOrganisationDto {
   slug!: string;
 
   @IsString()
+  @IsText()
   @Length(1, 200)
   name!: string;
 
@@ -41,6 +42,7 @@ export class CreateOrganisationDto {
 export class UpdateOrganisationDto {
   @IsOptional()
   @IsString()
+  @IsText()
   @Length(1, 200)
   name?: string;
 
@@ -63,6 +65,7 @@ export class UpdateRoleDto extends PartialType(OmitType(CreateRoleDto, ['slug'] 
 export class CreatePersonDto {
   /** Stays on this node: never published, never sent to a partner. */
   @IsString()
+  @IsText()
   @Length(1, 200)
   name!: string;
 
@@ -81,18 +84,18 @@ export class AssignDto {
 
   /** Defaults to now. */
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   startsAt?: string;
 
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   endsAt?: string;
 }
 
 export class EndAssignmentDto {
   /** Defaults to now. */
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   endsAt?: string;
 }
 
@@ -150,6 +153,7 @@ export class LookupQueryDto {
 
   @IsOptional()
   @IsString()
+  @IsText()
   @Length(1, 60)
   region?: string;
 }

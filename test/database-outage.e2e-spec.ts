@@ -1,0 +1,126 @@
+import { execFileSync } from 'node:child_process';
+import { chownSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RETRY_AFTER_SECONDS, UNREACHABLE_LOG_INTERVAL_MS } from '../apps/gateway/src/http/error-filters';
+import { GatewayProcess, GatewayProcesses } from '../apps/trmctl/src/local/gateway-processes';
+import { freePort } from '../apps/trmctl/src/local/preflight';
+import { eventually } from './support/http';
+import { TestNetwork } from './support/network';
+
+const ENTRY = join(__dirname, '../dist/apps/gateway/src/main.js');
+const REQUESTS = 200;
+
+/**
+ * A PostgreSQL cluster of its own, in a temporary directory on its own port, so that it can be stopped without
+ * touching the shared server. initdb refuses to run as root: as root, it runs as the postgres user.
+ */
+class ThrowAwayCluster {
+  readonly dir = mkdtempSync(join(tmpdir(), 'trm-pg-'));
+  private readonly bin = join('/usr/lib/postgresql', readdirSync('/usr/lib/postgresql').sort().pop()!, 'bin');
+
+  constructor(readonly port: number) {
+    if (process.getuid?.() === 0) chownSync(this.dir, Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })));
+    this.run('initdb', ['-D', this.data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
+  }
+
+  get data(): string {
+    return join(this.dir, 'data');
+  }
+
+  get url(): string {
+    return `postgres://postgres@127.0.0.1:${this.port}/postgres`;
+  }
+
+  start(): void {
+    this.run('pg_ctl', ['-D', this.data, '-l', join(this.dir, 'server.log'), '-w', '-o', `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']);
+  }
+
+  /** Started unless it runs (after a test that failed while it was down, its scratch schema still has to go). */
+  ensureRunning(): void {
+    try {
+      this.run('pg_ctl', ['-D', this.data, 'status']);
+    } catch {
+      this.start();
+    }
+  }
+
+  /** As a crash or a pulled plug: no shutdown, every connection just ends. */
+  kill(): void {
+    this.run('pg_ctl', ['-D', this.data, '-m', 'immediate', '-w', 'stop']);
+  }
+
+  remove(): void {
+    try {
+      this.kill();
+    } catch {
+      // not running
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private run(tool: string, args: string[]): void {
+    const [cmd, all] = process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', join(this.bin, tool), ...args]] : [join(this.bin, tool), args];
+    execFileSync(cmd, all, { stdio: 'ignore' });
+  }
+}
+
+/**
+ * "While the database is down, the API answers 503 with Retry-After": one gateway process on a cluster of its own,
+ * which is then killed. Every request is refused with 503 and Retry-After, the failure is logged once per interval
+ * (not once per request), and once the cluster is back the same requests succeed again.
+ */
+describe('a node whose database is down', () => {
+  let cluster: ThrowAwayCluster;
+  let net: TestNetwork;
+  let gateway: GatewayProcess;
+  let token: string;
+  const processes = new GatewayProcesses();
+
+  beforeAll(async () => {
+    cluster = new ThrowAwayCluster(await freePort());
+    cluster.start();
+    net = await TestNetwork.create(['AT'], { databaseUrl: cluster.url });
+    const port = await freePort();
+    gateway = processes.start({ node: 'AT', port, configFile: net.writeNodeFiles('AT', cluster.dir, port), entry: ENTRY, env: process.env, logFile: join(cluster.dir, 'AT.log') });
+    await processes.waitUntilServing(gateway, 30_000);
+    token = await net.token('AT', { roles: ['administrator'] });
+  });
+  afterAll(async () => {
+    await processes.stopAll();
+    cluster?.ensureRunning();
+    await net?.close();
+    cluster?.remove();
+  });
+
+  const organisations = async () => {
+    const res = await fetch(`${gateway.url}/v1/organisations`, { headers: { authorization: `Bearer ${token}` } });
+    return { status: res.status, retryAfter: res.headers.get('retry-after'), text: await res.text() };
+  };
+  const unreachableLines = () =>
+    readFileSync(gateway.logFile, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('"context":"HttpErrors"'));
+
+  it('answers 503 with Retry-After, logs the failure once per interval, and serves again once the database is back', async () => {
+    expect((await organisations()).status).toBe(200);
+
+    cluster.kill();
+    const began = Date.now();
+    const replies = [];
+    for (let i = 0; i < REQUESTS; i++) replies.push(await organisations());
+    const elapsed = Date.now() - began;
+
+    expect(new Set(replies.map((r) => `${r.status} ${r.retryAfter}`))).toEqual(new Set([`503 ${RETRY_AFTER_SECONDS}`]));
+    expect(JSON.parse(replies[0].text)).toEqual({ statusCode: 503, error: 'Service Unavailable', message: expect.any(String) });
+    // Not one line per request: at most one per interval since the first refusal (and one for the first).
+    const lines = unreachableLines();
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.length).toBeLessThanOrEqual(1 + Math.floor(elapsed / UNREACHABLE_LOG_INTERVAL_MS));
+    expect(lines.every((l) => l.includes('database unreachable, answering 503'))).toBe(true);
+
+    cluster.start();
+    await eventually(async () => ((await organisations()).status === 200 ? true : undefined), 30_000, 'the node to serve again');
+    expect(gateway.exit).toBeNull();
+  });
+});
