@@ -1,11 +1,11 @@
-import { INestApplication, NestApplicationOptions, ValidationPipe } from '@nestjs/common';
+import { INestApplication, NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Clock, SystemClock } from './clock/clock';
 import { NodeConfig } from './config/node-config';
 import { GatewayModule } from './gateway.module';
-import { validationExceptionFactory } from './http/problems';
+import { RequestValidationPipe } from './http/request-validation.pipe';
 import { TrmAmqpServer } from './transport/trm-amqp.server';
 
 export interface GatewayOptions {
@@ -17,18 +17,12 @@ export interface GatewayOptions {
 export async function startGateway(config: NodeConfig, options: GatewayOptions = {}): Promise<INestApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     GatewayModule.forNode(config, options.clock ?? new SystemClock()),
-    new FastifyAdapter({ bodyLimit: 1024 * 1024 }),
+    // A `__proto__` or `constructor` key stays an ordinary key (JSON.parse never sets a prototype), so that the
+    // validation pipe refuses it with its field named, like any key not defined for its place.
+    new FastifyAdapter({ bodyLimit: 1024 * 1024, onProtoPoisoning: 'ignore', onConstructorPoisoning: 'ignore' }),
     { logger: options.logger, abortOnError: false },
   );
-  app.useGlobalPipes(
-    new ValidationPipe({
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      forbidUnknownValues: true,
-      transform: true,
-      exceptionFactory: validationExceptionFactory,
-    }),
-  );
+  app.useGlobalPipes(new RequestValidationPipe());
   const openapi = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
