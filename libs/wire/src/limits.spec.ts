@@ -4,7 +4,7 @@ import { AGE_GROUPS, CONSENT_SCOPES, EXPLOITATION_FORMS, INFO_TOPICS, LANGUAGES,
 import { generateNodeKeys } from './keys';
 import { MAX_CASE_MESSAGE_ITEMS, MAX_JSON_DEPTH, MAX_REGISTRY_ITEMS } from './profile';
 import { SealedPersonalData } from './sealed';
-import { Problem, nestedDeeperThan, validatePlain } from './validation';
+import { Problem, jsonTextDeeperThan, nestedDeeperThan, validatePlain } from './validation';
 
 // The limits of revision 2 (end of section 5) on message bodies; the envelope's nesting is in jws.spec.ts, the sealed
 // plaintext's in sealed.spec.ts.
@@ -49,6 +49,14 @@ describe('keys named like Object.prototype members', () => {
     ]);
   });
 
+  it('names the first 64 unknown fields and counts the rest', () => {
+    const body = Object.fromEntries(Array.from({ length: 60_000 }, (_, i) => [`k${i}`, i]));
+    const problems = validateBody('case.closed', { ...body, reason: 'reintegrated' });
+    expect(problems).toHaveLength(65);
+    expect(problems[63]).toEqual({ field: 'body.k63', problem: 'is not a known field' });
+    expect(problems[64]).toEqual({ field: 'body', problem: 'has 59936 more fields that are not known' });
+  });
+
   it('is reported next to the other problems of the body', () => {
     const body = withPersonKey('valueOf', 'Jovana');
     body.person.sex = 'other';
@@ -82,6 +90,14 @@ describe('nesting deeper than 32 levels', () => {
     expect(nestedDeeperThan(nested(MAX_JSON_DEPTH), MAX_JSON_DEPTH)).toBe(false);
     expect(nestedDeeperThan(nested(MAX_JSON_DEPTH + 1), MAX_JSON_DEPTH)).toBe(true);
     expect(nestedDeeperThan('text', 0)).toBe(false);
+  });
+
+  it('is measured the same on JSON text, brackets in strings not counted, naming the top-level key', () => {
+    const text = (json: string) => Buffer.from(json);
+    const deep = JSON.stringify({ sender: 'a"[{b', body: nested(MAX_JSON_DEPTH - 1) });
+    expect(jsonTextDeeperThan(text(deep), MAX_JSON_DEPTH)).toBeNull();
+    expect(jsonTextDeeperThan(text(JSON.stringify({ 'x\\"': '[[[[', body: nested(MAX_JSON_DEPTH) })), MAX_JSON_DEPTH)).toBe('body');
+    expect(jsonTextDeeperThan(text(`${'['.repeat(100_000)}${']'.repeat(100_000)}`), MAX_JSON_DEPTH)).toBe('(root)');
   });
 
   it('is a problem of the field it is under, found without exhausting the stack', () => {

@@ -81,6 +81,35 @@ export function nestedDeeperThan(value: unknown, max: number): boolean {
 
 const isContainer = (v: unknown): v is object => v !== null && typeof v === 'object';
 
+/**
+ * `nestedDeeperThan` for JSON text not yet parsed: counts brackets outside strings, so that a text nested too deep
+ * is refused without the cost of parsing it. Gives the top-level key the nesting is under (`(root)` when there is
+ * none), or null when the text is within `max`.
+ */
+export function jsonTextDeeperThan(text: Uint8Array, max: number): string | null {
+  let depth = 0;
+  let key: [number, number] = [0, 0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === 0x22) {
+      const start = i;
+      for (i++; i < text.length && text[i] !== 0x22; i++) if (text[i] === 0x5c) i++;
+      if (depth === 1) key = [start, i + 1];
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return keyName(text.subarray(key[0], key[1]));
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return null;
+}
+
+const keyName = (quoted: Uint8Array): string => {
+  try {
+    return quoted.length ? (JSON.parse(Buffer.from(quoted).toString('utf8')) as string) : '(root)';
+  } catch {
+    return '(root)';
+  }
+};
+
 const join = (prefix: string, key: string): string => (prefix ? `${prefix}.${key}` : key);
 
 /**
@@ -103,6 +132,7 @@ export function checkShape(cls: new () => object, value: unknown, prefix = ''): 
     return { problems: [{ field, problem: `must not be nested deeper than ${MAX_JSON_DEPTH} levels` }] };
   }
   const unknown: Problem[] = [];
+  let unknownCount = 0;
   const overLimit: Problem[] = [];
   const build = (cls: new () => object, object: Plain, path: string): object => {
     const fields = fieldsOf(cls);
@@ -112,7 +142,9 @@ export function checkShape(cls: new () => object, value: unknown, prefix = ''): 
       const field = join(path, key);
       const shape = fields.get(key);
       const v = object[key];
-      if (!shape) unknown.push({ field, problem: 'is not a known field' });
+      if (!shape) {
+        if (++unknownCount <= MAX_UNKNOWN_NAMED) unknown.push({ field, problem: 'is not a known field' });
+      }
       else if (Array.isArray(v) && shape.maxItems !== undefined && v.length > shape.maxItems) {
         overLimit.push({ field, problem: `must not hold more than ${shape.maxItems} items` });
       } else if (shape.nested && Array.isArray(v)) {
@@ -128,8 +160,14 @@ export function checkShape(cls: new () => object, value: unknown, prefix = ''): 
     return instance;
   };
   const instance = build(cls, value, prefix);
+  if (unknownCount > MAX_UNKNOWN_NAMED) {
+    unknown.push({ field: prefix || '(root)', problem: `has ${unknownCount - MAX_UNKNOWN_NAMED} more fields that are not known` });
+  }
   return overLimit.length ? { problems: overLimit } : { problems: unknown, instance };
 }
+
+/** Unknown fields named one by one; more are counted (tens of thousands of problems would only cost time). */
+const MAX_UNKNOWN_NAMED = 64;
 
 interface FieldShape {
   /** The class of a nested object (or of an array's items), from `@Type`. */
