@@ -5,6 +5,7 @@ import type { NodeConfig } from '../../gateway/src/config/node-config';
 import { ParsedArgs, expectOptions, flag, parseArgs, requiredOption, stringOption } from './args';
 import { formatAuditVerification, verifyAudit } from './audit-verify';
 import { runBench } from './bench/bench';
+import { runHostileBench } from './bench/hostile';
 import { runDemo } from './demo/demo';
 import { CliError, UsageError } from './errors';
 import { APP_ROLES, AppRole } from '../../gateway/src/auth/principal';
@@ -138,6 +139,21 @@ const COMMANDS: Command[] = [
     ].join('\n'),
     options: [],
     run: () => runDemo(),
+  },
+  {
+    words: ['bench', 'hostile'],
+    usage: 'trmctl bench hostile',
+    help: [
+      'Starts one throw-away gateway (RS) and sends it, one at a time, the worst inputs the profile limits (revision 2):',
+      'deep nesting, oversized arrays, 1 MiB request bodies over HTTP, and partner-signed messages up to 256 KiB over',
+      'AMQP, while GET /health is asked every 5 ms. Prints how long each took to answer and the /health latency',
+      'meanwhile (its maximum is how long the event loop was blocked). Needs a build (npm run bench builds first).',
+    ].join('\n'),
+    options: [],
+    run: async () => {
+      await runHostileBench(print);
+      return 0;
+    },
   },
   {
     words: ['bench'],

@@ -4,7 +4,7 @@ import { MessageProperties, publishProperties } from './amqp';
 import { Envelope, EnvelopeInit, createEnvelope } from './envelope';
 import { Incoming, SigningKey, VerifyContext, authenticateMessage, checkDelivery, signEnvelope, verifyMessage } from './jws';
 import { TrmJwk, generateNodeKeys, importKey } from './keys';
-import { MAX_JWS_BYTES } from './profile';
+import { MAX_JSON_DEPTH, MAX_JWS_BYTES } from './profile';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Fixtures: AT sends to RS; HU and AT-NGO are further partners RS trusts. Keys are valid from 2026-01-01.
@@ -217,6 +217,38 @@ describe('verifyMessage', () => {
         const jws = await padded(largest.n + 3);
         expect(jws.length).toBeGreaterThan(MAX_JWS_BYTES);
         expect(await verify(withJws(await send(), jws))).toMatchObject({ ok: false, reason: 'malformed' });
+      });
+    });
+
+    describe('nesting deeper than 32 levels (revision 2)', () => {
+      /** `levels` of objects in all, the envelope being the first; the deepest holds an unknown key of the person. */
+      const nested = (levels: number) => {
+        let deep: unknown = 'x';
+        for (let i = 0; i < levels - 3; i++) deep = { a: deep };
+        return { body: { purpose: 'referral', person: { extra: deep } } };
+      };
+
+      it('accepts a payload nested exactly 32 levels deep', async () => {
+        expect(await verify(await send(nested(MAX_JSON_DEPTH)))).toMatchObject({ ok: true });
+      });
+
+      it('refuses one level more as malformed and answers the sender, whose signature verified', async () => {
+        const result = await verify(await send(nested(MAX_JSON_DEPTH + 1)));
+        expect(result).toMatchObject({ ok: false, reason: 'malformed', detail: 'payload is nested deeper than 32 levels' });
+        expect(result.ok === false && result.answer).toMatchObject({ node: 'AT', id: envelope().id, type: 'handover.request' });
+      });
+
+      it('refuses 100,000 levels of arrays without exhausting the stack', async () => {
+        const payload = JSON.stringify(envelope()).replace('"body":{"purpose":"referral"}', `"body":${'['.repeat(100_000)}${']'.repeat(100_000)}`);
+        expect(await verify(withJws(await send(), await signRaw(payload)))).toMatchObject({ ok: false, reason: 'malformed' });
+      });
+
+      it('does not answer a deep payload whose key or signature does not check out', async () => {
+        const deep = nested(1000);
+        const unknownKey = await verify(await send(deep, signerOf(AT_UNPUBLISHED_KEY)));
+        const [h, p] = text(await send(deep)).split('.');
+        const badSignature = await verify(withJws(await send(), `${h}.${p}.${text(await send()).split('.')[2]}`));
+        for (const result of [unknownKey, badSignature]) expect(result).toMatchObject({ ok: false, reason: 'malformed', answer: null });
       });
     });
 

@@ -4,8 +4,8 @@ import { MessageProperties, propertyMismatch } from './amqp';
 import { digestOf } from './digest';
 import { Envelope, encodeEnvelope, frameProblem } from './envelope';
 import { ResolvedKey, keyStateAt, kidNode } from './keys';
-import { JWS_ALG, JWS_TYP, MAX_CLOCK_AHEAD_MS, MAX_JWS_BYTES, MAX_MESSAGE_AGE_MS, RejectReason } from './profile';
-import { isPlain } from './validation';
+import { JWS_ALG, JWS_TYP, MAX_CLOCK_AHEAD_MS, MAX_JSON_DEPTH, MAX_JWS_BYTES, MAX_MESSAGE_AGE_MS, RejectReason } from './profile';
+import { isPlain, nestedDeeperThan } from './validation';
 
 export interface SigningKey {
   kid: string;
@@ -120,14 +120,18 @@ export async function authenticateMessage(incoming: Incoming, ctx: VerifyContext
   const frame = frameProblem(payload);
   if (frame) return refuse('malformed', frame);
   const claimed = payload as unknown as Envelope;
+  // JSON.parse does not recurse, so a payload nested too deep is still read, but nothing may process it. It is
+  // malformed like the rest of rule 1; its sender is answered once rules 2–3 show who sent it.
+  const tooDeep = nestedDeeperThan(payload, MAX_JSON_DEPTH) ? `payload is nested deeper than ${MAX_JSON_DEPTH} levels` : null;
+  const unattributed = (reason: RejectReason, detail: string) => (tooDeep ? refuse('malformed', tooDeep) : refuse(reason, detail));
 
   // 2. kid belongs to node `from`, key known, not revoked, valid at createdAt
   const kid = header.kid;
   const resolved = ctx.keyFor(kid);
-  if (kidNode(kid) !== claimed.from) return refuse('unknown-key', 'kid does not belong to the node in from');
-  if (!resolved || resolved.jwk.use !== 'sig') return refuse('unknown-key', 'no signing key with this kid');
+  if (kidNode(kid) !== claimed.from) return unattributed('unknown-key', 'kid does not belong to the node in from');
+  if (!resolved || resolved.jwk.use !== 'sig') return unattributed('unknown-key', 'no signing key with this kid');
   const state = keyStateAt(resolved.jwk, new Date(claimed.createdAt));
-  if (state !== 'valid') return refuse('unknown-key', `key is ${state} at createdAt`);
+  if (state !== 'valid') return unattributed('unknown-key', `key is ${state} at createdAt`);
 
   const answer = answerOf(claimed);
 
@@ -135,8 +139,9 @@ export async function authenticateMessage(incoming: Incoming, ctx: VerifyContext
   try {
     await compactVerify(jws, resolved.key, { algorithms: [JWS_ALG] });
   } catch {
-    return refuse('bad-signature', 'signature does not verify', answer);
+    return tooDeep ? refuse('malformed', tooDeep) : refuse('bad-signature', 'signature does not verify', answer);
   }
+  if (tooDeep) return refuse('malformed', tooDeep, answer);
 
   // 4. addressed to this node
   if (claimed.to !== ctx.node) return refuse('misrouted', `to is not ${ctx.node}`, answer);

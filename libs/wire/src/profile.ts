@@ -11,6 +11,11 @@ export const DEAD_LETTER_EXCHANGE = 'trm.dlx';
 export const DEAD_LETTER_QUEUE = 'trm.dead';
 
 export const MAX_JWS_BYTES = 256 * 1024;
+/** Limits of revision 2 (end of section 5): how deep JSON may nest (the outermost object is level 1) … */
+export const MAX_JSON_DEPTH = 32;
+/** … and how many items an array that does not hold codes may have (an array of codes: its code list's length). */
+export const MAX_CASE_MESSAGE_ITEMS = 64;
+export const MAX_REGISTRY_ITEMS = 5000;
 export const MAX_CLOCK_AHEAD_MS = 5 * 60 * 1000;
 export const MAX_MESSAGE_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 

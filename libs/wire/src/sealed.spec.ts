@@ -127,4 +127,23 @@ describe('openSealed', () => {
     const jwe = await encryptRaw(JSON.stringify({ ...PERSON, ...extra }));
     expectRefused(await openSealed(jwe, [RS.own]), [field]);
   });
+
+  // Written as JSON text: `__proto__` in an object literal would set its prototype instead of adding a key.
+  it.each(['valueOf', 'toString', 'hasOwnProperty', 'constructor', '__proto__', 'isPrototypeOf', 'toLocaleString'])(
+    'refuses a plaintext with a key named %s, at the top or in the travel document, without quoting it',
+    async (key) => {
+      const top = encryptRaw(`{"givenName":"Jovana","${key}":"Petrović 1994-03-17"}`);
+      expectRefused(await openSealed(await top, [RS.own]), [`sealed.${key}`]);
+      const inner = encryptRaw(`{"travelDocument":{"number":"SR1234567","${key}":{"name":"Jovana Petrović"}}}`);
+      expectRefused(await openSealed(await inner, [RS.own]), [`sealed.travelDocument.${key}`]);
+    },
+  );
+
+  it('refuses a plaintext nested deeper than 32 levels, naming the field it is under', async () => {
+    const jwe = encryptRaw(`{"givenName":"Jovana","travelDocument":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`);
+    expect(await openSealed(await jwe, [RS.own])).toEqual({
+      ok: false,
+      problems: [{ field: 'sealed.travelDocument', problem: 'must not be nested deeper than 32 levels' }],
+    });
+  });
 });

@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
   ArrayMinSize,
   ArrayUnique,
   IsArray,
@@ -39,6 +40,7 @@ import {
   TRANSPORT_MODES,
   TransportMode,
 } from '../codes';
+import { MAX_CASE_MESSAGE_ITEMS } from '../profile';
 import { IsAddress, IsIsoDate, IsTimestamp, Optional, ValidateNestedEach, isPlain, simple } from '../validation';
 import { PersonProfile, PlannedReturn, RiskAssessment } from './handover-request';
 
@@ -79,6 +81,7 @@ const NotEmptyChanges = simple(
 function IsNeeds(): PropertyDecorator {
   return (target: object, propertyName: string | symbol) => {
     IsArray()(target, propertyName);
+    ArrayMaxSize(NEEDS.length)(target, propertyName);
     ArrayUnique()(target, propertyName);
     IsIn(NEEDS, { each: true })(target, propertyName);
   };
@@ -98,6 +101,7 @@ function OptionalNested(cls: () => new () => object): PropertyDecorator {
 function IsScopes(): PropertyDecorator {
   return (target: object, propertyName: string | symbol) => {
     IsArray()(target, propertyName);
+    ArrayMaxSize(CONSENT_SCOPES.length)(target, propertyName);
     ArrayMinSize(1)(target, propertyName);
     ArrayUnique()(target, propertyName);
     IsIn(CONSENT_SCOPES, { each: true })(target, propertyName);
@@ -130,6 +134,7 @@ export class HandoverDeclinedBody {
 /** `info.request`: ask for missing coded facts. */
 export class InfoRequestBody {
   @IsArray()
+  @ArrayMaxSize(INFO_TOPICS.length)
   @ArrayMinSize(1)
   @ArrayUnique()
   @IsIn(INFO_TOPICS, { each: true })
@@ -151,6 +156,7 @@ export class InfoAnswer {
 /** `info.response`: coded answers; personal details, if any, travel only in `sealed`. */
 export class InfoResponseBody {
   @IsArray()
+  @ArrayMaxSize(MAX_CASE_MESSAGE_ITEMS)
   @ArrayMinSize(1)
   @UniqueTopics()
   @ValidateNestedEach(() => InfoAnswer)
@@ -252,6 +258,7 @@ export class CaseChanges {
 
   @Optional()
   @IsArray()
+  @ArrayMaxSize(EXPLOITATION_FORMS.length)
   @ArrayMinSize(1)
   @ArrayUnique()
   @IsIn(EXPLOITATION_FORMS, { each: true })

@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
   ArrayMinSize,
   ArrayUnique,
   Equals,
@@ -20,6 +21,7 @@ import {
   CONSENT_SCOPES,
   EXPLOITATION_FORMS,
   ExploitationForm,
+  LANGUAGES,
   NEEDS,
   Need,
   PURPOSES,
@@ -54,6 +56,7 @@ export class PersonProfile {
   nationality!: string;
 
   @IsArray()
+  @ArrayMaxSize(LANGUAGES.size)
   @ArrayUnique()
   @IsLanguage({ each: true })
   languages!: string[];
@@ -78,6 +81,7 @@ export class Consent {
   recordedAt!: string;
 
   @IsArray()
+  @ArrayMaxSize(CONSENT_SCOPES.length)
   @ArrayUnique()
   @IsIn(CONSENT_SCOPES, { each: true })
   @ContainsShareCoded()
@@ -104,6 +108,7 @@ export class HandoverRequestBody {
   person!: PersonProfile;
 
   @IsArray()
+  @ArrayMaxSize(EXPLOITATION_FORMS.length)
   @ArrayMinSize(1)
   @ArrayUnique()
   @IsIn(EXPLOITATION_FORMS, { each: true })
@@ -116,6 +121,7 @@ export class HandoverRequestBody {
   risk!: RiskAssessment;
 
   @IsArray()
+  @ArrayMaxSize(NEEDS.length)
   @ArrayUnique()
   @IsIn(NEEDS, { each: true })
   needs!: Need[];

@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import {
   Allow,
+  ArrayMaxSize,
   ArrayMinSize,
   ArrayUnique,
   IsArray,
@@ -17,9 +18,9 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { isAddress, isNodeId, nodeOf, parseAddress } from '../address';
-import { AGE_GROUPS, AgeGroup, EXPLOITATION_FORMS, ExploitationForm, PURPOSES, Purpose } from '../codes';
+import { AGE_GROUPS, AgeGroup, EXPLOITATION_FORMS, ExploitationForm, LANGUAGES, PURPOSES, Purpose } from '../codes';
 import { Jwks, jwksProblems } from '../keys';
-import { SLUG } from '../profile';
+import { MAX_REGISTRY_ITEMS, SLUG } from '../profile';
 import {
   IsAddress,
   IsLanguage,
@@ -30,6 +31,7 @@ import {
   Plain,
   Problem,
   ValidateNestedEach,
+  checkShape,
   isPlain,
   simple,
   validatePlain,
@@ -101,12 +103,14 @@ export class DirectoryRole {
   title!: string;
 
   @IsArray()
+  @ArrayMaxSize(PURPOSES.length)
   @ArrayMinSize(1)
   @ArrayUnique()
   @IsIn(PURPOSES, { each: true })
   purposes!: Purpose[];
 
   @IsArray()
+  @ArrayMaxSize(AGE_GROUPS.length)
   @ArrayMinSize(1)
   @ArrayUnique()
   @IsIn(AGE_GROUPS, { each: true })
@@ -115,11 +119,13 @@ export class DirectoryRole {
   /** Forms of exploitation the role handles; absent means all. */
   @Optional()
   @IsArray()
+  @ArrayMaxSize(EXPLOITATION_FORMS.length)
   @ArrayUnique()
   @IsIn(EXPLOITATION_FORMS, { each: true })
   exploitation?: ExploitationForm[];
 
   @IsArray()
+  @ArrayMaxSize(LANGUAGES.size)
   @ArrayUnique()
   @IsLanguage({ each: true })
   languages!: string[];
@@ -168,6 +174,7 @@ export class DirectoryOrganisation {
   kind!: OrganisationKind;
 
   @IsArray()
+  @ArrayMaxSize(MAX_REGISTRY_ITEMS)
   @ValidateNestedEach(() => DirectoryRole)
   roles!: DirectoryRole[];
 }
@@ -212,11 +219,13 @@ export class RegistryUpdateBody {
   keys!: Jwks;
 
   @IsArray()
+  @ArrayMaxSize(MAX_REGISTRY_ITEMS)
   @ValidateNestedEach(() => DirectoryOrganisation)
   organisations!: DirectoryOrganisation[];
 
   @Optional()
   @IsArray()
+  @ArrayMaxSize(MAX_REGISTRY_ITEMS)
   @ValidateNestedEach(() => RetiredRole)
   retired?: RetiredRole[];
 }
@@ -230,6 +239,7 @@ const has = (o: Plain, key: string): boolean => Object.prototype.hasOwnProperty.
  */
 export function registryKeysProblems(value: unknown, node: unknown): string[] {
   if (!isPlain(value)) return ['keys must be a JWKS object { "keys": [ … ] }'];
+  if (Array.isArray(value.keys) && value.keys.length > MAX_REGISTRY_ITEMS) return [`keys must not hold more than ${MAX_REGISTRY_ITEMS} keys`];
   const problems = jwksProblems(value, typeof node === 'string' ? node : '', '<node>');
   if (Object.keys(value).some((k) => k !== 'keys')) problems.push('keys must have no member other than "keys"');
   const keys = value.keys;
@@ -265,8 +275,10 @@ export function registryKeysProblems(value: unknown, node: unknown): string[] {
  * Field paths are those of `flattenValidationErrors` (`body.organisations.0.roles.1.fallback`).
  */
 export function registryUpdateProblems(body: unknown): Problem[] {
+  // A body over a limit (an array too long, say) is not walked item by item below.
+  const shape = checkShape(RegistryUpdateBody, body, 'body');
+  if (!shape.instance || !isPlain(body)) return shape.problems;
   const problems = validatePlain(RegistryUpdateBody, body, 'body');
-  if (!isPlain(body)) return problems;
   const add = (field: string, problem: string) => problems.push({ field, problem });
   const node = isNodeId(body.node) ? body.node : null;
 
