@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { chownSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RETRY_AFTER_SECONDS, UNREACHABLE_LOG_INTERVAL_MS } from '../apps/gateway/src/http/error-filters';
+import { RETRY_AFTER_SECONDS } from '../apps/gateway/src/http/error-filters';
+import { REPEAT_LOG_INTERVAL_MS } from '../apps/gateway/src/logging/log-throttle';
 import { GatewayProcess, GatewayProcesses } from '../apps/trmctl/src/local/gateway-processes';
 import { freePort } from '../apps/trmctl/src/local/preflight';
 import { eventually } from './support/http';
@@ -97,10 +98,8 @@ describe('a node whose database is down', () => {
     const res = await fetch(`${gateway.url}/v1/organisations`, { headers: { authorization: `Bearer ${token}` } });
     return { status: res.status, retryAfter: res.headers.get('retry-after'), text: await res.text() };
   };
-  const unreachableLines = () =>
-    readFileSync(gateway.logFile, 'utf8')
-      .split('\n')
-      .filter((l) => l.includes('"context":"HttpErrors"'));
+  const logLines = () => readFileSync(gateway.logFile, 'utf8').split('\n');
+  const unreachableLines = () => logLines().filter((l) => l.includes('"context":"HttpErrors"'));
 
   it('answers 503 with Retry-After, logs the failure once per interval, and serves again once the database is back', async () => {
     expect((await organisations()).status).toBe(200);
@@ -109,6 +108,8 @@ describe('a node whose database is down', () => {
     const began = Date.now();
     const replies = [];
     for (let i = 0; i < REQUESTS; i++) replies.push(await organisations());
+    // Long enough for the relay's workers to poll (and fail) several times each.
+    await new Promise((resolve) => setTimeout(resolve, 3 * 1000));
     const elapsed = Date.now() - began;
 
     expect(new Set(replies.map((r) => `${r.status} ${r.retryAfter}`))).toEqual(new Set([`503 ${RETRY_AFTER_SECONDS}`]));
@@ -116,8 +117,13 @@ describe('a node whose database is down', () => {
     // Not one line per request: at most one per interval since the first refusal (and one for the first).
     const lines = unreachableLines();
     expect(lines.length).toBeGreaterThan(0);
-    expect(lines.length).toBeLessThanOrEqual(1 + Math.floor(elapsed / UNREACHABLE_LOG_INTERVAL_MS));
+    expect(lines.length).toBeLessThanOrEqual(1 + Math.floor(elapsed / REPEAT_LOG_INTERVAL_MS));
     expect(lines.every((l) => l.includes('database unreachable, answering 503'))).toBe(true);
+    // The timed work too: the relay says each kind of failure once per interval, not once per poll of each worker.
+    const relay = logLines().filter((l) => l.includes('relay pass failed'));
+    const kinds = new Set(relay.map((l) => /relay pass failed: (.*?)(?: \(|")/.exec(l)?.[1]));
+    expect(relay.length).toBeGreaterThan(0);
+    expect(relay.length).toBeLessThanOrEqual(kinds.size * (1 + Math.floor(elapsed / REPEAT_LOG_INTERVAL_MS)));
 
     cluster.start();
     await eventually(async () => ((await organisations()).status === 200 ? true : undefined), 30_000, 'the node to serve again');

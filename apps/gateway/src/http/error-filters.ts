@@ -3,13 +3,11 @@ import { AbstractHttpAdapter, HttpAdapterHost } from '@nestjs/core';
 import { STATUS_CODES } from 'node:http';
 import { Clock } from '../clock/clock';
 import { isConnectionLoss } from '../database/connection-loss';
-import { LogThrottle } from '../logging/log-throttle';
+import { LogThrottle, REPEAT_LOG_INTERVAL_MS } from '../logging/log-throttle';
 import { safeError } from '../logging/safe-error';
 
 /** What a client is told to wait while the database is unreachable. */
 export const RETRY_AFTER_SECONDS = 5;
-/** While it stays unreachable, one log line per this interval, however many requests fail. */
-export const UNREACHABLE_LOG_INTERVAL_MS = 30_000;
 
 interface RequestLike {
   method?: string;
@@ -42,7 +40,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     private readonly http: AbstractHttpAdapter,
     clock: Clock,
   ) {
-    this.throttle = new LogThrottle(UNREACHABLE_LOG_INTERVAL_MS, () => clock.now().getTime());
+    this.throttle = new LogThrottle(REPEAT_LOG_INTERVAL_MS, () => clock.now().getTime());
   }
 
   catch(exception: unknown, host: ArgumentsHost): void {

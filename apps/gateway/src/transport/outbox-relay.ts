@@ -8,6 +8,7 @@ import { EnvelopeService } from '../envelope/envelope.service';
 import { OutboundMessage } from '../envelope/outbound-message.entity';
 import { AttemptResult, OutboxRepository } from '../envelope/outbox.repository';
 import { OutboxSignal } from '../envelope/outbox-signal';
+import { LogThrottle } from '../logging/log-throttle';
 import { safeError } from '../logging/safe-error';
 import { PartnerLinks } from './partner-links';
 
@@ -25,6 +26,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   /** Workers waiting for work; a wake-up goes to one of them. */
   private readonly idle: Array<() => void> = [];
   private pendingWakes = 0;
+  /** A pass that fails (the database is down, say) fails again on every worker's next poll: said once in a while. */
+  private readonly failures = new LogThrottle();
 
   constructor(
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
@@ -132,7 +135,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       try {
         handled = await this.relayOnce();
       } catch (err) {
-        this.logger.error(`relay pass failed: ${safeError(err)}`);
+        const why = safeError(err);
+        const suppressed = this.failures.take(why);
+        if (suppressed !== null) this.logger.error(`relay pass failed: ${why}${suppressed ? ` (${suppressed} more since the last such line)` : ''}`);
       }
       if (handled < this.config.relay.batchSize) await this.waitForWork();
     }

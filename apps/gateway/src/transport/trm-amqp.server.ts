@@ -2,6 +2,7 @@ import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { UUID } from '@trm/wire';
 import { Channel, ChannelModel, ConsumeMessage, connect } from 'amqplib';
 import { lastValueFrom } from 'rxjs';
+import { LogThrottle } from '../logging/log-throttle';
 import { safeError } from '../logging/safe-error';
 import { Disposition, INBOUND_BATCH, INBOUND_FAILED, Incoming } from './delivery';
 import { PartnerLinks } from './partner-links';
@@ -71,6 +72,8 @@ export class TrmAmqpServer extends Server implements CustomTransportStrategy {
   private readonly suspects = new Set<string>();
   private unsettled = 0;
   private progressAt = Date.now();
+  /** During an outage every waiting delivery fails on each try: said once in a while, not once per delivery. */
+  private readonly outageLog = new LogThrottle();
 
   constructor(
     private readonly options: InboundOptions,
@@ -228,7 +231,11 @@ export class TrmAmqpServer extends Server implements CustomTransportStrategy {
       return;
     } catch (err) {
       if (!(await this.options.canProcess())) {
-        this.logger.warn(`delivery ${shown} not processed, the node cannot process anything now: ${safeError(err)}`);
+        const suppressed = this.outageLog.take('outage');
+        if (suppressed !== null) {
+          const more = suppressed ? ` (${suppressed} more tries failed so since the last such line)` : '';
+          this.logger.warn(`delivery ${shown} not processed, the node cannot process anything now: ${safeError(err)}${more}`);
+        }
         void this.retry(delivery, outages + 1);
         return;
       }
