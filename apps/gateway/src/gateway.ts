@@ -10,7 +10,7 @@ import { GatewayModule } from './gateway.module';
 import { useHttpErrorFilter } from './http/error-filters';
 import { invalidRequest } from './http/problems';
 import { RequestValidationPipe } from './http/request-validation.pipe';
-import { secureHttp } from './http/secure-http';
+import { clientError, routerError, secureHttp } from './http/secure-http';
 import { gatewayLogging } from './logging/gateway-logger';
 import { TrmAmqpServer } from './transport/trm-amqp.server';
 
@@ -21,6 +21,8 @@ export interface GatewayOptions {
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
+/** Bytes that are not UTF-8 are refused, not stored as U+FFFD. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Starts a node: database migrations, the inbound consumer, the outbox relay and the HTTP API. */
 export async function startGateway(config: NodeConfig, options: GatewayOptions = {}): Promise<INestApplication> {
@@ -28,7 +30,7 @@ export async function startGateway(config: NodeConfig, options: GatewayOptions =
   const node = GatewayModule.forNode(config, options.clock ?? new SystemClock());
   const app = await NestFactory.create<NestFastifyApplication>(
     { ...node, imports: [...(node.imports ?? []), ...logging.modules] },
-    new FastifyAdapter({ bodyLimit: MAX_BODY_BYTES }),
+    new FastifyAdapter({ bodyLimit: MAX_BODY_BYTES, frameworkErrors: routerError, clientErrorHandler: clientError }),
     { logger: logging.logger, abortOnError: false, bodyParser: false },
   );
   // JSON nested too deep is refused before it is parsed (parsing 1 MiB of brackets would hold the event loop for a
@@ -37,8 +39,14 @@ export async function startGateway(config: NodeConfig, options: GatewayOptions =
   const parseJson = app.getHttpAdapter().getInstance().getDefaultJsonParser('ignore', 'ignore');
   app.useBodyParser<RawServerDefault>('application/json', { bodyLimit: MAX_BODY_BYTES }, (request, body, done) => {
     const field = jsonTextDeeperThan(body, MAX_JSON_DEPTH);
-    if (field === null) return parseJson(request, body.toString('utf8'), done);
-    done(invalidRequest([{ field, problem: `must not be nested deeper than ${MAX_JSON_DEPTH} levels` }]), undefined);
+    if (field !== null) return done(invalidRequest([{ field, problem: `must not be nested deeper than ${MAX_JSON_DEPTH} levels` }]), undefined);
+    let text: string;
+    try {
+      text = UTF8.decode(body);
+    } catch {
+      return done(invalidRequest([{ field: '(root)', problem: 'must be UTF-8' }]), undefined);
+    }
+    parseJson(request, text, done);
   });
   app.useGlobalPipes(new RequestValidationPipe());
   const openapi = SwaggerModule.createDocument(

@@ -3,6 +3,8 @@ import rateLimit, { FastifyRateLimitStore } from '@fastify/rate-limit';
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import { NodeConfig } from '../config/node-config';
 
 /**
@@ -16,12 +18,50 @@ export const CONTENT_SECURITY_POLICY: Record<string, string[]> = {
   'form-action': ["'none'"],
 };
 
+/**
+ * What every answer carries even when it never reached the routes (helmet's hooks did not run): the router's own
+ * errors and those of the HTTP parser. Case data must not stay in a browser or proxy cache: nothing the API answers is
+ * stored (deciding by path would miss `/%761/cases`, which the router decodes to `/v1/cases`).
+ */
+export const BASE_HEADERS: Record<string, string> = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'content-security-policy': Object.entries(CONTENT_SECURITY_POLICY)
+    .map(([directive, values]) => `${directive} ${values.join(' ')}`)
+    .join('; '),
+  'cache-control': 'no-store',
+};
+
+const fixedAnswer = (status: number, message: string) => JSON.stringify({ statusCode: status, error: STATUS_CODES[status], message });
+
+/**
+ * Errors of Fastify's router (a path that is not valid percent-encoding, a parameter over its length): a 400 with a
+ * fixed text, since Fastify's own repeats the path, which may hold a caseRef.
+ */
+export function routerError(error: { code?: string }, _request: FastifyRequest, reply: FastifyReply): void {
+  const [status, message] = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? [414, 'a path parameter is too long'] : [400, 'the path is not valid'];
+  void reply.code(status).headers({ ...BASE_HEADERS, 'content-type': 'application/json; charset=utf-8' }).send(fixedAnswer(status, message));
+}
+
+/** Errors of the HTTP parser, below Fastify (headers too large, a request that is not HTTP): answered like the rest. */
+export function clientError(error: { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, message] =
+    error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'the request headers are too large'] : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'the request took too long'] : [400, 'the request is not valid HTTP'];
+  const body = fixedAnswer(status, message);
+  const headers = Object.entries({ ...BASE_HEADERS, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), connection: 'close' })
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('');
+  if (socket.writable) socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${headers}\r\n${body}`);
+  socket.destroy();
+}
+
 /** Client addresses whose failed authentications are remembered at once; the oldest is forgotten first. */
 const ADDRESSES_KEPT = 10_000;
 
 /**
- * HTTP hygiene, registered before the routes: security headers (helmet), `Cache-Control: no-store` on the API's
- * answers (case data must not stay in a browser or proxy cache), 429 with `Retry-After` for a client address after
+ * HTTP hygiene, registered before the routes: security headers (helmet), `Cache-Control: no-store` on every
+ * answer, 429 with `Retry-After` for a client address after
  * `auth.maxFailures` failed authentications (401) within `auth.failureWindow` — successful requests are not counted —
  * and a 404 for unknown routes and methods that does not repeat the path.
  */
@@ -50,6 +90,8 @@ export async function secureHttp(app: NestFastifyApplication, config: NodeConfig
   }
   await app.register(rateLimit, {
     global: true,
+    // Probes of liveness and readiness are never refused: a stranger's bad tokens must not make the node look dead.
+    allowList: (request: FastifyRequest) => request.routeOptions.url?.startsWith('/health') === true,
     max: config.auth.maxFailures,
     timeWindow: config.auth.failureWindowMs,
     store: FailedAuthentications,
@@ -64,8 +106,7 @@ export async function secureHttp(app: NestFastifyApplication, config: NodeConfig
 
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply) => {
-    const path = request.url.split('?')[0];
-    if (path === '/v1' || path.startsWith('/v1/')) reply.header('cache-control', 'no-store');
+    reply.header('cache-control', BASE_HEADERS['cache-control']);
     if (reply.statusCode === HttpStatus.UNAUTHORIZED) {
       const now = Date.now();
       const entry = alive(request.ip, now) ?? { count: 0, since: now };
