@@ -1,5 +1,6 @@
 import { KeyObject, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { JWE_ALG, JWS_ALG } from './profile';
+import { isTimestamp } from './validation';
 
 /**
  * A key as published in a node's JWKS. Besides the JWK members, the profile needs validity (section 8): the key
@@ -111,8 +112,11 @@ export function jwksProblems(value: unknown, node: string, nodeLabel = node): st
       problems.push(`${at} must be an Ed25519 "sig" key (alg EdDSA) or an X25519 "enc" key (alg ${JWE_ALG})`);
     }
     if (typeof k?.x !== 'string') problems.push(`${at}.x is required`);
-    if (typeof k?.validFrom !== 'string' || Number.isNaN(Date.parse(k.validFrom))) problems.push(`${at}.validFrom must be a timestamp`);
-    if (k?.validUntil !== undefined && Number.isNaN(Date.parse(k.validUntil))) problems.push(`${at}.validUntil must be a timestamp`);
+    // RFC 3339 strings only: Date.parse would also take a year alone, a number or ["<timestamp>"].
+    if (!isTimestamp(k?.validFrom)) problems.push(`${at}.validFrom must be a timestamp`);
+    for (const field of ['validUntil', 'revokedAt'] as const) {
+      if (k?.[field] !== undefined && !isTimestamp(k[field])) problems.push(`${at}.${field} must be a timestamp`);
+    }
   });
   return problems;
 }

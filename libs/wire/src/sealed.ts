@@ -3,23 +3,23 @@ import { IsObject, IsOptional, IsString, Length, ValidateNested } from 'class-va
 import { CompactEncrypt, compactDecrypt, decodeProtectedHeader } from 'jose';
 import { KeyObject } from 'node:crypto';
 import { JWE_ALG, JWE_ENC } from './profile';
-import { IsCountry, IsIsoDate, Problem, validatePlain } from './validation';
+import { IsCountry, IsIsoDate, IsText, Problem, validatePlain } from './validation';
 
 export class TravelDocument {
-  @IsOptional() @IsString() @Length(1, 40) type?: string;
-  @IsOptional() @IsString() @Length(1, 40) number?: string;
+  @IsOptional() @IsString() @IsText() @Length(1, 40) type?: string;
+  @IsOptional() @IsString() @IsText() @Length(1, 40) number?: string;
   @IsOptional() @IsCountry() issuer?: string;
   @IsOptional() @IsIsoDate() expires?: string;
 }
 
 /** The only personal details a return may carry, and only inside `sealed` (section 4). */
 export class SealedPersonalData {
-  @IsOptional() @IsString() @Length(1, 100) givenName?: string;
-  @IsOptional() @IsString() @Length(1, 100) familyName?: string;
+  @IsOptional() @IsString() @IsText() @Length(1, 100) givenName?: string;
+  @IsOptional() @IsString() @IsText() @Length(1, 100) familyName?: string;
   @IsOptional() @IsIsoDate() dateOfBirth?: string;
-  @IsOptional() @IsString() @Length(1, 100) placeOfBirth?: string;
+  @IsOptional() @IsString() @IsText() @Length(1, 100) placeOfBirth?: string;
   @IsOptional() @IsObject() @ValidateNested() @Type(() => TravelDocument) travelDocument?: TravelDocument;
-  @IsOptional() @IsString() @Length(3, 32) phone?: string;
+  @IsOptional() @IsString() @IsText() @Length(3, 32) phone?: string;
 }
 
 export interface EncryptionKey {

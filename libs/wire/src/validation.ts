@@ -257,10 +257,15 @@ export const isTimestamp = (value: unknown): boolean =>
 
 /** C0 and C1 control characters and DEL: no name or title holds one, and PostgreSQL refuses NUL in text. */
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
-/** A free-text string (a name, a title): no control characters. Whether it is a string is `IsString`'s to say. */
-export const isText = (value: unknown): boolean => typeof value !== 'string' || !CONTROL_CHARACTER.test(value);
+/** Half of a UTF-16 surrogate pair without its other half: not a character, stored as U+FFFD by PostgreSQL. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/**
+ * A free-text string (a name, a title): no control characters, no lone surrogates. Whether it is a string is
+ * `IsString`'s to say.
+ */
+export const isText = (value: unknown): boolean => typeof value !== 'string' || !(CONTROL_CHARACTER.test(value) || LONE_SURROGATE.test(value));
 
-export const IsText = simple('isText', isText, 'must not contain control characters');
+export const IsText = simple('isText', isText, 'must not contain control characters or broken Unicode');
 export const IsIsoDate = simple('isIsoDate', isIsoDate, 'must be an ISO date (YYYY-MM-DD)');
 export const IsTimestamp = simple('isTimestamp', isTimestamp, 'must be an RFC 3339 timestamp with time zone');
 export const IsCountry = simple(

@@ -212,8 +212,9 @@ export class ReceptionService {
   /** A refused message may carry anything in its envelope; what cannot be stored as is is replaced by a safe value. */
   private toRow(j: Judged, now: Date): InboundMessage {
     const e = j.envelope;
-    // PostgreSQL's jsonb cannot hold \u0000; keep the frame of such a message, the JWS keeps the rest.
-    const envelope = JSON.stringify(e).includes('\\u0000')
+    // PostgreSQL's jsonb holds neither \u0000 nor half a surrogate pair (JSON.stringify escapes only lone ones); keep
+    // the frame of such a message, the JWS keeps the rest.
+    const envelope = /\\u0000|\\ud[89a-f]/i.test(JSON.stringify(e))
       ? ({ profile: e.profile, id: e.id, type: e.type, from: e.from, to: e.to, createdAt: e.createdAt } as Envelope)
       : e;
     return {

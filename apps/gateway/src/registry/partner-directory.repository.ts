@@ -27,7 +27,7 @@ export class PartnerDirectoryRepository {
     await tx.query(
       `INSERT INTO partner_directory (node, version, issued_at, received_at, message_id, body) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (node) DO UPDATE SET version = $2, issued_at = $3, received_at = $4, message_id = $5, body = $6`,
-      [body.node, body.version, body.issuedAt, receivedAt, messageId, JSON.stringify(body)],
+      [body.node, body.version, new Date(body.issuedAt), receivedAt, messageId, JSON.stringify(body)],
     );
     for (const jwk of body.keys.keys as TrmJwk[]) {
       await tx.query(

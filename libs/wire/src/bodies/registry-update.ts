@@ -54,7 +54,7 @@ const OKP_PUBLIC_X = /^[A-Za-z0-9_-]{43}$/;
 
 /** `amqp://` or `amqps://` with a host and no user information (credentials never travel in a registry). */
 export const isAmqpUrl = (value: unknown): boolean => {
-  if (typeof value !== 'string' || value.length > 2048 || /\s/.test(value)) return false;
+  if (typeof value !== 'string' || value.length > 2048 || /[\s\u0000-\u001f\u007f-\u009f]/.test(value)) return false;
   if (/^[a-z]+:\/\/[^/?#]*@/i.test(value)) return false;
   let url: URL;
   try {
@@ -200,9 +200,10 @@ export class RegistryUpdateBody {
   @IsNodeId()
   node!: string;
 
+  /** At most 2^31 - 1 (decision `registry-update-body`): a partner stores it as a 32-bit integer. */
   @IsInt()
   @Min(1)
-  @Max(Number.MAX_SAFE_INTEGER)
+  @Max(2_147_483_647)
   version!: number;
 
   @IsTimestamp()
