@@ -1,5 +1,5 @@
-import { request as httpRequest } from 'node:http';
 import { sampleReturnHandover } from '../apps/trmctl/src/demo/sample-handover';
+import { rawRequest } from './support/http';
 import { TestNetwork } from './support/network';
 
 /**
@@ -8,32 +8,15 @@ import { TestNetwork } from './support/network';
  * spelt; a body `null` is not `{}`; text that is not Unicode is refused, not altered; probes are never rate-limited.
  */
 
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-}
 const MAX_FAILURES = 3;
 let net: TestNetwork;
 let port: number;
 let token: string;
 let caseRef: string;
 
-function ask(method: string, path: string, o: { token?: string | null; from?: string; body?: string | Buffer } = {}): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = o.token === null ? {} : { authorization: `Bearer ${o.token ?? token}` };
-    if (o.body !== undefined) headers['content-type'] = 'application/json';
-    const req = httpRequest({ host: '127.0.0.1', port, method, path, headers, agent: false, localAddress: o.from ?? '127.0.0.1' }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, text }));
-    });
-    req.on('error', reject);
-    if (o.body !== undefined) req.write(o.body);
-    req.end();
-  });
-}
+/** A request with the coordinator's token unless another (or `null`, none) is given. */
+const ask = (method: string, path: string, o: { token?: string | null; from?: string; body?: string | Buffer } = {}) =>
+  rawRequest(port, method, path, { ...o, token: o.token === null ? undefined : (o.token ?? token) });
 
 beforeAll(async () => {
   net = await TestNetwork.create(['AT', 'RS'], {

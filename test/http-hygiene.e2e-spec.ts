@@ -1,4 +1,4 @@
-import { request as httpRequest } from 'node:http';
+import { rawRequest } from './support/http';
 import { TestNetwork } from './support/network';
 
 /**
@@ -6,33 +6,12 @@ import { TestNetwork } from './support/network';
  * in a 404, and 429 for an address that keeps failing authentication.
  */
 
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-}
-
 const MAX_FAILURES = 4;
 let net: TestNetwork;
 let port: number;
 let token: string;
 
-/** A request to the node from `from` (an address of the loopback network: each is its own client address). */
-function ask(method: string, path: string, options: { token?: string; from?: string } = {}): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      { host: '127.0.0.1', port, method, path, localAddress: options.from ?? '127.0.0.1', headers: options.token ? { authorization: `Bearer ${options.token}` } : {} },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, text }));
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
-}
+const ask = (method: string, path: string, options: { token?: string; from?: string } = {}) => rawRequest(port, method, path, options);
 
 beforeAll(async () => {
   net = await TestNetwork.create(['AT'], {

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 export interface Reply<T = any> {
   status: number;
   body: T;
@@ -39,4 +40,31 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, timeout
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** An answer as it came on the wire: status, headers and body text (also when the body is not JSON). */
+export interface RawAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+}
+
+/**
+ * One HTTP request to a node on 127.0.0.1:`port`, on a connection of its own, from `from` (an address of the loopback
+ * network: each is its own client address), with a bearer token and a JSON body as given, sent as they are.
+ */
+export function rawRequest(port: number, method: string, path: string, options: { token?: string; from?: string; body?: string | Buffer } = {}): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {};
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    const req = httpRequest({ host: '127.0.0.1', port, method, path, headers, agent: false, localAddress: options.from ?? '127.0.0.1' }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, text }));
+    });
+    req.on('error', reject);
+    if (options.body !== undefined) req.write(options.body);
+    req.end();
+  });
 }
