@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+
 export interface Reply<T = any> {
   status: number;
   body: T;
