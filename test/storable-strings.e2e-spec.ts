@@ -1,5 +1,5 @@
 import { Envelope, createEnvelope, currentKey, digestOf, encodeEnvelope, importKey, publicJwks, registryAddress, registryCaseRef } from '@trm/wire';
-import { CompactEncrypt, CompactSign } from 'jose';
+import { CompactEncrypt } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { sampleReturnHandover } from '../apps/trmctl/src/demo/sample-handover';
 import { TestNetwork } from './support/network';
@@ -33,8 +33,7 @@ describe('values PostgreSQL cannot store as they are', () => {
   /** Signs `e` with every string value "__RAW__" replaced by the JSON text `raw` (escapes JSON.stringify never writes). */
   const sendRaw = async (e: Envelope, raw: string) => {
     const payload = Buffer.from(encodeEnvelope(e)).toString('utf8').split('"__RAW__"').join(raw);
-    const signer = at.signer();
-    const jws = await new CompactSign(Buffer.from(payload, 'utf8')).setProtectedHeader({ alg: 'EdDSA', kid: signer.kid, typ: 'trm+json' }).sign(signer.key);
+    const jws = await at.signText(payload);
     await at.publish(jws, e);
     return jws;
   };
