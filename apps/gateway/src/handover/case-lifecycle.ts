@@ -16,6 +16,7 @@ import { NODE_ACTOR } from '../audit/audit-entry.entity';
 import { AuditLog } from '../audit/audit.service';
 import { InboundEffect, InboundEffects } from '../acknowledgement/inbound-effects';
 import { ReceiptSettlement } from '../acknowledgement/receipt-settlement';
+import { TimelineRepository } from '../acknowledgement/timeline.repository';
 import { Agreement, DEFAULT_AGREEMENT, NODE_CONFIG, NodeConfig } from '../config/node-config';
 import { InboundMessage } from '../envelope/inbound-message.entity';
 import { InboxRepository } from '../envelope/inbox.repository';
@@ -24,7 +25,7 @@ import { OutboxRepository } from '../envelope/outbox.repository';
 import { OutboxSignal } from '../envelope/outbox-signal';
 import { RegistryService } from '../registry/registry.service';
 import { CaseFile } from './case-file.entity';
-import { CASE_MESSAGE_TYPES, CaseMessageType, CaseState, Side, isCaseMessage, transition } from './case-states';
+import { CASE_MESSAGE_TYPES, CaseMessageType, CaseState, ENDED_STATES, Side, isCaseMessage, questionAnswered, transition } from './case-states';
 import { CaseRepository } from './case.repository';
 import { Expectation, ExpectationKind } from './expectation.entity';
 import { ExpectationRepository } from './expectation.repository';
@@ -38,9 +39,6 @@ export interface CaseMessage {
   createdAt: Date;
   inReplyTo: string | null;
 }
-
-/** States in which a case has ended; retention periods count from then. */
-const ENDED: readonly CaseState[] = ['closed', 'withdrawn', 'declined'];
 
 export const ourSide = (c: Pick<CaseFile, 'direction'>): Side => (c.direction === 'outgoing' ? 'referring' : 'receiving');
 export const partnerSide = (c: Pick<CaseFile, 'direction'>): Side => (c.direction === 'outgoing' ? 'receiving' : 'referring');
@@ -71,6 +69,7 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, OnModuleInit 
     private readonly checks: InboundChecks,
     private readonly settlement: ReceiptSettlement,
     private readonly audit: AuditLog,
+    private readonly timeline: TimelineRepository,
   ) {}
 
   onModuleInit(): void {
@@ -114,6 +113,7 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, OnModuleInit 
   async apply(messages: InboundMessage[], tx: EntityManager, now: Date): Promise<void> {
     const requests = messages.filter((m) => m.type === 'handover.request' && !isEscalationCopy(m.type, m.inReplyTo));
     await this.open(requests, tx, now);
+    await this.involveFallbacks(messages.filter((m) => isEscalationCopy(m.type, m.inReplyTo)), tx, now);
     const others = messages.filter((m) => m.type !== 'handover.request');
     const cases = await this.cases.lockMany(others.map((m) => m.caseRef), tx);
     for (const m of others) {
@@ -201,23 +201,42 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, OnModuleInit 
     );
   }
 
+  /**
+   * A copy of a request that waited too long for acceptance is addressed to the fallback the partner found in our
+   * directory: the role it now waits with takes part in the case, so its holders can open and answer it.
+   */
+  private async involveFallbacks(copies: InboundMessage[], tx: EntityManager, now: Date): Promise<void> {
+    const cases = await this.cases.lockMany(copies.map((m) => m.caseRef), tx);
+    for (const m of copies) {
+      const c = cases.get(m.caseRef);
+      const role = m.routedTo ?? m.recipient;
+      if (!c || c.ourRole === role || c.participants.includes(role)) continue;
+      c.participants = [...c.participants, role];
+      await this.cases.save(c, tx);
+      await this.timeline.record([{ caseRef: c.caseRef, messageId: null, at: now, kind: 'participant-added', detail: { role, reason: 'escalation-copy', copy: m.id } }], tx);
+    }
+  }
+
   /** Applies one message to its (locked) case: its state, its parties, its deadlines. Returns why not, if it does not fit. */
   private async step(c: CaseFile, m: CaseMessage, tx: EntityManager, now: Date): Promise<string | null> {
     const t = transition(c.state, m.type, m.by, c.purpose, false);
     if (!t.ok) return t.reason;
     if (t.state !== c.state) Object.assign(c, { state: t.state, stateChangedAt: now });
-    if (ENDED.includes(c.state) && !c.closedAt) c.closedAt = now;
+    if (ENDED_STATES.includes(c.state) && !c.closedAt) c.closedAt = now;
+    if (questionAnswered(m.type) === 'handover.request') await this.expectations.meet(c.caseRef, ['acceptance'], m.id, now, tx);
     switch (m.type) {
       case 'handover.accepted': {
         const role = (m.body as HandoverAcceptedBody).role;
-        if (m.by === ourSide(c)) c.ourRole = role;
-        else c.partnerRole = role;
-        await this.expectations.meet(c.caseRef, ['acceptance'], m.id, now, tx);
+        if (m.by === partnerSide(c)) c.partnerRole = role;
+        else if (role !== c.ourRole) {
+          // The role the case was addressed to stays in it: its next holder sees what a fallback accepted for it.
+          c.participants = [...new Set([...c.participants, c.ourRole])].filter((r) => r !== role);
+          c.ourRole = role;
+        }
         if (c.purpose !== 'return') await this.expect(c, 'followup', m.id, m.createdAt, tx, now);
         break;
       }
       case 'handover.declined':
-        await this.expectations.meet(c.caseRef, ['acceptance'], m.id, now, tx);
         await this.expectations.cancel(c.caseRef, 'all', now, tx);
         break;
       case 'return.scheduled':

@@ -58,6 +58,30 @@ const RULES: Record<CaseMessageType, Rule> = {
 
 export const CASE_MESSAGE_TYPES = Object.keys(RULES) as CaseMessageType[];
 
+/** States in which a case has ended: nothing in it waits for an answer, and retention periods count from then. */
+export const ENDED_STATES: readonly CaseState[] = ['closed', 'withdrawn', 'declined'];
+
+/**
+ * What needs an answer, and what answers it: the one definition of "unanswered" for a role handover, what a retired
+ * role passes to its successor, the inbox's `waiting` marker, the acceptance deadline and the `inReplyTo` the API
+ * fills in. A request is answered by the case's acceptance or decline (a copy sent to a fallback too), a question by
+ * a response to it; consent.withdrawn is answered by this node itself. Nothing waits in a case that has ended.
+ */
+export const ANSWERED_BY = {
+  'handover.request': ['handover.accepted', 'handover.declined'],
+  'info.request': ['info.response'],
+  'consent.withdrawn': ['purge.confirmed'],
+} as const satisfies Partial<Record<CaseMessageType, readonly CaseMessageType[]>>;
+export type Question = keyof typeof ANSWERED_BY;
+
+/** The kind of message `type` answers, or null when it answers nothing. */
+export function questionAnswered(type: CaseMessageType): Question | null {
+  for (const [question, answers] of Object.entries(ANSWERED_BY) as Array<[Question, readonly CaseMessageType[]]>) {
+    if (answers.includes(type)) return question;
+  }
+  return null;
+}
+
 export const isCaseMessage = (type: string): type is CaseMessageType => Object.prototype.hasOwnProperty.call(RULES, type);
 
 export type Transition = { ok: true; state: CaseState } | { ok: false; reason: string };

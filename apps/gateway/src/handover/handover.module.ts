@@ -15,12 +15,13 @@ import { ExpectationRepository } from './expectation.repository';
 import { HandoverController } from './handover.controller';
 import { HandoverRoleWork } from './handover-role-work';
 import { HandoverService } from './handover.service';
+import { UnansweredRepository } from './unanswered.repository';
 
 /** Cross-border cases: handing them over, moving them on with the partner, their deadlines and escalations. */
 @Module({
   imports: [EnvelopeModule, RegistryModule, AcknowledgementModule, AuditModule, TypeOrmModule.forFeature([CaseFile, Expectation, Escalation])],
   controllers: [HandoverController, CasesController],
-  providers: [HandoverService, CasesService, CaseLifecycle, CaseRepository, ExpectationRepository, DeadlineWatch, HandoverRoleWork],
+  providers: [HandoverService, CasesService, CaseLifecycle, CaseRepository, ExpectationRepository, DeadlineWatch, HandoverRoleWork, UnansweredRepository],
   exports: [DeadlineWatch],
 })
 export class HandoverModule {}
