@@ -71,7 +71,7 @@ export class CasesService {
     const sender = dto.sender ?? this.actingRole(c, caller, now);
     if (!actsAs(caller, sender)) throw new ForbiddenException(`you do not hold ${sender}`);
     const projected = await this.projectedState(c);
-    const fits = transition(projected, dto.type, ourSide(c), c.purpose);
+    const fits = transition(projected, dto.type, ourSide(c), c.purpose, { body: dto.body });
     if (!fits.ok) throw new ConflictException({ statusCode: 409, error: 'Conflict', message: `${dto.type} does not fit case ${caseRef}: ${fits.reason}` });
 
     if (!this.isOwnRole(sender)) throw invalidRequest([{ field: 'sender', problem: 'is not an address this node publishes' }]);
