@@ -28,7 +28,7 @@ export class AttentionJob implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   private async run(): Promise<void> {
-    const { vacant, unconfirmed } = await this.directory.attention();
+    const { vacant, unconfirmed } = await this.directory.attention(null);
     if (vacant.length) this.logger.warn(`vacant roles (messages go to their fallback): ${vacant.map((r) => r.address).join(', ')}`);
     if (unconfirmed.length) this.logger.warn(`roles not confirmed recently: ${unconfirmed.map((r) => r.address).join(', ')}`);
   }

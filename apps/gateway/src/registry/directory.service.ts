@@ -1,5 +1,5 @@
 import { ConflictException, ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { RoleChannels, RoleStatus, nodeOf } from '@trm/wire';
+import { RoleChannels, RoleStatus, nodeOf, parseAddress } from '@trm/wire';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../clock/clock';
@@ -8,7 +8,7 @@ import { Transactions } from '../database/transactions';
 import { AuditAction } from '../audit/audit-entry.entity';
 import { AuditLog } from '../audit/audit.service';
 import { Principal } from '../auth/principal';
-import { requireAdministers } from '../auth/scope';
+import { requireAdministers, requireSeesStaffOf, seesStaffOf } from '../auth/scope';
 import { invalidRequest } from '../http/problems';
 import { DirectoryPublisher } from './directory-publisher';
 import { DirectoryRepository } from './directory.repository';
@@ -51,7 +51,10 @@ export interface RoleView {
   confirmedAt: string;
   retiredAt: string | null;
   successor: string | null;
-  holders: HolderView[];
+  /** How many assignments hold the role now. */
+  holderCount: number;
+  /** Who they are: only for whoever sees the staff of the role's organisation (`seesStaffOf`). */
+  holders?: HolderView[];
 }
 
 export interface TransferView {
@@ -83,10 +86,10 @@ export class DirectoryService {
     private readonly audit: AuditLog,
   ) {}
 
-  async organisations(): Promise<Array<Organisation & { roles: RoleView[] }>> {
+  async organisations(caller: Principal): Promise<Array<Organisation & { roles: RoleView[] }>> {
     const now = this.clock.now();
     const [organisations, roles, assignments] = await Promise.all([this.directory.organisations(), this.directory.roles(), this.currentAssignments(now)]);
-    const views = await this.roleViews(roles, assignments, now);
+    const views = await this.roleViews(roles, assignments, now, caller);
     return organisations.map((o) => ({ ...o, roles: views.filter((r) => r.organisation === o.slug) }));
   }
 
@@ -117,7 +120,7 @@ export class DirectoryService {
       if (dto.fallback) await this.requireLiveRole(dto.fallback, 'fallback', tx, address);
       await this.directory.save(Role.create(address, organisation, dto, now), tx);
     });
-    return this.role(address);
+    return this.role(address, caller);
   }
 
   async updateRole(address: string, dto: UpdateRoleDto, caller: Principal): Promise<RoleView> {
@@ -127,7 +130,7 @@ export class DirectoryService {
       Object.assign(role, dto, { updatedAt: now });
       await this.directory.save(role, tx);
     });
-    return this.role(address);
+    return this.role(address, caller);
   }
 
   async createPerson(dto: CreatePersonDto, caller: Principal): Promise<Person> {
@@ -148,7 +151,7 @@ export class DirectoryService {
       if (endsAt && endsAt <= startsAt) throw invalidRequest([{ field: 'endsAt', problem: 'must be after startsAt' }]);
       await this.directory.save(newAssignment(address, dto.person, dto.deputy ?? null, startsAt, endsAt, now), tx);
     });
-    return this.role(address);
+    return this.role(address, caller);
   }
 
   async endAssignment(id: string, endsAt: string | undefined, caller: Principal): Promise<RoleView> {
@@ -163,7 +166,7 @@ export class DirectoryService {
       await this.directory.save(assignment, tx);
       return assignment.role;
     });
-    return this.role(role);
+    return this.role(role, caller);
   }
 
   /**
@@ -233,38 +236,45 @@ export class DirectoryService {
       Object.assign(role, { confirmedAt: now, updatedAt: now });
       await this.directory.save(role, tx);
     });
-    return this.role(address);
+    return this.role(address, caller);
   }
 
-  async role(address: string): Promise<RoleView> {
+  async role(address: string, caller: Principal): Promise<RoleView> {
     const role = await this.directory.role(address);
     if (!role) throw new NotFoundException(`no role ${address}`);
     const now = this.clock.now();
-    return (await this.roleViews([role], await this.directory.holdersAt(address, now), now))[0];
+    return (await this.roleViews([role], await this.directory.holdersAt(address, now), now, caller))[0];
   }
 
   /** Who held the role at `at` (default now): answerable for any past date, since assignments are never deleted. */
-  async holdersAt(address: string, at?: Date): Promise<HolderView[]> {
+  async holdersAt(address: string, at: Date | undefined, caller: Principal): Promise<HolderView[]> {
+    requireSeesStaffOf(caller, parseAddress(address)!.organisation);
     if (!(await this.directory.role(address))) throw new NotFoundException(`no role ${address}`);
     return this.holderViews(await this.directory.holdersAt(address, at ?? this.clock.now()));
   }
 
-  async history(address: string): Promise<HolderView[]> {
+  async history(address: string, caller: Principal): Promise<HolderView[]> {
+    requireSeesStaffOf(caller, parseAddress(address)!.organisation);
     if (!(await this.directory.role(address))) throw new NotFoundException(`no role ${address}`);
     return this.holderViews(await this.directory.history(address));
   }
 
-  async transfer(id: string): Promise<TransferView> {
+  /** A handover names who gave the role up and who took it: for whoever sees the staff of the role's organisation. */
+  async transfer(id: string, caller: Principal): Promise<TransferView> {
     const transfer = await this.directory.transfer(id);
     if (!transfer) throw new NotFoundException(`no role transfer ${id}`);
+    requireSeesStaffOf(caller, parseAddress(transfer.role)!.organisation);
     return transferView(transfer);
   }
 
-  /** Roles a coordinator should look at: nobody holds them, or nobody confirmed them for too long. */
-  async attention(): Promise<{ vacant: RoleView[]; unconfirmed: RoleView[] }> {
+  /**
+   * Roles a coordinator should look at: nobody holds them, or nobody confirmed them for too long. `caller` null: the
+   * node itself (its daily check), shown no staff.
+   */
+  async attention(caller: Principal | null): Promise<{ vacant: RoleView[]; unconfirmed: RoleView[] }> {
     const now = this.clock.now();
     const [roles, assignments] = await Promise.all([this.directory.roles(), this.currentAssignments(now)]);
-    const views = (await this.roleViews(roles, assignments, now)).filter((r) => r.status !== 'retired');
+    const views = (await this.roleViews(roles, assignments, now, caller)).filter((r) => r.status !== 'retired');
     return { vacant: views.filter((r) => r.status === 'vacant'), unconfirmed: views.filter((r) => r.unconfirmed) };
   }
 
@@ -311,11 +321,15 @@ export class DirectoryService {
     return (await this.directory.currentAssignments(now)).filter((a) => holdsAt(a, now));
   }
 
-  /** Views of `roles` at `now`; `current` are the assignments holding them then. */
-  private async roleViews(roles: Role[], current: Assignment[], now: Date): Promise<RoleView[]> {
-    const holders = await this.holderViews(current);
+  /** Views of `roles` at `now` as `caller` may see them; `current` are the assignments holding them then. */
+  private async roleViews(roles: Role[], current: Assignment[], now: Date, caller: Principal | null): Promise<RoleView[]> {
+    const shown = new Set(roles.filter((r) => caller && seesStaffOf(caller, r.organisation)).map((r) => r.address));
+    const counts = new Map<string, number>();
+    current.forEach((a) => counts.set(a.role, (counts.get(a.role) ?? 0) + 1));
+    const visible = current.filter((a) => shown.has(a.role));
+    const holders = await this.holderViews(visible);
     const byRole = new Map<string, HolderView[]>();
-    current.forEach((a, i) => byRole.set(a.role, [...(byRole.get(a.role) ?? []), holders[i]]));
+    visible.forEach((a, i) => byRole.set(a.role, [...(byRole.get(a.role) ?? []), holders[i]]));
     return roles.map((r) => ({
       address: r.address,
       organisation: r.organisation,
@@ -327,12 +341,13 @@ export class DirectoryService {
       region: r.region,
       fallback: r.fallback,
       channels: r.channels,
-      status: r.retiredAt ? 'retired' : byRole.has(r.address) ? 'active' : 'vacant',
+      status: r.retiredAt ? 'retired' : counts.has(r.address) ? 'active' : 'vacant',
       unconfirmed: isUnconfirmed(r, now, this.config.registry.unconfirmedAfterMs),
       confirmedAt: r.confirmedAt.toISOString(),
       retiredAt: r.retiredAt?.toISOString() ?? null,
       successor: r.successor,
-      holders: byRole.get(r.address) ?? [],
+      holderCount: counts.get(r.address) ?? 0,
+      ...(shown.has(r.address) ? { holders: byRole.get(r.address) ?? [] } : {}),
     }));
   }
 
