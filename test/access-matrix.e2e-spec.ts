@@ -367,6 +367,7 @@ const ROWS: Record<string, (caller: Caller) => Promise<Prepared>> = {
       path: rolePath(role, '/assignments'),
       body: { person },
       changed: () => exists('SELECT 1 FROM assignment WHERE role = $1 AND person = $2', [role, person]),
+      verify: (r) => expect(r.body.holders).toEqual([expect.objectContaining({ assignment: r.body.assignment, person: expect.objectContaining({ id: person }) })]),
     };
   },
   'POST /v1/roles/:org/:role/handover': async () => {
@@ -376,6 +377,7 @@ const ROWS: Record<string, (caller: Caller) => Promise<Prepared>> = {
       path: rolePath(role, '/handover'),
       body: { to: person },
       changed: () => exists('SELECT 1 FROM role_transfer WHERE role = $1 AND to_person = $2', [role, person]),
+      verify: (r) => expect(r.body).toMatchObject({ to: person, assignment: expect.any(String) }),
     };
   },
   'POST /v1/roles/:org/:role/deactivate': async () => {
@@ -405,8 +407,7 @@ const ROWS: Record<string, (caller: Caller) => Promise<Prepared>> = {
   },
   'POST /v1/assignments/:id/end': async () => {
     const role = await freshRole();
-    const assigned = await ok(world.rs, 'POST', rolePath(role, '/assignments'), { person: await freshPerson() });
-    const id: string = assigned.holders[0].assignment;
+    const { assignment: id } = await ok<{ assignment: string }>(world.rs, 'POST', rolePath(role, '/assignments'), { person: await freshPerson() });
     return {
       method: 'POST',
       path: `/v1/assignments/${id}/end`,
@@ -826,8 +827,7 @@ describe('access matrix of the HTTP API (node RS)', () => {
     it('follows the roles a caseworker holds today, for a token already in use', async () => {
       const { id, caseRef } = await freshCase();
       const person = await freshPerson('Second holder of the cptv desk');
-      const assigned = await ok(world.rs, 'POST', rolePath(CPTV_ROLE, '/assignments'), { person });
-      const assignment = assigned.holders.find((h: { person: { id: string } }) => h.person.id === person).assignment;
+      const { assignment } = await ok(world.rs, 'POST', rolePath(CPTV_ROLE, '/assignments'), { person });
       const token = await world.net.token('RS', { subject: person, roles: ['caseworker'] });
       const sees = async () => ({
         case: (await call(world.rs, 'GET', `/v1/cases/${caseRef}`, undefined, token)).status,

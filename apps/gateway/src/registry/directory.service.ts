@@ -142,16 +142,18 @@ export class DirectoryService {
     });
   }
 
-  async assign(address: string, dto: AssignDto, caller: Principal): Promise<RoleView> {
-    await this.change(caller, 'registry.assignment.started', address, async (tx, now) => {
+  async assign(address: string, dto: AssignDto, caller: Principal): Promise<RoleView & { assignment: string }> {
+    const assignment = await this.change(caller, 'registry.assignment.started', address, async (tx, now) => {
       await this.liveRole(address, tx);
       await this.requirePeople([dto.person, dto.deputy], tx);
       const startsAt = dto.startsAt ? new Date(dto.startsAt) : now;
       const endsAt = dto.endsAt ? new Date(dto.endsAt) : null;
       if (endsAt && endsAt <= startsAt) throw invalidRequest([{ field: 'endsAt', problem: 'must be after startsAt' }]);
-      await this.directory.save(newAssignment(address, dto.person, dto.deputy ?? null, startsAt, endsAt, now), tx);
+      const assignment = newAssignment(address, dto.person, dto.deputy ?? null, startsAt, endsAt, now);
+      await this.directory.save(assignment, tx);
+      return assignment.id;
     });
-    return this.role(address, caller);
+    return { ...(await this.role(address, caller)), assignment };
   }
 
   async endAssignment(id: string, endsAt: string | undefined, caller: Principal): Promise<RoleView> {
@@ -171,14 +173,15 @@ export class DirectoryService {
 
   /**
    * Staff turnover: whoever holds the role now stops, `to` starts. The role's open cases and unanswered messages stay
-   * with the role, so they are now the new holder's; the handover record lists them.
+   * with the role, so they are now the new holder's; the handover record lists them, the answer also the new assignment.
    */
-  async handOver(address: string, to: string, deputy: string | undefined, caller: Principal): Promise<TransferView> {
+  async handOver(address: string, to: string, deputy: string | undefined, caller: Principal): Promise<TransferView & { assignment: string }> {
     return this.change(caller, 'registry.role.handed-over', address, async (tx, now) => {
       await this.liveRole(address, tx);
       await this.requirePeople([to, deputy], tx);
       const previous = await this.directory.endAssignments(address, now, tx);
-      await this.directory.save(newAssignment(address, to, deputy ?? null, now, null, now), tx);
+      const assignment = newAssignment(address, to, deputy ?? null, now, null, now);
+      await this.directory.save(assignment, tx);
       const work = await this.work.collect(address, tx);
       const transfer = Object.assign(new RoleTransfer(), {
         id: randomUUID(),
@@ -191,7 +194,7 @@ export class DirectoryService {
         ...work,
       });
       await this.directory.save(transfer, tx);
-      return transferView(transfer);
+      return { ...transferView(transfer), assignment: assignment.id };
     });
   }
 
