@@ -10,6 +10,7 @@ import { AuditLog } from '../audit/audit.service';
 import { Principal } from '../auth/principal';
 import { requireAdministers, requireSeesStaffOf, seesStaffOf } from '../auth/scope';
 import { invalidRequest } from '../http/problems';
+import { PersonalChannel, personalChannels, staffContactsIn } from './channels';
 import { DirectoryPublisher } from './directory-publisher';
 import { DirectoryRepository } from './directory.repository';
 import { addressOf } from './directory';
@@ -118,6 +119,7 @@ export class DirectoryService {
       if (!(await this.directory.organisation(organisation, tx))) throw new NotFoundException(`no organisation ${organisation}`);
       if (await this.directory.role(address, tx)) throw new ConflictException(`role ${address} exists already`);
       if (dto.fallback) await this.requireLiveRole(dto.fallback, 'fallback', tx, address);
+      await this.requireFunctionalChannels(dto.channels, tx);
       await this.directory.save(Role.create(address, organisation, dto, now), tx);
     });
     return this.role(address, caller);
@@ -127,6 +129,7 @@ export class DirectoryService {
     await this.change(caller, 'registry.role.updated', address, async (tx, now) => {
       const role = await this.liveRole(address, tx);
       if (dto.fallback) await this.requireLiveRole(dto.fallback, 'fallback', tx, address);
+      await this.requireFunctionalChannels(dto.channels, tx);
       Object.assign(role, dto, { updatedAt: now });
       await this.directory.save(role, tx);
     });
@@ -135,7 +138,18 @@ export class DirectoryService {
 
   async createPerson(dto: CreatePersonDto, caller: Principal): Promise<Person> {
     return this.transactions.run(async (tx) => {
-      const person = Object.assign(new Person(), { id: randomUUID(), name: dto.name, email: dto.email ?? null, createdAt: this.clock.now() });
+      await this.directory.lock(tx);
+      const person = Object.assign(new Person(), { id: randomUUID(), name: dto.name, email: dto.email ?? null, phone: dto.phone ?? null, createdAt: this.clock.now() });
+      const published = new Set((await this.directory.roles(tx)).filter((r) => !r.retiredAt).flatMap((r) => staffContactsIn(r.channels, [person])));
+      if (published.size) {
+        throw invalidRequest(
+          [...published].map((kind) =>
+            kind === 'mailbox'
+              ? { field: 'email', problem: "is the published mailbox of a role, a functional channel: give the person's own e-mail" }
+              : { field: 'phone', problem: "is the published phone of a role, a functional channel: give the person's own phone" },
+          ),
+        );
+      }
       await this.directory.save(person, tx);
       await this.audit.record([{ actor: caller.subject, action: 'registry.person.created', subject: person.id }], tx);
       return person;
@@ -271,14 +285,15 @@ export class DirectoryService {
   }
 
   /**
-   * Roles a coordinator should look at: nobody holds them, or nobody confirmed them for too long. `caller` null: the
-   * node itself (its daily check), shown no staff.
+   * Roles a coordinator should look at: nobody holds them, nobody confirmed them for too long, or a published channel
+   * looks like a person's. `caller` null: the node itself (its daily check), shown no staff.
    */
-  async attention(caller: Principal | null): Promise<{ vacant: RoleView[]; unconfirmed: RoleView[] }> {
+  async attention(caller: Principal | null): Promise<{ vacant: RoleView[]; unconfirmed: RoleView[]; personalChannels: PersonalChannel[] }> {
     const now = this.clock.now();
-    const [roles, assignments] = await Promise.all([this.directory.roles(), this.currentAssignments(now)]);
-    const views = (await this.roleViews(roles, assignments, now, caller)).filter((r) => r.status !== 'retired');
-    return { vacant: views.filter((r) => r.status === 'vacant'), unconfirmed: views.filter((r) => r.unconfirmed) };
+    const [roles, assignments, people] = await Promise.all([this.directory.roles(), this.currentAssignments(now), this.directory.everyone()]);
+    const live = roles.filter((r) => !r.retiredAt);
+    const views = await this.roleViews(live, assignments, now, caller);
+    return { vacant: views.filter((r) => r.status === 'vacant'), unconfirmed: views.filter((r) => r.unconfirmed), personalChannels: personalChannels(live, people) };
   }
 
   /**
@@ -308,6 +323,20 @@ export class DirectoryService {
     const role = nodeOf(address) === this.config.node ? await this.directory.role(address, tx) : null;
     if (!role || role.retiredAt || address === self) {
       throw invalidRequest([{ field, problem: `must be another active role of node ${this.config.node}` }]);
+    }
+  }
+
+  /** A role's channels are functional: neither may be the own e-mail or phone of a member of staff. */
+  private async requireFunctionalChannels(channels: RoleChannels | undefined, tx: EntityManager): Promise<void> {
+    const personal = staffContactsIn(channels, await this.directory.everyone(tx));
+    if (personal.length) {
+      throw invalidRequest(
+        personal.map((kind) =>
+          kind === 'mailbox'
+            ? { field: 'channels.mailbox', problem: 'is the personal e-mail of a member of staff: a role publishes a functional mailbox (a shared one)' }
+            : { field: 'channels.phone', problem: 'is the personal phone of a member of staff: a role publishes a functional phone (an office line)' },
+        ),
+      );
     }
   }
 
