@@ -59,10 +59,25 @@ export function listScope(p: Principal, requested?: string): string[] | null {
   return requested ? [requested] : own;
 }
 
+const administers = (p: Principal, organisation: string): boolean =>
+  is(p, 'administrator') && (p.organisation === null || p.organisation === organisation);
+
 /** Only an administrator of the organisation (or of the whole node) changes its part of the registry. */
 export function requireAdministers(p: Principal, organisation: string): void {
-  if (is(p, 'administrator') && (p.organisation === null || p.organisation === organisation)) return;
+  if (administers(p, organisation)) return;
   throw new ForbiddenException(`only an administrator of ${organisation} may change it`);
+}
+
+/**
+ * Who may see who holds the roles of an organisation (person ids, names, deputies): a coordinator, and an administrator
+ * of that organisation or of the whole node. Anyone else (auditors, caseworkers, administrators of other
+ * organisations) sees whether a role is staffed, vacant or unconfirmed, not by whom.
+ */
+export const seesStaffOf = (p: Principal, organisation: string): boolean => is(p, 'coordinator') || administers(p, organisation);
+
+export function requireSeesStaffOf(p: Principal, organisation: string): void {
+  if (seesStaffOf(p, organisation)) return;
+  throw new ForbiddenException(`only a coordinator or an administrator of ${organisation} or of the whole node sees who holds its roles`);
 }
 
 /** Contents shown to the caller: bodies for whoever works on the thing, nothing for metadata-only callers. */

@@ -7,7 +7,8 @@ const EVERY_MS = 24 * 3_600_000;
 
 /**
  * Once a day (and at start), tells the coordinator which roles need a person: vacant ones, whose messages go to a
- * fallback, and unconfirmed ones, whose entries nobody vouched for lately. The same list is at GET /v1/directory/attention.
+ * fallback, and unconfirmed ones, whose entries nobody vouched for lately; and how many published channels look like a
+ * person's (a count only: which, and why, is at GET /v1/directory/attention, with the rest of the list).
  */
 @Injectable()
 export class AttentionJob implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -28,8 +29,9 @@ export class AttentionJob implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   private async run(): Promise<void> {
-    const { vacant, unconfirmed } = await this.directory.attention();
+    const { vacant, unconfirmed, personalChannels } = await this.directory.attention(null);
     if (vacant.length) this.logger.warn(`vacant roles (messages go to their fallback): ${vacant.map((r) => r.address).join(', ')}`);
     if (unconfirmed.length) this.logger.warn(`roles not confirmed recently: ${unconfirmed.map((r) => r.address).join(', ')}`);
+    if (personalChannels.length) this.logger.warn(`published channels that look personal: ${personalChannels.length}`);
   }
 }
