@@ -19,7 +19,7 @@ export interface PartnerConfig {
 export interface Agreement {
   /** handover.accepted or handover.declined is due this long after the handover.request. */
   acceptanceMs: number;
-  /** arrival.confirmed or arrival.missed is due this long after the scheduled return date. */
+  /** arrival.confirmed or arrival.missed is due this long after the return date begins (receiving node's time zone). */
   arrivalGraceMs: number;
   /** A followup.report is due this often until the case is closed. */
   followupEveryMs: number;
