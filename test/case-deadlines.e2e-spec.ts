@@ -1,3 +1,4 @@
+import { localMidnight } from '../apps/gateway/src/clock/local-day';
 import { DAY_MS, ManualClock } from './support/clock';
 import {
   AT_COORDINATOR,
@@ -14,22 +15,33 @@ import { call } from './support/http';
 import { TestNetwork } from './support/network';
 
 /**
- * The deadlines of profile section 9 with real nodes AT (referring) and RS (receiving) on one manual clock: acceptance
- * 48 h (copy to the recipient's fallback, both coordinators alerted), arrival two days after the return date (both
- * coordinators), follow-up every 90 days (RS's coordinator at once, AT's 14 days later); each escalated once, and met
- * late when the answer comes. Deadlines are checked only when the test calls runOnce().
+ * The deadlines of profile section 9 with real nodes AT (referring) and RS (receiving) on one manual clock, row by row
+ * of the README's table: RS owes each answer and alerts its coordinator at the deadline; AT waits and alerts its own
+ * at the deadline (acceptance, with a copy to the recipient's fallback; arrival) or 14 days later (follow-up). Each
+ * escalated once, and met late when the answer comes. The return date is a day in RS's time zone. Deadlines are
+ * checked only when the test calls runOnce().
  */
 
 const at = (ms: number) => new Date(ms).toISOString();
 const alertsFor = async (net: TestNetwork, node: string, role: string, caseRef: string) =>
   (await call(net.node(node).url, 'GET', `/v1/alerts?role=${encodeURIComponent(role)}`)).body.items.filter((a: { caseRef: string }) => a.caseRef === caseRef);
+/** An alert of `role` at the clock's now about a deadline of `kind` due at `due`. */
+const alert = (caseRef: string, role: string, now: Date, kind: string, due: number) => ({ caseRef, at: now.toISOString(), role, expectation: expect.any(String), kind, dueAt: at(due) });
+/** `instant` as a wall clock in Belgrade, `YYYY-MM-DD hh:mm`. */
+const inBelgrade = (instant: number) => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Belgrade', dateStyle: 'short', timeStyle: 'short' }).format(instant);
 
 describe('deadlines of the default agreement', () => {
   const clock = new ManualClock();
   let net: TestNetwork;
   let steps: CaseSteps;
 
-  beforeAll(async () => ({ net, steps } = await startCaseNodes(clock)));
+  // RS is in Belgrade, and AT knows it; AT's own zone (London, an hour off Belgrade's) is not the one that counts.
+  beforeAll(async () => {
+    ({ net, steps } = await startCaseNodes(clock, (config) => {
+      config.timeZone = config.node === 'RS' ? 'Europe/Belgrade' : 'Europe/London';
+      for (const p of config.partners) p.timeZone = p.node === 'RS' ? 'Europe/Belgrade' : 'Europe/London';
+    }));
+  });
   afterAll(() => net?.close());
 
   it('escalates an unanswered handover once after 48 h: a copy to the fallback, both coordinators alerted; a late acceptance meets it', async () => {
@@ -77,7 +89,7 @@ describe('deadlines of the default agreement', () => {
     expect(await steps.overdue('AT', caseRef)).toEqual([
       { caseRef, kind: 'acceptance', owedBy: 'partner', dueAt: at(due), overdueMs: MINUTE_MS, overdue: '1 min', status: 'missed', alerted: [AT_COORDINATOR], copiedTo: [RS_FALLBACK] },
     ]);
-    expect(await alertsFor(net, 'AT', AT_COORDINATOR, caseRef)).toEqual([{ caseRef, at: clock.now().toISOString(), role: AT_COORDINATOR, expectation: expect.any(String) }]);
+    expect(await alertsFor(net, 'AT', AT_COORDINATOR, caseRef)).toEqual([alert(caseRef, AT_COORDINATOR, clock.now(), 'acceptance', due)]);
 
     // RS owes the answer: overdue there too, and its own coordinator is alerted when RS looks.
     expect(await steps.overdue('RS', caseRef)).toEqual([
@@ -88,7 +100,7 @@ describe('deadlines of the default agreement', () => {
     expect(await steps.overdue('RS', caseRef)).toEqual([
       { caseRef, kind: 'acceptance', owedBy: 'us', dueAt: at(due), overdueMs: MINUTE_MS, overdue: '1 min', status: 'missed', alerted: [RS_COORDINATOR], copiedTo: [] },
     ]);
-    expect(await alertsFor(net, 'RS', RS_COORDINATOR, caseRef)).toHaveLength(1);
+    expect(await alertsFor(net, 'RS', RS_COORDINATOR, caseRef)).toEqual([alert(caseRef, RS_COORDINATOR, clock.now(), 'acceptance', due)]);
 
     // Never repeated, however often and however late the nodes look again.
     for (const later of [0, DAY_MS]) {
@@ -114,18 +126,24 @@ describe('deadlines of the default agreement', () => {
     expect(await steps.states(caseRef)).toEqual({ AT: 'accepted', RS: 'accepted' });
   });
 
-  it('alerts both coordinators when the return date + 2 days passes without news of the arrival', async () => {
+  it('alerts both coordinators when 2 days pass after the return date began in Belgrade without news of the arrival', async () => {
     const { caseRef } = await steps.open();
     await steps.deliver('RS', caseRef, 'handover.accepted', bodies.accepted());
     const date = isoDay(clock.now(), 3);
     await steps.deliver('AT', caseRef, 'return.scheduled', bodies.scheduled(date));
-    const due = Date.parse(`${date}T00:00:00Z`) + 2 * DAY_MS;
+    const due = localMidnight(date, 'Europe/Belgrade').getTime() + 2 * DAY_MS;
+    expect(inBelgrade(due - 2 * DAY_MS)).toBe(`${date} 00:00`);
     for (const node of ['AT', 'RS']) {
       expect({ node, arrival: (await steps.expectations(node, caseRef)).filter((x) => x.kind === 'arrival').map((x) => [x.status, x.due_at.toISOString()]) }).toEqual({
         node,
         arrival: [['open', at(due)]],
       });
     }
+
+    clock.set(new Date(due - MINUTE_MS));
+    await steps.runOnce('AT');
+    await steps.runOnce('RS');
+    expect({ AT: await steps.escalations('AT', caseRef), RS: await steps.escalations('RS', caseRef) }).toEqual({ AT: [], RS: [] });
 
     clock.set(new Date(due + HOUR_MS));
     await steps.runOnce('AT');
@@ -140,8 +158,8 @@ describe('deadlines of the default agreement', () => {
     expect(await steps.overdue('RS', caseRef)).toEqual([
       { caseRef, kind: 'arrival', owedBy: 'us', dueAt: at(due), overdueMs: HOUR_MS, overdue: '1 h 0 min', status: 'missed', alerted: [RS_COORDINATOR], copiedTo: [] },
     ]);
-    expect(await alertsFor(net, 'AT', AT_COORDINATOR, caseRef)).toHaveLength(1);
-    expect(await alertsFor(net, 'RS', RS_COORDINATOR, caseRef)).toHaveLength(1);
+    expect(await alertsFor(net, 'AT', AT_COORDINATOR, caseRef)).toEqual([alert(caseRef, AT_COORDINATOR, clock.now(), 'arrival', due)]);
+    expect(await alertsFor(net, 'RS', RS_COORDINATOR, caseRef)).toEqual([alert(caseRef, RS_COORDINATOR, clock.now(), 'arrival', due)]);
 
     // Late news of the arrival meets it on both sides.
     await steps.deliver('RS', caseRef, 'arrival.confirmed', bodies.arrived(clock.now()));
@@ -163,6 +181,9 @@ describe('deadlines of the default agreement', () => {
       RS: [['open', at(due), at(due)]],
     });
 
+    clock.set(new Date(due - MINUTE_MS));
+    await steps.runOnce('RS');
+    expect(await steps.escalations('RS', caseRef)).toEqual([]);
     clock.set(new Date(due + HOUR_MS));
     await steps.runOnce('RS');
     await steps.runOnce('AT');
@@ -170,6 +191,7 @@ describe('deadlines of the default agreement', () => {
       AT: [],
       RS: [{ action: 'alert', target: RS_COORDINATOR, step: 1, message_id: null }],
     });
+    expect(await alertsFor(net, 'RS', RS_COORDINATOR, caseRef)).toEqual([alert(caseRef, RS_COORDINATOR, clock.now(), 'followup', due)]);
     // AT sees the report overdue, but does not alert yet.
     expect(await steps.overdue('AT', caseRef)).toEqual([
       { caseRef, kind: 'followup', owedBy: 'partner', dueAt: at(due), overdueMs: HOUR_MS, overdue: '1 h 0 min', status: 'open', alerted: [], copiedTo: [] },
@@ -186,6 +208,7 @@ describe('deadlines of the default agreement', () => {
       RS: [{ action: 'alert', target: RS_COORDINATOR, step: 1, message_id: null }],
     });
     expect((await steps.overdue('AT', caseRef))[0]).toMatchObject({ status: 'missed', overdue: '14 d 1 h', alerted: [AT_COORDINATOR] });
+    expect(await alertsFor(net, 'AT', AT_COORDINATOR, caseRef)).toEqual([alert(caseRef, AT_COORDINATOR, clock.now(), 'followup', due)]);
 
     // The report comes: met on both sides; the next is due 90 days after it.
     const reportedAt = clock.now().getTime();
@@ -197,14 +220,14 @@ describe('deadlines of the default agreement', () => {
     });
     for (const node of ['AT', 'RS']) expect({ node, overdue: await steps.overdue(node, caseRef) }).toEqual({ node, overdue: [] });
 
-    // A report that names the next due date sets that one instead.
+    // A report that names the next due date sets that one instead: the day begins in Belgrade.
     clock.advance(DAY_MS);
     const agreed = isoDay(clock.now(), 30);
     await steps.deliver('RS', caseRef, 'followup.report', bodies.report(2, agreed));
     for (const node of ['AT', 'RS']) {
       expect({ node, last: (await followups(node)).at(-1)![1], open: (await followups(node)).filter((f) => f[0] === 'open').length }).toEqual({
         node,
-        last: at(Date.parse(`${agreed}T00:00:00Z`)),
+        last: at(localMidnight(agreed, 'Europe/Belgrade').getTime()),
         open: 1,
       });
     }
@@ -215,7 +238,7 @@ describe('deadlines of the default agreement', () => {
     await steps.deliver('RS', caseRef, 'handover.accepted', bodies.accepted());
     const date = isoDay(clock.now(), 1);
     await steps.deliver('AT', caseRef, 'return.scheduled', bodies.scheduled(date));
-    clock.set(new Date(Date.parse(`${date}T00:00:00Z`) + 2 * DAY_MS + HOUR_MS));
+    clock.set(new Date(localMidnight(date, 'Europe/Belgrade').getTime() + 2 * DAY_MS + HOUR_MS));
     await steps.runOnce('AT');
     await steps.runOnce('RS');
     expect((await steps.overdue('AT', caseRef)).map((i) => [i.kind, i.status])).toEqual([['arrival', 'missed']]);

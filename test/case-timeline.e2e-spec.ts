@@ -1,4 +1,4 @@
-import { ManualClock } from './support/clock';
+import { DAY_MS, ManualClock } from './support/clock';
 import {
   AT_COORDINATOR,
   CaseSteps,
@@ -16,9 +16,9 @@ import { call } from './support/http';
 import { TestNetwork } from './support/network';
 
 /**
- * GET /v1/cases/:caseRef tells a case's whole story on each node: every message both ways with its receipt, each
- * deadline set, met, missed or cancelled, each escalation — in order. The shared manual clock moves between steps, so
- * each step has its own instant; events of one step share it.
+ * GET /v1/cases/:caseRef tells a case's whole story on each node: every message both ways with its receipt and what
+ * it answers, each deadline set, met (in time or late), missed or cancelled, each escalation — in order. The shared
+ * manual clock moves between steps, so each step has its own instant; events of one step share it.
  */
 
 const clock = new ManualClock();
@@ -52,13 +52,20 @@ it('lists, in order and on both nodes, every message with its receipt, every dea
   step();
   const accepted = await steps.deliver('RS', caseRef, 'handover.accepted', bodies.accepted());
   step();
+  const question = await steps.deliver('AT', caseRef, 'info.request', bodies.infoRequest());
+  step();
+  const answer = await steps.deliver('RS', caseRef, 'info.response', bodies.infoResponse());
+  step();
   await steps.deliver('AT', caseRef, 'return.scheduled', bodies.scheduled(isoDay(clock.now(), 5)));
   step();
   const participant = await call(net.node('RS').url, 'POST', `/v1/cases/${caseRef}/participants`, { role: 'RS/astra/return-support' });
   expect({ status: participant.status, participants: participant.body.participants }).toEqual({ status: 200, participants: [RS_FALLBACK, 'RS/astra/return-support'] });
   step();
   await steps.deliver('RS', caseRef, 'arrival.confirmed', bodies.arrived(clock.now()));
-  step();
+  // The report comes a minute after it was due, before either node's deadline watch looked.
+  const reportDue = new Date(Date.parse(t[7]) + 90 * DAY_MS).toISOString();
+  clock.set(new Date(Date.parse(reportDue) + MINUTE_MS));
+  t.push(clock.now().toISOString());
   await steps.deliver('RS', caseRef, 'followup.report', bodies.report(1));
   step();
   await steps.deliver('AT', caseRef, 'case.closed', bodies.closed());
@@ -70,11 +77,14 @@ it('lists, in order and on both nodes, every message with its receipt, every dea
       { at: t[0], events: [...sent('handover.request'), 'deadline set: acceptance'] },
       { at: due, events: ['deadline missed: acceptance'] },
       { at: t[1], events: ['escalated: alert', 'escalated: copy to fallback', ...sent('handover.request')] },
-      { at: t[2], events: ['received handover.accepted', 'deadline met: acceptance'] },
-      { at: t[3], events: [...sent('return.scheduled'), 'deadline set: arrival'] },
-      { at: t[5], events: ['received arrival.confirmed', 'deadline met: arrival', 'deadline set: followup'] },
-      { at: t[6], events: ['received followup.report', 'deadline met: followup', 'deadline set: followup'] },
-      { at: t[7], events: [...sent('case.closed'), 'deadline cancelled: followup'] },
+      { at: t[2], events: ['received handover.accepted', 'deadline met late: acceptance'] },
+      { at: t[3], events: sent('info.request') },
+      { at: t[4], events: ['received info.response'] },
+      { at: t[5], events: [...sent('return.scheduled'), 'deadline set: arrival'] },
+      { at: t[7], events: ['received arrival.confirmed', 'deadline met: arrival', 'deadline set: followup'] },
+      { at: reportDue, events: ['deadline missed: followup'] },
+      { at: t[8], events: ['received followup.report', 'deadline met late: followup', 'deadline set: followup'] },
+      { at: t[9], events: [...sent('case.closed'), 'deadline cancelled: followup'] },
     ].map((i) => ({ at: i.at, events: i.events.sort() })),
   );
   const rsTimeline = (await steps.view('RS', caseRef)).timeline;
@@ -83,12 +93,15 @@ it('lists, in order and on both nodes, every message with its receipt, every dea
       { at: t[0], events: ['received handover.request', 'deadline set: acceptance'] },
       { at: due, events: ['deadline missed: acceptance'] },
       { at: t[1], events: ['received handover.request', 'participant added', 'escalated: alert'] },
-      { at: t[2], events: [...sent('handover.accepted'), 'deadline met: acceptance'] },
-      { at: t[3], events: ['received return.scheduled', 'deadline set: arrival'] },
-      { at: t[4], events: ['participant added'] },
-      { at: t[5], events: [...sent('arrival.confirmed'), 'deadline met: arrival', 'deadline set: followup'] },
-      { at: t[6], events: [...sent('followup.report'), 'deadline met: followup', 'deadline set: followup'] },
-      { at: t[7], events: ['received case.closed', 'deadline cancelled: followup'] },
+      { at: t[2], events: [...sent('handover.accepted'), 'deadline met late: acceptance'] },
+      { at: t[3], events: ['received info.request'] },
+      { at: t[4], events: sent('info.response') },
+      { at: t[5], events: ['received return.scheduled', 'deadline set: arrival'] },
+      { at: t[6], events: ['participant added'] },
+      { at: t[7], events: [...sent('arrival.confirmed'), 'deadline met: arrival', 'deadline set: followup'] },
+      { at: reportDue, events: ['deadline missed: followup'] },
+      { at: t[8], events: [...sent('followup.report'), 'deadline met late: followup', 'deadline set: followup'] },
+      { at: t[9], events: ['received case.closed', 'deadline cancelled: followup'] },
     ].map((i) => ({ at: i.at, events: i.events.sort() })),
   );
   expectMessagesInOrder(atTimeline);
@@ -102,7 +115,10 @@ it('lists, in order and on both nodes, every message with its receipt, every dea
   ]);
   expect(find(atTimeline, 'escalated: copy to fallback')).toEqual([{ at: t[1], event: 'escalated: copy to fallback', target: RS_FALLBACK, message: copy }]);
   expect(find(atTimeline, 'escalated: alert')).toEqual([{ at: t[1], event: 'escalated: alert', target: AT_COORDINATOR }]);
-  expect(find(atTimeline, 'deadline met: acceptance')).toEqual([{ at: t[2], event: 'deadline met: acceptance', late: true, by: accepted }]);
+  expect(find(atTimeline, 'deadline met late: acceptance')).toEqual([{ at: t[2], event: 'deadline met late: acceptance', by: accepted }]);
+  expect(find(rsTimeline, 'deadline missed: followup')).toEqual([{ at: reportDue, event: 'deadline missed: followup', owedBy: 'us' }]);
+  expect(find(rsTimeline, 'sent handover.accepted')).toEqual([expect.objectContaining({ message: accepted, from: RS_INTAKE, inReplyTo: id })]);
+  expect(find(atTimeline, 'received info.response')).toEqual([expect.objectContaining({ message: answer, inReplyTo: question })]);
   expect(find(atTimeline, 'received handover.accepted')).toEqual([expect.objectContaining({ message: accepted, direction: 'in', from: RS_INTAKE, receipt: 'delivered' })]);
   expect(find(atTimeline, 'receipt delivered for handover.request', id)).toEqual([expect.objectContaining({ direction: 'in', receipt: expect.any(String) })]);
   expect(find(rsTimeline, 'received handover.request')).toEqual([
@@ -111,7 +127,7 @@ it('lists, in order and on both nodes, every message with its receipt, every dea
   ]);
   expect(find(rsTimeline, 'participant added')).toEqual([
     { at: t[1], event: 'participant added', role: RS_FALLBACK, reason: 'escalation-copy', copy },
-    { at: t[4], event: 'participant added', role: 'RS/astra/return-support' },
+    { at: t[6], event: 'participant added', role: 'RS/astra/return-support' },
   ]);
 
   // The case lists by state and by a role taking part.

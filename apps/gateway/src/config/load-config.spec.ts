@@ -80,8 +80,12 @@ describe('loadNodeConfig', () => {
       TRM_LINK_AT_RS: 'a',
       TRM_LINK_RS_AT: 'b',
     };
-    expect(loadNodeConfig(join(REPO, 'config', 'nodes', 'AT.yaml'), env).node).toBe('AT');
-    expect(loadNodeConfig(join(REPO, 'config', 'nodes', 'RS.yaml'), env).node).toBe('RS');
+    const zones = (node: string) => {
+      const config = loadNodeConfig(join(REPO, 'config', 'nodes', `${node}.yaml`), env);
+      return [config.node, config.timeZone, ...config.partners.map((p) => `${p.node} ${p.timeZone}`)];
+    };
+    expect(zones('AT')).toEqual(['AT', 'Europe/Vienna', 'RS Europe/Belgrade']);
+    expect(zones('RS')).toEqual(['RS', 'Europe/Belgrade', 'AT Europe/Vienna']);
   });
 
   it.each<[string, Record<string, unknown>]>([
@@ -132,6 +136,24 @@ describe('loadNodeConfig', () => {
     expect(problems({ keys: file })).toEqual([]);
     chmodSync(file, 0o400);
     expect(problems({ keys: file })).toEqual([]);
+  });
+
+  it('reads the time zones of the node and its partners (UTC unless told) and refuses an unknown one, naming the key', () => {
+    const partner = (timeZone?: string) => ({
+      node: 'RS',
+      endpoint: 'amqp://AT:pw@127.0.0.1:5672/trm-rs',
+      trustAnchor: join(dir, 'RS.jwks.json'),
+      inbound: { username: 'RS', password: 'pw' },
+      ...(timeZone ? { timeZone } : {}),
+    });
+    const plain = loadNodeConfig(nodeFile({ partners: [partner()] }), {});
+    expect([plain.timeZone, plain.partners[0].timeZone]).toEqual(['UTC', 'UTC']);
+    const zoned = loadNodeConfig(nodeFile({ timeZone: 'europe/vienna', partners: [partner('Europe/Belgrade')] }), {});
+    expect([zoned.timeZone, zoned.partners[0].timeZone]).toEqual(['Europe/Vienna', 'Europe/Belgrade']);
+    expect(problems({ timeZone: 'Europe/Wien', partners: [partner('CET+1')] })).toEqual([
+      'partners[0].timeZone must be an IANA time zone such as Europe/Belgrade or UTC',
+      'timeZone must be an IANA time zone such as Europe/Belgrade or UTC',
+    ]);
   });
 
   it('refuses a schema name that is not a plain PostgreSQL name, naming the key', () => {

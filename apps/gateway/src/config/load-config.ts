@@ -2,6 +2,7 @@ import { Jwks, isNodeId, jwksProblems, privateJwksProblems } from '@trm/wire';
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { canonicalTimeZone } from '../clock/local-day';
 import { Directory, directoryProblems } from '../registry/directory';
 import { NodeConfig, PartnerConfig, schemaNameProblem } from './node-config';
 
@@ -26,9 +27,10 @@ export function parseDuration(text: string): number | null {
 }
 
 /** The top-level keys of a node file. */
-const TOP_LEVEL = ['node', 'http', 'database', 'broker', 'keys', 'directory', 'partners', 'timers', 'relay', 'registry', 'deadlines', 'retention', 'auth'];
+const TOP_LEVEL = ['node', 'timeZone', 'http', 'database', 'broker', 'keys', 'directory', 'partners', 'timers', 'relay', 'registry', 'deadlines', 'retention', 'auth'];
 
 export const DEFAULTS = {
+  timeZone: 'UTC',
   http: { host: '127.0.0.1', port: 3000 },
   database: { poolSize: 10 },
   broker: { queue: 'trm.node', prefetch: 400, maxDeliveryAttempts: 5, stallTimeout: '1m' },
@@ -74,6 +76,11 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
     }
     if (ms < min) problems.push(`${key} must be ${min === 1 ? 'longer than 0' : `at least ${min}ms`}`);
     return ms;
+  };
+  const timeZone = (value: unknown, key: string): string => {
+    const zone = canonicalTimeZone(value ?? DEFAULTS.timeZone);
+    if (!zone) problems.push(`${key} must be an IANA time zone such as Europe/Belgrade or UTC`);
+    return zone ?? DEFAULTS.timeZone;
   };
   const integer = (value: unknown, key: string, min: number): number => {
     const n = typeof value === 'string' ? Number(value) : value;
@@ -124,7 +131,7 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
 
   const partners: PartnerConfig[] = (Array.isArray(doc.partners) ? doc.partners : []).map((p: any, i: number) => {
     const key = `partners[${i}]`;
-    section(p, key, {}, problems, ['node', 'endpoint', 'trustAnchor', 'inbound', 'agreement']);
+    section(p, key, {}, problems, ['node', 'endpoint', 'trustAnchor', 'inbound', 'agreement', 'timeZone']);
     section(p?.inbound, `${key}.inbound`, {}, problems, ['username', 'password']);
     if (!isNodeId(p?.node)) problems.push(`${key}.node must be a node id`);
     need(p?.endpoint, `${key}.endpoint`, "AMQP URL of the partner's broker with the credentials it gave us");
@@ -148,11 +155,13 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
         followupEveryMs: duration(agreement.followupEvery, `${key}.agreement.followupEvery`, 1),
         followupSenderGraceMs: duration(agreement.followupSenderGrace, `${key}.agreement.followupSenderGrace`),
       },
+      timeZone: timeZone(p?.timeZone, `${key}.timeZone`),
     };
   });
 
   const config: NodeConfig = {
     node,
+    timeZone: timeZone(doc.timeZone, 'timeZone'),
     http: { host: String(http.host), port: integer(http.port, 'http.port', 0) },
     database: {
       url: need(database.url, 'database.url', 'PostgreSQL URL'),

@@ -12,16 +12,21 @@ export interface PartnerConfig {
   inbound: { username: string; password: string };
   /** Deadlines agreed with this partner (profile section 9 defaults unless a bilateral agreement says otherwise). */
   agreement: Agreement;
+  /** The partner's IANA time zone: a return date of a case referred to it is a day there. */
+  timeZone: string;
 }
 
 export interface Agreement {
   /** handover.accepted or handover.declined is due this long after the handover.request. */
   acceptanceMs: number;
-  /** arrival.confirmed or arrival.missed is due this long after the scheduled return date. */
+  /** arrival.confirmed or arrival.missed is due this long after the return date begins (receiving node's time zone). */
   arrivalGraceMs: number;
   /** A followup.report is due this often until the case is closed. */
   followupEveryMs: number;
-  /** The referring side alerts its own coordinator this long after a follow-up was due (the receiving side at once). */
+  /**
+   * The referring side, waiting for a follow-up, alerts its own coordinator this long after it was due; the receiving
+   * side, which owes it, at once. Reports are often a few days late: the side that can send one hears first.
+   */
   followupSenderGraceMs: number;
 }
 
@@ -34,6 +39,8 @@ export const DEFAULT_AGREEMENT: Agreement = {
 
 export interface NodeConfig {
   node: string;
+  /** This node's IANA time zone: a return date of a case it receives is a day here. */
+  timeZone: string;
   http: { host: string; port: number };
   database: { url: string; schema: string; poolSize: number };
   broker: {

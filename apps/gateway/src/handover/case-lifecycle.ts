@@ -14,6 +14,7 @@ import { EntityManager } from 'typeorm';
 import { InboundCheck, InboundChecks } from '../acknowledgement/inbound-checks';
 import { NODE_ACTOR } from '../audit/audit-entry.entity';
 import { AuditLog } from '../audit/audit.service';
+import { localMidnight } from '../clock/local-day';
 import { InboundEffect, InboundEffects } from '../acknowledgement/inbound-effects';
 import { ReceiptSettlement } from '../acknowledgement/receipt-settlement';
 import { TimelineRepository } from '../acknowledgement/timeline.repository';
@@ -250,7 +251,7 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, OnModuleInit 
         break;
       case 'return.scheduled':
         await this.expectations.cancel(c.caseRef, ['arrival'], now, tx);
-        await this.expect(c, 'arrival', m.id, new Date(`${(m.body as ReturnScheduledBody).date}T00:00:00Z`), tx, now);
+        await this.expect(c, 'arrival', m.id, this.receivingMidnight(c, (m.body as ReturnScheduledBody).date), tx, now);
         break;
       case 'arrival.confirmed':
         await this.expectations.meet(c.caseRef, ['arrival'], m.id, now, tx);
@@ -262,7 +263,7 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, OnModuleInit 
       case 'followup.report': {
         const body = m.body as FollowupReportBody;
         await this.expectations.meet(c.caseRef, ['followup'], m.id, now, tx);
-        const next = body.nextReportDue ? new Date(`${body.nextReportDue}T00:00:00Z`) : null;
+        const next = body.nextReportDue ? this.receivingMidnight(c, body.nextReportDue) : null;
         await this.expect(c, 'followup', m.id, m.createdAt, tx, now, next);
         break;
       }
@@ -281,8 +282,8 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, OnModuleInit 
 
   /**
    * Sets a deadline of section 9 (overridable per partner agreement): acceptance 48 h after the request, arrival
-   * two days after the return date, a follow-up every 90 days. The side that owes it hears at once when it is missed;
-   * the side waiting for a follow-up hears later.
+   * two days after the return date begins, a follow-up every 90 days. The side that owes it hears at once when it is
+   * missed; the side waiting for a follow-up hears later (README, "Cases, deadlines and escalation").
    */
   private async expect(c: CaseFile, kind: ExpectationKind, cause: string, from: Date, tx: EntityManager, now: Date, dueAt: Date | null = null): Promise<void> {
     await this.expectations.add([this.expectation(c, kind, cause, from, now, dueAt)], tx);
@@ -311,6 +312,11 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, OnModuleInit 
       escalationStep: 0,
       nextEscalationAt: escalateAt,
     });
+  }
+
+  /** 00:00 of `date` in the receiving node's time zone (this node's, or the partner's as configured here). */
+  private receivingMidnight(c: CaseFile, date: string): Date {
+    return localMidnight(date, ourSide(c) === 'receiving' ? this.config.timeZone : (this.registry.partner(c.partner)?.timeZone ?? 'UTC'));
   }
 
   agreement(partner: string): Agreement {

@@ -160,11 +160,13 @@ export class CasesService {
     }
     for (const x of expectations) {
       entries.push({ at: x.createdAt.toISOString(), event: `deadline set: ${x.kind}`, owedBy: x.owedBy, dueAt: x.dueAt.toISOString() });
+      const metLate = x.status === 'met' && !!x.settledAt && x.settledAt > x.dueAt;
       if (x.status === 'met' && x.settledAt) {
-        entries.push({ at: x.settledAt.toISOString(), event: `deadline met: ${x.kind}`, late: x.settledAt > x.dueAt, by: x.settledBy });
+        entries.push({ at: x.settledAt.toISOString(), event: `deadline met${metLate ? ' late' : ''}: ${x.kind}`, by: x.settledBy });
       }
       if (x.status === 'cancelled' && x.settledAt) entries.push({ at: x.settledAt.toISOString(), event: `deadline cancelled: ${x.kind}` });
-      if (x.escalationStep > 0 || x.status === 'missed') entries.push({ at: x.dueAt.toISOString(), event: `deadline missed: ${x.kind}`, owedBy: x.owedBy });
+      // A late answer keeps the miss on record, even when it came before the deadline watch looked.
+      if (x.escalationStep > 0 || x.status === 'missed' || metLate) entries.push({ at: x.dueAt.toISOString(), event: `deadline missed: ${x.kind}`, owedBy: x.owedBy });
     }
     for (const e of escalations) {
       entries.push({ at: e.at.toISOString(), event: e.action === 'alert' ? 'escalated: alert' : 'escalated: copy to fallback', target: e.target, ...(e.messageId ? { message: e.messageId } : {}) });
@@ -231,6 +233,8 @@ export class CasesService {
       at: e.at.toISOString(),
       role: e.target,
       expectation: e.expectationId,
+      kind: e.deadline.kind,
+      dueAt: e.deadline.dueAt.toISOString(),
     }));
   }
 

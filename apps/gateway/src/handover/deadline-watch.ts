@@ -15,10 +15,12 @@ import { Escalation, Expectation } from './expectation.entity';
 import { ExpectationRepository } from './expectation.repository';
 
 /**
- * Looks for deadlines that passed and escalates each exactly once: an unanswered handover goes again to the
- * recipient role's fallback and this node's coordinator is alerted; a late arrival or follow-up alerts this node's
- * coordinator (the partner's node alerts its own). Deadlines are rows, not timers: a restart loses none, and the
- * row lock keeps a second replica from escalating the same one.
+ * Looks for deadlines that passed and escalates each exactly once, alerting this node's coordinator: at the deadline
+ * when this node owes the answer, at the deadline plus `followupSenderGrace` when it waits for a follow-up, at the
+ * deadline for anything else it waits for (`next_escalation_at`, set with the deadline). An acceptance this node waits
+ * for also sends the handover again to the recipient role's fallback. The partner's node does the same for its own
+ * side (README, "Cases, deadlines and escalation"). Deadlines are rows, not timers: a restart loses none, and the row
+ * lock keeps a second replica from escalating the same one.
  */
 @Injectable()
 export class DeadlineWatch implements OnApplicationBootstrap, OnApplicationShutdown {

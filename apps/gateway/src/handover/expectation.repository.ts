@@ -5,6 +5,9 @@ import { Column, bulkInsert } from '../database/bulk-insert';
 import { KeysetPage, keyset } from '../database/keyset';
 import { Escalation, Expectation, ExpectationKind } from './expectation.entity';
 
+/** An alert with the deadline it is about. */
+export type Alert = Escalation & { deadline: Expectation };
+
 @Injectable()
 export class ExpectationRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -87,11 +90,15 @@ export class ExpectationRepository {
     return this.dataSource.getRepository(Escalation).find({ where: { expectationId: In(expectationIds) }, order: { at: 'ASC' } });
   }
 
-  /** Alerts addressed to one of `roles` (every role when null), newest first. */
-  alerts(roles: string[] | null, page: KeysetPage): Promise<Escalation[]> {
-    const q = this.dataSource.getRepository(Escalation).createQueryBuilder('e').where(`e.action = 'alert'`);
+  /** Alerts addressed to one of `roles` (every role when null), newest first, each with the deadline it is about. */
+  alerts(roles: string[] | null, page: KeysetPage): Promise<Alert[]> {
+    const q = this.dataSource
+      .getRepository(Escalation)
+      .createQueryBuilder('e')
+      .innerJoinAndMapOne('e.deadline', Expectation, 'x', 'x.id = e.expectation_id')
+      .where(`e.action = 'alert'`);
     if (roles) q.andWhere('e.target = ANY(:roles)', { roles });
-    return keyset(q, ['e.at', 'e.id'], 'DESC', page).getMany();
+    return keyset(q, ['e.at', 'e.id'], 'DESC', page).getMany() as Promise<Alert[]>;
   }
 }
 

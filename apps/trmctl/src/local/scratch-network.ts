@@ -66,6 +66,7 @@ export class ScratchNetwork {
     for (const id of ids) {
       const config: NodeConfig = {
         node: id,
+        timeZone: 'UTC',
         http: { host: '127.0.0.1', port: 0 },
         database: { url: this.databaseUrl, schema: this.schema(id), poolSize: 5 },
         broker: {
@@ -86,6 +87,7 @@ export class ScratchNetwork {
             trustAnchor: keys.get(p)!.publicJwks,
             inbound: { username: this.user(p, id), password: passwords.get(`${p}>${id}`)! },
             agreement: { ...DEFAULT_AGREEMENT },
+            timeZone: 'UTC',
           })),
         timers: { receiptTimeoutMs: 300_000, resendMaxIntervalMs: 3_600_000, publishRetryMaxMs: 2_000, giveUpAfterMs: 7 * 86_400_000 },
         relay: { batchSize: 200, pollIntervalMs: 200, concurrency: 4 },
@@ -175,6 +177,7 @@ export class ScratchNetwork {
       `${c.node}.yaml`,
       stringify({
         node: c.node,
+        timeZone: c.timeZone,
         http: { host: c.http.host, port },
         database: c.database,
         broker: {
@@ -198,6 +201,7 @@ export class ScratchNetwork {
             followupEvery: p.agreement.followupEveryMs,
             followupSenderGrace: p.agreement.followupSenderGraceMs,
           },
+          timeZone: p.timeZone,
         })),
         timers: {
           receiptTimeout: c.timers.receiptTimeoutMs,

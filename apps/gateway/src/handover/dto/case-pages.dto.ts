@@ -40,6 +40,10 @@ export class AlertItem {
   at!: string;
   role!: string;
   expectation!: string;
+  /** What the case waited for. */
+  kind!: 'acceptance' | 'arrival' | 'followup';
+  /** When it was due. */
+  dueAt!: string;
 }
 
 /** Cases, newest first. */
