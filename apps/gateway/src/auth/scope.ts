@@ -54,11 +54,21 @@ export function listScope(p: Principal, requested?: string): string[] | null {
   return requested ? [requested] : p.holds;
 }
 
+/** Whether the caller is an administrator of the organisation (or of the whole node). */
+export const administers = (p: Principal, organisation: string): boolean =>
+  is(p, 'administrator') && (p.organisation === null || p.organisation === organisation);
+
 /** Only an administrator of the organisation (or of the whole node) changes its part of the registry. */
 export function requireAdministers(p: Principal, organisation: string): void {
-  if (is(p, 'administrator') && (p.organisation === null || p.organisation === organisation)) return;
+  if (administers(p, organisation)) return;
   throw new ForbiddenException(`only an administrator of ${organisation} may change it`);
 }
+
+/**
+ * Whether the caller may commit the organisation to take on another organisation's work (as a fallback or successor
+ * of its role): its administrator, an administrator of the whole node, or a coordinator.
+ */
+export const decidesFor = (p: Principal, organisation: string): boolean => is(p, 'coordinator') || administers(p, organisation);
 
 /** Contents shown to the caller: bodies for whoever works on the thing, nothing for metadata-only callers. */
 export const contentsFor = <T>(access: Access | null, body: T): T | undefined => (access === 'contents' ? body : undefined);

@@ -1,13 +1,18 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { NODE_ACTOR } from '../audit/audit-entry.entity';
+import { Principal } from '../auth/principal';
 import { Periodic } from '../clock/periodic';
 import { safeError } from '../logging/safe-error';
 import { DirectoryService } from './directory.service';
 
 const EVERY_MS = 24 * 3_600_000;
+/** The job reports to the node's coordinator, who sees everything waiting. */
+const COORDINATOR: Principal = { subject: NODE_ACTOR, roles: ['coordinator'], organisation: null, holds: [] };
 
 /**
  * Once a day (and at start), tells the coordinator which roles need a person: vacant ones, whose messages go to a
- * fallback, and unconfirmed ones, whose entries nobody vouched for lately. The same list is at GET /v1/directory/attention.
+ * fallback, and unconfirmed ones, whose entries nobody vouched for lately; and fallbacks or successors one organisation
+ * asked another to be, waiting for its answer. The same list is at GET /v1/directory/attention.
  */
 @Injectable()
 export class AttentionJob implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -28,8 +33,9 @@ export class AttentionJob implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   private async run(): Promise<void> {
-    const { vacant, unconfirmed } = await this.directory.attention();
+    const { vacant, unconfirmed, pendingLinks } = await this.directory.attention(COORDINATOR);
     if (vacant.length) this.logger.warn(`vacant roles (messages go to their fallback): ${vacant.map((r) => r.address).join(', ')}`);
     if (unconfirmed.length) this.logger.warn(`roles not confirmed recently: ${unconfirmed.map((r) => r.address).join(', ')}`);
+    if (pendingLinks.length) this.logger.warn(`fallbacks and successors waiting for a decision: ${pendingLinks.map((l) => `${l.role} -> ${l.target} (${l.kind})`).join(', ')}`);
   }
 }
