@@ -227,7 +227,7 @@ export class DirectoryService {
    * organisation accepts (`pending`).
    */
   async deactivate(address: string, dto: DeactivateRoleDto, caller: Principal): Promise<{ retired: TransferView } | { pending: RoleLinkView }> {
-    if (!this.needsConsent(address, dto.successor, caller)) {
+    if (!this.needsConsent(dto.successor, caller)) {
       return { retired: await this.change(caller, 'registry.role.deactivated', address, (tx, now) => this.retire(address, dto.successor, caller, tx, now)) };
     }
     const link = await this.inDirectory(async (tx, now) => {
@@ -386,10 +386,12 @@ export class DirectoryService {
     return result;
   }
 
-  /** Whether making `target` the fallback or successor of `role` commits an organisation the caller cannot speak for. */
-  private needsConsent(role: string, target: string, caller: Principal): boolean {
-    const organisation = organisationOf(target);
-    return organisation !== organisationOf(role) && !decidesFor(caller, organisation);
+  /**
+   * Whether making `target` the fallback or successor of a role commits an organisation the caller cannot speak for.
+   * The caller administers the role's own organisation (the controller checks it), so within it they always may.
+   */
+  private needsConsent(target: string, caller: Principal): boolean {
+    return !decidesFor(caller, organisationOf(target));
   }
 
   /**
@@ -397,7 +399,7 @@ export class DirectoryService {
    * cannot speak for it. The latest word counts: it replaces a request still pending.
    */
   private async chooseFallback(role: Role, fallback: string | null, caller: Principal, tx: EntityManager, now: Date): Promise<void> {
-    if (fallback === null || fallback === role.fallback || !this.needsConsent(role.address, fallback, caller)) {
+    if (fallback === null || fallback === role.fallback || !this.needsConsent(fallback, caller)) {
       const pending = await this.directory.pendingLink(role.address, 'fallback', tx);
       if (pending) await this.endLink(pending, 'superseded', caller, tx, now);
       role.fallback = fallback;
