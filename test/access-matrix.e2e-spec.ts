@@ -6,7 +6,7 @@ import { sampleReturnHandover } from '../apps/trmctl/src/demo/sample-handover';
 import { createIssuer, mintToken } from '../apps/trmctl/src/tokens';
 import { bodies, withSealedConsent } from './support/cases';
 import { ok, rolePath } from './support/directory';
-import { Reply, call, eventually } from './support/http';
+import { Reply, auditLog, call, eventually } from './support/http';
 import { TestNetwork } from './support/network';
 
 /**
@@ -749,13 +749,7 @@ describe('access matrix of the HTTP API (node RS)', () => {
         const refused = await call(world.rs, 'GET', `/v1/cases/${world.cptvCase.caseRef}/sealed`, undefined, world.tokens[caller]);
         expect({ caller, status: refused.status, leaked: JSON.stringify(refused.body ?? '').includes(world.sealedMarker) }).toEqual({ caller, status: 403, leaked: false });
       }
-      const entries: any[] = [];
-      for (let path: string | null = '/v1/audit?limit=1000'; path !== null; ) {
-        const page: Reply = await call(world.rs, 'GET', path, undefined, world.tokens.auditor);
-        expect(page.status).toBe(200);
-        entries.push(...page.body.items);
-        path = page.body.next === null ? null : `/v1/audit?limit=1000&cursor=${page.body.next}`;
-      }
+      const entries = await auditLog(world.rs, world.tokens.auditor);
       noContents(entries);
       const openings = entries.filter((e) => e.action === 'sealed.opened' && e.caseRef === world.cptvCase.caseRef);
       expect(openings.map((e) => e.actor)).toContain(world.people.own);
