@@ -108,6 +108,7 @@ describe('a fallback or successor in another organisation waits for its consent'
     const id: string = (await as('astra', 'PATCH', rolePath(DESK), { fallback: TRANSITION })).body.pendingFallback.link;
     links.byCoordinator = id;
     expect((await as('cptv', 'GET', '/v1/role-links')).body.items.map((l: { id: string }) => l.id)).not.toContain(id);
+    expect((await as('cptv', 'GET', '/v1/directory/attention')).body.pendingLinks.map((l: { id: string }) => l.id)).not.toContain(id);
     expect((await as('astra', 'GET', '/v1/role-links?status=pending')).body.items.map((l: { id: string }) => l.id)).toEqual([id]);
     for (const [who, action] of [['cptv', 'accept'], ['cptv', 'decline'], ['astra', 'accept']] as const) {
       expect({ who, action, status: (await as(who, 'POST', `/v1/role-links/${id}/${action}`)).status }).toEqual({ who, action, status: 403 });

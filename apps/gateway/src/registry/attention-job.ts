@@ -1,13 +1,9 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { NODE_ACTOR } from '../audit/audit-entry.entity';
-import { Principal } from '../auth/principal';
 import { Periodic } from '../clock/periodic';
 import { safeError } from '../logging/safe-error';
 import { DirectoryService } from './directory.service';
 
 const EVERY_MS = 24 * 3_600_000;
-/** The job reports to the node's coordinator, who sees everything waiting. */
-const COORDINATOR: Principal = { subject: NODE_ACTOR, roles: ['coordinator'], organisation: null, holds: [] };
 
 /**
  * Once a day (and at start), tells the coordinator which roles need a person: vacant ones, whose messages go to a
@@ -33,7 +29,7 @@ export class AttentionJob implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   private async run(): Promise<void> {
-    const { vacant, unconfirmed, pendingLinks } = await this.directory.attention(COORDINATOR);
+    const { vacant, unconfirmed, pendingLinks } = await this.directory.attention(null);
     if (vacant.length) this.logger.warn(`vacant roles (messages go to their fallback): ${vacant.map((r) => r.address).join(', ')}`);
     if (unconfirmed.length) this.logger.warn(`roles not confirmed recently: ${unconfirmed.map((r) => r.address).join(', ')}`);
     if (pendingLinks.length) this.logger.warn(`fallbacks and successors waiting for a decision: ${pendingLinks.map((l) => `${l.role} -> ${l.target} (${l.kind})`).join(', ')}`);

@@ -354,13 +354,17 @@ export class DirectoryService {
 
   /**
    * What a coordinator should look at: roles nobody holds, or nobody confirmed for too long, and requests to take work
-   * on that wait for a decision (those the caller may see).
+   * on that wait for a decision — those the caller may see, or all of them for the node's own daily check (null).
    */
-  async attention(caller: Principal): Promise<{ vacant: RoleView[]; unconfirmed: RoleView[]; pendingLinks: RoleLinkView[] }> {
+  async attention(caller: Principal | null): Promise<{ vacant: RoleView[]; unconfirmed: RoleView[]; pendingLinks: RoleLinkView[] }> {
     const now = this.clock.now();
-    const [roles, assignments] = await Promise.all([this.directory.roles(), this.currentAssignments(now)]);
+    const [roles, assignments, pending] = await Promise.all([this.directory.roles(), this.currentAssignments(now), this.directory.links('pending')]);
     const views = (await this.roleViews(roles, assignments, now)).filter((r) => r.status !== 'retired');
-    return { vacant: views.filter((r) => r.status === 'vacant'), unconfirmed: views.filter((r) => r.unconfirmed), pendingLinks: await this.links('pending', caller) };
+    return {
+      vacant: views.filter((r) => r.status === 'vacant'),
+      unconfirmed: views.filter((r) => r.unconfirmed),
+      pendingLinks: pending.filter((l) => !caller || seesLink(caller, l)).map(linkView),
+    };
   }
 
   /**
