@@ -50,6 +50,11 @@ const LABEL: Record<Caller, string> = {
 // is astra's request that a role of cptv be the fallback of a fresh astra role: cptv (own) accepts or declines it,
 // astra (other) may only withdraw it (decline), an administrator of the whole node or a coordinator decides for cptv.
 //
+// Who holds a role is known within its organisation: holders, history and role transfers (which name the people who
+// gave a role up and took it) of cptv's roles are for coordinators and administrators of cptv or of the whole node;
+// auditors and administrators of astra get 403. The views of a role itself (the role, organisations, attention) are
+// theirs too, with the role's status and `holderCount` but no `holders`: checked under "redaction and scoping".
+//
 // Cells the rules leave open follow least privilege, and match the node as built: caseworkers do not read the
 // registry's staff-related views (holders, history, organisations with holders, attention, role transfers) nor
 // /metrics; the audit log is the auditor's alone; administrators get no overdue list and no alerts (case metadata);
@@ -97,13 +102,13 @@ const TABLE: Array<[op: string, ...cells: Outcome[]]> = [
   ['POST /v1/organisations/:org/roles',                U,   D,    D,     D,       D,      A,      D,        A],
   ['GET /v1/roles/:org/:role',                         U,   A,    A,     A,       A,      A,      A,        A],
   ['PATCH /v1/roles/:org/:role',                       U,   D,    D,     D,       D,      A,      D,        A],
-  ['GET /v1/roles/:org/:role/holders',                 U,   A,    D,     D,       A,      A,      A,        A],
-  ['GET /v1/roles/:org/:role/history',                 U,   A,    D,     D,       A,      A,      A,        A],
+  ['GET /v1/roles/:org/:role/holders',                 U,   A,    D,     D,       D,      A,      D,        A],
+  ['GET /v1/roles/:org/:role/history',                 U,   A,    D,     D,       D,      A,      D,        A],
   ['POST /v1/roles/:org/:role/assignments',            U,   D,    D,     D,       D,      A,      D,        A],
   ['POST /v1/roles/:org/:role/handover',               U,   D,    D,     D,       D,      A,      D,        A],
   ['POST /v1/roles/:org/:role/deactivate',             U,   D,    D,     D,       D,      A,      D,        A],
   ['POST /v1/roles/:org/:role/confirm',                U,   D,    A,     D,       D,      A,      D,        A],
-  ['GET /v1/role-transfers/:id',                       U,   A,    D,     D,       A,      A,      A,        A],
+  ['GET /v1/role-transfers/:id',                       U,   A,    D,     D,       D,      A,      D,        A],
   ['GET /v1/role-links',                               U,   A,    D,     D,       A,      A,      A,        A],
   ['POST /v1/role-links/:id/accept',                   U,   A,    D,     D,       D,      A,      D,        A],
   ['POST /v1/role-links/:id/decline',                  U,   A,    D,     D,       D,      A,      A,        A],
@@ -376,6 +381,7 @@ const ROWS: Record<string, (caller: Caller) => Promise<Prepared>> = {
       path: rolePath(role, '/assignments'),
       body: { person },
       changed: () => exists('SELECT 1 FROM assignment WHERE role = $1 AND person = $2', [role, person]),
+      verify: (r) => expect(r.body.holders).toEqual([expect.objectContaining({ assignment: r.body.assignment, person: expect.objectContaining({ id: person }) })]),
     };
   },
   'POST /v1/roles/:org/:role/handover': async () => {
@@ -385,6 +391,7 @@ const ROWS: Record<string, (caller: Caller) => Promise<Prepared>> = {
       path: rolePath(role, '/handover'),
       body: { to: person },
       changed: () => exists('SELECT 1 FROM role_transfer WHERE role = $1 AND to_person = $2', [role, person]),
+      verify: (r) => expect(r.body).toMatchObject({ to: person, assignment: expect.any(String) }),
     };
   },
   'POST /v1/roles/:org/:role/deactivate': async () => {
@@ -434,8 +441,7 @@ const ROWS: Record<string, (caller: Caller) => Promise<Prepared>> = {
   },
   'POST /v1/assignments/:id/end': async () => {
     const role = await freshRole();
-    const assigned = await ok(world.rs, 'POST', rolePath(role, '/assignments'), { person: await freshPerson() });
-    const id: string = assigned.holders[0].assignment;
+    const { assignment: id } = await ok<{ assignment: string }>(world.rs, 'POST', rolePath(role, '/assignments'), { person: await freshPerson() });
     return {
       method: 'POST',
       path: `/v1/assignments/${id}/end`,
@@ -776,6 +782,37 @@ describe('access matrix of the HTTP API (node RS)', () => {
       expect((await items('/v1/cases?limit=500', 'caseworkerOther')).map((c) => c.caseRef)).toContain(caseRef);
     });
 
+    it("names cptv's staff to the coordinator and administrators of cptv or the whole node only; others see status and holderCount", async () => {
+      const staff = await sql<{ id: string; name: string; organisation: string }>(
+        `SELECT DISTINCT p.id, p.name, r.organisation FROM person p JOIN assignment a ON p.id IN (a.person, a.deputy) JOIN role r ON r.address = a.role`,
+      );
+      const cptvStaff = staff.filter((p) => p.organisation === OWN_ORG);
+      expect(cptvStaff.map((p) => p.id)).toContain(world.people.own);
+      const read = async (caller: Exclude<Caller, 'none'>) => {
+        const role = await get(rolePath(CPTV_ROLE), caller);
+        const attention = await get('/v1/directory/attention', caller);
+        expect({ caller, role: role.status, attention: attention.status }).toEqual({ caller, role: 200, attention: 200 });
+        const roles = [role.body, ...(await items('/v1/organisations', caller)).flatMap((o) => o.roles), ...attention.body.vacant, ...attention.body.unconfirmed];
+        return { role: role.body, cptvRoles: roles.filter((r) => r.organisation === OWN_ORG), all: roles };
+      };
+      for (const caller of ['coordinator', 'adminOwn', 'adminNode'] as const) {
+        const { role, cptvRoles } = await read(caller);
+        expect({ caller, holders: role.holders.map((h: { person: unknown }) => h.person) }).toEqual({ caller, holders: [{ id: world.people.own, name: 'Caseworker of cptv' }] });
+        expect({ caller, withoutHolders: cptvRoles.filter((r) => !Array.isArray(r.holders)).map((r) => r.address) }).toEqual({ caller, withoutHolders: [] });
+      }
+      for (const caller of ['adminOther', 'auditor'] as const) {
+        const { role, cptvRoles, all } = await read(caller);
+        expect({ caller, status: role.status, holderCount: role.holderCount, unconfirmed: role.unconfirmed }).toEqual({ caller, status: 'active', holderCount: 1, unconfirmed: false });
+        expect({ caller, holders: keysDeep(cptvRoles).has('holders'), roles: cptvRoles.length > 1 }).toEqual({ caller, holders: false, roles: true });
+        const text = JSON.stringify(all);
+        const shown = (caller === 'auditor' ? staff : cptvStaff).filter((p) => text.includes(p.id) || text.includes(p.name));
+        expect({ caller, shown }).toEqual({ caller, shown: [] });
+      }
+      // The administrator of astra sees astra's own staff.
+      const astra = await get(rolePath(ASTRA_ROLE), 'adminOther');
+      expect(astra.body.holders.map((h: { person: { id: string } }) => h.person.id)).toEqual([world.people.other]);
+    });
+
     it('keeps sealed data from the auditor and the other organisation, and records its opening in the audit log the auditor reads', async () => {
       const opened = await call(world.rs, 'GET', `/v1/cases/${world.cptvCase.caseRef}/sealed`, undefined, world.tokens.caseworkerOwn);
       expect(opened.status).toBe(200);
@@ -819,8 +856,7 @@ describe('access matrix of the HTTP API (node RS)', () => {
     it('follows the roles a caseworker holds today, for a token already in use', async () => {
       const { id, caseRef } = await freshCase();
       const person = await freshPerson('Second holder of the cptv desk');
-      const assigned = await ok(world.rs, 'POST', rolePath(CPTV_ROLE, '/assignments'), { person });
-      const assignment = assigned.holders.find((h: { person: { id: string } }) => h.person.id === person).assignment;
+      const { assignment } = await ok(world.rs, 'POST', rolePath(CPTV_ROLE, '/assignments'), { person });
       const token = await world.net.token('RS', { subject: person, roles: ['caseworker'] });
       const sees = async () => ({
         case: (await call(world.rs, 'GET', `/v1/cases/${caseRef}`, undefined, token)).status,

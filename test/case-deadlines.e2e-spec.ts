@@ -67,6 +67,12 @@ describe('deadlines of the default agreement', () => {
     expect((await net.sql('RS', 'SELECT id FROM case_file WHERE case_ref = $1', [caseRef])).map((r: any) => r.id)).toEqual([id]);
     expect(await steps.states(caseRef)).toEqual({ AT: 'referred', RS: 'referred' });
     expect((await steps.expectations('RS', caseRef)).map((x) => x.kind)).toEqual(['acceptance']);
+    // The fallback the copy waits with now takes part in the case, so its holders can open and answer it.
+    const onRs = await steps.view('RS', caseRef);
+    expect({ participants: onRs.participants, added: onRs.timeline.filter((e) => e.event === 'participant added') }).toEqual({
+      participants: [RS_FALLBACK],
+      added: [{ at: clock.now().toISOString(), event: 'participant added', role: RS_FALLBACK, reason: 'escalation-copy', copy }],
+    });
 
     expect(await steps.overdue('AT', caseRef)).toEqual([
       { caseRef, kind: 'acceptance', owedBy: 'partner', dueAt: at(due), overdueMs: MINUTE_MS, overdue: '1 min', status: 'missed', alerted: [AT_COORDINATOR], copiedTo: [RS_FALLBACK] },

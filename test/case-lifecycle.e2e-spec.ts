@@ -69,7 +69,7 @@ describe('every transition, through the API, the same on both nodes', () => {
     for (const node of ['AT', 'RS']) expect((await steps.expectations(node, caseRef)).filter((x) => x.status === 'open')).toEqual([]);
   });
 
-  it('declines a request, which can then only be closed', async () => {
+  it('declines a request, which ends the case: nothing more fits it', async () => {
     const { caseRef } = await steps.open();
     tick();
     await steps.deliver('RS', caseRef, 'handover.declined', bodies.declined());
@@ -77,13 +77,20 @@ describe('every transition, through the API, the same on both nodes', () => {
     for (const node of ['AT', 'RS']) {
       expect((await steps.expectations(node, caseRef)).map((x) => [x.kind, x.status])).toEqual([['acceptance', 'met']]);
     }
-    const late = await steps.attempt('RS', caseRef, 'handover.accepted', bodies.accepted());
-    expect(late.status).toBe(409);
-    expect(late.body.message).toContain('handover.accepted does not fit a case that is declined');
-
-    tick();
-    await steps.deliver('RS', caseRef, 'case.closed', { reason: 'declined' });
-    expect(await steps.states(caseRef)).toEqual(both('closed'));
+    for (const [node, type, body] of [
+      ['RS', 'handover.accepted', bodies.accepted()],
+      ['AT', 'info.request', bodies.infoRequest()],
+      ['RS', 'case.updated', bodies.updated()],
+      ['RS', 'case.closed', { reason: 'declined' }],
+    ] as const) {
+      const r = await steps.attempt(node, caseRef, type, body);
+      expect({ type, status: r.status, message: r.body.message }).toEqual({
+        type,
+        status: 409,
+        message: `${type} does not fit case ${caseRef}: the case has ended (declined): no ${type} after that`,
+      });
+    }
+    expect(await steps.states(caseRef)).toEqual(both('declined'));
   });
 
   it('reschedules a return after a missed arrival, then the person arrives', async () => {
@@ -177,7 +184,7 @@ describe('every transition, through the API, the same on both nodes', () => {
     }
   });
 
-  it('withdraws consent: RS purges the sealed data it holds, answers purge.confirmed by itself, and both nodes hold the case withdrawn', async () => {
+  it('withdraws consent: RS purges what it holds, answers purge.confirmed by itself, and both nodes hold the case withdrawn', async () => {
     const sample = sampleReturnHandover(clock.now());
     const request = await steps.open({ body: withSealedConsent(sample.body), sealed: { givenName: 'Sample', familyName: 'Person', dateOfBirth: '1990-01-01' } });
     const { caseRef } = request;
@@ -218,17 +225,8 @@ describe('every transition, through the API, the same on both nodes', () => {
     // The sealed part and the signed bytes that carry it are gone on both nodes; the digest stays as evidence.
     expect(await held('RS', 'inbound_message')).toEqual({ jws: null, sealed: null, purged: true, digest: before.digest });
     expect(await held('AT', 'outbound_message')).toMatchObject({ jws: null, sealed: null, sealed_at_rest: null, purged: true });
-    // The deadlines the case had (the arrival) are cancelled on both sides.
-    for (const node of ['AT', 'RS']) {
-      expect((await steps.expectations(node, caseRef)).map((x) => [x.kind, x.status])).toEqual([
-        ['acceptance', 'met'],
-        ['arrival', 'cancelled'],
-      ]);
-    }
-    // Withdrawn, the case can still be closed.
-    tick();
-    await steps.deliver('AT', caseRef, 'case.closed', { reason: 'consent-withdrawn' });
-    expect(await steps.states(caseRef)).toEqual(both('closed'));
+    // Withdrawing everything erased the case's deadlines with its coded data on both sides (test/consent-withdrawal).
+    for (const node of ['AT', 'RS']) expect(await steps.expectations(node, caseRef)).toEqual([]);
   });
 });
 
@@ -268,7 +266,7 @@ describe('what does not fit is refused, with the reason', () => {
         node,
         type,
         status: 409,
-        message: `${type} does not fit case ${caseRef}: the case is closed: no ${type} after case.closed`,
+        message: `${type} does not fit case ${caseRef}: the case has ended (closed): no ${type} after that`,
       });
     }
     expect(await steps.states(caseRef)).toEqual(both('closed'));

@@ -55,7 +55,7 @@ it('lists, in order and on both nodes, every message with its receipt, every dea
   await steps.deliver('AT', caseRef, 'return.scheduled', bodies.scheduled(isoDay(clock.now(), 5)));
   step();
   const participant = await call(net.node('RS').url, 'POST', `/v1/cases/${caseRef}/participants`, { role: 'RS/astra/return-support' });
-  expect({ status: participant.status, participants: participant.body.participants }).toEqual({ status: 200, participants: ['RS/astra/return-support'] });
+  expect({ status: participant.status, participants: participant.body.participants }).toEqual({ status: 200, participants: [RS_FALLBACK, 'RS/astra/return-support'] });
   step();
   await steps.deliver('RS', caseRef, 'arrival.confirmed', bodies.arrived(clock.now()));
   step();
@@ -82,7 +82,7 @@ it('lists, in order and on both nodes, every message with its receipt, every dea
     [
       { at: t[0], events: ['received handover.request', 'deadline set: acceptance'] },
       { at: due, events: ['deadline missed: acceptance'] },
-      { at: t[1], events: ['received handover.request', 'escalated: alert'] },
+      { at: t[1], events: ['received handover.request', 'participant added', 'escalated: alert'] },
       { at: t[2], events: [...sent('handover.accepted'), 'deadline met: acceptance'] },
       { at: t[3], events: ['received return.scheduled', 'deadline set: arrival'] },
       { at: t[4], events: ['participant added'] },
@@ -109,7 +109,10 @@ it('lists, in order and on both nodes, every message with its receipt, every dea
     expect.objectContaining({ message: id, from: AT_COORDINATOR, receipt: 'delivered' }),
     expect.objectContaining({ message: copy, from: AT_COORDINATOR, receipt: 'delivered' }),
   ]);
-  expect(find(rsTimeline, 'participant added')).toEqual([{ at: t[4], event: 'participant added', role: 'RS/astra/return-support' }]);
+  expect(find(rsTimeline, 'participant added')).toEqual([
+    { at: t[1], event: 'participant added', role: RS_FALLBACK, reason: 'escalation-copy', copy },
+    { at: t[4], event: 'participant added', role: 'RS/astra/return-support' },
+  ]);
 
   // The case lists by state and by a role taking part.
   const listed = async (node: string, query: string) => (await call(net.node(node).url, 'GET', `/v1/cases?${query}`)).body.items.map((c: { caseRef: string }) => c.caseRef);

@@ -36,9 +36,9 @@ describe('a member of staff leaves: messages for their role still arrive', () =>
     const leaver = await rs.person('Leaving case worker');
     let assigned: any;
     await republished(net, 'RS', async () => (assigned = await rs.assign(ROLE, leaver)));
-    expect(assigned).toMatchObject({ status: 'active', holders: [{ person: { id: leaver } }] });
+    expect(assigned).toMatchObject({ status: 'active', holders: [{ assignment: assigned.assignment, person: { id: leaver } }] });
 
-    const vacated = await republished(net, 'RS', () => rs.endAssignment(assigned.holders[0].assignment));
+    const vacated = await republished(net, 'RS', () => rs.endAssignment(assigned.assignment));
     expect(await rs.role(ROLE)).toMatchObject({ status: 'vacant', holders: [] });
     // AT learns of the vacancy.
     await holds(net, 'AT', 'RS', vacated);
@@ -104,7 +104,7 @@ describe('a role is handed over, then retired in favour of a successor', () => {
     expect(before.holders).toHaveLength(1);
     const newcomer = await rs.person('Incoming reintegration lead');
 
-    const transfer = await ok(net.node('RS').url, 'POST', rolePath(ROLE, '/handover'), { to: newcomer });
+    const { assignment, ...transfer } = await ok(net.node('RS').url, 'POST', rolePath(ROLE, '/handover'), { to: newcomer });
     expect(transfer).toMatchObject({
       role: ROLE,
       kind: 'handover',
@@ -116,7 +116,7 @@ describe('a role is handed over, then retired in favour of a successor', () => {
     });
     expect(await ok(net.node('RS').url, 'GET', `/v1/role-transfers/${transfer.id}`)).toEqual(transfer);
 
-    expect(await rs.role(ROLE)).toMatchObject({ status: 'active', holders: [{ person: { id: newcomer } }] });
+    expect(await rs.role(ROLE)).toMatchObject({ status: 'active', holders: [{ assignment, person: { id: newcomer } }] });
     const ids = sent.map((s) => s.id);
     expect(await ourRoles(ids)).toEqual([ROLE, ROLE]);
     expect(await routes(ids)).toEqual([ROLE, ROLE]);

@@ -1,5 +1,5 @@
 import { INestApplication } from '@nestjs/common';
-import { EncryptionKey, SealedPersonalData, importKey, openSealed } from '@trm/wire';
+import { SealedPersonalData } from '@trm/wire';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ import { DAY_MS, ManualClock } from './support/clock';
 import { CaseSteps, MINUTE_MS, bodies, isoDay, startCaseNodes, withSealedConsent } from './support/cases';
 import { call } from './support/http';
 import { TestNetwork } from './support/network';
-import { base64Forms } from './support/canaries';
+import { LeakScanner } from './support/leaks';
 
 /**
  * Retention with real nodes AT and RS on one manual clock: a closed return case whose sealed part carries unmistakable
@@ -35,12 +35,12 @@ const CANARIES = ['Zorica', 'Testović-Purge', 'P1234-PURGE-99', '1987-11-23', '
 /** Another person (SAMPLE DATA), in a case that stays open: their details must stay. */
 const OTHER: SealedPersonalData = { givenName: 'Keepina', familyName: 'Open-Case', dateOfBirth: '1979-05-02' };
 
-const FORBIDDEN = [...new Set(CANARIES.flatMap((c) => [c, c.toLowerCase(), JSON.stringify(c).slice(1, -1), ...base64Forms(c)]))].filter((f) => f.length >= 6);
 
 const clock = new ManualClock();
 const PERIODS = { sealedAfterEndMs: 30 * DAY_MS, caseDataAfterEndMs: 365 * DAY_MS, messageLogMs: 730 * DAY_MS };
 let net: TestNetwork;
 let steps: CaseSteps;
+let scanner: LeakScanner;
 const NODES = ['AT', 'RS'] as const;
 type Node = (typeof NODES)[number];
 
@@ -100,65 +100,6 @@ async function retentionAudit(node: string): Promise<Array<{ seq: string; actor:
   return net.sql(node, `SELECT seq::text AS seq, actor, case_ref, detail FROM audit_entry a WHERE action = 'retention.purged' ORDER BY a.seq`);
 }
 
-/** Every row of every table of the node's schema (the audit log included), as JSON text. */
-async function everyRow(node: string): Promise<Array<{ table: string; text: string }>> {
-  const tables = await net.sql<{ table_name: string }>(
-    node,
-    `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`,
-  );
-  expect(tables.map((t) => t.table_name)).toEqual(expect.arrayContaining(['audit_entry', 'case_file', 'inbound_message', 'outbound_message', 'expectation', 'timeline_event']));
-  const out: Array<{ table: string; text: string }> = [];
-  for (const { table_name } of tables) {
-    for (const r of await net.sql<{ text: string }>(node, `SELECT to_jsonb(t)::text AS text FROM "${table_name}" t`)) out.push({ table: table_name, text: r.text });
-  }
-  return out;
-}
-
-/** Both nodes' private encryption keys: whatever sealed part is left, one of them could open it. */
-const decryptionKeys = (): EncryptionKey[] =>
-  NODES.flatMap((n) => net.node(n).keys.privateJwks.keys.filter((k) => k.use === 'enc').map((k) => ({ kid: k.kid, key: importKey(k) })));
-
-const COMPACT = /[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)?/g;
-
-/**
- * What of the person is left in `text`: a canary in clear or in base64, one of the `secrets` (JWS and JWE of the case
- * seen before the purge), or a canary inside any JWS (decoded) or JWE (decrypted with either node's keys) it holds.
- */
-async function leaks(text: string, secrets: string[]): Promise<string[]> {
-  const found: string[] = [];
-  const lower = text.toLowerCase();
-  for (const f of FORBIDDEN) if (text.includes(f) || (f === f.toLowerCase() && lower.includes(f))) found.push(`canary ${f}`);
-  for (const s of secrets) if (text.includes(s)) found.push(`secret ${s.slice(0, 24)}…`);
-  const keys = decryptionKeys();
-  const look = async (token: string, depth: number): Promise<void> => {
-    const parts = token.split('.');
-    if (parts.length === 5) {
-      const opened = await openSealed(token, keys);
-      if (opened.ok) for (const c of CANARIES) if (JSON.stringify(opened.data).includes(c)) found.push(`canary ${c} in a JWE`);
-      return;
-    }
-    let payload: string;
-    try {
-      payload = Buffer.from(parts[1], 'base64url').toString('utf8');
-    } catch {
-      return;
-    }
-    for (const c of CANARIES) if (payload.includes(c)) found.push(`canary ${c} in a JWS`);
-    if (depth < 2) for (const inner of payload.match(COMPACT) ?? []) await look(inner, depth + 1);
-  };
-  for (const token of text.match(COMPACT) ?? []) await look(token, 0);
-  return found;
-}
-
-async function scan(node: string, secrets: string[]): Promise<Array<{ table: string; found: string[] }>> {
-  const out: Array<{ table: string; found: string[] }> = [];
-  for (const row of await everyRow(node)) {
-    const found = await leaks(row.text, secrets);
-    if (found.length) out.push({ table: row.table, found });
-  }
-  return out;
-}
-
 const FRAME_KEYS = ['body', 'caseRef', 'createdAt', 'expiresAt', 'from', 'id', 'inReplyTo', 'profile', 'recipient', 'sealed', 'sender', 'to', 'type'];
 
 beforeAll(async () => {
@@ -166,6 +107,7 @@ beforeAll(async () => {
     // Runs only when a test says so; periods in the order sealed < case data < message log, so each shows alone.
     config.retention = { ...PERIODS, checkIntervalMs: 1_000_000_000 };
   }));
+  scanner = new LeakScanner(net, NODES, CANARIES);
 });
 afterAll(() => net?.close());
 
@@ -229,7 +171,7 @@ describe('retention', () => {
     // The scan used below finds the person while the data is there: in the JWE RS received (inside the JWS too) and in
     // AT's copy sealed to itself.
     for (const node of NODES) {
-      const found = await scan(node, []);
+      const found = await scanner.scan(node, []);
       expect(found.map((f) => f.table)).toEqual(expect.arrayContaining(node === 'AT' ? ['outbound_message'] : ['inbound_message']));
       expect(found.flatMap((f) => f.found)).toEqual(expect.arrayContaining(['canary Zorica in a JWE', 'canary P1234-PURGE-99 in a JWE']));
     }
@@ -261,7 +203,7 @@ describe('retention', () => {
       expect((await call(url(node), 'GET', `/v1/cases/${closed.caseRef}/sealed`)).status).toBe(410);
       expect(await retentionAudit(node)).toEqual([{ seq: expect.any(String), actor: 'node', case_ref: null, detail: { class: 'sealed', count: 1 } }]);
       // Nowhere on the node: neither the sealed parts nor the JWS of the request that carried one.
-      expect(await scan(node, [...sealedSecrets, was.jws!])).toEqual([]);
+      expect(await scanner.scan(node, [...sealedSecrets, was.jws!])).toEqual([]);
     }
     // The open case keeps its sealed details.
     expect((await call(url('RS'), 'GET', `/v1/cases/${open.caseRef}/sealed`)).body.items[0].data).toEqual(OTHER);
@@ -332,7 +274,7 @@ describe('retention', () => {
       expect(view.timeline.length).toBeGreaterThan(0);
 
       // Nothing personal survives: no canary in any column of any table, no JWS or JWE of the case anywhere.
-      expect(await scan(node, [...sealedSecrets, ...jwsSecrets])).toEqual([]);
+      expect(await scanner.scan(node, [...sealedSecrets, ...jwsSecrets])).toEqual([]);
     }
   });
 
@@ -417,7 +359,7 @@ describe('retention', () => {
       for (const u of old) expect({ kind: u.kind, newest: u.newest, body: u.body === null ? null : 'kept' }).toEqual({ kind: u.kind, newest: u.newest, body: u.newest ? 'kept' : null });
       expect(updates.filter((u) => u.kind === 'out' && u.newest && u.body !== null)).toHaveLength(1);
     }
-    for (const node of NODES) expect(await scan(node, [...sealedSecrets, ...jwsSecrets])).toEqual([]);
+    for (const node of NODES) expect(await scanner.scan(node, [...sealedSecrets, ...jwsSecrets])).toEqual([]);
   });
 
   it('purges once when two replicas of a node run the job at the same time', async () => {

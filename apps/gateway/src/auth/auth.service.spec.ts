@@ -25,7 +25,7 @@ describe('AuthService', () => {
     clockAt = now;
     const clock = { now: () => clockAt } as Clock;
     const config = { auth: { issuer: 'https://idp.example', audience: 'trm-XX', jwks: { keys: [jwk] }, maxTokenLifetimeMs: 12 * HOUR_MS } } as unknown as NodeConfig;
-    const registry = { heldBy: () => [] } as unknown as RegistryService;
+    const registry = { heldBy: () => [], coveredBy: () => [] } as unknown as RegistryService;
     return { auth: new AuthService(config, registry, clock, { record } as unknown as AuditLog), record };
   };
 

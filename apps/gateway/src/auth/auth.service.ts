@@ -56,7 +56,8 @@ export class AuthService {
       if (this.verified.get(token) === cached) this.verified.delete(token);
       known = await this.verifyOnce(token, now);
     }
-    return { subject: known.subject, roles: known.roles, organisation: known.organisation, holds: this.registry.heldBy(known.subject, now) };
+    const holds = this.registry.heldBy(known.subject, now);
+    return { subject: known.subject, roles: known.roles, organisation: known.organisation, holds, covers: this.registry.coveredBy(holds, now) };
   }
 
   /** The token's check, started now unless one is cached or under way; a failed check is not kept. */

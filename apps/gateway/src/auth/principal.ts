@@ -13,6 +13,11 @@ export interface Principal {
   organisation: string | null;
   /** Contact-point roles the subject holds or deputises now. */
   holds: string[];
+  /**
+   * Roles whose messages wait with one the subject holds now: vacant roles whose fallback it is, retired roles whose
+   * successor it is. Their holders may work on what waits there, sending as the role they hold.
+   */
+  covers: string[];
 }
 
 export const is = (p: Principal, role: AppRole): boolean => p.roles.includes(role);

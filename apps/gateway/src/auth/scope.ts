@@ -3,7 +3,8 @@ import { AppRole, Principal, is } from './principal';
 
 /**
  * What a caller may reach beyond the endpoint's role rule. A coordinator acts for the whole node; a caseworker only for
- * the contact-point roles they hold; an auditor sees metadata, never contents; an administrator looks after the
+ * the contact-point roles they hold, and for the roles whose work waits with one of those (a vacant role whose
+ * fallback they hold, a retired one whose successor they hold) — sending always as a role they hold; an auditor sees metadata, never contents; an administrator looks after the
  * registry of their organisation (or of every organisation, without `trm_org`), never case contents.
  *
  * Each application role's rule is applied alone, and a caller with several gets the union of what each grants, item
@@ -19,7 +20,7 @@ function grantOf(p: Principal, role: AppRole, roles: string[]): Access | null {
     case 'coordinator':
       return 'contents';
     case 'caseworker':
-      return roles.some((r) => p.holds.includes(r)) ? 'contents' : null;
+      return roles.some((r) => p.holds.includes(r) || p.covers.includes(r)) ? 'contents' : null;
     case 'auditor':
       return 'metadata';
     case 'administrator':
@@ -36,6 +37,9 @@ export function accessTo(p: Principal, roles: string[]): Access | null {
 /** Whether the caller may work on something belonging to these roles of the node (a case, a message). */
 export const worksOn = (p: Principal, roles: string[]): boolean => accessTo(p, roles) === 'contents';
 
+/** Whether the caller may send as this role of the node: a coordinator as any, a caseworker as a role they hold. */
+export const actsAs = (p: Principal, role: string): boolean => is(p, 'coordinator') || (is(p, 'caseworker') && p.holds.includes(role));
+
 /** Whether the caller may see what something belonging to these roles says, or only that it exists (auditor). */
 export function requireAccess(p: Principal, roles: string[], what: string): Access {
   const access = accessTo(p, roles);
@@ -44,14 +48,15 @@ export function requireAccess(p: Principal, roles: string[], what: string): Acce
 }
 
 /**
- * Which roles a list may show: null for every role (coordinator, auditor), else the caseworker's own. What each item
- * of the list may show is `accessTo` that item.
+ * Which roles a list may show: null for every role (coordinator, auditor), else the caseworker's own and those they
+ * cover. What each item of the list may show is `accessTo` that item.
  */
 export function listScope(p: Principal, requested?: string): string[] | null {
   if (is(p, 'coordinator') || is(p, 'auditor')) return requested ? [requested] : null;
   if (!is(p, 'caseworker')) return [];
-  if (requested && !p.holds.includes(requested)) throw new ForbiddenException(`you do not hold ${requested}`);
-  return requested ? [requested] : p.holds;
+  const own = [...p.holds, ...p.covers];
+  if (requested && !own.includes(requested)) throw new ForbiddenException(`you do not hold ${requested}, nor is its work waiting with a role you hold`);
+  return requested ? [requested] : own;
 }
 
 /** Whether the caller is an administrator of the organisation (or of the whole node). */
@@ -69,6 +74,18 @@ export function requireAdministers(p: Principal, organisation: string): void {
  * of its role): its administrator, an administrator of the whole node, or a coordinator.
  */
 export const decidesFor = (p: Principal, organisation: string): boolean => is(p, 'coordinator') || administers(p, organisation);
+
+/**
+ * Who may see who holds the roles of an organisation (person ids, names, deputies): a coordinator, and an administrator
+ * of that organisation or of the whole node. Anyone else (auditors, caseworkers, administrators of other
+ * organisations) sees whether a role is staffed, vacant or unconfirmed, not by whom.
+ */
+export const seesStaffOf = (p: Principal, organisation: string): boolean => is(p, 'coordinator') || administers(p, organisation);
+
+export function requireSeesStaffOf(p: Principal, organisation: string): void {
+  if (seesStaffOf(p, organisation)) return;
+  throw new ForbiddenException(`only a coordinator or an administrator of ${organisation} or of the whole node sees who holds its roles`);
+}
 
 /** Contents shown to the caller: bodies for whoever works on the thing, nothing for metadata-only callers. */
 export const contentsFor = <T>(access: Access | null, body: T): T | undefined => (access === 'contents' ? body : undefined);

@@ -36,28 +36,6 @@ export class InboxRepository {
     return keyset(q, ['i.received_at', 'i.id'], 'DESC', page).getMany();
   }
 
-  /** Messages for `role` (addressed to it, or waiting with it) that nothing this node sent has answered yet. */
-  async unanswered(role: string, tx: EntityManager): Promise<string[]> {
-    const rows: Array<{ id: string }> = await tx.query(
-      `SELECT i.id FROM inbound_message i
-       WHERE (i.routed_to = $1 OR i.recipient = $1) AND i.status = 'delivered' AND i.type NOT IN ('receipt', 'registry.update')
-         AND NOT EXISTS (SELECT 1 FROM outbound_message o WHERE o.in_reply_to = i.id)
-       ORDER BY i.received_at`,
-      [role],
-    );
-    return rows.map((r) => r.id);
-  }
-
-  /** Unanswered messages of a retired role now wait with its successor. */
-  async reroute(from: string, to: string, tx: EntityManager): Promise<void> {
-    await tx.query(
-      `UPDATE inbound_message i SET routed_to = $2
-       WHERE (i.routed_to = $1 OR i.recipient = $1) AND i.status = 'delivered' AND i.type NOT IN ('receipt', 'registry.update')
-         AND NOT EXISTS (SELECT 1 FROM outbound_message o WHERE o.in_reply_to = i.id)`,
-      [from, to],
-    );
-  }
-
   /** Deletes sealed personal data received for a case; the digest of what was received stays as evidence. */
   async purgeSealed(caseRef: string, now: Date, tx: EntityManager): Promise<void> {
     await tx.query(

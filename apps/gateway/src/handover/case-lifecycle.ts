@@ -16,6 +16,7 @@ import { NODE_ACTOR } from '../audit/audit-entry.entity';
 import { AuditLog } from '../audit/audit.service';
 import { InboundEffect, InboundEffects } from '../acknowledgement/inbound-effects';
 import { ReceiptSettlement } from '../acknowledgement/receipt-settlement';
+import { TimelineRepository } from '../acknowledgement/timeline.repository';
 import { Agreement, DEFAULT_AGREEMENT, NODE_CONFIG, NodeConfig } from '../config/node-config';
 import { InboundMessage } from '../envelope/inbound-message.entity';
 import { InboxRepository } from '../envelope/inbox.repository';
@@ -23,8 +24,9 @@ import { OutboundMessage } from '../envelope/outbound-message.entity';
 import { OutboxRepository } from '../envelope/outbox.repository';
 import { OutboxSignal } from '../envelope/outbox-signal';
 import { RegistryService } from '../registry/registry.service';
+import { RetentionRepository } from '../retention/retention.repository';
 import { CaseFile } from './case-file.entity';
-import { CASE_MESSAGE_TYPES, CaseMessageType, CaseState, Side, isCaseMessage, transition } from './case-states';
+import { CASE_MESSAGE_TYPES, CaseMessageType, CaseState, ENDED_STATES, Side, isCaseMessage, purgedBy, questionAnswered, transition, withdrawsEverything } from './case-states';
 import { CaseRepository } from './case.repository';
 import { Expectation, ExpectationKind } from './expectation.entity';
 import { ExpectationRepository } from './expectation.repository';
@@ -38,9 +40,6 @@ export interface CaseMessage {
   createdAt: Date;
   inReplyTo: string | null;
 }
-
-/** States in which a case has ended; retention periods count from then. */
-const ENDED: readonly CaseState[] = ['closed', 'withdrawn', 'declined'];
 
 export const ourSide = (c: Pick<CaseFile, 'direction'>): Side => (c.direction === 'outgoing' ? 'referring' : 'receiving');
 export const partnerSide = (c: Pick<CaseFile, 'direction'>): Side => (c.direction === 'outgoing' ? 'receiving' : 'referring');
@@ -71,6 +70,8 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, OnModuleInit 
     private readonly checks: InboundChecks,
     private readonly settlement: ReceiptSettlement,
     private readonly audit: AuditLog,
+    private readonly timeline: TimelineRepository,
+    private readonly erasure: RetentionRepository,
   ) {}
 
   onModuleInit(): void {
@@ -95,10 +96,17 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, OnModuleInit 
         refused.set(e.id, `case ${e.caseRef} is not a case with node ${e.from}`);
         continue;
       }
+      if (c && e.sealed != null && !c.consent?.scope.includes('share-sealed')) {
+        refused.set(e.id, `case ${e.caseRef} has no consent to share personal details${c.consent?.withdrawnAt ? ' (withdrawn)' : ''}: no sealed part`);
+        continue;
+      }
       const type = e.type as CaseMessageType;
       const state = states.has(e.caseRef) ? states.get(e.caseRef)! : (c?.state ?? null);
       const fits = (from: CaseState | null) =>
-        transition(from, type, c ? partnerSide(c) : 'referring', c?.purpose ?? (e.body as HandoverRequestBody).purpose, isEscalationCopy(type, e.inReplyTo));
+        transition(from, type, c ? partnerSide(c) : 'referring', c?.purpose ?? (e.body as HandoverRequestBody).purpose, {
+          copy: isEscalationCopy(type, e.inReplyTo),
+          body: e.body,
+        });
       let t = fits(state);
       if (!t.ok && c) {
         const alt = fits(await this.withOwnPending(c, state));
@@ -114,13 +122,14 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, OnModuleInit 
   async apply(messages: InboundMessage[], tx: EntityManager, now: Date): Promise<void> {
     const requests = messages.filter((m) => m.type === 'handover.request' && !isEscalationCopy(m.type, m.inReplyTo));
     await this.open(requests, tx, now);
+    await this.involveFallbacks(messages.filter((m) => isEscalationCopy(m.type, m.inReplyTo)), tx, now);
     const others = messages.filter((m) => m.type !== 'handover.request');
     const cases = await this.cases.lockMany(others.map((m) => m.caseRef), tx);
     for (const m of others) {
       const c = cases.get(m.caseRef);
       if (!c) continue; // checked before storing; gone only if a replica removed it meanwhile
       const partnerMessage = { id: m.id, type: m.type as CaseMessageType, body: m.envelope.body, by: partnerSide(c), createdAt: m.createdAt, inReplyTo: m.inReplyTo };
-      if (!transition(c.state, partnerMessage.type, partnerMessage.by, c.purpose).ok) await this.applyOwnPending(c, tx, now); // the partner answered before our receipt came
+      if (!transition(c.state, partnerMessage.type, partnerMessage.by, c.purpose, { body: partnerMessage.body }).ok) await this.applyOwnPending(c, tx, now); // the partner answered before our receipt came
       const problem = await this.step(c, partnerMessage, tx, now);
       if (problem) this.logger.warn(`${m.type} ${m.id} of case ${m.caseRef} not applied: ${problem}`);
       if (!problem && m.type === 'consent.withdrawn') await this.confirmPurge(c, m, tx, now);
@@ -161,7 +170,7 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, OnModuleInit 
   async withOwnPending(c: CaseFile, state: CaseState | null): Promise<CaseState | null> {
     let projected = state;
     for (const m of await this.outbox.unapplied(c.caseRef)) {
-      const t = transition(projected, m.type as CaseMessageType, ourSide(c), c.purpose);
+      const t = transition(projected, m.type as CaseMessageType, ourSide(c), c.purpose, { body: m.envelope.body });
       if (t.ok) projected = t.state;
     }
     return projected;
@@ -201,23 +210,42 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, OnModuleInit 
     );
   }
 
+  /**
+   * A copy of a request that waited too long for acceptance is addressed to the fallback the partner found in our
+   * directory: the role it now waits with takes part in the case, so its holders can open and answer it.
+   */
+  private async involveFallbacks(copies: InboundMessage[], tx: EntityManager, now: Date): Promise<void> {
+    const cases = await this.cases.lockMany(copies.map((m) => m.caseRef), tx);
+    for (const m of copies) {
+      const c = cases.get(m.caseRef);
+      const role = m.routedTo ?? m.recipient;
+      if (!c || c.ourRole === role || c.participants.includes(role)) continue;
+      c.participants = [...c.participants, role];
+      await this.cases.save(c, tx);
+      await this.timeline.record([{ caseRef: c.caseRef, messageId: null, at: now, kind: 'participant-added', detail: { role, reason: 'escalation-copy', copy: m.id } }], tx);
+    }
+  }
+
   /** Applies one message to its (locked) case: its state, its parties, its deadlines. Returns why not, if it does not fit. */
   private async step(c: CaseFile, m: CaseMessage, tx: EntityManager, now: Date): Promise<string | null> {
-    const t = transition(c.state, m.type, m.by, c.purpose, false);
+    const t = transition(c.state, m.type, m.by, c.purpose, { body: m.body });
     if (!t.ok) return t.reason;
     if (t.state !== c.state) Object.assign(c, { state: t.state, stateChangedAt: now });
-    if (ENDED.includes(c.state) && !c.closedAt) c.closedAt = now;
+    if (ENDED_STATES.includes(c.state) && !c.closedAt) c.closedAt = now;
+    if (questionAnswered(m.type) === 'handover.request') await this.expectations.meet(c.caseRef, ['acceptance'], m.id, now, tx);
     switch (m.type) {
       case 'handover.accepted': {
         const role = (m.body as HandoverAcceptedBody).role;
-        if (m.by === ourSide(c)) c.ourRole = role;
-        else c.partnerRole = role;
-        await this.expectations.meet(c.caseRef, ['acceptance'], m.id, now, tx);
+        if (m.by === partnerSide(c)) c.partnerRole = role;
+        else if (role !== c.ourRole) {
+          // The role the case was addressed to stays in it: its next holder sees what a fallback accepted for it.
+          c.participants = [...new Set([...c.participants, c.ourRole])].filter((r) => r !== role);
+          c.ourRole = role;
+        }
         if (c.purpose !== 'return') await this.expect(c, 'followup', m.id, m.createdAt, tx, now);
         break;
       }
       case 'handover.declined':
-        await this.expectations.meet(c.caseRef, ['acceptance'], m.id, now, tx);
         await this.expectations.cancel(c.caseRef, 'all', now, tx);
         break;
       case 'return.scheduled':
@@ -238,13 +266,9 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, OnModuleInit 
         await this.expect(c, 'followup', m.id, m.createdAt, tx, now, next);
         break;
       }
-      case 'consent.withdrawn': {
-        const body = m.body as ConsentWithdrawnBody;
-        if (c.consent) c.consent = { ...c.consent, withdrawnAt: body.withdrawnAt, withdrawnScope: body.scope };
-        await this.expectations.cancel(c.caseRef, 'all', now, tx);
-        await this.purgeSealed(c.caseRef, now, tx);
+      case 'consent.withdrawn':
+        await this.withdrawConsent(c, m.body as ConsentWithdrawnBody, tx, now);
         break;
-      }
       case 'case.closed':
         await this.expectations.cancel(c.caseRef, 'all', now, tx);
         break;
@@ -293,11 +317,23 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, OnModuleInit 
     return this.registry.partner(partner)?.agreement ?? DEFAULT_AGREEMENT;
   }
 
-  /** Consent withdrawn: the personal details sealed for this case are deleted here; the digests stay as evidence. */
-  private async purgeSealed(caseRef: string, now: Date, tx: EntityManager): Promise<void> {
-    await this.inbox.purgeSealed(caseRef, now, tx);
-    await this.outbox.purgeSealed(caseRef, now, tx);
-    await this.audit.record([{ actor: NODE_ACTOR, action: 'sealed.purged', caseRef, detail: { reason: 'consent-withdrawn' } }], tx);
+  /**
+   * Consent withdrawn (GDPR Art. 7(3) and 17): what was shared under the withdrawn scope is erased on this node,
+   * leaving tombstones (ids, types, dates, digests) as evidence. Withdrawing `share-sealed` alone deletes the sealed
+   * personal details and the case goes on, coded only; withdrawing `share-coded` withdraws everything: the case ends
+   * (withdrawn) and its coded data goes as well — message bodies, signed bytes, deadlines — while the consent record
+   * keeps when it was given and withdrawn.
+   */
+  private async withdrawConsent(c: CaseFile, body: ConsentWithdrawnBody, tx: EntityManager, now: Date): Promise<void> {
+    const purged = purgedBy(body.scope);
+    if (c.consent) c.consent = { ...c.consent, scope: c.consent.scope.filter((s) => !purged.includes(s as never)), withdrawnAt: body.withdrawnAt, withdrawnScope: purged };
+    await this.inbox.purgeSealed(c.caseRef, now, tx);
+    await this.outbox.purgeSealed(c.caseRef, now, tx);
+    if (withdrawsEverything(body.scope)) {
+      await this.expectations.cancel(c.caseRef, 'all', now, tx);
+      await this.erasure.eraseCase(c.caseRef, now, tx);
+    }
+    await this.audit.record([{ actor: NODE_ACTOR, action: 'sealed.purged', caseRef: c.caseRef, detail: { reason: 'consent-withdrawn', scope: purged } }], tx);
   }
 
   /** The receiving side answers a withdrawal of consent with purge.confirmed once its sealed data is gone. */
@@ -312,7 +348,7 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, OnModuleInit 
       caseRef: c.caseRef,
       inReplyTo: withdrawal.id,
       createdAt: now.toISOString(),
-      body: { purgedAt: now.toISOString(), scope: (withdrawal.envelope.body as ConsentWithdrawnBody).scope },
+      body: { purgedAt: now.toISOString(), scope: purgedBy((withdrawal.envelope.body as ConsentWithdrawnBody).scope) },
     });
     await this.outbox.add([OutboundMessage.queued(envelope, now)], tx);
   }

@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Column, bulkInsert } from '../database/bulk-insert';
 import { KeysetPage, keyset } from '../database/keyset';
 import { CaseFile } from './case-file.entity';
-import { CaseState } from './case-states';
+import { CaseState, ENDED_STATES } from './case-states';
 
 @Injectable()
 export class CaseRepository {
@@ -68,17 +68,24 @@ export class CaseRepository {
     );
   }
 
-  /** Cases this node's `role` is responsible for and that are not closed. */
+  /** Cases that have not ended which this node's `role` is responsible for or takes part in. */
   async openCases(role: string, tx: EntityManager): Promise<string[]> {
     const rows: Array<{ case_ref: string }> = await tx.query(
-      `SELECT case_ref FROM case_file WHERE our_role = $1 AND state <> 'closed' ORDER BY created_at`,
-      [role],
+      `SELECT case_ref FROM case_file WHERE (our_role = $1 OR $1 = ANY(participants)) AND state <> ALL($2::text[]) ORDER BY created_at, id`,
+      [role, ENDED_STATES],
     );
     return rows.map((r) => r.case_ref);
   }
 
+  /** A retired role's part in the cases that have not ended passes to its successor (ended cases keep their history). */
   async moveCases(from: string, to: string, tx: EntityManager): Promise<void> {
-    await tx.query(`UPDATE case_file SET our_role = $2 WHERE our_role = $1 AND state <> 'closed'`, [from, to]);
+    const open = 'state <> ALL($3::text[])';
+    await tx.query(`UPDATE case_file SET our_role = $2, participants = array_remove(participants, $2) WHERE our_role = $1 AND ${open}`, [from, to, ENDED_STATES]);
+    await tx.query(
+      `UPDATE case_file SET participants = CASE WHEN our_role = $2 OR $2 = ANY(participants) THEN array_remove(participants, $1) ELSE array_replace(participants, $1, $2) END
+       WHERE $1 = ANY(participants) AND ${open}`,
+      [from, to, ENDED_STATES],
+    );
   }
 }
 

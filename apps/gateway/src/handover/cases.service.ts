@@ -1,11 +1,11 @@
 import { ConflictException, ForbiddenException, GoneException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { Envelope, SealedPersonalData, checkContent, createEnvelope } from '@trm/wire';
+import { Envelope, HandoverAcceptedBody, SealedPersonalData, checkContent, createEnvelope, nodeOf } from '@trm/wire';
 import { randomUUID } from 'node:crypto';
 import { TimelineEntry, Timelines } from '../acknowledgement/timelines';
 import { AuditLog } from '../audit/audit.service';
 import { EnvelopeService } from '../envelope/envelope.service';
 import { Principal } from '../auth/principal';
-import { listScope, requireAccess, worksOn } from '../auth/scope';
+import { actsAs, listScope, requireAccess, worksOn } from '../auth/scope';
 import { Clock } from '../clock/clock';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
 import { KeysetPage } from '../database/keyset';
@@ -19,12 +19,13 @@ import { invalidRequest } from '../http/problems';
 import { RegistryService } from '../registry/registry.service';
 import { CaseFile } from './case-file.entity';
 import { CaseLifecycle, ourSide } from './case-lifecycle';
-import { CaseMessageType, CaseState, transition } from './case-states';
+import { CaseMessageType, CaseState, questionAnswered, transition } from './case-states';
 import { CaseRepository } from './case.repository';
 import { SendCaseMessageDto } from './dto/case-message.dto';
 import { AlertItem, CaseSummary, OverdueItem } from './dto/case-pages.dto';
 import { ExpectationRepository } from './expectation.repository';
 import { TimelineRepository } from '../acknowledgement/timeline.repository';
+import { UnansweredRepository } from './unanswered.repository';
 
 export interface CaseView extends CaseSummary {
   /** Every message both ways with its receipt, each deadline set, met or missed, each escalation — in order. */
@@ -37,9 +38,6 @@ export interface SealedItem {
   direction: 'in' | 'out';
   data: SealedPersonalData;
 }
-
-/** Who answers a message that asks for an answer. */
-const ANSWERS: Partial<Record<CaseMessageType, CaseMessageType>> = { 'info.response': 'info.request', 'purge.confirmed': 'consent.withdrawn' };
 
 /** Sending case messages through the API, and reading a case, what is overdue and whom it alerted. */
 @Injectable()
@@ -59,6 +57,7 @@ export class CasesService {
     private readonly clock: Clock,
     private readonly envelopes: EnvelopeService,
     private readonly audit: AuditLog,
+    private readonly unanswered: UnansweredRepository,
   ) {}
 
   /**
@@ -68,16 +67,15 @@ export class CasesService {
   async send(caseRef: string, dto: SendCaseMessageDto, caller: Principal): Promise<{ id: string; caseRef: string; type: string; status: 'submitted' }> {
     const c = await this.require(caseRef);
     if (!worksOn(caller, [c.ourRole, ...c.participants])) throw new ForbiddenException(`case ${caseRef} belongs to roles you do not hold`);
-    if (dto.sender && !worksOn(caller, [dto.sender])) throw new ForbiddenException(`you do not hold ${dto.sender}`);
+    const now = this.clock.now();
+    const sender = dto.sender ?? this.actingRole(c, caller, now);
+    if (!actsAs(caller, sender)) throw new ForbiddenException(`you do not hold ${sender}`);
     const projected = await this.projectedState(c);
-    const fits = transition(projected, dto.type, ourSide(c), c.purpose);
+    const fits = transition(projected, dto.type, ourSide(c), c.purpose, { body: dto.body });
     if (!fits.ok) throw new ConflictException({ statusCode: 409, error: 'Conflict', message: `${dto.type} does not fit case ${caseRef}: ${fits.reason}` });
 
-    const sender = dto.sender ?? c.ourRole;
-    if (!this.registry.publishes(sender) || sender.split('/')[0] !== this.config.node) {
-      throw invalidRequest([{ field: 'sender', problem: 'is not an address this node publishes' }]);
-    }
-    const now = this.clock.now();
+    if (!this.isOwnRole(sender)) throw invalidRequest([{ field: 'sender', problem: 'is not an address this node publishes' }]);
+    if (dto.inReplyTo && !(await this.isMessageOf(c, dto.inReplyTo))) throw invalidRequest([{ field: 'inReplyTo', problem: `is not a message of case ${caseRef}` }]);
     const envelope: Envelope = createEnvelope({
       id: randomUUID(),
       type: dto.type,
@@ -86,11 +84,14 @@ export class CasesService {
       sender,
       recipient: dto.recipient ?? c.partnerRole,
       caseRef,
-      inReplyTo: dto.inReplyTo ?? (await this.answered(c, dto.type)),
+      inReplyTo: dto.inReplyTo ?? (await this.defaultReplyTo(c, dto.type)),
       createdAt: now.toISOString(),
       body: dto.body,
     });
     const problems = await checkContent(envelope, []);
+    if (!problems.length && dto.type === 'handover.accepted' && !this.isOwnRole((envelope.body as HandoverAcceptedBody).role)) {
+      problems.push({ field: 'body.role', problem: 'is not a role of this node' });
+    }
     if (problems.length) throw invalidRequest(problems);
     await this.transactions.run((tx) => this.outbox.add([OutboundMessage.queued(envelope, now)], tx));
     this.signal.notify();
@@ -101,9 +102,7 @@ export class CasesService {
   async addParticipant(caseRef: string, role: string, caller: Principal): Promise<CaseView> {
     const c = await this.require(caseRef);
     if (!worksOn(caller, [c.ourRole, ...c.participants])) throw new ForbiddenException(`case ${caseRef} belongs to roles you do not hold`);
-    if (!this.registry.publishes(role) || role.split('/')[0] !== this.config.node) {
-      throw invalidRequest([{ field: 'role', problem: 'is not a role of this node' }]);
-    }
+    if (!this.isOwnRole(role)) throw invalidRequest([{ field: 'role', problem: 'is not a role of this node' }]);
     await this.transactions.run(async (tx) => {
       const c = await this.cases.lock(caseRef, tx);
       if (!c) throw new NotFoundException(`no case ${caseRef}`);
@@ -138,7 +137,9 @@ export class CasesService {
       for (const e of await this.timelines.ofOutbound(m, recorded.get(m.id) ?? [])) {
         if (e.event === 'submitted' || e.event === 'resent' || e.event === 'publish-failed' || e.event === 'undeliverable' || e.event === 'receipt-mismatch') {
           entries.push({ ...e, event: `${e.event} ${m.type}`, message: m.id, direction: 'out' });
-        } else if (e.event === 'sent') entries.push({ ...e, event: `sent ${m.type}`, message: m.id, direction: 'out', to: m.envelope.recipient });
+        } else if (e.event === 'sent') {
+          entries.push({ ...e, event: `sent ${m.type}`, message: m.id, direction: 'out', from: m.envelope.sender, to: m.envelope.recipient, ...replyTo(m) });
+        }
         else entries.push({ ...e, event: `receipt ${e.event} for ${m.type}`, message: m.id, direction: 'in' });
       }
     }
@@ -150,6 +151,7 @@ export class CasesService {
         direction: 'in',
         from: m.sender,
         ...(m.routedTo && m.routedTo !== m.recipient ? { routedTo: m.routedTo } : {}),
+        ...replyTo(m),
         receipt: m.status === 'delivered' ? 'delivered' : `rejected (${m.rejectReason})`,
       });
     }
@@ -243,13 +245,35 @@ export class CasesService {
     return this.lifecycle.withOwnPending(c, c.state) as Promise<CaseState>;
   }
 
-  /** For an answer, the latest message of the case it answers. */
-  private async answered(c: CaseFile, type: CaseMessageType): Promise<string | null> {
-    const question = ANSWERS[type];
+  private isOwnRole(address: string): boolean {
+    return this.registry.publishes(address) && nodeOf(address) === this.config.node;
+  }
+
+  /**
+   * Who the caller sends as when they do not say: the case's own role, else the first role of the case they hold,
+   * else the role they hold that the case's work waits with (the fallback of a vacant role, say) — so the partner
+   * sees which role acted.
+   */
+  private actingRole(c: CaseFile, caller: Principal, now: Date): string {
+    const roles = [c.ourRole, ...c.participants];
+    return roles.find((r) => actsAs(caller, r)) ?? roles.map((r) => this.registry.route(r, now)).find((r) => actsAs(caller, r)) ?? c.ourRole;
+  }
+
+  /** What an answer replies to by default (ANSWERED_BY): the request of the case, or its oldest question still open. */
+  private async defaultReplyTo(c: CaseFile, type: CaseMessageType): Promise<string | null> {
+    const question = questionAnswered(type);
     if (!question) return null;
-    return this.inbox.latestDelivered(c.caseRef, question);
+    if (question === 'handover.request') return c.direction === 'incoming' ? c.id : null;
+    return (await this.unanswered.oldestOfCase(c.caseRef, question)) ?? (await this.inbox.latestDelivered(c.caseRef, question));
+  }
+
+  private async isMessageOf(c: CaseFile, id: string): Promise<boolean> {
+    const [received, sent] = await Promise.all([this.inbox.findById(id), this.outbox.findById(id)]);
+    return (received ?? sent)?.caseRef === c.caseRef;
   }
 }
+
+const replyTo = (m: { inReplyTo: string | null }) => (m.inReplyTo ? { inReplyTo: m.inReplyTo } : {});
 
 function header(c: CaseFile): CaseSummary {
   return {

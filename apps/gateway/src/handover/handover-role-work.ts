@@ -1,8 +1,8 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { InboxRepository } from '../envelope/inbox.repository';
 import { RoleWork, RoleWorkSource, RoleWorkSources } from '../registry/role-work';
 import { CaseRepository } from './case.repository';
+import { UnansweredRepository } from './unanswered.repository';
 
 /** The handovers and messages a role is in the middle of, for the registry's role handovers and retirements. */
 @Injectable()
@@ -10,7 +10,7 @@ export class HandoverRoleWork implements RoleWorkSource, OnModuleInit {
   constructor(
     private readonly sources: RoleWorkSources,
     private readonly cases: CaseRepository,
-    private readonly inbox: InboxRepository,
+    private readonly unanswered: UnansweredRepository,
   ) {}
 
   onModuleInit(): void {
@@ -18,11 +18,11 @@ export class HandoverRoleWork implements RoleWorkSource, OnModuleInit {
   }
 
   async collect(role: string, tx: EntityManager): Promise<RoleWork> {
-    return { openCases: await this.cases.openCases(role, tx), unansweredMessages: await this.inbox.unanswered(role, tx) };
+    return { openCases: await this.cases.openCases(role, tx), unansweredMessages: await this.unanswered.forRole(role, tx) };
   }
 
   async move(from: string, to: string, tx: EntityManager): Promise<void> {
     await this.cases.moveCases(from, to, tx);
-    await this.inbox.reroute(from, to, tx);
+    await this.unanswered.reroute(from, to, tx);
   }
 }

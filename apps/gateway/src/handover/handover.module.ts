@@ -4,6 +4,7 @@ import { AcknowledgementModule } from '../acknowledgement/acknowledgement.module
 import { AuditModule } from '../audit/audit.module';
 import { EnvelopeModule } from '../envelope/envelope.module';
 import { RegistryModule } from '../registry/registry.module';
+import { RetentionModule } from '../retention/retention.module';
 import { CaseFile } from './case-file.entity';
 import { CaseLifecycle } from './case-lifecycle';
 import { CaseRepository } from './case.repository';
@@ -15,12 +16,13 @@ import { ExpectationRepository } from './expectation.repository';
 import { HandoverController } from './handover.controller';
 import { HandoverRoleWork } from './handover-role-work';
 import { HandoverService } from './handover.service';
+import { UnansweredRepository } from './unanswered.repository';
 
 /** Cross-border cases: handing them over, moving them on with the partner, their deadlines and escalations. */
 @Module({
-  imports: [EnvelopeModule, RegistryModule, AcknowledgementModule, AuditModule, TypeOrmModule.forFeature([CaseFile, Expectation, Escalation])],
+  imports: [EnvelopeModule, RegistryModule, AcknowledgementModule, AuditModule, RetentionModule, TypeOrmModule.forFeature([CaseFile, Expectation, Escalation])],
   controllers: [HandoverController, CasesController],
-  providers: [HandoverService, CasesService, CaseLifecycle, CaseRepository, ExpectationRepository, DeadlineWatch, HandoverRoleWork],
+  providers: [HandoverService, CasesService, CaseLifecycle, CaseRepository, ExpectationRepository, DeadlineWatch, HandoverRoleWork, UnansweredRepository],
   exports: [DeadlineWatch],
 })
 export class HandoverModule {}

@@ -3,7 +3,7 @@ import { Envelope, HandoverRequestBody, createEnvelope, seal } from '@trm/wire';
 import { randomUUID } from 'node:crypto';
 import { TimelineEntry, Timelines } from '../acknowledgement/timelines';
 import { Principal } from '../auth/principal';
-import { accessTo, contentsFor, listScope, requireAccess, worksOn } from '../auth/scope';
+import { accessTo, actsAs, contentsFor, listScope, requireAccess } from '../auth/scope';
 import { Clock } from '../clock/clock';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
 import { GroupCommit } from '../database/group-commit';
@@ -23,6 +23,7 @@ import { InboxItem } from './dto/inbox-page.dto';
 import { SubmitHandoverDto } from './dto/submit-handover.dto';
 import { CaseFile } from './case-file.entity';
 import { CaseRepository } from './case.repository';
+import { UnansweredRepository } from './unanswered.repository';
 
 export type HandoverStatus = 'submitted' | 'sent' | 'delivered' | 'rejected' | 'undeliverable' | 'received';
 
@@ -79,11 +80,12 @@ export class HandoverService {
     private readonly signal: OutboxSignal,
     private readonly clock: Clock,
     private readonly envelopes: EnvelopeService,
+    private readonly unanswered: UnansweredRepository,
   ) {}
 
   /** Stores the handover and its `handover.request` in the outbox in one transaction, then wakes the relay. */
   async submit(dto: SubmitHandoverDto, caller: Principal): Promise<{ id: string; caseRef: string; status: HandoverStatus }> {
-    if (!worksOn(caller, [dto.sender])) throw new ForbiddenException(`you do not hold ${dto.sender}`);
+    if (!actsAs(caller, dto.sender)) throw new ForbiddenException(`you do not hold ${dto.sender}`);
     const recipientProblem = this.registry.recipientProblem(dto.recipient);
     const problems = [
       ...(recipientProblem ? [{ field: 'recipient', problem: recipientProblem }] : []),
@@ -169,15 +171,19 @@ export class HandoverService {
     };
   }
 
-  /** What arrived: for a caseworker, only for the roles they hold; for an auditor, without bodies. */
+  /**
+   * What arrived: for a caseworker, only for the roles they hold or cover; for an auditor, without bodies. Each item
+   * says whether it waits for this node's answer.
+   */
   async inboxPage(filter: { role?: string; before?: Date }, page: KeysetPage, caller: Principal): Promise<Page<InboxItem>> {
     const rows = await this.inbox.list({ roles: listScope(caller, filter.role), receivedBefore: filter.before }, page);
+    const waiting = await this.unanswered.among(rows.slice(0, page.limit).map((m) => m.id));
     const contents = (m: InboundMessage) => accessTo(caller, [m.recipient, ...(m.routedTo ? [m.routedTo] : [])]) === 'contents';
-    return pageOf(rows, page.limit, TIME_AND_ID, (m) => ({ at: m.receivedAt, id: m.id }), (m) => toInboxItem(m, contents(m)));
+    return pageOf(rows, page.limit, TIME_AND_ID, (m) => ({ at: m.receivedAt, id: m.id }), (m) => toInboxItem(m, contents(m), waiting.has(m.id)));
   }
 }
 
-function toInboxItem(m: InboundMessage, contents: boolean): InboxItem {
+function toInboxItem(m: InboundMessage, contents: boolean, waiting: boolean): InboxItem {
   return {
     id: m.id,
     type: m.type,
@@ -186,9 +192,11 @@ function toInboxItem(m: InboundMessage, contents: boolean): InboxItem {
     recipient: m.recipient,
     routedTo: m.routedTo,
     caseRef: m.caseRef,
+    inReplyTo: m.inReplyTo,
     createdAt: m.createdAt.toISOString(),
     receivedAt: m.receivedAt.toISOString(),
     status: m.status,
+    waiting,
     ...(m.rejectReason ? { reason: m.rejectReason } : {}),
     ...(contents && m.status === 'delivered' ? { body: m.envelope.body } : {}),
   };

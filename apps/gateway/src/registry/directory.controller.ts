@@ -49,7 +49,10 @@ export class DirectoryController {
     return this.lookup.find(query);
   }
 
-  /** Roles nobody holds, roles nobody confirmed for too long, and fallbacks or successors waiting for a decision. */
+  /**
+   * Roles nobody holds, roles nobody confirmed for too long, fallbacks or successors waiting for a decision, and
+   * published channels that look like a person's.
+   */
   @Get('directory/attention')
   @Allow('coordinator', 'administrator', 'auditor')
   attention(@Caller() caller: Principal) {
@@ -58,8 +61,8 @@ export class DirectoryController {
 
   @Get('organisations')
   @Allow('coordinator', 'administrator', 'auditor')
-  async organisations() {
-    return { items: await this.directory.organisations() };
+  async organisations(@Caller() caller: Principal) {
+    return { items: await this.directory.organisations(caller) };
   }
 
   /** A new organisation: an administrator of the whole node. */
@@ -86,8 +89,8 @@ export class DirectoryController {
 
   @Get('roles/:org/:role')
   @Allow('coordinator', 'caseworker', 'administrator', 'auditor')
-  role(@Param('org', org) o: string, @Param('role', role) r: string) {
-    return this.directory.role(this.address(o, r));
+  role(@Param('org', org) o: string, @Param('role', role) r: string, @Caller() caller: Principal) {
+    return this.directory.role(this.address(o, r), caller);
   }
 
   @Patch('roles/:org/:role')
@@ -100,14 +103,14 @@ export class DirectoryController {
   /** Who held the role at a given time (default: now). */
   @Get('roles/:org/:role/holders')
   @Allow('coordinator', 'administrator', 'auditor')
-  async holders(@Param('org', org) o: string, @Param('role', role) r: string, @Query() query: AtQueryDto) {
-    return { items: await this.directory.holdersAt(this.address(o, r), query.at ? new Date(query.at) : undefined) };
+  async holders(@Param('org', org) o: string, @Param('role', role) r: string, @Query() query: AtQueryDto, @Caller() caller: Principal) {
+    return { items: await this.directory.holdersAt(this.address(o, r), query.at ? new Date(query.at) : undefined, caller) };
   }
 
   @Get('roles/:org/:role/history')
   @Allow('coordinator', 'administrator', 'auditor')
-  async history(@Param('org', org) o: string, @Param('role', role) r: string) {
-    return { items: await this.directory.history(this.address(o, r)) };
+  async history(@Param('org', org) o: string, @Param('role', role) r: string, @Caller() caller: Principal) {
+    return { items: await this.directory.history(this.address(o, r), caller) };
   }
 
   @Post('roles/:org/:role/assignments')
@@ -155,8 +158,8 @@ export class DirectoryController {
 
   @Get('role-transfers/:id')
   @Allow('coordinator', 'administrator', 'auditor')
-  transfer(@Param('id', uuidParam('id')) id: string) {
-    return this.directory.transfer(id);
+  transfer(@Param('id', uuidParam('id')) id: string, @Caller() caller: Principal) {
+    return this.directory.transfer(id, caller);
   }
 
   /** Fallbacks and successors one organisation asked another to be. */

@@ -41,6 +41,11 @@ export class DirectoryRepository {
     return this.m(tx).findOneBy(Person, { id });
   }
 
+  /** Every person of the registry, with their own contacts. */
+  everyone(tx?: EntityManager): Promise<Person[]> {
+    return this.m(tx).find(Person);
+  }
+
   async people(ids: string[]): Promise<Map<string, Person>> {
     if (!ids.length) return new Map();
     const rows = await this.dataSource.getRepository(Person).createQueryBuilder('p').where('p.id IN (:...ids)', { ids }).getMany();

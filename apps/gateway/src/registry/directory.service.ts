@@ -1,5 +1,5 @@
 import { ConflictException, ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { RoleChannels, RoleStatus, nodeOf } from '@trm/wire';
+import { RoleChannels, RoleStatus, nodeOf, parseAddress } from '@trm/wire';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../clock/clock';
@@ -8,8 +8,9 @@ import { Transactions } from '../database/transactions';
 import { AuditAction } from '../audit/audit-entry.entity';
 import { AuditLog } from '../audit/audit.service';
 import { Principal, is } from '../auth/principal';
-import { administers, decidesFor, requireAdministers } from '../auth/scope';
+import { administers, decidesFor, requireAdministers, requireSeesStaffOf, seesStaffOf } from '../auth/scope';
 import { invalidRequest } from '../http/problems';
+import { PersonalChannel, personalChannels, staffContactsIn } from './channels';
 import { DirectoryPublisher } from './directory-publisher';
 import { DirectoryRepository } from './directory.repository';
 import { addressOf, organisationOf } from './directory';
@@ -54,7 +55,10 @@ export interface RoleView {
   /** A fallback or successor in another organisation, asked for and not yet accepted. */
   pendingFallback: PendingLink | null;
   pendingSuccessor: PendingLink | null;
-  holders: HolderView[];
+  /** How many assignments hold the role now. */
+  holderCount: number;
+  /** Who they are: only for whoever sees the staff of the role's organisation (`seesStaffOf`). */
+  holders?: HolderView[];
 }
 
 export interface PendingLink {
@@ -108,10 +112,10 @@ export class DirectoryService {
     private readonly audit: AuditLog,
   ) {}
 
-  async organisations(): Promise<Array<Organisation & { roles: RoleView[] }>> {
+  async organisations(caller: Principal): Promise<Array<Organisation & { roles: RoleView[] }>> {
     const now = this.clock.now();
     const [organisations, roles, assignments] = await Promise.all([this.directory.organisations(), this.directory.roles(), this.currentAssignments(now)]);
-    const views = await this.roleViews(roles, assignments, now);
+    const views = await this.roleViews(roles, assignments, now, caller);
     return organisations.map((o) => ({ ...o, roles: views.filter((r) => r.organisation === o.slug) }));
   }
 
@@ -140,44 +144,59 @@ export class DirectoryService {
       if (!(await this.directory.organisation(organisation, tx))) throw new NotFoundException(`no organisation ${organisation}`);
       if (await this.directory.role(address, tx)) throw new ConflictException(`role ${address} exists already`);
       if (dto.fallback) await this.requireLiveRole(dto.fallback, 'fallback', tx, address);
+      await this.requireFunctionalChannels(dto.channels, tx);
       const role = Role.create(address, organisation, { ...dto, fallback: undefined }, now);
       if (dto.fallback) await this.chooseFallback(role, dto.fallback, caller, tx, now);
       await this.directory.save(role, tx);
     });
-    return this.role(address);
+    return this.role(address, caller);
   }
 
   async updateRole(address: string, dto: UpdateRoleDto, caller: Principal): Promise<RoleView> {
     await this.change(caller, 'registry.role.updated', address, async (tx, now) => {
       const role = await this.liveRole(address, tx);
       if (dto.fallback) await this.requireLiveRole(dto.fallback, 'fallback', tx, address);
+      await this.requireFunctionalChannels(dto.channels, tx);
       const { fallback, ...fields } = dto;
       Object.assign(role, fields, { updatedAt: now });
       if (fallback !== undefined) await this.chooseFallback(role, fallback, caller, tx, now);
       await this.directory.save(role, tx);
     });
-    return this.role(address);
+    return this.role(address, caller);
   }
 
   async createPerson(dto: CreatePersonDto, caller: Principal): Promise<Person> {
     return this.transactions.run(async (tx) => {
-      const person = Object.assign(new Person(), { id: randomUUID(), name: dto.name, email: dto.email ?? null, createdAt: this.clock.now() });
+      await this.directory.lock(tx);
+      const person = Object.assign(new Person(), { id: randomUUID(), name: dto.name, email: dto.email ?? null, phone: dto.phone ?? null, createdAt: this.clock.now() });
+      const published = new Set((await this.directory.roles(tx)).filter((r) => !r.retiredAt).flatMap((r) => staffContactsIn(r.channels, [person])));
+      if (published.size) {
+        throw invalidRequest(
+          [...published].map((kind) =>
+            kind === 'mailbox'
+              ? { field: 'email', problem: "is the published mailbox of a role, a functional channel: give the person's own e-mail" }
+              : { field: 'phone', problem: "is the published phone of a role, a functional channel: give the person's own phone" },
+          ),
+        );
+      }
       await this.directory.save(person, tx);
       await this.audit.record([{ actor: caller.subject, action: 'registry.person.created', subject: person.id }], tx);
       return person;
     });
   }
 
-  async assign(address: string, dto: AssignDto, caller: Principal): Promise<RoleView> {
-    await this.change(caller, 'registry.assignment.started', address, async (tx, now) => {
+  async assign(address: string, dto: AssignDto, caller: Principal): Promise<RoleView & { assignment: string }> {
+    const assignment = await this.change(caller, 'registry.assignment.started', address, async (tx, now) => {
       await this.liveRole(address, tx);
       await this.requirePeople([dto.person, dto.deputy], tx);
       const startsAt = dto.startsAt ? new Date(dto.startsAt) : now;
       const endsAt = dto.endsAt ? new Date(dto.endsAt) : null;
       if (endsAt && endsAt <= startsAt) throw invalidRequest([{ field: 'endsAt', problem: 'must be after startsAt' }]);
-      await this.directory.save(newAssignment(address, dto.person, dto.deputy ?? null, startsAt, endsAt, now), tx);
+      const assignment = newAssignment(address, dto.person, dto.deputy ?? null, startsAt, endsAt, now);
+      await this.directory.save(assignment, tx);
+      return assignment.id;
     });
-    return this.role(address);
+    return { ...(await this.role(address, caller)), assignment };
   }
 
   async endAssignment(id: string, endsAt: string | undefined, caller: Principal): Promise<RoleView> {
@@ -192,19 +211,20 @@ export class DirectoryService {
       await this.directory.save(assignment, tx);
       return assignment.role;
     });
-    return this.role(role);
+    return this.role(role, caller);
   }
 
   /**
    * Staff turnover: whoever holds the role now stops, `to` starts. The role's open cases and unanswered messages stay
-   * with the role, so they are now the new holder's; the handover record lists them.
+   * with the role, so they are now the new holder's; the handover record lists them, the answer also the new assignment.
    */
-  async handOver(address: string, to: string, deputy: string | undefined, caller: Principal): Promise<TransferView> {
+  async handOver(address: string, to: string, deputy: string | undefined, caller: Principal): Promise<TransferView & { assignment: string }> {
     return this.change(caller, 'registry.role.handed-over', address, async (tx, now) => {
       await this.liveRole(address, tx);
       await this.requirePeople([to, deputy], tx);
       const previous = await this.directory.endAssignments(address, now, tx);
-      await this.directory.save(newAssignment(address, to, deputy ?? null, now, null, now), tx);
+      const assignment = newAssignment(address, to, deputy ?? null, now, null, now);
+      await this.directory.save(assignment, tx);
       const work = await this.work.collect(address, tx);
       const transfer = Object.assign(new RoleTransfer(), {
         id: randomUUID(),
@@ -217,7 +237,7 @@ export class DirectoryService {
         ...work,
       });
       await this.directory.save(transfer, tx);
-      return transferView(transfer);
+      return { ...transferView(transfer), assignment: assignment.id };
     });
   }
 
@@ -325,45 +345,59 @@ export class DirectoryService {
       Object.assign(role, { confirmedAt: now, updatedAt: now });
       await this.directory.save(role, tx);
     });
-    return this.role(address);
+    return this.role(address, caller);
   }
 
-  async role(address: string): Promise<RoleView> {
+  async role(address: string, caller: Principal): Promise<RoleView> {
     const role = await this.directory.role(address);
     if (!role) throw new NotFoundException(`no role ${address}`);
     const now = this.clock.now();
-    return (await this.roleViews([role], await this.directory.holdersAt(address, now), now))[0];
+    return (await this.roleViews([role], await this.directory.holdersAt(address, now), now, caller))[0];
   }
 
   /** Who held the role at `at` (default now): answerable for any past date, since assignments are never deleted. */
-  async holdersAt(address: string, at?: Date): Promise<HolderView[]> {
+  async holdersAt(address: string, at: Date | undefined, caller: Principal): Promise<HolderView[]> {
+    requireSeesStaffOf(caller, parseAddress(address)!.organisation);
     if (!(await this.directory.role(address))) throw new NotFoundException(`no role ${address}`);
     return this.holderViews(await this.directory.holdersAt(address, at ?? this.clock.now()));
   }
 
-  async history(address: string): Promise<HolderView[]> {
+  async history(address: string, caller: Principal): Promise<HolderView[]> {
+    requireSeesStaffOf(caller, parseAddress(address)!.organisation);
     if (!(await this.directory.role(address))) throw new NotFoundException(`no role ${address}`);
     return this.holderViews(await this.directory.history(address));
   }
 
-  async transfer(id: string): Promise<TransferView> {
+  /** A handover names who gave the role up and who took it: for whoever sees the staff of the role's organisation. */
+  async transfer(id: string, caller: Principal): Promise<TransferView> {
     const transfer = await this.directory.transfer(id);
     if (!transfer) throw new NotFoundException(`no role transfer ${id}`);
+    requireSeesStaffOf(caller, parseAddress(transfer.role)!.organisation);
     return transferView(transfer);
   }
 
   /**
-   * What a coordinator should look at: roles nobody holds, or nobody confirmed for too long, and requests to take work
-   * on that wait for a decision — those the caller may see, or all of them for the node's own daily check (null).
+   * What a coordinator should look at: roles nobody holds, nobody confirmed for too long, or with a published channel
+   * that looks like a person's, and requests to take work on that wait for a decision (those the caller may see).
+   * `caller` null: the node itself (its daily check), shown every request and no staff.
    */
-  async attention(caller: Principal | null): Promise<{ vacant: RoleView[]; unconfirmed: RoleView[]; pendingLinks: RoleLinkView[] }> {
+  async attention(
+    caller: Principal | null,
+  ): Promise<{ vacant: RoleView[]; unconfirmed: RoleView[]; pendingLinks: RoleLinkView[]; personalChannels: PersonalChannel[] }> {
     const now = this.clock.now();
-    const [roles, assignments, pending] = await Promise.all([this.directory.roles(), this.currentAssignments(now), this.directory.links('pending')]);
-    const views = (await this.roleViews(roles, assignments, now)).filter((r) => r.status !== 'retired');
+    const [roles, assignments, people, pending] = await Promise.all([
+      this.directory.roles(),
+      this.currentAssignments(now),
+      this.directory.everyone(),
+      this.directory.links('pending'),
+    ]);
+    const live = roles.filter((r) => !r.retiredAt);
+    const views = await this.roleViews(live, assignments, now, caller);
     return {
       vacant: views.filter((r) => r.status === 'vacant'),
       unconfirmed: views.filter((r) => r.unconfirmed),
       pendingLinks: pending.filter((l) => !caller || seesLink(caller, l)).map(linkView),
+      personalChannels: personalChannels(live, people),
     };
   }
 
@@ -463,6 +497,20 @@ export class DirectoryService {
     }
   }
 
+  /** A role's channels are functional: neither may be the own e-mail or phone of a member of staff. */
+  private async requireFunctionalChannels(channels: RoleChannels | undefined, tx: EntityManager): Promise<void> {
+    const personal = staffContactsIn(channels, await this.directory.everyone(tx));
+    if (personal.length) {
+      throw invalidRequest(
+        personal.map((kind) =>
+          kind === 'mailbox'
+            ? { field: 'channels.mailbox', problem: 'is the personal e-mail of a member of staff: a role publishes a functional mailbox (a shared one)' }
+            : { field: 'channels.phone', problem: 'is the personal phone of a member of staff: a role publishes a functional phone (an office line)' },
+        ),
+      );
+    }
+  }
+
   private async requirePeople(ids: Array<string | undefined>, tx: EntityManager): Promise<void> {
     for (const [i, id] of ids.entries()) {
       if (id && !(await this.directory.person(id, tx))) {
@@ -476,12 +524,16 @@ export class DirectoryService {
     return (await this.directory.currentAssignments(now)).filter((a) => holdsAt(a, now));
   }
 
-  /** Views of `roles` at `now`; `current` are the assignments holding them then. */
-  private async roleViews(roles: Role[], current: Assignment[], now: Date): Promise<RoleView[]> {
-    const holders = await this.holderViews(current);
+  /** Views of `roles` at `now` as `caller` may see them; `current` are the assignments holding them then. */
+  private async roleViews(roles: Role[], current: Assignment[], now: Date, caller: Principal | null): Promise<RoleView[]> {
+    const shown = new Set(roles.filter((r) => caller && seesStaffOf(caller, r.organisation)).map((r) => r.address));
+    const counts = new Map<string, number>();
+    current.forEach((a) => counts.set(a.role, (counts.get(a.role) ?? 0) + 1));
+    const visible = current.filter((a) => shown.has(a.role));
+    const holders = await this.holderViews(visible);
     const pending = new Map((await this.directory.links('pending')).map((l) => [`${l.kind} ${l.role}`, pendingView(l)]));
     const byRole = new Map<string, HolderView[]>();
-    current.forEach((a, i) => byRole.set(a.role, [...(byRole.get(a.role) ?? []), holders[i]]));
+    visible.forEach((a, i) => byRole.set(a.role, [...(byRole.get(a.role) ?? []), holders[i]]));
     return roles.map((r) => ({
       address: r.address,
       organisation: r.organisation,
@@ -493,14 +545,15 @@ export class DirectoryService {
       region: r.region,
       fallback: r.fallback,
       channels: r.channels,
-      status: r.retiredAt ? 'retired' : byRole.has(r.address) ? 'active' : 'vacant',
+      status: r.retiredAt ? 'retired' : counts.has(r.address) ? 'active' : 'vacant',
       unconfirmed: isUnconfirmed(r, now, this.config.registry.unconfirmedAfterMs),
       confirmedAt: r.confirmedAt.toISOString(),
       retiredAt: r.retiredAt?.toISOString() ?? null,
       successor: r.successor,
       pendingFallback: pending.get(`fallback ${r.address}`) ?? null,
       pendingSuccessor: pending.get(`successor ${r.address}`) ?? null,
-      holders: byRole.get(r.address) ?? [],
+      holderCount: counts.get(r.address) ?? 0,
+      ...(shown.has(r.address) ? { holders: byRole.get(r.address) ?? [] } : {}),
     }));
   }
 

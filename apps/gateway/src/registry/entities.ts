@@ -70,6 +70,8 @@ export class Person {
   @PrimaryColumn('uuid') id!: string;
   @Column('text') name!: string;
   @Column('text', { nullable: true }) email!: string | null;
+  /** Their own phone: kept to refuse it as a role's published channel. */
+  @Column('text', { nullable: true }) phone!: string | null;
   @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
 }
 

@@ -149,6 +149,12 @@ export class RegistryService implements OnModuleInit, OnApplicationShutdown {
     ];
   }
 
+  /** Roles whose messages wait, at `at`, with one of `held` without being one of them (see `route`). */
+  coveredBy(held: string[], at: Date): string[] {
+    if (!held.length) return [];
+    return [...this.roles.keys()].filter((r) => !held.includes(r) && held.includes(this.route(r, at)));
+  }
+
   isVacant(address: string, at: Date): boolean {
     return !this.assignments.some((a) => a.role === address && holdsAt(a, at));
   }

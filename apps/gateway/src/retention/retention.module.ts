@@ -7,6 +7,6 @@ import { RetentionRepository } from './retention.repository';
 @Module({
   imports: [AuditModule],
   providers: [RetentionRepository, RetentionJob],
-  exports: [RetentionJob],
+  exports: [RetentionJob, RetentionRepository],
 })
 export class RetentionModule {}

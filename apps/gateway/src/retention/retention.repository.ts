@@ -124,24 +124,43 @@ export class RetentionRepository {
     );
     if (!rows.length) return { count: 0, messages: 0, more: false };
     const refs = rows.map((r) => r.case_ref);
+    const messages = await this.tombstoneCases(refs, now, tx, { keepReceipts: false, keepTypes: [] });
+    await tx.query(`UPDATE case_file SET consent = NULL, purpose = NULL, purged_at = $2 WHERE case_ref = ANY($1::text[])`, [refs, now]);
+    return { count: refs.length, messages, more: refs.length === limit };
+  }
+
+  /**
+   * Consent withdrawn for everything (`share-coded`): the case's coded data goes now, as purgeCaseData would delete it
+   * at the end of its retention. What stays is the evidence: the case's consent record (when it was given and
+   * withdrawn), the signed withdrawal and its purge.confirmed whole (dates and scopes, nothing of the person), and this
+   * node's receipts, which rule 7 sends again to a resent copy (ids and a digest). Returns how many messages became
+   * tombstones.
+   */
+  async eraseCase(caseRef: string, now: Date, tx: EntityManager): Promise<number> {
+    const messages = await this.tombstoneCases([caseRef], now, tx, { keepReceipts: true, keepTypes: ['consent.withdrawn', 'purge.confirmed'] });
+    await tx.query(`UPDATE case_file SET purpose = NULL, purged_at = $2 WHERE case_ref = $1`, [caseRef, now]);
+    return messages;
+  }
+
+  /** Every message of the cases becomes a tombstone; their deadlines and escalations go. */
+  private async tombstoneCases(refs: string[], now: Date, tx: EntityManager, options: { keepReceipts: boolean; keepTypes: string[] }): Promise<number> {
     const inbound = affected(
       await tx.query(
-        `WITH due AS (SELECT i.id FROM inbound_message i WHERE i.case_ref = ANY($1::text[]) AND i.tombstoned_at IS NULL FOR UPDATE OF i)
-         ${TOMBSTONE_INBOUND('$2')}`,
-        [refs, now],
+        `WITH due AS (SELECT i.id FROM inbound_message i WHERE i.case_ref = ANY($1::text[]) AND i.tombstoned_at IS NULL AND i.type <> ALL($3::text[]) FOR UPDATE OF i)
+         ${TOMBSTONE_INBOUND('$2', options)}`,
+        [refs, now, options.keepTypes],
       ),
     );
     const outbound = affected(
       await tx.query(
-        `WITH due AS (SELECT o.id FROM outbound_message o WHERE o.case_ref = ANY($1::text[]) AND o.tombstoned_at IS NULL FOR UPDATE OF o)
+        `WITH due AS (SELECT o.id FROM outbound_message o WHERE o.case_ref = ANY($1::text[]) AND o.tombstoned_at IS NULL AND o.type <> ALL($3::text[]) FOR UPDATE OF o)
          ${TOMBSTONE_OUTBOUND('$2')}`,
-        [refs, now],
+        [refs, now, options.keepTypes],
       ),
     );
     await tx.query(`DELETE FROM escalation WHERE case_ref = ANY($1::text[])`, [refs]);
     await tx.query(`DELETE FROM expectation WHERE case_ref = ANY($1::text[])`, [refs]);
-    await tx.query(`UPDATE case_file SET consent = NULL, purpose = NULL, purged_at = $2 WHERE case_ref = ANY($1::text[])`, [refs, now]);
-    return { count: refs.length, messages: inbound + outbound, more: refs.length === limit };
+    return inbound + outbound;
   }
 
   /**
@@ -181,8 +200,8 @@ const STOP_SENDING = (now: string) =>
      settled_at = CASE WHEN m.state IN ('queued', 'sent') THEN ${now}::timestamptz ELSE m.settled_at END`;
 
 /** Reduces the inbound messages of the CTE `due` to tombstones; `now` names the parameter with the time. */
-const TOMBSTONE_INBOUND = (now: string) =>
-  `UPDATE inbound_message m SET envelope = ${FRAME('m.envelope')}, jws = NULL, receipt_jws = NULL,
+const TOMBSTONE_INBOUND = (now: string, options = { keepReceipts: false }) =>
+  `UPDATE inbound_message m SET envelope = ${FRAME('m.envelope')}, jws = NULL, ${options.keepReceipts ? '' : 'receipt_jws = NULL,'}
      purged_at = CASE WHEN m.envelope->>'sealed' IS NOT NULL THEN ${now}::timestamptz ELSE m.purged_at END, tombstoned_at = ${now}
    FROM due WHERE m.id = due.id`;
 

@@ -67,7 +67,7 @@ export async function playReturn(at: NodeClient, rs: NodeClient, caseRef: string
 
 export function caseTimeline(view: CaseView): string[] {
   const detail = (e: CaseView['timeline'][number]) =>
-    [e.to && `to ${String(e.to)}`, e.from && `from ${String(e.from)}`, e.dueAt && `due ${String(e.dueAt).slice(0, 19).replace('T', ' ')}`, e.target && String(e.target), e.role && String(e.role)]
+    [[e.from && `from ${String(e.from)}`, e.to && `to ${String(e.to)}`].filter(Boolean).join(' '), e.dueAt && `due ${String(e.dueAt).slice(0, 19).replace('T', ' ')}`, e.target && String(e.target), e.role && String(e.role)]
       .filter(Boolean)
       .join(', ');
   return [

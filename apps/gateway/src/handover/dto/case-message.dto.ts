@@ -14,7 +14,10 @@ export class SendCaseMessageDto {
   @IsObject()
   body!: Record<string, unknown>;
 
-  /** The role of this node sending it; default: the role responsible for the case. */
+  /**
+   * The role of this node sending it, one the caller holds; default: the role responsible for the case, else the
+   * caller's role in the case, else the role of theirs its work waits with (a vacant role's fallback).
+   */
   @IsOptional()
   @IsAddress()
   sender?: string;
@@ -24,7 +27,10 @@ export class SendCaseMessageDto {
   @IsAddress()
   recipient?: string;
 
-  /** Default for info.response and purge.confirmed: the latest info.request or consent.withdrawn of the case. */
+  /**
+   * A message of the case this one answers. Default: for handover.accepted/declined the request, for info.response
+   * the oldest info.request still unanswered, for purge.confirmed the consent.withdrawn.
+   */
   @IsOptional()
   @IsUUID()
   inReplyTo?: string;

@@ -10,9 +10,13 @@ export class InboxItem {
   /** The role the message waits with, when not its recipient (vacant or retired recipient). */
   routedTo!: string | null;
   caseRef!: string;
+  /** The message this one answers, if any. */
+  inReplyTo!: string | null;
   createdAt!: string;
   receivedAt!: string;
   status!: 'delivered' | 'rejected';
+  /** It asks this node for an answer nobody has sent yet (a request not accepted or declined, a question not answered). */
+  waiting!: boolean;
   reason?: string;
   body?: unknown;
 }

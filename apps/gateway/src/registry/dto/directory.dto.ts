@@ -70,9 +70,18 @@ export class CreatePersonDto {
   @Length(1, 200)
   name!: string;
 
+  /** Their own e-mail address: never a role's published mailbox. */
   @IsOptional()
   @IsEmail()
   email?: string;
+
+  /** Their own phone: never a role's published phone. */
+  @IsOptional()
+  @IsString()
+  @IsText()
+  @Length(3, 40)
+  @Matches(/\d/, { message: 'phone must be a phone number' })
+  phone?: string;
 }
 
 export class AssignDto {
