@@ -6,7 +6,7 @@ import { sampleReturnHandover } from '../apps/trmctl/src/demo/sample-handover';
 import { createIssuer, mintToken } from '../apps/trmctl/src/tokens';
 import { bodies, withSealedConsent } from './support/cases';
 import { ok, rolePath } from './support/directory';
-import { Reply, call, eventually } from './support/http';
+import { Reply, auditLog, call, eventually } from './support/http';
 import { TestNetwork } from './support/network';
 
 /**
@@ -46,7 +46,9 @@ const LABEL: Record<Caller, string> = {
 // RS/cptv/matrix-desk, cptv's roles and assignments, the organisation cptv itself. List rows ask for that role
 // (`?role=RS/cptv/matrix-desk`), so a caseworker of astra asks for a role they do not hold; what the unfiltered lists
 // show whom is checked under "redaction and scoping". Confirming a role names its holder as `person`: the holder
-// vouches for themselves, anyone else does so on the holder's behalf (an administrator's prerogative).
+// vouches for themselves, anyone else does so on the holder's behalf (an administrator's prerogative). A role link
+// is astra's request that a role of cptv be the fallback of a fresh astra role: cptv (own) accepts or declines it,
+// astra (other) may only withdraw it (decline), an administrator of the whole node or a coordinator decides for cptv.
 //
 // Who holds a role is known within its organisation: holders, history and role transfers (which name the people who
 // gave a role up and took it) of cptv's roles are for coordinators and administrators of cptv or of the whole node;
@@ -107,6 +109,9 @@ const TABLE: Array<[op: string, ...cells: Outcome[]]> = [
   ['POST /v1/roles/:org/:role/deactivate',             U,   D,    D,     D,       D,      A,      D,        A],
   ['POST /v1/roles/:org/:role/confirm',                U,   D,    A,     D,       D,      A,      D,        A],
   ['GET /v1/role-transfers/:id',                       U,   A,    D,     D,       D,      A,      D,        A],
+  ['GET /v1/role-links',                               U,   A,    D,     D,       A,      A,      A,        A],
+  ['POST /v1/role-links/:id/accept',                   U,   A,    D,     D,       D,      A,      D,        A],
+  ['POST /v1/role-links/:id/decline',                  U,   A,    D,     D,       D,      A,      A,        A],
   ['POST /v1/people',                                  U,   D,    D,     D,       D,      A,      A,        A],
   ['POST /v1/assignments/:id/end',                     U,   D,    D,     D,       D,      A,      D,        A],
 ];
@@ -185,6 +190,8 @@ interface World {
   /** The case.updated AT sent on the cptv case: a second message of it in RS's inbox. */
   cptvUpdate: string;
   transferId: string;
+  /** A role link asking cptv, left pending. */
+  pendingLink: string;
   /** Operations /openapi.json lists, as `METHOD /path/:param`. */
   documented: Set<string>;
   sealedMarker: string;
@@ -219,6 +226,13 @@ async function freshRole(org = OWN_ORG): Promise<string> {
   const slug = `mx-${suffix()}`;
   await ok(world.rs, 'POST', `/v1/organisations/${org}/roles`, { slug, title: `Matrix role ${slug}`, purposes: ['return', 'referral'], ageGroups: ['adult'], languages: ['sr'] });
   return `RS/${org}/${slug}`;
+}
+
+/** A fresh pending role link: astra's administrator asks that RS/cptv/intake be the fallback of a fresh astra role. */
+async function freshLink(): Promise<string> {
+  const r = await call(world.rs, 'PATCH', rolePath(await freshRole(OTHER_ORG)), { fallback: 'RS/cptv/intake' }, world.tokens.adminOther);
+  if (!r.body?.pendingFallback) throw new Error(`asking cptv answered ${r.status}: ${JSON.stringify(r.body)}`);
+  return r.body.pendingFallback.link;
 }
 
 const freshPerson = async (name = `Matrix person ${suffix()}`): Promise<string> => (await ok(world.rs, 'POST', '/v1/people', { name })).id;
@@ -401,6 +415,26 @@ const ROWS: Record<string, (caller: Caller) => Promise<Prepared>> = {
     path: `/v1/role-transfers/${world.transferId}`,
     verify: (r) => expect(r.body).toMatchObject({ id: world.transferId, kind: 'handover' }),
   }),
+  'GET /v1/role-links': async () => ({
+    method: 'GET',
+    path: '/v1/role-links?status=pending',
+    verify: (r) => expect(r.body.items).toContainEqual(expect.objectContaining({ id: world.pendingLink, targetOrganisation: OWN_ORG, status: 'pending' })),
+  }),
+  ...Object.fromEntries(
+    (['accept', 'decline'] as const).map((decision) => [
+      `POST /v1/role-links/:id/${decision}`,
+      async (): Promise<Prepared> => {
+        const id = await freshLink();
+        const status = decision === 'accept' ? 'accepted' : 'declined';
+        return {
+          method: 'POST',
+          path: `/v1/role-links/${id}/${decision}`,
+          changed: () => exists('SELECT 1 FROM role_link WHERE id = $1 AND status = $2', [id, status]),
+          verify: (r) => expect(r.body).toMatchObject({ id, status }),
+        };
+      },
+    ]),
+  ),
   'POST /v1/people': async () => {
     const name = `Matrix new person ${suffix()}`;
     return { method: 'POST', path: '/v1/people', body: { name }, changed: () => exists('SELECT 1 FROM person WHERE name = $1', [name]) };
@@ -562,6 +596,7 @@ describe('access matrix of the HTTP API (node RS)', () => {
     };
     world.tokens = {} as World['tokens'];
     for (const caller of CALLERS) if (caller !== 'none') world.tokens[caller] = await net.token('RS', who[caller]);
+    world.pendingLink = await freshLink();
     // A combination is the person of its caseworker part (what they hold decides), with the organisation of its
     // administrator part.
     world.combined = {};
@@ -786,13 +821,7 @@ describe('access matrix of the HTTP API (node RS)', () => {
         const refused = await call(world.rs, 'GET', `/v1/cases/${world.cptvCase.caseRef}/sealed`, undefined, world.tokens[caller]);
         expect({ caller, status: refused.status, leaked: JSON.stringify(refused.body ?? '').includes(world.sealedMarker) }).toEqual({ caller, status: 403, leaked: false });
       }
-      const entries: any[] = [];
-      for (let path: string | null = '/v1/audit?limit=1000'; path !== null; ) {
-        const page: Reply = await call(world.rs, 'GET', path, undefined, world.tokens.auditor);
-        expect(page.status).toBe(200);
-        entries.push(...page.body.items);
-        path = page.body.next === null ? null : `/v1/audit?limit=1000&cursor=${page.body.next}`;
-      }
+      const entries = await auditLog(world.rs, world.tokens.auditor);
       noContents(entries);
       const openings = entries.filter((e) => e.action === 'sealed.opened' && e.caseRef === world.cptvCase.caseRef);
       expect(openings.map((e) => e.actor)).toContain(world.people.own);

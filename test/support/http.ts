@@ -43,6 +43,18 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, timeout
   }
 }
 
+/** The whole audit log of a node in seq order, read page by page with an auditor's `token`. */
+export async function auditLog(base: string, token: string): Promise<any[]> {
+  const entries: any[] = [];
+  for (let path: string | null = '/v1/audit?limit=1000'; path !== null; ) {
+    const page: Reply = await call(base, 'GET', path, undefined, token);
+    if (page.status !== 200) throw new Error(`GET ${path} answered ${page.status}: ${JSON.stringify(page.body)}`);
+    entries.push(...page.body.items);
+    path = page.body.next === null ? null : `/v1/audit?limit=1000&cursor=${page.body.next}`;
+  }
+  return entries;
+}
+
 /** An answer as it came on the wire: status, headers and body text (also when the body is not JSON). */
 export interface RawAnswer {
   status: number;

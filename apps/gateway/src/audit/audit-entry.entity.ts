@@ -16,6 +16,9 @@ import type { AuditDetail } from './audit-chain';
  *                     their messages)
  * registry.*          changes to this node's directory (subject: organisation slug, role address, person id or
  *                     assignment id; detail: codes and addresses, e.g. fallback, successor)
+ * registry.link.*     a role asking a role of another organisation to be its fallback or successor: requested,
+ *                     accepted, declined (subject: the link id; detail: kind, role, target, and for declined the
+ *                     reason — declined, withdrawn, superseded, role-retired)
  * auth.login          the first request of a bearer token (subject: the token id; detail: application roles)
  */
 export const AUDIT_ACTIONS = [
@@ -34,6 +37,9 @@ export const AUDIT_ACTIONS = [
   'registry.person.created',
   'registry.assignment.started',
   'registry.assignment.ended',
+  'registry.link.requested',
+  'registry.link.accepted',
+  'registry.link.declined',
   'auth.login',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

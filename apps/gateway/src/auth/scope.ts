@@ -59,7 +59,8 @@ export function listScope(p: Principal, requested?: string): string[] | null {
   return requested ? [requested] : own;
 }
 
-const administers = (p: Principal, organisation: string): boolean =>
+/** Whether the caller is an administrator of the organisation (or of the whole node). */
+export const administers = (p: Principal, organisation: string): boolean =>
   is(p, 'administrator') && (p.organisation === null || p.organisation === organisation);
 
 /** Only an administrator of the organisation (or of the whole node) changes its part of the registry. */
@@ -67,6 +68,12 @@ export function requireAdministers(p: Principal, organisation: string): void {
   if (administers(p, organisation)) return;
   throw new ForbiddenException(`only an administrator of ${organisation} may change it`);
 }
+
+/**
+ * Whether the caller may commit the organisation to take on another organisation's work (as a fallback or successor
+ * of its role): its administrator, an administrator of the whole node, or a coordinator.
+ */
+export const decidesFor = (p: Principal, organisation: string): boolean => is(p, 'coordinator') || administers(p, organisation);
 
 /**
  * Who may see who holds the roles of an organisation (person ids, names, deputies): a coordinator, and an administrator

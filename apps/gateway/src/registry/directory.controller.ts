@@ -1,5 +1,6 @@
-import { Body, Controller, ForbiddenException, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, ForbiddenException, Get, HttpCode, Inject, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { Allow, Caller } from '../auth/access.decorator';
 import { Principal } from '../auth/principal';
 import { requireAdministers } from '../auth/scope';
@@ -18,6 +19,7 @@ import {
   EndAssignmentDto,
   LookupQueryDto,
   RoleHandoverDto,
+  RoleLinksQueryDto,
   UpdateOrganisationDto,
   UpdateRoleDto,
 } from './dto/directory.dto';
@@ -47,7 +49,10 @@ export class DirectoryController {
     return this.lookup.find(query);
   }
 
-  /** Roles nobody holds, roles nobody confirmed for too long, and published channels that look like a person's. */
+  /**
+   * Roles nobody holds, roles nobody confirmed for too long, fallbacks or successors waiting for a decision, and
+   * published channels that look like a person's.
+   */
   @Get('directory/attention')
   @Allow('coordinator', 'administrator', 'auditor')
   attention(@Caller() caller: Principal) {
@@ -123,12 +128,24 @@ export class DirectoryController {
     return this.directory.handOver(this.address(o, r), dto.to, dto.deputy, caller);
   }
 
-  /** Retires the role; its work and later messages go to the successor. */
+  /**
+   * Retires the role; its work and later messages go to the successor. A successor in another organisation the caller
+   * cannot speak for answers 202 with the pending link: the role retires once that organisation accepts.
+   */
   @Post('roles/:org/:role/deactivate')
   @Allow('administrator')
-  deactivate(@Param('org', org) o: string, @Param('role', role) r: string, @Body() dto: DeactivateRoleDto, @Caller() caller: Principal) {
+  async deactivate(
+    @Param('org', org) o: string,
+    @Param('role', role) r: string,
+    @Body() dto: DeactivateRoleDto,
+    @Caller() caller: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     requireAdministers(caller, o);
-    return this.directory.deactivate(this.address(o, r), dto, caller);
+    const done = await this.directory.deactivate(this.address(o, r), dto, caller);
+    if ('retired' in done) return done.retired;
+    reply.status(202);
+    return done.pending;
   }
 
   /** The caller vouches for the role's entry; they must hold it or deputise for it. */
@@ -143,6 +160,29 @@ export class DirectoryController {
   @Allow('coordinator', 'administrator', 'auditor')
   transfer(@Param('id', uuidParam('id')) id: string, @Caller() caller: Principal) {
     return this.directory.transfer(id, caller);
+  }
+
+  /** Fallbacks and successors one organisation asked another to be. */
+  @Get('role-links')
+  @Allow('coordinator', 'administrator', 'auditor')
+  async links(@Query() query: RoleLinksQueryDto, @Caller() caller: Principal) {
+    return { items: await this.directory.links(query.status, caller) };
+  }
+
+  /** The asked organisation (its administrator, or a coordinator) takes the work on. */
+  @Post('role-links/:id/accept')
+  @HttpCode(200)
+  @Allow('coordinator', 'administrator')
+  acceptLink(@Param('id', uuidParam('id')) id: string, @Caller() caller: Principal) {
+    return this.directory.acceptLink(id, caller);
+  }
+
+  /** The asked organisation says no, or the asking one withdraws. */
+  @Post('role-links/:id/decline')
+  @HttpCode(200)
+  @Allow('coordinator', 'administrator')
+  declineLink(@Param('id', uuidParam('id')) id: string, @Caller() caller: Principal) {
+    return this.directory.declineLink(id, caller);
   }
 
   @Post('people')

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull, LessThanOrEqual, MoreThan } from 'typeorm';
-import { Assignment, Organisation, Person, Role, RoleTransfer } from './entities';
+import { Assignment, Organisation, Person, Role, RoleLink, RoleLinkKind, RoleLinkStatus, RoleTransfer } from './entities';
 
 /** This node's own directory: organisations, roles, staff and who holds which role when. */
 @Injectable()
@@ -52,7 +52,7 @@ export class DirectoryRepository {
     return new Map(rows.map((p) => [p.id, p]));
   }
 
-  async save<T extends Organisation | Role | Person | Assignment | RoleTransfer>(entity: T, tx: EntityManager): Promise<void> {
+  async save<T extends Organisation | Role | Person | Assignment | RoleTransfer | RoleLink>(entity: T, tx: EntityManager): Promise<void> {
     await tx.save(entity);
   }
 
@@ -96,5 +96,23 @@ export class DirectoryRepository {
 
   transfer(id: string): Promise<RoleTransfer | null> {
     return this.dataSource.getRepository(RoleTransfer).findOneBy({ id });
+  }
+
+  /** Requests to take work on, newest first; all of them, or those with `status`. */
+  links(status?: RoleLinkStatus, tx?: EntityManager): Promise<RoleLink[]> {
+    return this.m(tx).find(RoleLink, { where: status ? { status } : {}, order: { requestedAt: 'DESC', id: 'ASC' } });
+  }
+
+  link(id: string, tx: EntityManager): Promise<RoleLink | null> {
+    return this.m(tx).findOneBy(RoleLink, { id });
+  }
+
+  pendingLink(role: string, kind: RoleLinkKind, tx: EntityManager): Promise<RoleLink | null> {
+    return this.m(tx).findOneBy(RoleLink, { role, kind, status: 'pending' });
+  }
+
+  /** Pending requests `address` made, or that ask `address` to take work on. */
+  pendingLinksAbout(address: string, tx: EntityManager): Promise<RoleLink[]> {
+    return this.m(tx).find(RoleLink, { where: [{ role: address, status: 'pending' }, { target: address, status: 'pending' }], order: { requestedAt: 'ASC' } });
   }
 }

@@ -7,13 +7,13 @@ import { NODE_CONFIG, NodeConfig } from '../config/node-config';
 import { Transactions } from '../database/transactions';
 import { AuditAction } from '../audit/audit-entry.entity';
 import { AuditLog } from '../audit/audit.service';
-import { Principal } from '../auth/principal';
-import { requireAdministers, requireSeesStaffOf, seesStaffOf } from '../auth/scope';
+import { Principal, is } from '../auth/principal';
+import { administers, decidesFor, requireAdministers, requireSeesStaffOf, seesStaffOf } from '../auth/scope';
 import { invalidRequest } from '../http/problems';
 import { PersonalChannel, personalChannels, staffContactsIn } from './channels';
 import { DirectoryPublisher } from './directory-publisher';
 import { DirectoryRepository } from './directory.repository';
-import { addressOf } from './directory';
+import { addressOf, organisationOf } from './directory';
 import { holdsAt, isUnconfirmed } from './directory-view';
 import {
   AssignDto,
@@ -24,7 +24,7 @@ import {
   UpdateOrganisationDto,
   UpdateRoleDto,
 } from './dto/directory.dto';
-import { Assignment, Organisation, Person, Role, RoleTransfer } from './entities';
+import { Assignment, Organisation, Person, Role, RoleLink, RoleLinkKind, RoleLinkStatus, RoleTransfer } from './entities';
 import { RegistryService } from './registry.service';
 import { RoleWorkSources } from './role-work';
 
@@ -52,11 +52,36 @@ export interface RoleView {
   confirmedAt: string;
   retiredAt: string | null;
   successor: string | null;
+  /** A fallback or successor in another organisation, asked for and not yet accepted. */
+  pendingFallback: PendingLink | null;
+  pendingSuccessor: PendingLink | null;
   /** How many assignments hold the role now. */
   holderCount: number;
   /** Who they are: only for whoever sees the staff of the role's organisation (`seesStaffOf`). */
   holders?: HolderView[];
 }
+
+export interface PendingLink {
+  link: string;
+  target: string;
+  requestedAt: string;
+}
+
+export interface RoleLinkView {
+  id: string;
+  kind: RoleLinkKind;
+  role: string;
+  target: string;
+  targetOrganisation: string;
+  status: RoleLinkStatus;
+  requestedBy: string;
+  requestedAt: string;
+  decidedBy: string | null;
+  decidedAt: string | null;
+}
+
+/** Why a link stopped being pending, in its audit entry. */
+type LinkEnd = 'declined' | 'withdrawn' | 'superseded' | 'role-retired';
 
 export interface TransferView {
   id: string;
@@ -120,7 +145,9 @@ export class DirectoryService {
       if (await this.directory.role(address, tx)) throw new ConflictException(`role ${address} exists already`);
       if (dto.fallback) await this.requireLiveRole(dto.fallback, 'fallback', tx, address);
       await this.requireFunctionalChannels(dto.channels, tx);
-      await this.directory.save(Role.create(address, organisation, dto, now), tx);
+      const role = Role.create(address, organisation, { ...dto, fallback: undefined }, now);
+      if (dto.fallback) await this.chooseFallback(role, dto.fallback, caller, tx, now);
+      await this.directory.save(role, tx);
     });
     return this.role(address, caller);
   }
@@ -130,7 +157,9 @@ export class DirectoryService {
       const role = await this.liveRole(address, tx);
       if (dto.fallback) await this.requireLiveRole(dto.fallback, 'fallback', tx, address);
       await this.requireFunctionalChannels(dto.channels, tx);
-      Object.assign(role, dto, { updatedAt: now });
+      const { fallback, ...fields } = dto;
+      Object.assign(role, fields, { updatedAt: now });
+      if (fallback !== undefined) await this.chooseFallback(role, fallback, caller, tx, now);
       await this.directory.save(role, tx);
     });
     return this.role(address, caller);
@@ -212,31 +241,94 @@ export class DirectoryService {
     });
   }
 
-  /** Retires a role: its cases and unanswered messages move to the successor, which also receives what comes later. */
-  async deactivate(address: string, dto: DeactivateRoleDto, caller: Principal): Promise<TransferView> {
-    return this.change(caller, 'registry.role.deactivated', address, async (tx, now) => {
-      const role = await this.liveRole(address, tx);
-      if (dto.successor === address) throw invalidRequest([{ field: 'successor', problem: 'must be another role' }]);
-      await this.requireLiveRole(dto.successor, 'successor', tx, address);
-      const work = await this.work.collect(address, tx);
-      await this.work.move(address, dto.successor, tx);
-      await this.directory.repointFallbacks(address, dto.successor, tx);
-      const previous = await this.directory.endAssignments(address, now, tx);
-      Object.assign(role, { retiredAt: now, successor: dto.successor, fallback: null, updatedAt: now });
-      await this.directory.save(role, tx);
-      const transfer = Object.assign(new RoleTransfer(), {
-        id: randomUUID(),
-        role: address,
-        kind: 'deactivation',
-        fromPerson: previous[0] ?? null,
-        toPerson: null,
-        successor: dto.successor,
-        at: now,
-        ...work,
-      });
-      await this.directory.save(transfer, tx);
-      return transferView(transfer);
+  /**
+   * Retires a role: its cases and unanswered messages move to the successor, which also receives what comes later. A
+   * successor in another organisation the caller cannot speak for is asked first: the role stays as it is until that
+   * organisation accepts (`pending`).
+   */
+  async deactivate(address: string, dto: DeactivateRoleDto, caller: Principal): Promise<{ retired: TransferView } | { pending: RoleLinkView }> {
+    if (!this.needsConsent(dto.successor, caller)) {
+      return { retired: await this.change(caller, 'registry.role.deactivated', address, (tx, now) => this.retire(address, dto.successor, caller, tx, now)) };
+    }
+    const link = await this.inDirectory(async (tx, now) => {
+      await this.liveRole(address, tx);
+      await this.requireSuccessor(address, dto.successor, tx);
+      return this.ask('successor', address, dto.successor, caller, tx, now);
     });
+    return { pending: linkView(link) };
+  }
+
+  /** What an immediate retirement and an accepted successor both do. */
+  private async retire(address: string, successor: string, caller: Principal, tx: EntityManager, now: Date): Promise<TransferView> {
+    const role = await this.liveRole(address, tx);
+    await this.requireSuccessor(address, successor, tx);
+    const work = await this.work.collect(address, tx);
+    await this.work.move(address, successor, tx);
+    await this.directory.repointFallbacks(address, successor, tx);
+    const previous = await this.directory.endAssignments(address, now, tx);
+    Object.assign(role, { retiredAt: now, successor, fallback: null, updatedAt: now });
+    await this.directory.save(role, tx);
+    for (const link of await this.directory.pendingLinksAbout(address, tx)) await this.endLink(link, 'role-retired', caller, tx, now);
+    const transfer = Object.assign(new RoleTransfer(), {
+      id: randomUUID(),
+      role: address,
+      kind: 'deactivation',
+      fromPerson: previous[0] ?? null,
+      toPerson: null,
+      successor,
+      at: now,
+      ...work,
+    });
+    await this.directory.save(transfer, tx);
+    return transferView(transfer);
+  }
+
+  private async requireSuccessor(address: string, successor: string, tx: EntityManager): Promise<void> {
+    if (successor === address) throw invalidRequest([{ field: 'successor', problem: 'must be another role' }]);
+    await this.requireLiveRole(successor, 'successor', tx, address);
+  }
+
+  /** Requests to take work on the caller may see: coordinators, auditors and node administrators all, others their organisation's. */
+  async links(status: RoleLinkStatus | undefined, caller: Principal): Promise<RoleLinkView[]> {
+    return (await this.directory.links(status)).filter((l) => seesLink(caller, l)).map(linkView);
+  }
+
+  /** The target organisation takes the work on: the fallback is set, or the role retires in favour of its successor now. */
+  async acceptLink(id: string, caller: Principal): Promise<RoleLinkView & { transfer: TransferView | null }> {
+    let transfer: TransferView | null = null;
+    const link = await this.inDirectory(async (tx, now) => {
+      const link = await this.pendingLinkFor(id, tx, (l) => decidesFor(caller, l.targetOrganisation), (l) => `only an administrator of ${l.targetOrganisation} or a coordinator may accept it`);
+      Object.assign(link, { status: 'accepted', decidedBy: caller.subject, decidedAt: now });
+      await this.directory.save(link, tx);
+      await this.audit.record([{ actor: caller.subject, action: 'registry.link.accepted', subject: link.id, detail: linkDetail(link) }], tx);
+      // The change itself, audited as if made at once.
+      if (link.kind === 'fallback') {
+        const role = await this.liveRole(link.role, tx);
+        Object.assign(role, { fallback: link.target, updatedAt: now });
+        await this.directory.save(role, tx);
+        await this.audit.record([{ actor: caller.subject, action: 'registry.role.updated', subject: link.role }], tx);
+      } else {
+        transfer = await this.retire(link.role, link.target, caller, tx, now);
+        await this.audit.record([{ actor: caller.subject, action: 'registry.role.deactivated', subject: link.role }], tx);
+      }
+      return link;
+    });
+    return { ...linkView(link), transfer };
+  }
+
+  /** The target organisation says no, or the asking one withdraws its request; nothing changes. */
+  async declineLink(id: string, caller: Principal): Promise<RoleLinkView> {
+    const link = await this.inDirectory(async (tx, now) => {
+      const link = await this.pendingLinkFor(
+        id,
+        tx,
+        (l) => decidesFor(caller, l.targetOrganisation) || administers(caller, organisationOf(l.role)),
+        (l) => `only an administrator of ${l.targetOrganisation} or ${organisationOf(l.role)}, or a coordinator, may decline it`,
+      );
+      await this.endLink(link, decidesFor(caller, link.targetOrganisation) ? 'declined' : 'withdrawn', caller, tx, now);
+      return link;
+    });
+    return linkView(link);
   }
 
   /** A holder or deputy says the role's entry is right; the `unconfirmed` flag clears. */
@@ -285,15 +377,28 @@ export class DirectoryService {
   }
 
   /**
-   * Roles a coordinator should look at: nobody holds them, nobody confirmed them for too long, or a published channel
-   * looks like a person's. `caller` null: the node itself (its daily check), shown no staff.
+   * What a coordinator should look at: roles nobody holds, nobody confirmed for too long, or with a published channel
+   * that looks like a person's, and requests to take work on that wait for a decision (those the caller may see).
+   * `caller` null: the node itself (its daily check), shown every request and no staff.
    */
-  async attention(caller: Principal | null): Promise<{ vacant: RoleView[]; unconfirmed: RoleView[]; personalChannels: PersonalChannel[] }> {
+  async attention(
+    caller: Principal | null,
+  ): Promise<{ vacant: RoleView[]; unconfirmed: RoleView[]; pendingLinks: RoleLinkView[]; personalChannels: PersonalChannel[] }> {
     const now = this.clock.now();
-    const [roles, assignments, people] = await Promise.all([this.directory.roles(), this.currentAssignments(now), this.directory.everyone()]);
+    const [roles, assignments, people, pending] = await Promise.all([
+      this.directory.roles(),
+      this.currentAssignments(now),
+      this.directory.everyone(),
+      this.directory.links('pending'),
+    ]);
     const live = roles.filter((r) => !r.retiredAt);
     const views = await this.roleViews(live, assignments, now, caller);
-    return { vacant: views.filter((r) => r.status === 'vacant'), unconfirmed: views.filter((r) => r.unconfirmed), personalChannels: personalChannels(live, people) };
+    return {
+      vacant: views.filter((r) => r.status === 'vacant'),
+      unconfirmed: views.filter((r) => r.unconfirmed),
+      pendingLinks: pending.filter((l) => !caller || seesLink(caller, l)).map(linkView),
+      personalChannels: personalChannels(live, people),
+    };
   }
 
   /**
@@ -301,15 +406,81 @@ export class DirectoryService {
    * uses it and partners are told.
    */
   private async change<T>(caller: Principal, action: AuditAction, subject: string, work: (tx: EntityManager, now: Date) => Promise<T>): Promise<T> {
-    const result = await this.transactions.run(async (tx) => {
-      await this.directory.lock(tx);
-      const done = await work(tx, this.clock.now());
+    return this.inDirectory(async (tx, now) => {
+      const done = await work(tx, now);
       await this.audit.record([{ actor: caller.subject, action, subject }], tx);
       return done;
+    });
+  }
+
+  /** The transaction of `change`, for work that records its own audit entries. */
+  private async inDirectory<T>(work: (tx: EntityManager, now: Date) => Promise<T>): Promise<T> {
+    const result = await this.transactions.run(async (tx) => {
+      await this.directory.lock(tx);
+      return work(tx, this.clock.now());
     });
     await this.registry.refresh();
     this.publisher.schedule();
     return result;
+  }
+
+  /**
+   * Whether making `target` the fallback or successor of a role commits an organisation the caller cannot speak for.
+   * The caller administers the role's own organisation (the controller checks it), so within it they always may.
+   */
+  private needsConsent(target: string, caller: Principal): boolean {
+    return !decidesFor(caller, organisationOf(target));
+  }
+
+  /**
+   * Sets the role's fallback (the caller saves the role), or asks the target's organisation first when the caller
+   * cannot speak for it. The latest word counts: it replaces a request still pending.
+   */
+  private async chooseFallback(role: Role, fallback: string | null, caller: Principal, tx: EntityManager, now: Date): Promise<void> {
+    if (fallback === null || fallback === role.fallback || !this.needsConsent(fallback, caller)) {
+      const pending = await this.directory.pendingLink(role.address, 'fallback', tx);
+      if (pending) await this.endLink(pending, 'superseded', caller, tx, now);
+      role.fallback = fallback;
+      return;
+    }
+    await this.ask('fallback', role.address, fallback, caller, tx, now);
+  }
+
+  /** A pending request for `target` to take `role`'s work on; one asking the same again is kept, another one replaced. */
+  private async ask(kind: RoleLinkKind, role: string, target: string, caller: Principal, tx: EntityManager, now: Date): Promise<RoleLink> {
+    const pending = await this.directory.pendingLink(role, kind, tx);
+    if (pending?.target === target) return pending;
+    if (pending) await this.endLink(pending, 'superseded', caller, tx, now);
+    const link = Object.assign(new RoleLink(), {
+      id: randomUUID(),
+      kind,
+      role,
+      target,
+      targetOrganisation: organisationOf(target),
+      status: 'pending',
+      requestedBy: caller.subject,
+      requestedAt: now,
+      decidedBy: null,
+      decidedAt: null,
+    });
+    await this.directory.save(link, tx);
+    await this.audit.record([{ actor: caller.subject, action: 'registry.link.requested', subject: link.id, detail: linkDetail(link) }], tx);
+    return link;
+  }
+
+  private async endLink(link: RoleLink, why: LinkEnd, caller: Principal, tx: EntityManager, now: Date): Promise<void> {
+    Object.assign(link, { status: 'declined', decidedBy: caller.subject, decidedAt: now });
+    await this.directory.save(link, tx);
+    await this.audit.record([{ actor: caller.subject, action: 'registry.link.declined', subject: link.id, detail: { ...linkDetail(link), reason: why } }], tx);
+  }
+
+  /** The link `id`, if the caller may decide on it (`may`, else 403 with `refusal`) and it still waits for a decision. */
+  private async pendingLinkFor(id: string, tx: EntityManager, may: (l: RoleLink) => boolean, refusal: (l: RoleLink) => string): Promise<RoleLink> {
+    const link = await this.directory.link(id, tx);
+    if (!link) throw new NotFoundException(`no role link ${id}`);
+    if (!may(link)) throw new ForbiddenException(refusal(link));
+    if (link.status !== 'pending') throw new ConflictException(`role link ${id} was ${link.status} already`);
+    return link;
   }
 
   private async liveRole(address: string, tx: EntityManager): Promise<Role> {
@@ -360,6 +531,7 @@ export class DirectoryService {
     current.forEach((a) => counts.set(a.role, (counts.get(a.role) ?? 0) + 1));
     const visible = current.filter((a) => shown.has(a.role));
     const holders = await this.holderViews(visible);
+    const pending = new Map((await this.directory.links('pending')).map((l) => [`${l.kind} ${l.role}`, pendingView(l)]));
     const byRole = new Map<string, HolderView[]>();
     visible.forEach((a, i) => byRole.set(a.role, [...(byRole.get(a.role) ?? []), holders[i]]));
     return roles.map((r) => ({
@@ -378,6 +550,8 @@ export class DirectoryService {
       confirmedAt: r.confirmedAt.toISOString(),
       retiredAt: r.retiredAt?.toISOString() ?? null,
       successor: r.successor,
+      pendingFallback: pending.get(`fallback ${r.address}`) ?? null,
+      pendingSuccessor: pending.get(`successor ${r.address}`) ?? null,
       holderCount: counts.get(r.address) ?? 0,
       ...(shown.has(r.address) ? { holders: byRole.get(r.address) ?? [] } : {}),
     }));
@@ -411,5 +585,28 @@ function transferView(t: RoleTransfer): TransferView {
     at: t.at.toISOString(),
     openCases: t.openCases,
     unansweredMessages: t.unansweredMessages,
+  };
+}
+
+/** Who may see a request to take work on: coordinators, auditors, node administrators; an organisation's administrator when it asks or is asked. */
+const seesLink = (p: Principal, l: RoleLink): boolean =>
+  is(p, 'coordinator') || is(p, 'auditor') || administers(p, organisationOf(l.role)) || administers(p, l.targetOrganisation);
+
+const linkDetail = (l: RoleLink) => ({ kind: l.kind, role: l.role, target: l.target });
+
+const pendingView = (l: RoleLink): PendingLink => ({ link: l.id, target: l.target, requestedAt: l.requestedAt.toISOString() });
+
+function linkView(l: RoleLink): RoleLinkView {
+  return {
+    id: l.id,
+    kind: l.kind,
+    role: l.role,
+    target: l.target,
+    targetOrganisation: l.targetOrganisation,
+    status: l.status,
+    requestedBy: l.requestedBy,
+    requestedAt: l.requestedAt.toISOString(),
+    decidedBy: l.decidedBy,
+    decidedAt: l.decidedAt?.toISOString() ?? null,
   };
 }

@@ -1,4 +1,4 @@
-import { AgeGroup, ExploitationForm, OrganisationKind, Purpose, ROLE_STATUSES, RoleStatus, isAddress, isPlain, nodeOf, receiptsAddress, validatePlain } from '@trm/wire';
+import { AgeGroup, ExploitationForm, OrganisationKind, Purpose, ROLE_STATUSES, RoleStatus, isAddress, isPlain, nodeOf, parseAddress, receiptsAddress, validatePlain } from '@trm/wire';
 import { CreateOrganisationDto, CreateRoleDto } from './dto/directory.dto';
 
 /** A functional contact point: a role in an organisation, never a person. */
@@ -35,6 +35,9 @@ export interface Directory {
 }
 
 export const addressOf = (node: string, org: string, role: string): string => `${node}/${org}/${role}`;
+
+/** The organisation part of a well-formed address. */
+export const organisationOf = (address: string): string => parseAddress(address)!.organisation;
 
 /**
  * Problems of a directory file for `node`. Organisations and roles are checked with the classes the API validates

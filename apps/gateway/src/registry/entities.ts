@@ -101,6 +101,30 @@ export class RoleTransfer {
   @Column('uuid', { name: 'unanswered_messages', array: true }) unansweredMessages!: string[];
 }
 
+export type RoleLinkKind = 'fallback' | 'successor';
+export const ROLE_LINK_STATUSES = ['pending', 'accepted', 'declined'] as const;
+export type RoleLinkStatus = (typeof ROLE_LINK_STATUSES)[number];
+
+/**
+ * A role asking a role of another organisation to take its work on: as its fallback, or as its successor when it
+ * retires. Takes effect only once the target organisation accepts.
+ */
+@Entity('role_link')
+export class RoleLink {
+  @PrimaryColumn('uuid') id!: string;
+  @Column('text') kind!: RoleLinkKind;
+  /** The role asking. */
+  @Column('text') role!: string;
+  /** The role asked to take the work on. */
+  @Column('text') target!: string;
+  @Column('text', { name: 'target_organisation' }) targetOrganisation!: string;
+  @Column('text') status!: RoleLinkStatus;
+  @Column('text', { name: 'requested_by' }) requestedBy!: string;
+  @Column('timestamptz', { name: 'requested_at' }) requestedAt!: Date;
+  @Column('text', { name: 'decided_by', nullable: true }) decidedBy!: string | null;
+  @Column('timestamptz', { name: 'decided_at', nullable: true }) decidedAt!: Date | null;
+}
+
 /** A version of this node's directory as published to partners. */
 @Entity('registry_publication')
 export class RegistryPublication {

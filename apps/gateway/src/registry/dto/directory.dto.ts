@@ -15,6 +15,7 @@ import {
   SLUG,
 } from '@trm/wire';
 import { OmitType, PartialType } from '@nestjs/swagger';
+import { ROLE_LINK_STATUSES, RoleLinkStatus } from '../entities';
 import {
   IsEmail,
   IsIn,
@@ -129,6 +130,13 @@ export class ConfirmRoleDto {
   @IsOptional()
   @IsUUID()
   person?: string;
+}
+
+export class RoleLinksQueryDto {
+  /** Only links in this state; default: all. */
+  @IsOptional()
+  @IsIn(ROLE_LINK_STATUSES)
+  status?: RoleLinkStatus;
 }
 
 export class AtQueryDto {
