@@ -214,9 +214,13 @@ export class ReceptionService {
     const e = j.envelope;
     // PostgreSQL's jsonb holds neither \u0000 nor half a surrogate pair (JSON.stringify escapes only lone ones); keep
     // the frame of such a message, the JWS keeps the rest.
-    const envelope = /\\u0000|\\ud[89a-f]/i.test(JSON.stringify(e))
+    const framed = /\\u0000|\\ud[89a-f]/i.test(JSON.stringify(e))
       ? ({ profile: e.profile, id: e.id, type: e.type, from: e.from, to: e.to, createdAt: e.createdAt } as Envelope)
       : e;
+    // A refused message gives this node no reason to keep personal details: its sealed part and the JWS carrying it
+    // are not stored (the digest is the evidence of what came).
+    const refusedSealed = !!j.reason && e.sealed != null;
+    const envelope = refusedSealed ? { ...framed, sealed: null } : framed;
     return {
       id: e.id,
       // What the inbox, the timelines and the (permanent) audit log show: a type the profile does not define is
@@ -230,14 +234,14 @@ export class ReceptionService {
       createdAt: new Date(e.createdAt),
       receivedAt: now,
       envelope,
-      jws: j.jws,
+      jws: refusedSealed ? null : j.jws,
       digest: j.digest,
       kid: j.kid,
       status: j.reason ? 'rejected' : 'delivered',
       rejectReason: j.reason,
       receiptJws: j.receipt?.jws ?? null,
       routedTo: j.reason || e.type === 'receipt' ? null : this.registry.route(e.recipient, now),
-      purgedAt: null,
+      purgedAt: refusedSealed ? now : null,
     };
   }
 }

@@ -185,7 +185,7 @@ export class CasesService {
     const [sent, received] = await Promise.all([this.outbox.findByCase(caseRef), this.inbox.findByCase(caseRef)]);
     const sealed = [
       ...sent.filter((m) => m.sealedAtRest).map((m) => ({ message: m.id, type: m.type, direction: 'out' as const, jwe: m.sealedAtRest! })),
-      ...received.filter((m) => typeof m.envelope.sealed === 'string').map((m) => ({ message: m.id, type: m.type, direction: 'in' as const, jwe: m.envelope.sealed! })),
+      ...received.filter((m) => m.status === 'delivered' && typeof m.envelope.sealed === 'string').map((m) => ({ message: m.id, type: m.type, direction: 'in' as const, jwe: m.envelope.sealed! })),
     ];
     if (!sealed.length) {
       const purged = [...sent, ...received].some((m) => m.purgedAt);
