@@ -19,7 +19,7 @@ import { invalidRequest } from '../http/problems';
 import { RegistryService } from '../registry/registry.service';
 import { CaseFile } from './case-file.entity';
 import { CaseLifecycle, ourSide } from './case-lifecycle';
-import { CaseMessageType, CaseState, questionAnswered, transition } from './case-states';
+import { CaseMessageType, CaseState, consentProblem, questionAnswered, transition } from './case-states';
 import { CaseRepository } from './case.repository';
 import { SendCaseMessageDto } from './dto/case-message.dto';
 import { AlertItem, CaseSummary, OverdueItem } from './dto/case-pages.dto';
@@ -72,7 +72,8 @@ export class CasesService {
     if (!actsAs(caller, sender)) throw new ForbiddenException(`you do not hold ${sender}`);
     const projected = await this.projectedState(c);
     const fits = transition(projected, dto.type, ourSide(c), c.purpose, { body: dto.body });
-    if (!fits.ok) throw new ConflictException({ statusCode: 409, error: 'Conflict', message: `${dto.type} does not fit case ${caseRef}: ${fits.reason}` });
+    const problem = fits.ok ? consentProblem(dto.type, dto.body, c.consent) : fits.reason;
+    if (problem) throw new ConflictException({ statusCode: 409, error: 'Conflict', message: `${dto.type} does not fit case ${caseRef}: ${problem}` });
 
     if (!this.isOwnRole(sender)) throw invalidRequest([{ field: 'sender', problem: 'is not an address this node publishes' }]);
     if (dto.inReplyTo && !(await this.isMessageOf(c, dto.inReplyTo))) throw invalidRequest([{ field: 'inReplyTo', problem: `is not a message of case ${caseRef}` }]);
