@@ -241,7 +241,7 @@ describe('what does not fit is refused, with the reason', () => {
       ['RS', 'return.scheduled', bodies.scheduled(isoDay(clock.now(), 4)), 'return.scheduled comes from the referring side of a case'],
       ['AT', 'handover.accepted', { role: AT_COORDINATOR }, 'handover.accepted comes from the receiving side of a case'],
       ['AT', 'followup.report', bodies.report(1), 'followup.report comes from the receiving side of a case'],
-      ['AT', 'purge.confirmed', { purgedAt: clock.now().toISOString(), scope: ['share-coded'] }, 'purge.confirmed comes from the receiving side of a case'],
+      ['RS', 'consent.withdrawn', bodies.withdrawn(clock.now()), 'consent.withdrawn comes from the referring side of a case'],
     ] as const;
     for (const [node, type, body, reason] of refusals) {
       const r = await steps.attempt(node, caseRef, type, body);

@@ -14,6 +14,9 @@ const VACANT = 'RS/astra/cover-desk';
 const FALLBACK = 'RS/astra/cover-duty';
 const DESK = 'RS/astra/turnover-desk';
 const SUCCESSOR = 'RS/astra/turnover-successor';
+const RETIRING = 'RS/astra/turnover-retiring';
+const HEIR = 'RS/astra/turnover-heir';
+const HEIR_FALLBACK = 'RS/astra/turnover-heir-fallback';
 
 let net: TestNetwork;
 let steps: CaseSteps;
@@ -35,6 +38,9 @@ beforeAll(async () => {
     await registry.createRole(VACANT, { fallback: FALLBACK });
     await registry.createRole(DESK);
     await registry.createRole(SUCCESSOR);
+    await registry.createRole(HEIR_FALLBACK);
+    await registry.createRole(HEIR, { fallback: HEIR_FALLBACK });
+    await registry.createRole(RETIRING);
   });
   await holds(net, 'AT', 'RS', version);
 }, 60_000);
@@ -91,6 +97,8 @@ describe('the fallback of a vacant role', () => {
       ['sent info.response', FALLBACK],
     ]);
     expect((await call(rs, 'GET', `/v1/cases/${caseRef}`, undefined, onFallback)).status).toBe(403);
+    expect({ inbox: await inboxItem(FALLBACK, id, onFallback), question: await inboxItem(FALLBACK, question, onFallback) }).toEqual({ inbox: undefined, question: undefined });
+    expect(await inboxItem(VACANT, id, onRole)).toMatchObject({ routedTo: null, body: expect.any(Object) });
     expect((await sendAs(onFallback, caseRef, { type: 'case.updated', body: bodies.updated() })).status).toBe(403);
     const update = await sendAs(onRole, caseRef, { type: 'case.updated', body: bodies.updated() });
     expect(update.status).toBe(202);
@@ -162,5 +170,33 @@ describe('what is unanswered', () => {
       [e.caseRef]: SUCCESSOR,
     });
     expect(await inboxItem(SUCCESSOR, d.id)).toMatchObject({ recipient: DESK, routedTo: SUCCESSOR, waiting: true });
+  });
+
+  it('passes to a successor what waits for the retired role, also what came while the successor was vacant', async () => {
+    await caseworker(HEIR_FALLBACK, 'Heir fallback holder');
+    await caseworker(RETIRING, 'Retiring holder');
+    const before = await deliverHandover(at, RETIRING);
+    await ok(rs, 'POST', rolePath(RETIRING, '/deactivate'), { successor: HEIR });
+    // The heir is vacant: what still comes for the retired address waits with the heir's fallback for now.
+    const after = await deliverHandover(at, RETIRING);
+    expect(await inboxItem(HEIR_FALLBACK, after.id)).toMatchObject({ recipient: RETIRING, routedTo: HEIR_FALLBACK, waiting: true });
+
+    const heir = await registry.person('Heir holder');
+    const handedOver = await ok(rs, 'POST', rolePath(HEIR, '/handover'), { to: heir });
+    expect(handedOver.unansweredMessages).toEqual([before.id, after.id]);
+    expect(await inboxItem(HEIR, after.id)).toMatchObject({ recipient: RETIRING, routedTo: HEIR, waiting: true });
+    expect(await inboxItem(HEIR_FALLBACK, after.id)).toBeUndefined();
+    const fallbackHandover = await ok(rs, 'POST', rolePath(HEIR_FALLBACK, '/handover'), { to: await registry.person('Heir fallback, next') });
+    expect(fallbackHandover.unansweredMessages).toEqual([]);
+  });
+
+  it('answers two questions sent at once with one answer each', async () => {
+    const { caseRef } = await deliverHandover(at, SUCCESSOR);
+    await steps.deliver('RS', caseRef, 'handover.accepted', bodies.accepted(SUCCESSOR));
+    const first = await steps.deliver('AT', caseRef, 'info.request', bodies.infoRequest());
+    const second = await steps.deliver('AT', caseRef, 'info.request', bodies.infoRequest());
+    const answers = await Promise.all([0, 1].map(() => steps.submit('RS', caseRef, 'info.response', bodies.infoResponse())));
+    const replies = await Promise.all(answers.map(async (id) => (await outbound('RS', id)).in_reply_to));
+    expect(replies.sort()).toEqual([first, second].sort());
   });
 });

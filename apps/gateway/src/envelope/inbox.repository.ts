@@ -26,13 +26,13 @@ export class InboxRepository {
   }
 
   /**
-   * What arrived for this node, newest first (index inbound_message_inbox); with `roles`, what is addressed to one of
-   * them or waits with one. Receipts and registry updates are plumbing and stay out.
+   * What arrived for this node, newest first (index inbound_message_inbox); with `recipients`, what is addressed to one
+   * of them. Receipts and registry updates are plumbing and stay out.
    */
-  list(filter: { roles: string[] | null; receivedBefore?: Date }, page: KeysetPage): Promise<InboundMessage[]> {
+  list(filter: { recipients: string[] | null; receivedBefore?: Date }, page: KeysetPage): Promise<InboundMessage[]> {
     const q = this.dataSource.getRepository(InboundMessage).createQueryBuilder('i').where(`i.type NOT IN ('receipt', 'registry.update')`);
     if (filter.receivedBefore) q.andWhere('i.received_at < :before', { before: filter.receivedBefore });
-    if (filter.roles) q.andWhere('(i.recipient = ANY(:roles) OR i.routed_to = ANY(:roles))', { roles: filter.roles });
+    if (filter.recipients) q.andWhere('i.recipient = ANY(:recipients)', { recipients: filter.recipients });
     return keyset(q, ['i.received_at', 'i.id'], 'DESC', page).getMany();
   }
 

@@ -27,7 +27,18 @@ import { OutboxSignal } from '../envelope/outbox-signal';
 import { RegistryService } from '../registry/registry.service';
 import { RetentionRepository } from '../retention/retention.repository';
 import { CaseFile } from './case-file.entity';
-import { CASE_MESSAGE_TYPES, CaseMessageType, CaseState, ENDED_STATES, Side, isCaseMessage, purgedBy, transition, withdrawsEverything } from './case-states';
+import {
+  CASE_MESSAGE_TYPES,
+  CaseMessageType,
+  CaseState,
+  ENDED_STATES,
+  Side,
+  consentProblem,
+  isCaseMessage,
+  purgedBy,
+  transition,
+  withdrawsEverything,
+} from './case-states';
 import { CaseRepository } from './case.repository';
 import { Expectation, ExpectationKind, kindsMetBy } from './expectation.entity';
 import { ExpectationRepository } from './expectation.repository';
@@ -113,10 +124,19 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, OnModuleInit 
         const alt = fits(await this.withOwnPending(c, state));
         if (alt.ok) t = alt;
       }
-      if (!t.ok) refused.set(e.id, `${e.type} for case ${e.caseRef}: ${t.reason}`);
+      const problem = !t.ok ? t.reason : c ? consentProblem(type, e.body, c.consent, type === 'purge.confirmed' ? await this.withdrawalAnswered(c, e.inReplyTo) : null) : null;
+      if (problem || !t.ok) refused.set(e.id, `${e.type} for case ${e.caseRef}: ${problem}`);
       else states.set(e.caseRef, t.state);
     }
     return refused;
+  }
+
+  /** The scope of this node's withdrawal `id` in case `c`, and whether the partner confirmed its purge already; null when `id` is none. */
+  private async withdrawalAnswered(c: CaseFile, id: string | null | undefined): Promise<{ scope: string[]; confirmed: boolean } | null> {
+    const withdrawal = id ? await this.outbox.findById(id) : null;
+    if (!withdrawal || withdrawal.caseRef !== c.caseRef || withdrawal.type !== 'consent.withdrawn') return null;
+    const confirmations = (await this.inbox.findByCase(c.caseRef)).filter((m) => m.type === 'purge.confirmed' && m.status === 'delivered' && m.inReplyTo === id);
+    return { scope: (withdrawal.envelope.body as ConsentWithdrawnBody).scope, confirmed: confirmations.length > 0 };
   }
 
   /** A partner's case messages, stored a moment ago in `tx`. */

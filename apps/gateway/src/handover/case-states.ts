@@ -45,8 +45,11 @@ interface Rule {
 }
 
 /**
- * Which message fits which state. Once a case has ended, the only message that still fits is the purge.confirmed that
- * answers a withdrawal of consent (AFTER_THE_END lists it, for the README's table).
+ * Which message fits which state. Once a case has ended, nothing fits it but consent: the person may withdraw it while
+ * anything shared under it exists — also when the withdrawal crosses the partner's closing or declining message — and
+ * the receiving node confirms the purge (AFTER_THE_END lists them, for the README's table). Which withdrawal a
+ * purge.confirmed answers, and whether a withdrawal withdraws anything not yet withdrawn, the lifecycle checks against
+ * the case (`consentProblem`).
  */
 const RULES: Record<CaseMessageType, Rule> = {
   'handover.request': { by: 'referring', in: [], to: 'referred' },
@@ -59,8 +62,8 @@ const RULES: Record<CaseMessageType, Rule> = {
   'arrival.confirmed': { by: 'receiving', in: ['return-scheduled', 'arrival-missed'], to: 'arrived', purposes: ['return'] },
   'arrival.missed': { by: 'receiving', in: ['return-scheduled'], to: 'arrival-missed', purposes: ['return'] },
   'followup.report': { by: 'receiving', in: ['arrived', 'in-follow-up', 'accepted'], to: 'in-follow-up' },
-  'consent.withdrawn': { by: 'referring', in: OPEN_STATES, to: 'withdrawn' },
-  'purge.confirmed': { by: 'receiving', in: [...OPEN_STATES, 'withdrawn'] },
+  'consent.withdrawn': { by: 'referring', in: [...OPEN_STATES, 'declined', 'closed'], to: 'withdrawn' },
+  'purge.confirmed': { by: 'receiving', in: CASE_STATES },
   'case.closed': { by: 'either', in: OPEN_STATES, to: 'closed' },
 };
 
@@ -77,6 +80,31 @@ export const withdrawsEverything = (scope: readonly string[]): boolean => scope.
 /** What a withdrawal of consent with this scope purges, as purge.confirmed states it. */
 export const purgedBy = (scope: readonly string[]): Array<'share-coded' | 'share-sealed'> =>
   withdrawsEverything(scope) ? ['share-coded', 'share-sealed'] : ['share-sealed'];
+
+/**
+ * Why a consent message does not fit the case's consent, or null: a withdrawal must withdraw something not withdrawn
+ * yet; a purge.confirmed must answer a withdrawal of the case (`answered`: its scope, and whether it was confirmed
+ * already) and state exactly what that withdrawal purges.
+ */
+export function consentProblem(
+  type: CaseMessageType,
+  body: unknown,
+  consent: { withdrawnScope?: string[] } | null,
+  answered?: { scope: string[]; confirmed: boolean } | null,
+): string | null {
+  if (type === 'consent.withdrawn') {
+    const withdrawn = consent?.withdrawnScope ?? [];
+    return purgedBy(scopeOf(body)).every((s) => withdrawn.includes(s)) ? `consent was withdrawn already (${withdrawn.join(', ')})` : null;
+  }
+  if (type === 'purge.confirmed') {
+    if (!answered) return 'purge.confirmed must answer (inReplyTo) a consent.withdrawn of the case';
+    if (answered.confirmed) return 'that withdrawal was confirmed already';
+    const want = purgedBy(answered.scope);
+    const said = scopeOf(body);
+    if (said.length !== want.length || !want.every((s) => said.includes(s))) return `the withdrawal it answers purges ${want.join(', ')}`;
+  }
+  return null;
+}
 
 /**
  * What needs an answer, and what answers it: the one definition of "unanswered" for a role handover, what a retired

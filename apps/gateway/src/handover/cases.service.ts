@@ -1,6 +1,7 @@
 import { ConflictException, ForbiddenException, GoneException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { Envelope, HandoverAcceptedBody, SealedPersonalData, checkContent, createEnvelope, nodeOf } from '@trm/wire';
 import { randomUUID } from 'node:crypto';
+import { EntityManager } from 'typeorm';
 import { TimelineEntry, Timelines } from '../acknowledgement/timelines';
 import { AuditLog } from '../audit/audit.service';
 import { EnvelopeService } from '../envelope/envelope.service';
@@ -19,7 +20,7 @@ import { invalidRequest } from '../http/problems';
 import { RegistryService } from '../registry/registry.service';
 import { CaseFile } from './case-file.entity';
 import { CaseLifecycle, ourSide } from './case-lifecycle';
-import { CaseMessageType, CaseState, questionAnswered, transition } from './case-states';
+import { CaseMessageType, CaseState, consentProblem, questionAnswered, transition } from './case-states';
 import { CaseRepository } from './case.repository';
 import { SendCaseMessageDto } from './dto/case-message.dto';
 import { AlertItem, CaseSummary, OverdueItem } from './dto/case-pages.dto';
@@ -63,37 +64,43 @@ export class CasesService {
   /**
    * Checks a message against the case as it will be once this node's messages still on their way are delivered,
    * validates it like a partner would, and puts it in the outbox. The case moves on when the partner receipts it.
+   * Messages of one case are checked one at a time (the case row is locked), so two sent at once never both pass as
+   * the next step, nor answer the same question by default.
    */
   async send(caseRef: string, dto: SendCaseMessageDto, caller: Principal): Promise<{ id: string; caseRef: string; type: string; status: 'submitted' }> {
-    const c = await this.require(caseRef);
-    if (!worksOn(caller, [c.ourRole, ...c.participants])) throw new ForbiddenException(`case ${caseRef} belongs to roles you do not hold`);
+    const found = await this.require(caseRef);
+    if (!worksOn(caller, [found.ourRole, ...found.participants])) throw new ForbiddenException(`case ${caseRef} belongs to roles you do not hold`);
     const now = this.clock.now();
-    const sender = dto.sender ?? this.actingRole(c, caller, now);
+    const sender = dto.sender ?? this.actingRole(found, caller, now);
     if (!actsAs(caller, sender)) throw new ForbiddenException(`you do not hold ${sender}`);
-    const projected = await this.projectedState(c);
-    const fits = transition(projected, dto.type, ourSide(c), c.purpose, { body: dto.body });
-    if (!fits.ok) throw new ConflictException({ statusCode: 409, error: 'Conflict', message: `${dto.type} does not fit case ${caseRef}: ${fits.reason}` });
-
     if (!this.isOwnRole(sender)) throw invalidRequest([{ field: 'sender', problem: 'is not an address this node publishes' }]);
-    if (dto.inReplyTo && !(await this.isMessageOf(c, dto.inReplyTo))) throw invalidRequest([{ field: 'inReplyTo', problem: `is not a message of case ${caseRef}` }]);
-    const envelope: Envelope = createEnvelope({
-      id: randomUUID(),
-      type: dto.type,
-      from: this.config.node,
-      to: c.partner,
-      sender,
-      recipient: dto.recipient ?? c.partnerRole,
-      caseRef,
-      inReplyTo: dto.inReplyTo ?? (await this.defaultReplyTo(c, dto.type)),
-      createdAt: now.toISOString(),
-      body: dto.body,
+    if (dto.inReplyTo && !(await this.isMessageOf(found, dto.inReplyTo))) throw invalidRequest([{ field: 'inReplyTo', problem: `is not a message of case ${caseRef}` }]);
+
+    const envelope = await this.transactions.run(async (tx) => {
+      const c = (await this.cases.lock(caseRef, tx)) ?? found;
+      const fits = transition(await this.projectedState(c), dto.type, ourSide(c), c.purpose, { body: dto.body });
+      const problem = fits.ok ? consentProblem(dto.type, dto.body, c.consent) : fits.reason;
+      if (problem) throw new ConflictException({ statusCode: 409, error: 'Conflict', message: `${dto.type} does not fit case ${caseRef}: ${problem}` });
+      const envelope: Envelope = createEnvelope({
+        id: randomUUID(),
+        type: dto.type,
+        from: this.config.node,
+        to: c.partner,
+        sender,
+        recipient: dto.recipient ?? c.partnerRole,
+        caseRef,
+        inReplyTo: dto.inReplyTo ?? (await this.defaultReplyTo(c, dto.type, tx)),
+        createdAt: now.toISOString(),
+        body: dto.body,
+      });
+      const problems = await checkContent(envelope, []);
+      if (!problems.length && dto.type === 'handover.accepted' && !this.isOwnRole((envelope.body as HandoverAcceptedBody).role)) {
+        problems.push({ field: 'body.role', problem: 'is not a role of this node' });
+      }
+      if (problems.length) throw invalidRequest(problems);
+      await this.outbox.add([OutboundMessage.queued(envelope, now)], tx);
+      return envelope;
     });
-    const problems = await checkContent(envelope, []);
-    if (!problems.length && dto.type === 'handover.accepted' && !this.isOwnRole((envelope.body as HandoverAcceptedBody).role)) {
-      problems.push({ field: 'body.role', problem: 'is not a role of this node' });
-    }
-    if (problems.length) throw invalidRequest(problems);
-    await this.transactions.run((tx) => this.outbox.add([OutboundMessage.queued(envelope, now)], tx));
     this.signal.notify();
     return { id: envelope.id, caseRef, type: dto.type, status: 'submitted' };
   }
@@ -115,7 +122,8 @@ export class CasesService {
   }
 
   async list(filter: { state?: CaseState; role?: string }, page: KeysetPage, caller: Principal): Promise<Page<CaseSummary>> {
-    const rows = await this.cases.list({ state: filter.state, roles: listScope(caller, filter.role) }, page);
+    const roles = listScope(caller, filter.role);
+    const rows = await this.cases.list({ state: filter.state, roles: roles && this.registry.addressesWaitingWith(roles, this.clock.now()) }, page);
     return pageOf(rows, page.limit, TIME_AND_ID, (c) => ({ at: c.createdAt, id: c.id }), header);
   }
 
@@ -274,11 +282,11 @@ export class CasesService {
   }
 
   /** What an answer replies to by default (ANSWERED_BY): the request of the case, or its oldest question still open. */
-  private async defaultReplyTo(c: CaseFile, type: CaseMessageType): Promise<string | null> {
+  private async defaultReplyTo(c: CaseFile, type: CaseMessageType, tx: EntityManager): Promise<string | null> {
     const question = questionAnswered(type);
     if (!question) return null;
     if (question === 'handover.request') return c.direction === 'incoming' ? c.id : null;
-    return (await this.unanswered.oldestOfCase(c.caseRef, question)) ?? (await this.inbox.latestDelivered(c.caseRef, question));
+    return (await this.unanswered.oldestOfCase(c.caseRef, question, tx)) ?? (await this.inbox.latestDelivered(c.caseRef, question));
   }
 
   private async isMessageOf(c: CaseFile, id: string): Promise<boolean> {

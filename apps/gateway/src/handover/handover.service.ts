@@ -176,21 +176,26 @@ export class HandoverService {
    * says whether it waits for this node's answer.
    */
   async inboxPage(filter: { role?: string; before?: Date }, page: KeysetPage, caller: Principal): Promise<Page<InboxItem>> {
-    const rows = await this.inbox.list({ roles: listScope(caller, filter.role), receivedBefore: filter.before }, page);
+    const now = this.clock.now();
+    const roles = listScope(caller, filter.role);
+    const rows = await this.inbox.list({ recipients: roles && this.registry.addressesWaitingWith(roles, now), receivedBefore: filter.before }, page);
     const waiting = await this.unanswered.among(rows.slice(0, page.limit).map((m) => m.id));
-    const contents = (m: InboundMessage) => accessTo(caller, [m.recipient, ...(m.routedTo ? [m.routedTo] : [])]) === 'contents';
-    return pageOf(rows, page.limit, TIME_AND_ID, (m) => ({ at: m.receivedAt, id: m.id }), (m) => toInboxItem(m, contents(m), waiting.has(m.id)));
+    const waitsWith = (m: InboundMessage) => (m.status === 'delivered' ? this.registry.route(m.recipient, now) : null);
+    return pageOf(rows, page.limit, TIME_AND_ID, (m) => ({ at: m.receivedAt, id: m.id }), (m) =>
+      toInboxItem(m, accessTo(caller, [m.recipient]) === 'contents', waiting.has(m.id), waitsWith(m)),
+    );
   }
 }
 
-function toInboxItem(m: InboundMessage, contents: boolean, waiting: boolean): InboxItem {
+/** `waitsWith`: the role the message waits with now (its recipient, a vacant one's fallback, a retired one's successor). */
+function toInboxItem(m: InboundMessage, contents: boolean, waiting: boolean, waitsWith: string | null): InboxItem {
   return {
     id: m.id,
     type: m.type,
     from: m.fromNode,
     sender: m.sender,
     recipient: m.recipient,
-    routedTo: m.routedTo,
+    routedTo: waitsWith && waitsWith !== m.recipient ? waitsWith : null,
     caseRef: m.caseRef,
     inReplyTo: m.inReplyTo,
     createdAt: m.createdAt.toISOString(),

@@ -20,19 +20,19 @@ const WAITING = `i.status = 'delivered' AND c.state NOT IN (${quoted(ENDED_STATE
   )
   .join(' OR ')})`;
 
-/** Messages for a role: addressed to it, or waiting with it (its fallback's or successor's messages). */
-const FOR_ROLE = '(i.routed_to = $1 OR i.recipient = $1)';
+/** Oldest first: by when the partner made them (a batch stored at once shares received_at), then as stored. */
+const OLDEST_FIRST = 'i.created_at, i.received_at, i.id';
 
 /** What partners asked of this node and nobody answered yet. */
 @Injectable()
 export class UnansweredRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Messages for `role` that wait for an answer, oldest first. */
-  async forRole(role: string, tx: EntityManager): Promise<string[]> {
+  /** Messages addressed to one of `addresses` that wait for an answer, oldest first. */
+  async addressedTo(addresses: string[], tx: EntityManager): Promise<string[]> {
     const rows: Array<{ id: string }> = await tx.query(
-      `SELECT i.id FROM inbound_message i JOIN case_file c ON c.case_ref = i.case_ref WHERE ${FOR_ROLE} AND ${WAITING} ORDER BY i.received_at, i.id`,
-      [role],
+      `SELECT i.id FROM inbound_message i JOIN case_file c ON c.case_ref = i.case_ref WHERE i.recipient = ANY($1::text[]) AND ${WAITING} ORDER BY ${OLDEST_FIRST}`,
+      [addresses],
     );
     return rows.map((r) => r.id);
   }
@@ -48,20 +48,20 @@ export class UnansweredRepository {
   }
 
   /** The oldest question of `type` in the case that waits for an answer: what an answer names by default. */
-  async oldestOfCase(caseRef: string, type: string): Promise<string | null> {
-    const rows: Array<{ id: string }> = await this.dataSource.query(
+  async oldestOfCase(caseRef: string, type: string, tx: EntityManager): Promise<string | null> {
+    const rows: Array<{ id: string }> = await tx.query(
       `SELECT i.id FROM inbound_message i JOIN case_file c ON c.case_ref = i.case_ref
-       WHERE i.case_ref = $1 AND i.type = $2 AND ${WAITING} ORDER BY i.received_at, i.id LIMIT 1`,
+       WHERE i.case_ref = $1 AND i.type = $2 AND ${WAITING} ORDER BY ${OLDEST_FIRST} LIMIT 1`,
       [caseRef, type],
     );
     return rows[0]?.id ?? null;
   }
 
-  /** The messages of a retired role that wait for an answer now wait with its successor. */
-  async reroute(from: string, to: string, tx: EntityManager): Promise<void> {
+  /** Messages addressed to one of `addresses` that wait for an answer now wait with `to` (a retired role's successor). */
+  async reroute(addresses: string[], to: string, tx: EntityManager): Promise<void> {
     await tx.query(
-      `UPDATE inbound_message i SET routed_to = $2 FROM case_file c WHERE c.case_ref = i.case_ref AND ${FOR_ROLE} AND ${WAITING}`,
-      [from, to],
+      `UPDATE inbound_message i SET routed_to = $2 FROM case_file c WHERE c.case_ref = i.case_ref AND i.recipient = ANY($1::text[]) AND ${WAITING}`,
+      [addresses, to],
     );
   }
 }

@@ -118,17 +118,21 @@ export class RegistryService implements OnModuleInit, OnApplicationShutdown {
 
   /** The role a message for `address` waits with at `at`: retired roles pass to their successor, vacant ones to their fallback. */
   route(address: string, at: Date): string {
-    let current = address;
-    const seen = new Set<string>();
-    for (let hop = 0; hop < MAX_ROUTE_HOPS && !seen.has(current); hop++) {
-      seen.add(current);
+    const chain = this.routeChain(address, at);
+    return chain[chain.length - 1];
+  }
+
+  /** `address`, then each role its messages pass to at `at` (successor of a retired role, fallback of a vacant one). */
+  private routeChain(address: string, at: Date): string[] {
+    const chain = [address];
+    for (let hop = 0; hop < MAX_ROUTE_HOPS; hop++) {
+      const current = chain[chain.length - 1];
       const role = this.roles.get(current);
-      if (!role) return current;
-      if (role.retiredAt && role.retiredAt <= at && role.successor) current = role.successor;
-      else if (role.fallback && this.isVacant(current, at)) current = role.fallback;
-      else return current;
+      const next = !role ? null : role.retiredAt && role.retiredAt <= at && role.successor ? role.successor : role.fallback && this.isVacant(current, at) ? role.fallback : null;
+      if (!next || chain.includes(next)) break;
+      chain.push(next);
     }
-    return current;
+    return chain;
   }
 
   /** The role responsible for work addressed to `address`: a retired role's successor (vacancy does not move work). */
@@ -153,6 +157,20 @@ export class RegistryService implements OnModuleInit, OnApplicationShutdown {
   coveredBy(held: string[], at: Date): string[] {
     if (!held.length) return [];
     return [...this.roles.keys()].filter((r) => !held.includes(r) && held.includes(this.route(r, at)));
+  }
+
+  /** The addresses whose messages wait, at `at`, with one of `roles`: the roles themselves and those they cover. */
+  addressesWaitingWith(roles: string[], at: Date): string[] {
+    return [...new Set([...roles, ...this.coveredBy(roles, at)])];
+  }
+
+  /**
+   * The addresses whose messages pass through `role` at `at` on their way to whoever holds a role: the role's own, a
+   * vacant role's it is the fallback of, a retired role's it succeeds — its work, whether it holds it now or hands it
+   * on to its own fallback while vacant.
+   */
+  addressesThrough(role: string, at: Date): string[] {
+    return [...this.roles.keys()].filter((r) => this.routeChain(r, at).includes(role));
   }
 
   isVacant(address: string, at: Date): boolean {

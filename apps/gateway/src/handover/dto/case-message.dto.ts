@@ -2,13 +2,16 @@ import { IsAddress } from '@trm/wire';
 import { IsIn, IsObject, IsOptional, IsUUID } from 'class-validator';
 import { CASE_MESSAGE_TYPES, CaseMessageType } from '../case-states';
 
-/** Everything but the request that opens a case (POST /v1/handovers), which moves a case on. */
-export const SENDABLE_TYPES = CASE_MESSAGE_TYPES.filter((t): t is Exclude<CaseMessageType, 'handover.request'> => t !== 'handover.request');
+/**
+ * What people send on a case: everything but the request that opens it (POST /v1/handovers) and purge.confirmed,
+ * which the node sends by itself once it has purged.
+ */
+export const SENDABLE_TYPES = CASE_MESSAGE_TYPES.filter((t): t is Exclude<CaseMessageType, 'handover.request' | 'purge.confirmed'> => t !== 'handover.request' && t !== 'purge.confirmed');
 
 /** POST /v1/cases/:caseRef/messages: a coded message of section 7 for the case's partner. */
 export class SendCaseMessageDto {
   @IsIn(SENDABLE_TYPES)
-  type!: Exclude<CaseMessageType, 'handover.request'>;
+  type!: (typeof SENDABLE_TYPES)[number];
 
   /** The body of the type, exactly as in docs/asyncapi.yaml; checked like the partner will check it. */
   @IsObject()
@@ -29,7 +32,7 @@ export class SendCaseMessageDto {
 
   /**
    * A message of the case this one answers. Default: for handover.accepted/declined the request, for info.response
-   * the oldest info.request still unanswered, for purge.confirmed the consent.withdrawn.
+   * the oldest info.request still unanswered.
    */
   @IsOptional()
   @IsUUID()

@@ -7,7 +7,7 @@ export class InboxItem {
   from!: string;
   sender!: string;
   recipient!: string;
-  /** The role the message waits with, when not its recipient (vacant or retired recipient). */
+  /** The role the message waits with now, when not its recipient: a vacant recipient's fallback, a retired one's successor. */
   routedTo!: string | null;
   caseRef!: string;
   /** The message this one answers, if any. */
