@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { SignJWT, importJWK } from 'jose';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { sampleReturnHandover } from '../apps/trmctl/src/demo/sample-handover';
 import { createIssuer, mintToken } from '../apps/trmctl/src/tokens';
@@ -14,8 +14,8 @@ import { TestNetwork } from './support/network';
  *
  * Nodes AT and RS run; the matrix is played against RS. AT refers two cases to RS: one to a role of the organisation
  * `cptv` (the "own" organisation of the matrix) and one to a role of `astra` (the "other" one). The caseworkers are
- * people of RS's registry (their token's `sub` is their person id) holding one of those roles; the administrators
- * look after `cptv` (own), `astra` (other) or the whole node. Every cell sends the same valid request as the other
+ * people of RS's registry (their token's `sub` is their person id), staff of cptv or astra holding one of those
+ * roles; the administrators look after `cptv` (own), `astra` (other) or the whole node. Every cell sends the same valid request as the other
  * callers of its row (fresh resources for calls that change something), so an allowed call succeeds and a denied one
  * fails only because of who calls; a cell that changes something also checks that the change happened exactly when
  * it was allowed.
@@ -49,6 +49,9 @@ const LABEL: Record<Caller, string> = {
 // vouches for themselves, anyone else does so on the holder's behalf (an administrator's prerogative). A role link
 // is astra's request that a role of cptv be the fallback of a fresh astra role: cptv (own) accepts or declines it,
 // astra (other) may only withdraw it (decline), an administrator of the whole node or a coordinator decides for cptv.
+// A person is created as staff of cptv (`organisation: "cptv"`), and the people assigned are staff of cptv: an
+// administrator of astra neither creates cptv's staff nor assigns them (the 400 of a person of another organisation
+// is checked under "redaction and scoping", like what each caller sees of who asked and decided a role link).
 //
 // Who holds a role is known within its organisation: holders, history and role transfers (which name the people who
 // gave a role up and took it) of cptv's roles are for coordinators and administrators of cptv or of the whole node;
@@ -112,7 +115,7 @@ const TABLE: Array<[op: string, ...cells: Outcome[]]> = [
   ['GET /v1/role-links',                               U,   A,    D,     D,       A,      A,      A,        A],
   ['POST /v1/role-links/:id/accept',                   U,   A,    D,     D,       D,      A,      D,        A],
   ['POST /v1/role-links/:id/decline',                  U,   A,    D,     D,       D,      A,      A,        A],
-  ['POST /v1/people',                                  U,   D,    D,     D,       D,      A,      A,        A],
+  ['POST /v1/people',                                  U,   D,    D,     D,       D,      A,      D,        A],
   ['POST /v1/assignments/:id/end',                     U,   D,    D,     D,       D,      A,      D,        A],
 ];
 
@@ -235,7 +238,9 @@ async function freshLink(): Promise<string> {
   return r.body.pendingFallback.link;
 }
 
-const freshPerson = async (name = `Matrix person ${suffix()}`): Promise<string> => (await ok(world.rs, 'POST', '/v1/people', { name })).id;
+/** A fresh member of staff of `organisation` (null: of the node itself), created by the node's operator. */
+const freshPerson = async (name = `Matrix person ${suffix()}`, organisation: string | null = OWN_ORG): Promise<string> =>
+  (await ok(world.rs, 'POST', '/v1/people', { name, ...(organisation ? { organisation } : {}) })).id;
 
 const exists = async (text: string, params: unknown[]) => (await sql(text, params)).length > 0;
 
@@ -437,7 +442,13 @@ const ROWS: Record<string, (caller: Caller) => Promise<Prepared>> = {
   ),
   'POST /v1/people': async () => {
     const name = `Matrix new person ${suffix()}`;
-    return { method: 'POST', path: '/v1/people', body: { name }, changed: () => exists('SELECT 1 FROM person WHERE name = $1', [name]) };
+    return {
+      method: 'POST',
+      path: '/v1/people',
+      body: { name, organisation: OWN_ORG },
+      changed: () => exists('SELECT 1 FROM person WHERE name = $1 AND organisation = $2', [name, OWN_ORG]),
+      verify: (r) => expect(r.body).toMatchObject({ id: expect.any(String), organisation: OWN_ORG }),
+    };
   },
   'POST /v1/assignments/:id/end': async () => {
     const role = await freshRole();
@@ -556,7 +567,11 @@ describe('access matrix of the HTTP API (node RS)', () => {
     // The roles of the matrix, each held by a caseworker; a third person holds nothing.
     await ok(world.rs, 'POST', `/v1/organisations/${OWN_ORG}/roles`, { slug: 'matrix-desk', title: 'Matrix desk (cptv)', purposes: ['return', 'referral', 'assistance'], ageGroups: ['adult', 'child'], languages: ['sr', 'en'] });
     await ok(world.rs, 'POST', `/v1/organisations/${OTHER_ORG}/roles`, { slug: 'matrix-desk', title: 'Matrix desk (astra)', purposes: ['return', 'referral', 'assistance'], ageGroups: ['adult', 'child'], languages: ['sr', 'en'] });
-    world.people = { own: await freshPerson('Caseworker of cptv'), other: await freshPerson('Caseworker of astra'), none: await freshPerson('Caseworker holding no role') };
+    world.people = {
+      own: await freshPerson('Caseworker of cptv'),
+      other: await freshPerson('Caseworker of astra', OTHER_ORG),
+      none: await freshPerson('Caseworker holding no role'),
+    };
     await ok(world.rs, 'POST', rolePath(CPTV_ROLE, '/assignments'), { person: world.people.own });
     await ok(world.rs, 'POST', rolePath(ASTRA_ROLE, '/assignments'), { person: world.people.other });
     // AT must know both roles (staffed) before it can refer cases to them.
@@ -811,6 +826,67 @@ describe('access matrix of the HTTP API (node RS)', () => {
       // The administrator of astra sees astra's own staff.
       const astra = await get(rolePath(ASTRA_ROLE), 'adminOther');
       expect(astra.body.holders.map((h: { person: { id: string } }) => h.person.id)).toEqual([world.people.other]);
+    });
+
+    it("keeps an administrator to their organisation's staff: astra's creates astra's only, and is refused a person of cptv or of the node exactly as an unknown id", async () => {
+      const as = (caller: Exclude<Caller, 'none'>, method: string, path: string, body?: unknown) => call(world.rs, method, path, body, world.tokens[caller]);
+      const created = await as('adminOther', 'POST', '/v1/people', { name: `Astra newcomer ${suffix()}` });
+      expect(created).toMatchObject({ status: 201, body: { organisation: OTHER_ORG } });
+      expect((await as('adminOther', 'POST', '/v1/people', { name: `Astra for cptv ${suffix()}`, organisation: OWN_ORG })).status).toBe(403);
+      // The node's administrator names an organisation of the node, or none (the node's own staff).
+      const nowhere = await as('adminNode', 'POST', '/v1/people', { name: `Nowhere ${suffix()}`, organisation: 'nowhere' });
+      expect({ status: nowhere.status, fields: nowhere.body.problems?.map((p: { field: string }) => p.field) }).toEqual({ status: 400, fields: ['organisation'] });
+      expect(await as('adminNode', 'POST', '/v1/people', { name: `Node staff ${suffix()}` })).toMatchObject({ status: 201, body: { organisation: null } });
+
+      const role = await freshRole(OTHER_ORG);
+      const [astraPerson, nodeStaff] = [created.body.id, await freshPerson(`Node staff ${suffix()}`, null)];
+      // An assignment a century ahead grants nothing, but would show the person's name in the role's history.
+      const later = '2126-01-01T00:00:00Z';
+      const attempts: Array<[string, Record<string, string>, string]> = [
+        ['/assignments', { person: randomUUID(), startsAt: later }, 'person'],
+        ['/assignments', { person: world.people.own, startsAt: later }, 'person'],
+        ['/assignments', { person: nodeStaff }, 'person'],
+        ['/assignments', { person: astraPerson, deputy: world.people.own }, 'deputy'],
+        ['/handover', { to: randomUUID() }, 'to'],
+        ['/handover', { to: world.people.own }, 'to'],
+        ['/handover', { to: astraPerson, deputy: nodeStaff }, 'deputy'],
+      ];
+      const answers = [];
+      for (const [path, body, field] of attempts) {
+        const r = await as('adminOther', 'POST', rolePath(role, path), body);
+        expect({ path, body, status: r.status, fields: r.body.problems?.map((p: { field: string }) => p.field) }).toEqual({ path, body, status: 400, fields: [field] });
+        answers.push({ field, body: r.body });
+      }
+      // One answer for every field, whoever the id is of: ids of other organisations' staff cannot be probed.
+      for (const field of ['person', 'deputy', 'to']) {
+        const of = answers.filter((a) => a.field === field).map((a) => a.body);
+        expect({ field, different: of.filter((b) => !isDeepStrictEqual(b, of[0])) }).toEqual({ field, different: [] });
+        expect(of[0].problems).toEqual([{ field, problem: `is not a member of staff of ${OTHER_ORG} known to this node` }]);
+      }
+      expect(await exists('SELECT 1 FROM assignment WHERE role = $1', [role])).toBe(false);
+      expect((await get(rolePath(role, '/history'), 'adminOther')).body.items).toEqual([]);
+
+      // Staff of astra are taken; the node's own staff from the node's administrator, but not a person of cptv.
+      expect((await as('adminOther', 'POST', rolePath(role, '/assignments'), { person: astraPerson, startsAt: later })).status).toBe(201);
+      expect((await as('adminNode', 'POST', rolePath(role, '/assignments'), { person: nodeStaff, startsAt: later })).status).toBe(201);
+      expect((await as('adminNode', 'POST', rolePath(role, '/assignments'), { person: world.people.own, startsAt: later })).status).toBe(400);
+      const history = (await get(rolePath(role, '/history'), 'adminOther')).body.items.map((h: { person: { id: string } }) => h.person.id);
+      expect(history.sort()).toEqual([astraPerson, nodeStaff].sort());
+    });
+
+    it("checks a role's channels against the staff its administrator sees: astra's learns nothing of cptv's, the attention list flags it without saying whose", async () => {
+      const email = `matrix-${suffix()}@home.example`;
+      await ok(world.rs, 'POST', '/v1/people', { name: `Matrix private ${suffix()}`, email, organisation: OWN_ORG });
+      const entry = (slug: string) => ({ slug, title: `Matrix channel desk ${slug}`, purposes: ['return'], ageGroups: ['adult'], languages: ['sr'], channels: { mailbox: email } });
+      const own = await call(world.rs, 'POST', `/v1/organisations/${OWN_ORG}/roles`, entry(`mx-${suffix()}`), world.tokens.adminOwn);
+      expect({ status: own.status, fields: own.body.problems?.map((p: { field: string }) => p.field) }).toEqual({ status: 400, fields: ['channels.mailbox'] });
+      const slug = `mx-${suffix()}`;
+      expect((await call(world.rs, 'POST', `/v1/organisations/${OTHER_ORG}/roles`, entry(slug), world.tokens.adminOther)).status).toBe(201);
+      const flagged = { role: `RS/${OTHER_ORG}/${slug}`, channel: 'mailbox', reason: 'staff-contact' };
+      for (const caller of ['coordinator', 'adminOther'] as const) {
+        const listed = (await get('/v1/directory/attention', caller)).body.personalChannels.filter((c: { role: string }) => c.role === flagged.role);
+        expect({ caller, listed }).toEqual({ caller, listed: [flagged] });
+      }
     });
 
     it('keeps sealed data from the auditor and the other organisation, and records its opening in the audit log the auditor reads', async () => {

@@ -6,6 +6,7 @@ import { TestNetwork } from './support/network';
  * No organisation is made a fallback or successor without agreeing: an administrator of astra (on node RS) naming a
  * role of cptv or atina only asks; the change is made when the asked organisation accepts, and AT, which routes to
  * RS's roles by RS's published directory, sees it only then. Within one organisation, changes are made at once.
+ * Neither organisation learns who of the other's staff asked, decided or gave a role up; the coordinator does.
  */
 
 const DESK = 'RS/astra/links-desk';
@@ -35,7 +36,7 @@ describe('a fallback or successor in another organisation waits for its consent'
       20_000,
       `AT to see ${address} ${what}`,
     );
-  const linkOf = async (id: string) => (await as('coordinator', 'GET', '/v1/role-links')).body.items.find((l: { id: string }) => l.id === id);
+  const linkOf = async (id: string, who: keyof typeof token = 'coordinator') => (await as(who, 'GET', '/v1/role-links')).body.items.find((l: { id: string }) => l.id === id);
   const ourRoles = async (ids: string[]) =>
     (await net.sql<{ our_role: string }>('RS', 'SELECT our_role FROM case_file WHERE id = ANY($1::uuid[]) ORDER BY id', [ids])).map((r) => r.our_role);
 
@@ -79,14 +80,25 @@ describe('a fallback or successor in another organisation waits for its consent'
     expect(await rs.role(DESK)).toMatchObject({ fallback: ASTRA_FALLBACK, pendingFallback: { link: id, target: INTAKE } });
     expect(await atSees(DESK, (m) => m.title === 'Links desk (renamed)', 'renamed')).toMatchObject({ fallback: ASTRA_FALLBACK });
 
-    // cptv sees what waits for its decision; asking the same again keeps the one request.
-    const pending = { id, kind: 'fallback', role: DESK, target: INTAKE, targetOrganisation: 'cptv', status: 'pending', requestedBy: 'admin-astra', decidedBy: null, decidedAt: null };
-    expect((await as('cptv', 'GET', '/v1/role-links?status=pending')).body.items).toEqual([expect.objectContaining(pending)]);
-    expect((await as('cptv', 'GET', '/v1/directory/attention')).body.pendingLinks).toEqual([expect.objectContaining(pending)]);
+    // cptv sees what waits for its decision, not who of astra asked; astra and the coordinator do, the auditor does not.
+    // Asking the same again keeps the one request.
+    const pending = { id, kind: 'fallback', role: DESK, target: INTAKE, targetOrganisation: 'cptv', status: 'pending', requestedAt: expect.any(String), decidedBy: null, decidedAt: null };
+    expect((await as('cptv', 'GET', '/v1/role-links?status=pending')).body.items).toEqual([pending]);
+    expect((await as('cptv', 'GET', '/v1/directory/attention')).body.pendingLinks).toEqual([pending]);
+    expect((await as('auditor', 'GET', '/v1/directory/attention')).body.pendingLinks).toEqual([pending]);
+    for (const who of ['astra', 'coordinator'] as const) {
+      expect({ who, links: (await as(who, 'GET', '/v1/role-links?status=pending')).body.items }).toEqual({ who, links: [{ ...pending, requestedBy: 'admin-astra' }] });
+      expect({ who, links: (await as(who, 'GET', '/v1/directory/attention')).body.pendingLinks }).toEqual({ who, links: [{ ...pending, requestedBy: 'admin-astra' }] });
+    }
     expect((await as('astra', 'PATCH', rolePath(DESK), { fallback: INTAKE })).body.pendingFallback).toMatchObject({ link: id });
 
     const accepted = await as('cptv', 'POST', `/v1/role-links/${id}/accept`);
     expect(accepted).toMatchObject({ status: 200, body: { ...pending, status: 'accepted', decidedBy: 'admin-cptv', decidedAt: expect.any(String), transfer: null } });
+    expect(accepted.body).not.toHaveProperty('requestedBy');
+    // Who of cptv accepted: for cptv and the coordinator, not for astra.
+    expect(await linkOf(id)).toMatchObject({ requestedBy: 'admin-astra', decidedBy: 'admin-cptv' });
+    expect(await linkOf(id, 'astra')).toEqual({ ...pending, status: 'accepted', decidedAt: expect.any(String), requestedBy: 'admin-astra', decidedBy: undefined });
+    expect(await linkOf(id, 'astra')).not.toHaveProperty('decidedBy');
     expect(await rs.role(DESK)).toMatchObject({ fallback: INTAKE, pendingFallback: null });
     await atSees(DESK, (m) => m.fallback === INTAKE, `falling back to ${INTAKE}`);
     expect((await as('cptv', 'GET', '/v1/directory/attention')).body.pendingLinks).toEqual([]);
@@ -129,6 +141,12 @@ describe('a fallback or successor in another organisation waits for its consent'
 
     expect(await as('astra', 'POST', `/v1/role-links/${second}/decline`)).toMatchObject({ status: 200, body: { id: second, status: 'declined', decidedBy: 'admin-astra' } });
     expect(await rs.role(DESK)).toMatchObject({ fallback: TRANSITION, pendingFallback: null });
+    // Who of astra replaced or withdrew the request: not for cptv, which was asked.
+    for (const link of [first, second]) {
+      const seen = await linkOf(link, 'cptv');
+      expect({ link, requestedBy: 'requestedBy' in seen, decidedBy: 'decidedBy' in seen }).toEqual({ link, requestedBy: false, decidedBy: false });
+      expect(await linkOf(link, 'astra')).toMatchObject({ requestedBy: 'admin-astra', decidedBy: 'admin-astra' });
+    }
 
     const third: string = (await as('astra', 'PATCH', rolePath(DESK), { fallback: DUTY })).body.pendingFallback.link;
     links.sameOrgSuperseded = third;
@@ -139,7 +157,8 @@ describe('a fallback or successor in another organisation waits for its consent'
 
   it('retires a role in favour of a successor in another organisation only once that organisation accepts, and then moves its cases', async () => {
     await rs.createRole(RETIRING);
-    await rs.assign(RETIRING, await rs.person('Retiring desk worker'));
+    const leaver = await rs.person('Retiring desk worker');
+    await rs.assign(RETIRING, leaver);
     await atSees(RETIRING, (m) => m.status === 'active', 'staffed');
     const sent = [await deliverHandover(atUrl, RETIRING), await deliverHandover(atUrl, RETIRING)];
     const ids = sent.map((s) => s.id);
@@ -163,11 +182,18 @@ describe('a fallback or successor in another organisation waits for its consent'
         transfer: { role: RETIRING, kind: 'deactivation', successor: INTAKE, openCases: expect.arrayContaining(sent.map((s) => s.caseRef)), unansweredMessages: expect.arrayContaining(ids) },
       },
     });
-    expect(await ok(rsUrl, 'GET', `/v1/role-transfers/${accepted.body.transfer.id}`)).toEqual(accepted.body.transfer);
+    // Who gave astra's role up is for astra and the coordinator, not for cptv, which took its work on.
+    expect(['from', 'to', 'assignment'].filter((key) => key in accepted.body.transfer)).toEqual([]);
+    for (const who of ['astra', 'coordinator'] as const) {
+      const transfer = await as(who, 'GET', `/v1/role-transfers/${accepted.body.transfer.id}`);
+      expect({ who, transfer: transfer.body }).toEqual({ who, transfer: { ...accepted.body.transfer, from: leaver, to: null } });
+    }
+    expect((await as('cptv', 'GET', `/v1/role-transfers/${accepted.body.transfer.id}`)).status).toBe(403);
     expect(await rs.role(RETIRING)).toMatchObject({ status: 'retired', successor: INTAKE, holders: [], pendingSuccessor: null, pendingFallback: null });
     expect(await ourRoles(ids)).toEqual([INTAKE, INTAKE]);
     expect(await rs.inbox(INTAKE)).toEqual(expect.arrayContaining(ids));
     expect(await linkOf(fallbackLink)).toMatchObject({ status: 'declined', decidedBy: 'admin-cptv' });
+    expect(Object.keys(await linkOf(fallbackLink, 'astra'))).not.toContain('decidedBy');
     expect((await as('cptv', 'POST', `/v1/role-links/${fallbackLink}/accept`)).status).toBe(409);
   });
 

@@ -246,6 +246,26 @@ describe('who held a role when', () => {
     ]);
   });
 
+  it('hands a role over, and retires it, at the very millisecond an assignment of it started: that assignment ends empty', async () => {
+    const role = 'RS/astra/same-instant';
+    const url = net.node('RS').url;
+    await rs.createRole(role);
+    const [early, next] = [await rs.person('Same-instant holder'), await rs.person('Same-instant successor')];
+    const at = clock.now();
+    await rs.assign(role, early);
+
+    const handed = await call(url, 'POST', rolePath(role, '/handover'), { to: next });
+    expect(handed).toMatchObject({ status: 201, body: { kind: 'handover', from: early, to: next } });
+    const history = (await ok(url, 'GET', rolePath(role, '/history'))).items.map((h: any) => [h.person.id, h.startsAt, h.endsAt]);
+    expect(history).toHaveLength(2);
+    expect(history).toEqual(expect.arrayContaining([[early, at.toISOString(), at.toISOString()], [next, at.toISOString(), null]]));
+    expect((await ok(url, 'GET', rolePath(role, `/holders?at=${at.toISOString()}`))).items.map((h: any) => h.person.id)).toEqual([next]);
+
+    const retired = await call(url, 'POST', rolePath(role, '/deactivate'), { successor: ROLE });
+    expect(retired).toMatchObject({ status: 201, body: { kind: 'deactivation', from: next, successor: ROLE } });
+    expect(await rs.role(role)).toMatchObject({ status: 'retired', holders: [] });
+  });
+
   it('answers for the node\'s own now when no time is given', async () => {
     expect(await holdersAt()).toEqual([second]);
   });

@@ -59,8 +59,11 @@ export function listScope(p: Principal, requested?: string): string[] | null {
   return requested ? [requested] : own;
 }
 
-/** Whether the caller is an administrator of the organisation (or of the whole node). */
-export const administers = (p: Principal, organisation: string): boolean =>
+/**
+ * Whether the caller is an administrator of the organisation (or of the whole node). `null` stands for the node's own
+ * staff, who belong to no organisation: only an administrator of the whole node looks after them.
+ */
+export const administers = (p: Principal, organisation: string | null): boolean =>
   is(p, 'administrator') && (p.organisation === null || p.organisation === organisation);
 
 /** Only an administrator of the organisation (or of the whole node) changes its part of the registry. */
@@ -76,11 +79,12 @@ export function requireAdministers(p: Principal, organisation: string): void {
 export const decidesFor = (p: Principal, organisation: string): boolean => is(p, 'coordinator') || administers(p, organisation);
 
 /**
- * Who may see who holds the roles of an organisation (person ids, names, deputies): a coordinator, and an administrator
- * of that organisation or of the whole node. Anyone else (auditors, caseworkers, administrators of other
+ * Who may see the staff of an organisation — who holds its roles (person ids, names, deputies), who asked or decided
+ * for it: a coordinator, and an administrator of that organisation or of the whole node (`null`: the node's own staff,
+ * a coordinator and an administrator of the whole node). Anyone else (auditors, caseworkers, administrators of other
  * organisations) sees whether a role is staffed, vacant or unconfirmed, not by whom.
  */
-export const seesStaffOf = (p: Principal, organisation: string): boolean => is(p, 'coordinator') || administers(p, organisation);
+export const seesStaffOf = (p: Principal, organisation: string | null): boolean => is(p, 'coordinator') || administers(p, organisation);
 
 export function requireSeesStaffOf(p: Principal, organisation: string): void {
   if (seesStaffOf(p, organisation)) return;

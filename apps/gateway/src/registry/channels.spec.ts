@@ -22,6 +22,13 @@ describe('a role channel that is a member of staff’s own', () => {
     expect(staffContactsIn({ phone: '+381 64 123 4568' }, staff)).toEqual([]);
   });
 
+  it('is the same phone with the international prefix 00 as with +', () => {
+    expect(staffContactsIn({ phone: '00381 64 123 4567' }, staff)).toEqual(['phone']);
+    expect(staffContactsIn({ phone: '+381 64 000 1234' }, [person('B', null, '00381 64 000 1234')])).toEqual(['phone']);
+    // A single 0 is a national trunk prefix, not an international one.
+    expect(staffContactsIn({ phone: '0381 64 123 4567' }, staff)).toEqual([]);
+  });
+
   it('never matches a phone without digits, nor a person without contacts', () => {
     expect(staffContactsIn({ phone: '(office)' }, [person('A', null, '(mobile)')])).toEqual([]);
     expect(staffContactsIn({ mailbox: 'desk@cptv.example', phone: '+381 11 000 0001' }, [person('Without contacts')])).toEqual([]);

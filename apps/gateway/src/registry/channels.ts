@@ -39,8 +39,11 @@ const fold = (text: string): string =>
 
 /** E-mail addresses and mailboxes compare trimmed and case-insensitively. */
 const mailboxKey = (value: string): string => value.trim().toLowerCase();
-/** Phones compare by their digits alone (spaces, dashes, brackets and a leading + do not count). */
-const phoneKey = (value: string): string => value.replace(/\D/g, '');
+/**
+ * Phones compare by their digits alone (spaces, dashes, brackets and a leading + do not count), an international
+ * prefix 00 being the same as + (00381 is +381).
+ */
+const phoneKey = (value: string): string => value.replace(/\D/g, '').replace(/^00/, '');
 
 /** The channels of a role that are the personal e-mail or phone of one of `people` (a phone without digits is nobody's). */
 export function staffContactsIn(channels: RoleChannels | null | undefined, people: Array<Pick<StaffContact, 'email' | 'phone'>>): ChannelKind[] {

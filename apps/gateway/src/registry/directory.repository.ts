@@ -80,7 +80,10 @@ export class DirectoryRepository {
     return this.m(tx).findOneBy(Assignment, { id });
   }
 
-  /** Ends every assignment of `role` still open at `at`; returns the people who held it. */
+  /**
+   * Ends, at `at`, every assignment holding `role` at `at`; returns the people who held it. One that started at `at`
+   * itself ends before it held the role at any moment (empty, kept in the history).
+   */
   async endAssignments(role: string, at: Date, tx: EntityManager): Promise<string[]> {
     const [rows]: [Array<{ person: string }>, number] = await tx.query(
       `UPDATE assignment SET ends_at = $2 WHERE role = $1 AND starts_at <= $2 AND (ends_at IS NULL OR ends_at > $2) RETURNING person`,

@@ -74,9 +74,11 @@ export interface RoleLinkView {
   target: string;
   targetOrganisation: string;
   status: RoleLinkStatus;
-  requestedBy: string;
+  /** Who asked: for whoever sees the staff of the asking role's organisation. */
+  requestedBy?: string;
   requestedAt: string;
-  decidedBy: string | null;
+  /** Who decided (null while pending): for whoever sees the staff of the organisation it was decided for, and the decider. */
+  decidedBy?: string | null;
   decidedAt: string | null;
 }
 
@@ -87,8 +89,9 @@ export interface TransferView {
   id: string;
   role: string;
   kind: 'handover' | 'deactivation';
-  from: string | null;
-  to: string | null;
+  /** Who gave the role up and who took it: for whoever sees the staff of the role's organisation. */
+  from?: string | null;
+  to?: string | null;
   successor: string | null;
   at: string;
   openCases: string[];
@@ -144,7 +147,7 @@ export class DirectoryService {
       if (!(await this.directory.organisation(organisation, tx))) throw new NotFoundException(`no organisation ${organisation}`);
       if (await this.directory.role(address, tx)) throw new ConflictException(`role ${address} exists already`);
       if (dto.fallback) await this.requireLiveRole(dto.fallback, 'fallback', tx, address);
-      await this.requireFunctionalChannels(dto.channels, tx);
+      await this.requireFunctionalChannels(dto.channels, caller, tx);
       const role = Role.create(address, organisation, { ...dto, fallback: undefined }, now);
       if (dto.fallback) await this.chooseFallback(role, dto.fallback, caller, tx, now);
       await this.directory.save(role, tx);
@@ -156,7 +159,7 @@ export class DirectoryService {
     await this.change(caller, 'registry.role.updated', address, async (tx, now) => {
       const role = await this.liveRole(address, tx);
       if (dto.fallback) await this.requireLiveRole(dto.fallback, 'fallback', tx, address);
-      await this.requireFunctionalChannels(dto.channels, tx);
+      await this.requireFunctionalChannels(dto.channels, caller, tx);
       const { fallback, ...fields } = dto;
       Object.assign(role, fields, { updatedAt: now });
       if (fallback !== undefined) await this.chooseFallback(role, fallback, caller, tx, now);
@@ -168,7 +171,15 @@ export class DirectoryService {
   async createPerson(dto: CreatePersonDto, caller: Principal): Promise<Person> {
     return this.transactions.run(async (tx) => {
       await this.directory.lock(tx);
-      const person = Object.assign(new Person(), { id: randomUUID(), name: dto.name, email: dto.email ?? null, phone: dto.phone ?? null, createdAt: this.clock.now() });
+      const organisation = await this.staffOrganisation(dto.organisation, caller, tx);
+      const person = Object.assign(new Person(), {
+        id: randomUUID(),
+        name: dto.name,
+        organisation,
+        email: dto.email ?? null,
+        phone: dto.phone ?? null,
+        createdAt: this.clock.now(),
+      });
       const published = new Set((await this.directory.roles(tx)).filter((r) => !r.retiredAt).flatMap((r) => staffContactsIn(r.channels, [person])));
       if (published.size) {
         throw invalidRequest(
@@ -180,15 +191,25 @@ export class DirectoryService {
         );
       }
       await this.directory.save(person, tx);
-      await this.audit.record([{ actor: caller.subject, action: 'registry.person.created', subject: person.id }], tx);
+      await this.audit.record([{ actor: caller.subject, action: 'registry.person.created', subject: person.id, detail: { organisation } }], tx);
       return person;
     });
   }
 
+  /** Whose staff a new person is: an administrator of one organisation creates its own; one of the whole node names any, or none. */
+  private async staffOrganisation(named: string | undefined, caller: Principal, tx: EntityManager): Promise<string | null> {
+    if (caller.organisation !== null) {
+      if (named !== undefined && named !== caller.organisation) throw new ForbiddenException(`an administrator of ${caller.organisation} creates staff of ${caller.organisation} only`);
+      return caller.organisation;
+    }
+    if (named !== undefined && !(await this.directory.organisation(named, tx))) throw invalidRequest([{ field: 'organisation', problem: 'is not an organisation of this node' }]);
+    return named ?? null;
+  }
+
   async assign(address: string, dto: AssignDto, caller: Principal): Promise<RoleView & { assignment: string }> {
     const assignment = await this.change(caller, 'registry.assignment.started', address, async (tx, now) => {
-      await this.liveRole(address, tx);
-      await this.requirePeople([dto.person, dto.deputy], tx);
+      const role = await this.liveRole(address, tx);
+      await this.requireStaff(role, { person: dto.person, deputy: dto.deputy }, caller, tx);
       const startsAt = dto.startsAt ? new Date(dto.startsAt) : now;
       const endsAt = dto.endsAt ? new Date(dto.endsAt) : null;
       if (endsAt && endsAt <= startsAt) throw invalidRequest([{ field: 'endsAt', problem: 'must be after startsAt' }]);
@@ -220,8 +241,8 @@ export class DirectoryService {
    */
   async handOver(address: string, to: string, deputy: string | undefined, caller: Principal): Promise<TransferView & { assignment: string }> {
     return this.change(caller, 'registry.role.handed-over', address, async (tx, now) => {
-      await this.liveRole(address, tx);
-      await this.requirePeople([to, deputy], tx);
+      const role = await this.liveRole(address, tx);
+      await this.requireStaff(role, { to, deputy }, caller, tx);
       const previous = await this.directory.endAssignments(address, now, tx);
       const assignment = newAssignment(address, to, deputy ?? null, now, null, now);
       await this.directory.save(assignment, tx);
@@ -237,7 +258,8 @@ export class DirectoryService {
         ...work,
       });
       await this.directory.save(transfer, tx);
-      return { ...transferView(transfer), assignment: assignment.id };
+      // The caller administers the role's organisation, so sees its staff: the new holder's assignment too.
+      return { ...transferView(transfer, caller), assignment: assignment.id };
     });
   }
 
@@ -248,18 +270,22 @@ export class DirectoryService {
    */
   async deactivate(address: string, dto: DeactivateRoleDto, caller: Principal): Promise<{ retired: TransferView } | { pending: RoleLinkView }> {
     if (!this.needsConsent(dto.successor, caller)) {
-      return { retired: await this.change(caller, 'registry.role.deactivated', address, (tx, now) => this.retire(address, dto.successor, caller, tx, now)) };
+      const retire = (tx: EntityManager, now: Date) => this.retire(address, dto.successor, caller, organisationOf(address), tx, now);
+      return { retired: await this.change(caller, 'registry.role.deactivated', address, retire) };
     }
     const link = await this.inDirectory(async (tx, now) => {
       await this.liveRole(address, tx);
       await this.requireSuccessor(address, dto.successor, tx);
       return this.ask('successor', address, dto.successor, caller, tx, now);
     });
-    return { pending: linkView(link) };
+    return { pending: linkView(link, caller) };
   }
 
-  /** What an immediate retirement and an accepted successor both do. */
-  private async retire(address: string, successor: string, caller: Principal, tx: EntityManager, now: Date): Promise<TransferView> {
+  /**
+   * What an immediate retirement and an accepted successor both do; `decidedFor` is the organisation the caller retires
+   * the role for (its own, or the successor's accepting), which the requests it ends record.
+   */
+  private async retire(address: string, successor: string, caller: Principal, decidedFor: string, tx: EntityManager, now: Date): Promise<TransferView> {
     const role = await this.liveRole(address, tx);
     await this.requireSuccessor(address, successor, tx);
     const work = await this.work.collect(address, tx);
@@ -268,7 +294,7 @@ export class DirectoryService {
     const previous = await this.directory.endAssignments(address, now, tx);
     Object.assign(role, { retiredAt: now, successor, fallback: null, updatedAt: now });
     await this.directory.save(role, tx);
-    for (const link of await this.directory.pendingLinksAbout(address, tx)) await this.endLink(link, 'role-retired', caller, tx, now);
+    for (const link of await this.directory.pendingLinksAbout(address, tx)) await this.endLink(link, 'role-retired', decidedFor, caller, tx, now);
     const transfer = Object.assign(new RoleTransfer(), {
       id: randomUUID(),
       role: address,
@@ -280,7 +306,7 @@ export class DirectoryService {
       ...work,
     });
     await this.directory.save(transfer, tx);
-    return transferView(transfer);
+    return transferView(transfer, caller);
   }
 
   private async requireSuccessor(address: string, successor: string, tx: EntityManager): Promise<void> {
@@ -290,7 +316,7 @@ export class DirectoryService {
 
   /** Requests to take work on the caller may see: coordinators, auditors and node administrators all, others their organisation's. */
   async links(status: RoleLinkStatus | undefined, caller: Principal): Promise<RoleLinkView[]> {
-    return (await this.directory.links(status)).filter((l) => seesLink(caller, l)).map(linkView);
+    return (await this.directory.links(status)).filter((l) => seesLink(caller, l)).map((l) => linkView(l, caller));
   }
 
   /** The target organisation takes the work on: the fallback is set, or the role retires in favour of its successor now. */
@@ -298,7 +324,7 @@ export class DirectoryService {
     let transfer: TransferView | null = null;
     const link = await this.inDirectory(async (tx, now) => {
       const link = await this.pendingLinkFor(id, tx, (l) => decidesFor(caller, l.targetOrganisation), (l) => `only an administrator of ${l.targetOrganisation} or a coordinator may accept it`);
-      Object.assign(link, { status: 'accepted', decidedBy: caller.subject, decidedAt: now });
+      Object.assign(link, { status: 'accepted', decidedBy: caller.subject, decidedFor: link.targetOrganisation, decidedAt: now });
       await this.directory.save(link, tx);
       await this.audit.record([{ actor: caller.subject, action: 'registry.link.accepted', subject: link.id, detail: linkDetail(link) }], tx);
       // The change itself, audited as if made at once.
@@ -308,12 +334,12 @@ export class DirectoryService {
         await this.directory.save(role, tx);
         await this.audit.record([{ actor: caller.subject, action: 'registry.role.updated', subject: link.role }], tx);
       } else {
-        transfer = await this.retire(link.role, link.target, caller, tx, now);
+        transfer = await this.retire(link.role, link.target, caller, link.targetOrganisation, tx, now);
         await this.audit.record([{ actor: caller.subject, action: 'registry.role.deactivated', subject: link.role }], tx);
       }
       return link;
     });
-    return { ...linkView(link), transfer };
+    return { ...linkView(link, caller), transfer };
   }
 
   /** The target organisation says no, or the asking one withdraws its request; nothing changes. */
@@ -325,10 +351,11 @@ export class DirectoryService {
         (l) => decidesFor(caller, l.targetOrganisation) || administers(caller, organisationOf(l.role)),
         (l) => `only an administrator of ${l.targetOrganisation} or ${organisationOf(l.role)}, or a coordinator, may decline it`,
       );
-      await this.endLink(link, decidesFor(caller, link.targetOrganisation) ? 'declined' : 'withdrawn', caller, tx, now);
+      const declines = decidesFor(caller, link.targetOrganisation);
+      await this.endLink(link, declines ? 'declined' : 'withdrawn', declines ? link.targetOrganisation : organisationOf(link.role), caller, tx, now);
       return link;
     });
-    return linkView(link);
+    return linkView(link, caller);
   }
 
   /** A holder or deputy says the role's entry is right; the `unconfirmed` flag clears. */
@@ -373,7 +400,7 @@ export class DirectoryService {
     const transfer = await this.directory.transfer(id);
     if (!transfer) throw new NotFoundException(`no role transfer ${id}`);
     requireSeesStaffOf(caller, parseAddress(transfer.role)!.organisation);
-    return transferView(transfer);
+    return transferView(transfer, caller);
   }
 
   /**
@@ -396,7 +423,7 @@ export class DirectoryService {
     return {
       vacant: views.filter((r) => r.status === 'vacant'),
       unconfirmed: views.filter((r) => r.unconfirmed),
-      pendingLinks: pending.filter((l) => !caller || seesLink(caller, l)).map(linkView),
+      pendingLinks: pending.filter((l) => !caller || seesLink(caller, l)).map((l) => linkView(l, caller)),
       personalChannels: personalChannels(live, people),
     };
   }
@@ -439,7 +466,7 @@ export class DirectoryService {
   private async chooseFallback(role: Role, fallback: string | null, caller: Principal, tx: EntityManager, now: Date): Promise<void> {
     if (fallback === null || fallback === role.fallback || !this.needsConsent(fallback, caller)) {
       const pending = await this.directory.pendingLink(role.address, 'fallback', tx);
-      if (pending) await this.endLink(pending, 'superseded', caller, tx, now);
+      if (pending) await this.endLink(pending, 'superseded', role.organisation, caller, tx, now);
       role.fallback = fallback;
       return;
     }
@@ -450,7 +477,7 @@ export class DirectoryService {
   private async ask(kind: RoleLinkKind, role: string, target: string, caller: Principal, tx: EntityManager, now: Date): Promise<RoleLink> {
     const pending = await this.directory.pendingLink(role, kind, tx);
     if (pending?.target === target) return pending;
-    if (pending) await this.endLink(pending, 'superseded', caller, tx, now);
+    if (pending) await this.endLink(pending, 'superseded', organisationOf(role), caller, tx, now);
     const link = Object.assign(new RoleLink(), {
       id: randomUUID(),
       kind,
@@ -461,6 +488,7 @@ export class DirectoryService {
       requestedBy: caller.subject,
       requestedAt: now,
       decidedBy: null,
+      decidedFor: null,
       decidedAt: null,
     });
     await this.directory.save(link, tx);
@@ -468,8 +496,9 @@ export class DirectoryService {
     return link;
   }
 
-  private async endLink(link: RoleLink, why: LinkEnd, caller: Principal, tx: EntityManager, now: Date): Promise<void> {
-    Object.assign(link, { status: 'declined', decidedBy: caller.subject, decidedAt: now });
+  /** Ends a pending request; `decidedFor` is the organisation the caller ends it for. */
+  private async endLink(link: RoleLink, why: LinkEnd, decidedFor: string, caller: Principal, tx: EntityManager, now: Date): Promise<void> {
+    Object.assign(link, { status: 'declined', decidedBy: caller.subject, decidedFor, decidedAt: now });
     await this.directory.save(link, tx);
     await this.audit.record([{ actor: caller.subject, action: 'registry.link.declined', subject: link.id, detail: { ...linkDetail(link), reason: why } }], tx);
   }
@@ -497,9 +526,13 @@ export class DirectoryService {
     }
   }
 
-  /** A role's channels are functional: neither may be the own e-mail or phone of a member of staff. */
-  private async requireFunctionalChannels(channels: RoleChannels | undefined, tx: EntityManager): Promise<void> {
-    const personal = staffContactsIn(channels, await this.directory.everyone(tx));
+  /**
+   * A role's channels are functional: neither may be the own e-mail or phone of a member of staff. Only staff the caller
+   * sees count, so the answer never tells whether a guessed e-mail is that of another organisation's staff (the
+   * attention list still flags it, without saying whose).
+   */
+  private async requireFunctionalChannels(channels: RoleChannels | undefined, caller: Principal, tx: EntityManager): Promise<void> {
+    const personal = staffContactsIn(channels, (await this.directory.everyone(tx)).filter((p) => seesStaffOf(caller, p.organisation)));
     if (personal.length) {
       throw invalidRequest(
         personal.map((kind) =>
@@ -511,11 +544,16 @@ export class DirectoryService {
     }
   }
 
-  private async requirePeople(ids: Array<string | undefined>, tx: EntityManager): Promise<void> {
-    for (const [i, id] of ids.entries()) {
-      if (id && !(await this.directory.person(id, tx))) {
-        throw invalidRequest([{ field: i === 0 ? 'person' : 'deputy', problem: 'is not a known person of this node' }]);
-      }
+  /**
+   * Who holds a role of an organisation is its staff, or the node's own staff assigned by an administrator of the whole
+   * node. Anyone else is refused exactly as an unknown id is, so ids of other organisations' staff cannot be probed.
+   */
+  private async requireStaff(role: Role, people: Record<string, string | undefined>, caller: Principal, tx: EntityManager): Promise<void> {
+    for (const [field, id] of Object.entries(people)) {
+      if (id === undefined) continue;
+      const person = await this.directory.person(id, tx);
+      const staff = !!person && (person.organisation === role.organisation || person.organisation === null) && administers(caller, person.organisation);
+      if (!staff) throw invalidRequest([{ field, problem: `is not a member of staff of ${role.organisation} known to this node` }]);
     }
   }
 
@@ -574,13 +612,12 @@ function newAssignment(role: string, person: string, deputy: string | null, star
   return Object.assign(new Assignment(), { id: randomUUID(), role, person, deputy, startsAt, endsAt, createdAt: now });
 }
 
-function transferView(t: RoleTransfer): TransferView {
+function transferView(t: RoleTransfer, caller: Principal): TransferView {
   return {
     id: t.id,
     role: t.role,
     kind: t.kind,
-    from: t.fromPerson,
-    to: t.toPerson,
+    ...(seesStaffOf(caller, organisationOf(t.role)) ? { from: t.fromPerson, to: t.toPerson } : {}),
     successor: t.successor,
     at: t.at.toISOString(),
     openCases: t.openCases,
@@ -596,7 +633,18 @@ const linkDetail = (l: RoleLink) => ({ kind: l.kind, role: l.role, target: l.tar
 
 const pendingView = (l: RoleLink): PendingLink => ({ link: l.id, target: l.target, requestedAt: l.requestedAt.toISOString() });
 
-function linkView(l: RoleLink): RoleLinkView {
+/**
+ * A request as `caller` may see it (null: the node itself, no staff). Who asked is shown to whoever sees the staff of
+ * the asking role's organisation; who decided to whoever sees the staff of the organisation it was decided for (both
+ * organisations', for a decision kept before that was recorded); each to themselves.
+ */
+function linkView(l: RoleLink, caller: Principal | null): RoleLinkView {
+  const sees = (organisation: string) => !!caller && seesStaffOf(caller, organisation);
+  const requestShown = l.requestedBy === caller?.subject || sees(organisationOf(l.role));
+  const decisionShown =
+    l.decidedBy === null ||
+    l.decidedBy === caller?.subject ||
+    (l.decidedFor ? sees(l.decidedFor) : sees(organisationOf(l.role)) && sees(l.targetOrganisation));
   return {
     id: l.id,
     kind: l.kind,
@@ -604,9 +652,9 @@ function linkView(l: RoleLink): RoleLinkView {
     target: l.target,
     targetOrganisation: l.targetOrganisation,
     status: l.status,
-    requestedBy: l.requestedBy,
+    ...(requestShown ? { requestedBy: l.requestedBy } : {}),
     requestedAt: l.requestedAt.toISOString(),
-    decidedBy: l.decidedBy,
+    ...(decisionShown ? { decidedBy: l.decidedBy } : {}),
     decidedAt: l.decidedAt?.toISOString() ?? null,
   };
 }

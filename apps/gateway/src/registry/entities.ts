@@ -69,6 +69,8 @@ export interface RoleFields {
 export class Person {
   @PrimaryColumn('uuid') id!: string;
   @Column('text') name!: string;
+  /** The organisation whose roles they may hold; null: the node's own staff, for any organisation's roles. */
+  @Column('text', { nullable: true }) organisation!: string | null;
   @Column('text', { nullable: true }) email!: string | null;
   /** Their own phone: kept to refuse it as a role's published channel. */
   @Column('text', { nullable: true }) phone!: string | null;
@@ -122,6 +124,11 @@ export class RoleLink {
   @Column('text', { name: 'requested_by' }) requestedBy!: string;
   @Column('timestamptz', { name: 'requested_at' }) requestedAt!: Date;
   @Column('text', { name: 'decided_by', nullable: true }) decidedBy!: string | null;
+  /**
+   * The organisation the decision was made for: the asked one accepting or declining, the asking one withdrawing or
+   * replacing its request, the one whose role retired. Whoever sees its staff sees `decidedBy`; null before it was kept.
+   */
+  @Column('text', { name: 'decided_for', nullable: true }) decidedFor!: string | null;
   @Column('timestamptz', { name: 'decided_at', nullable: true }) decidedAt!: Date | null;
 }
 

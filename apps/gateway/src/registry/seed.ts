@@ -9,7 +9,8 @@ export const sampleStaffName = (address: string): string => `Sample staff, ${add
 
 /**
  * First start of a node: its directory file becomes the registry. Roles marked active get a fictional member of staff
- * (sample data; real staff are assigned through the API), so they start staffed; the others start vacant.
+ * of the role's organisation (sample data; real staff are assigned through the API), so they start staffed; the others
+ * start vacant.
  */
 export async function seedDirectory(directory: Directory, now: Date, repository: DirectoryRepository, tx: EntityManager): Promise<void> {
   for (const org of directory.organisations) {
@@ -20,7 +21,7 @@ export async function seedDirectory(directory: Directory, now: Date, repository:
       const address = addressOf(directory.node, org.slug, r.slug);
       await repository.save(Role.create(address, org.slug, r, now), tx);
       if (r.status !== 'active') continue;
-      const person = Object.assign(new Person(), { id: randomUUID(), name: sampleStaffName(address), email: null, phone: null, createdAt: now });
+      const person = Object.assign(new Person(), { id: randomUUID(), name: sampleStaffName(address), organisation: org.slug, email: null, phone: null, createdAt: now });
       await repository.save(person, tx);
       await repository.save(
         Object.assign(new Assignment(), { id: randomUUID(), role: address, person: person.id, deputy: null, startsAt: now, endsAt: null, createdAt: now }),

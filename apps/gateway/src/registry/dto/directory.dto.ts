@@ -82,6 +82,14 @@ export class CreatePersonDto {
   @Length(3, 40)
   @Matches(/\d/, { message: 'phone must be a phone number' })
   phone?: string;
+
+  /**
+   * The organisation whose staff they are: an administrator of one organisation creates its staff (default), an
+   * administrator of the whole node names any organisation, or none for the node's own staff.
+   */
+  @IsOptional()
+  @Matches(SLUG, { message: 'organisation must be the slug of an organisation, such as cptv' })
+  organisation?: string;
 }
 
 export class AssignDto {
