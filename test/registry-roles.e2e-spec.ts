@@ -203,6 +203,17 @@ describe('a role is handed over, then retired in favour of a successor', () => {
     }
     expect(await rs.role(target)).toMatchObject({ status: 'active', retiredAt: null, successor: null });
   });
+
+  it('lets nobody start holding a retired role: an assignment planned for later never begins', async () => {
+    const planned = 'RS/astra/planned-desk';
+    await rs.createRole(planned);
+    const person = await rs.person('Planned holder');
+    const startsAt = new Date(Date.now() + 86_400_000).toISOString();
+    await rs.assign(planned, person, { startsAt });
+    await ok(net.node('RS').url, 'POST', rolePath(planned, '/deactivate'), { successor: 'RS/astra/return-support' });
+    const later = new Date(Date.now() + 2 * 86_400_000).toISOString();
+    expect((await ok(net.node('RS').url, 'GET', rolePath(planned, `/holders?at=${encodeURIComponent(later)}`))).items).toEqual([]);
+  });
 });
 
 describe('who held a role when', () => {

@@ -92,6 +92,11 @@ export class DirectoryRepository {
     return rows.map((r) => r.person);
   }
 
+  /** Assignments of a role planned to start after `at` never start: each ends the moment it would begin. */
+  async cancelPlannedAssignments(role: string, at: Date, tx: EntityManager): Promise<void> {
+    await tx.query(`UPDATE assignment SET ends_at = starts_at WHERE role = $1 AND starts_at > $2 AND (ends_at IS NULL OR ends_at > starts_at)`, [role, at]);
+  }
+
   /** Roles that passed their work on to `from` (as fallback) pass it to `to` instead. */
   async repointFallbacks(from: string, to: string, tx: EntityManager): Promise<void> {
     await tx.query(`UPDATE role SET fallback = $2 WHERE fallback = $1 AND address <> $2`, [from, to]);

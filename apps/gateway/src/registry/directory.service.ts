@@ -292,6 +292,7 @@ export class DirectoryService {
     await this.work.move(address, successor, tx);
     await this.directory.repointFallbacks(address, successor, tx);
     const previous = await this.directory.endAssignments(address, now, tx);
+    await this.directory.cancelPlannedAssignments(address, now, tx);
     Object.assign(role, { retiredAt: now, successor, fallback: null, updatedAt: now });
     await this.directory.save(role, tx);
     for (const link of await this.directory.pendingLinksAbout(address, tx)) await this.endLink(link, 'role-retired', decidedFor, caller, tx, now);
