@@ -8,8 +8,10 @@ import {
   RS_COORDINATOR,
   RS_FALLBACK,
   bodies,
+  caseEnvelope,
   startCaseNodes,
   isoDay,
+  withHandPartner,
 } from './support/cases';
 import { call } from './support/http';
 import { TestNetwork } from './support/network';
@@ -18,8 +20,8 @@ import { TestNetwork } from './support/network';
  * The deadlines of profile section 9 with real nodes AT (referring) and RS (receiving) on one manual clock, row by row
  * of the README's table: RS owes each answer and alerts its coordinator at the deadline; AT waits and alerts its own
  * at the deadline (acceptance, with a copy to the recipient's fallback; arrival) or 14 days later (follow-up). Each
- * escalated once, and met late when the answer comes. The return date is a day in RS's time zone. Deadlines are
- * checked only when the test calls runOnce().
+ * escalated once, and met late when the answer comes; an answer made in time is met in time, however late it arrives.
+ * The return date is a day in RS's time zone. Deadlines are checked only when the test calls runOnce().
  */
 
 const at = (ms: number) => new Date(ms).toISOString();
@@ -247,6 +249,105 @@ describe('deadlines of the default agreement', () => {
     await steps.deliver('AT', caseRef, 'case.closed', { reason: 'lost-contact' });
     expect(await steps.states(caseRef)).toEqual({ AT: 'closed', RS: 'closed' });
     for (const node of ['AT', 'RS']) expect({ node, overdue: await steps.overdue(node, caseRef) }).toEqual({ node, overdue: [] });
+  });
+  it('counts an acceptance RS made before the deadline as in time though AT was away until after it: no alert, met on both nodes', async () => {
+    const requestedAt = clock.now().getTime();
+    const { caseRef } = await steps.open();
+    const due = requestedAt + 48 * HOUR_MS;
+    let accepted: string;
+    await net.stop('AT');
+    try {
+      clock.set(new Date(due - HOUR_MS));
+      accepted = await steps.submit('RS', caseRef, 'handover.accepted', bodies.accepted());
+      await steps.published('RS', accepted);
+
+      // Past the deadline, the answer still on its way: RS neither alerts nor lists it, and looks again at its next check.
+      clock.set(new Date(due + HOUR_MS));
+      await steps.runOnce('RS');
+      expect(await steps.escalations('RS', caseRef)).toEqual([]);
+      expect(await steps.overdue('RS', caseRef)).toEqual([]);
+      expect((await steps.expectations('RS', caseRef)).map((x) => [x.status, x.next_escalation_at?.toISOString()])).toEqual([['open', at(due + HOUR_MS + 1)]]);
+    } finally {
+      await net.start('AT');
+    }
+    expect(await steps.outcome('RS', accepted)).toEqual({ state: 'delivered', reject_reason: null });
+    await steps.runOnce('AT');
+    await steps.runOnce('RS');
+
+    // Met when it was made, the same instant on both nodes: in time, nothing missed, nobody alerted.
+    for (const node of ['AT', 'RS']) {
+      const acceptance = (await steps.view(node, caseRef)).timeline.filter((e) => e.event.endsWith(': acceptance') || e.event.startsWith('escalated'));
+      expect({ node, acceptance }).toEqual({
+        node,
+        acceptance: [
+          { at: at(requestedAt), event: 'deadline set: acceptance', owedBy: node === 'AT' ? 'partner' : 'us', dueAt: at(due) },
+          { at: at(due - HOUR_MS), event: 'deadline met: acceptance', by: accepted },
+        ],
+      });
+      expect({ node, escalations: await steps.escalations(node, caseRef), overdue: await steps.overdue(node, caseRef) }).toEqual({ node, escalations: [], overdue: [] });
+    }
+  });
+
+  it('keeps AT\'s escalation on record, but no miss, when the acceptance RS made in time reaches AT after AT escalated', async () => {
+    const requestedAt = clock.now().getTime();
+    const { id, caseRef } = await steps.open();
+    const due = requestedAt + 48 * HOUR_MS;
+    await net.stop('RS');
+    let accepted: string;
+    try {
+      clock.set(new Date(due + HOUR_MS));
+      await steps.runOnce('AT');
+      // RS's acceptance, made an hour before the deadline, reaches AT only now (RS played by hand).
+      const envelope = caseEnvelope('RS', 'AT', caseRef, 'handover.accepted', bodies.accepted(), new Date(due - HOUR_MS), { inReplyTo: id });
+      accepted = envelope.id;
+      const receipt = await withHandPartner(net, 'RS', 'AT', async (rs) => {
+        await rs.send(envelope);
+        return rs.nextReceipt();
+      });
+      expect(receipt.envelope.body).toMatchObject({ ref: accepted, status: 'delivered' });
+    } finally {
+      await net.start('RS');
+    }
+    const acceptance = (await steps.view('AT', caseRef)).timeline
+      .filter((e) => e.event.endsWith(': acceptance') || e.event.startsWith('escalated'))
+      .sort((a, b) => a.at.localeCompare(b.at) || a.event.localeCompare(b.event));
+    expect(acceptance).toEqual([
+      { at: at(requestedAt), event: 'deadline set: acceptance', owedBy: 'partner', dueAt: at(due) },
+      { at: at(due - HOUR_MS), event: 'deadline met: acceptance', by: accepted },
+      { at: at(due + HOUR_MS), event: 'escalated: alert', kind: 'acceptance', target: AT_COORDINATOR },
+      { at: at(due + HOUR_MS), event: 'escalated: copy to fallback', kind: 'acceptance', target: RS_FALLBACK, message: expect.any(String) },
+    ]);
+    expect(await steps.overdue('AT', caseRef)).toEqual([]);
+  });
+
+  it('alerts RS\'s coordinator for an acceptance on its way that it made too late, and at the next check once one made in time is undeliverable', async () => {
+    const requestedAt = clock.now().getTime();
+    const { caseRef } = await steps.open();
+    const late = await steps.open();
+    const due = requestedAt + 48 * HOUR_MS;
+    const rsAlerted = [{ action: 'alert', target: RS_COORDINATOR, step: 1, message_id: null }];
+    await net.stop('AT');
+    try {
+      clock.set(new Date(due - HOUR_MS));
+      const accepted = await steps.submit('RS', caseRef, 'handover.accepted', bodies.accepted());
+      clock.set(new Date(due + MINUTE_MS));
+      const tooLate = await steps.submit('RS', late.caseRef, 'handover.accepted', bodies.accepted());
+      await steps.published('RS', accepted);
+      await steps.published('RS', tooLate);
+      clock.set(new Date(due + HOUR_MS));
+      await steps.runOnce('RS');
+      expect({ inTime: await steps.escalations('RS', caseRef), late: await steps.escalations('RS', late.caseRef) }).toEqual({ inTime: [], late: rsAlerted });
+
+      // AT stays away longer than RS keeps trying: RS gives the acceptance up, and its deadline is missed after all.
+      clock.set(new Date(due - HOUR_MS + 7 * DAY_MS + MINUTE_MS));
+      expect(await steps.outcome('RS', accepted)).toEqual({ state: 'undeliverable', reject_reason: null });
+      await steps.runOnce('RS');
+      expect(await steps.escalations('RS', caseRef)).toEqual(rsAlerted);
+      expect(await alertsFor(net, 'RS', RS_COORDINATOR, caseRef)).toEqual([alert(caseRef, RS_COORDINATOR, clock.now(), 'acceptance', due)]);
+      expect((await steps.overdue('RS', caseRef)).map((i) => [i.kind, i.status])).toEqual([['acceptance', 'missed']]);
+    } finally {
+      await net.start('AT');
+    }
   });
 });
 

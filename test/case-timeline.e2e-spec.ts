@@ -4,6 +4,7 @@ import {
   CaseSteps,
   HOUR_MS,
   MINUTE_MS,
+  RS_COORDINATOR,
   RS_FALLBACK,
   RS_INTAKE,
   TimelineEntry,
@@ -113,8 +114,9 @@ it('lists, in order and on both nodes, every message with its receipt, every dea
     expect.objectContaining({ message: id, direction: 'out', to: RS_INTAKE }),
     expect.objectContaining({ message: copy, direction: 'out', to: RS_FALLBACK }),
   ]);
-  expect(find(atTimeline, 'escalated: copy to fallback')).toEqual([{ at: t[1], event: 'escalated: copy to fallback', target: RS_FALLBACK, message: copy }]);
-  expect(find(atTimeline, 'escalated: alert')).toEqual([{ at: t[1], event: 'escalated: alert', target: AT_COORDINATOR }]);
+  expect(find(atTimeline, 'escalated: copy to fallback')).toEqual([{ at: t[1], event: 'escalated: copy to fallback', kind: 'acceptance', target: RS_FALLBACK, message: copy }]);
+  expect(find(atTimeline, 'escalated: alert')).toEqual([{ at: t[1], event: 'escalated: alert', kind: 'acceptance', target: AT_COORDINATOR }]);
+  expect(find(rsTimeline, 'escalated: alert')).toEqual([{ at: t[1], event: 'escalated: alert', kind: 'acceptance', target: RS_COORDINATOR }]);
   expect(find(atTimeline, 'deadline met late: acceptance')).toEqual([{ at: t[2], event: 'deadline met late: acceptance', by: accepted }]);
   expect(find(rsTimeline, 'deadline missed: followup')).toEqual([{ at: reportDue, event: 'deadline missed: followup', owedBy: 'us' }]);
   expect(find(rsTimeline, 'sent handover.accepted')).toEqual([expect.objectContaining({ message: accepted, from: RS_INTAKE, inReplyTo: id })]);

@@ -1,6 +1,7 @@
 import { SealedPersonalData, currentKey, importKey, publicJwks, seal } from '@trm/wire';
+import { RetentionJob } from '../apps/gateway/src/retention/retention-job';
 import { sampleReturnHandover } from '../apps/trmctl/src/demo/sample-handover';
-import { ManualClock } from './support/clock';
+import { DAY_MS, ManualClock } from './support/clock';
 import { CaseSteps, MINUTE_MS, bodies, caseEnvelope, isoDay, startCaseNodes, withHandPartner, withSealedConsent } from './support/cases';
 import { call, eventually } from './support/http';
 import { LeakScanner } from './support/leaks';
@@ -10,6 +11,7 @@ import { TestNetwork } from './support/network';
  * Withdrawing consent (GDPR Art. 7(3): as easy as giving it; Art. 17: what was shared under it is erased), with real
  * nodes AT (referring) and RS (receiving): each scope erases exactly what was shared under it on both nodes — scanned
  * in every table of both databases — keeps the tombstones that are the evidence, and purge.confirmed says what went.
+ * The evidence of a withdrawal goes at the end of the case's retention.
  */
 
 /** SAMPLE DATA, invented. */
@@ -18,6 +20,8 @@ const EVERYTHING: SealedPersonalData = { givenName: 'Milica', familyName: 'All-W
 /** A coded fact only the second case carries (its risk assessment date): coded data shared under `share-coded`. */
 const CODED_MARKER = '2024-02-29';
 const NODES = ['AT', 'RS'] as const;
+/** Retention runs only when a test says so; the message log outlasts case data, so what case data's period takes shows alone. */
+const RETENTION = { sealedAfterEndMs: 30 * DAY_MS, caseDataAfterEndMs: 365 * DAY_MS, messageLogMs: 730 * DAY_MS, checkIntervalMs: 1_000_000_000 };
 
 const clock = new ManualClock();
 let net: TestNetwork;
@@ -25,7 +29,7 @@ let steps: CaseSteps;
 const tick = () => clock.advance(MINUTE_MS);
 const both = (state: string) => ({ AT: state, RS: state });
 
-beforeAll(async () => ({ net, steps } = await startCaseNodes(clock)));
+beforeAll(async () => ({ net, steps } = await startCaseNodes(clock, (config) => (config.retention = RETENTION))));
 afterAll(() => net?.close());
 
 async function sealedCase(person: SealedPersonalData, body = sampleReturnHandover(clock.now()).body) {
@@ -66,6 +70,9 @@ async function signedBytes(caseRef: string): Promise<string[]> {
 const consentOf = async (node: string, caseRef: string) => (await steps.view(node, caseRef) as unknown as { consent: Record<string, unknown> }).consent;
 
 describe('consent withdrawn', () => {
+  /** The case whose consent was withdrawn for everything. */
+  let erased: string;
+
   it('for share-sealed: both nodes delete the sealed details, the case goes on coded, and no sealed part is taken any more', async () => {
     const { id, caseRef } = await sealedCase(SEALED_ONLY);
     const secrets = (await signedBytes(caseRef)).filter((s) => s.split('.').length === 5);
@@ -116,6 +123,7 @@ describe('consent withdrawn', () => {
   it('for share-coded: the case ends, and both nodes erase everything shared in it but the evidence', async () => {
     const sample = sampleReturnHandover(clock.now()).body;
     const { caseRef } = await sealedCase(EVERYTHING, { ...sample, risk: { level: 'high', assessedAt: CODED_MARKER } });
+    erased = caseRef;
     tick();
     const question = await steps.deliver('AT', caseRef, 'info.request', bodies.infoRequest());
     await steps.deliver('RS', caseRef, 'info.response', bodies.infoResponse(), { inReplyTo: question });
@@ -176,5 +184,50 @@ describe('consent withdrawn', () => {
       expect({ node, sealed: (await call(net.node(node).url, 'GET', `/v1/cases/${caseRef}/sealed`)).status }).toEqual({ node, sealed: 410 });
       expect({ node, purged: (await net.sql<{ purged: boolean }>(node, 'SELECT purged_at IS NOT NULL AS purged FROM case_file WHERE case_ref = $1', [caseRef]))[0].purged }).toEqual({ node, purged: true });
     }
+  });
+
+  it('keeps the evidence of a withdrawal for everything until caseDataAfterEnd after the case ended, then only the tombstones', async () => {
+    /** What of the erased case is more than a tombstone on `node`: its consent record, and each message's body, JWS or receipt JWS. */
+    const evidence = async (node: string) => {
+      const [row] = await net.sql<{ consent: unknown; purged_at: Date; closed_at: Date }>(node, 'SELECT consent, purged_at, closed_at FROM case_file WHERE case_ref = $1', [erased]);
+      const kept = await net.sql<{ type: string; body: boolean; jws: boolean; receipt: boolean }>(
+        node,
+        `SELECT * FROM (SELECT type, envelope->'body' <> 'null' AS body, jws IS NOT NULL AS jws, receipt_jws IS NOT NULL AS receipt FROM inbound_message WHERE case_ref = $1
+           UNION ALL SELECT type, envelope->'body' <> 'null', jws IS NOT NULL, false FROM outbound_message WHERE case_ref = $1) m
+         WHERE body OR jws OR receipt ORDER BY type`,
+        [erased],
+      );
+      return { consent: row.consent, purgedAt: row.purged_at, closedAt: row.closed_at, kept };
+    };
+    const run = async () => ({ AT: await net.node('AT').app!.get(RetentionJob).runOnce(), RS: await net.node('RS').app!.get(RetentionJob).runOnce() });
+    const erasedNow = { AT: await evidence('AT'), RS: await evidence('RS') };
+    for (const node of NODES) {
+      const e = erasedNow[node];
+      // (RS also holds AT's receipt for purge.confirmed whole: it came after the erasure.)
+      expect({ node, consent: e.consent, evidence: e.kept.filter((m) => m.body && m.type !== 'receipt').map((m) => m.type) }).toEqual({
+        node,
+        consent: expect.objectContaining({ withdrawnScope: ['share-coded', 'share-sealed'] }),
+        evidence: ['consent.withdrawn', 'purge.confirmed'],
+      });
+      // This node's own receipts stay, for rule 7.
+      expect({ node, receipts: e.kept.some((m) => m.receipt) }).toEqual({ node, receipts: true });
+    }
+    const ended = Math.max(erasedNow.AT.closedAt.getTime(), erasedNow.RS.closedAt.getTime());
+
+    clock.set(new Date(ended + RETENTION.caseDataAfterEndMs - MINUTE_MS));
+    expect(await run()).toEqual({ AT: expect.objectContaining({ caseData: 0 }), RS: expect.objectContaining({ caseData: 0 }) });
+    expect({ AT: await evidence('AT'), RS: await evidence('RS') }).toEqual(erasedNow);
+
+    clock.set(new Date(ended + RETENTION.caseDataAfterEndMs + MINUTE_MS));
+    const counts = await run();
+    for (const node of NODES) {
+      expect({ node, counts: counts[node] }).toEqual({ node, counts: expect.objectContaining({ sealed: 0, messageLog: 0 }) });
+      expect({ node, cases: counts[node].caseData > 0, messages: counts[node].caseDataMessages >= 2 }).toEqual({ node, cases: true, messages: true });
+      // The consent record, the withdrawal and purge.confirmed, the receipts: gone. The case stays erased when it was.
+      expect({ node, ...(await evidence(node)) }).toEqual({ node, consent: null, purgedAt: erasedNow[node].purgedAt, closedAt: erasedNow[node].closedAt, kept: [] });
+      expect({ node, consent: await consentOf(node, erased) }).toEqual({ node, consent: null });
+    }
+    // Taken once: the next run finds nothing of it.
+    expect(await run()).toEqual({ AT: expect.objectContaining({ caseData: 0 }), RS: expect.objectContaining({ caseData: 0 }) });
   });
 });

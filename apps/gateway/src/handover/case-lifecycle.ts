@@ -36,12 +36,11 @@ import {
   consentProblem,
   isCaseMessage,
   purgedBy,
-  questionAnswered,
   transition,
   withdrawsEverything,
 } from './case-states';
 import { CaseRepository } from './case.repository';
-import { Expectation, ExpectationKind } from './expectation.entity';
+import { Expectation, ExpectationKind, kindsMetBy } from './expectation.entity';
 import { ExpectationRepository } from './expectation.repository';
 
 /** A case message as both directions share it: what it is, who sent it, when it was created. */
@@ -254,7 +253,9 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, OnModuleInit 
     if (!t.ok) return t.reason;
     if (t.state !== c.state) Object.assign(c, { state: t.state, stateChangedAt: now });
     if (ENDED_STATES.includes(c.state) && !c.closedAt) c.closedAt = now;
-    if (questionAnswered(m.type) === 'handover.request') await this.expectations.meet(c.caseRef, ['acceptance'], m.id, now, tx);
+    // Met when the answer was made, the same instant on both nodes however long it took to arrive.
+    const met = kindsMetBy(m.type);
+    if (met.length) await this.expectations.meet(c.caseRef, met, m.id, m.createdAt, tx);
     switch (m.type) {
       case 'handover.accepted': {
         const role = (m.body as HandoverAcceptedBody).role;
@@ -275,15 +276,10 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, OnModuleInit 
         await this.expect(c, 'arrival', m.id, this.receivingMidnight(c, (m.body as ReturnScheduledBody).date), tx, now);
         break;
       case 'arrival.confirmed':
-        await this.expectations.meet(c.caseRef, ['arrival'], m.id, now, tx);
         await this.expect(c, 'followup', m.id, new Date((m.body as ArrivalConfirmedBody).arrivedAt), tx, now);
-        break;
-      case 'arrival.missed':
-        await this.expectations.meet(c.caseRef, ['arrival'], m.id, now, tx);
         break;
       case 'followup.report': {
         const body = m.body as FollowupReportBody;
-        await this.expectations.meet(c.caseRef, ['followup'], m.id, now, tx);
         const next = body.nextReportDue ? this.receivingMidnight(c, body.nextReportDue) : null;
         await this.expect(c, 'followup', m.id, m.createdAt, tx, now, next);
         break;

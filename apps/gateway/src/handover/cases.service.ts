@@ -168,16 +168,26 @@ export class CasesService {
     }
     for (const x of expectations) {
       entries.push({ at: x.createdAt.toISOString(), event: `deadline set: ${x.kind}`, owedBy: x.owedBy, dueAt: x.dueAt.toISOString() });
+      // Met when the answer was made: late if made after the deadline, however soon it arrived.
       const metLate = x.status === 'met' && !!x.settledAt && x.settledAt > x.dueAt;
       if (x.status === 'met' && x.settledAt) {
         entries.push({ at: x.settledAt.toISOString(), event: `deadline met${metLate ? ' late' : ''}: ${x.kind}`, by: x.settledBy });
       }
       if (x.status === 'cancelled' && x.settledAt) entries.push({ at: x.settledAt.toISOString(), event: `deadline cancelled: ${x.kind}` });
-      // A late answer keeps the miss on record, even when it came before the deadline watch looked.
-      if (x.escalationStep > 0 || x.status === 'missed' || metLate) entries.push({ at: x.dueAt.toISOString(), event: `deadline missed: ${x.kind}`, owedBy: x.owedBy });
+      // A late answer keeps the miss on record, even when it came before the deadline watch looked; an answer made in
+      // time that arrived after the waiting side escalated leaves the escalation on record, not a miss.
+      const metInTime = x.status === 'met' && !metLate;
+      if (!metInTime && (x.escalationStep > 0 || x.status === 'missed' || metLate)) entries.push({ at: x.dueAt.toISOString(), event: `deadline missed: ${x.kind}`, owedBy: x.owedBy });
     }
+    const kinds = new Map(expectations.map((x) => [x.id, x.kind]));
     for (const e of escalations) {
-      entries.push({ at: e.at.toISOString(), event: e.action === 'alert' ? 'escalated: alert' : 'escalated: copy to fallback', target: e.target, ...(e.messageId ? { message: e.messageId } : {}) });
+      entries.push({
+        at: e.at.toISOString(),
+        event: e.action === 'alert' ? 'escalated: alert' : 'escalated: copy to fallback',
+        kind: kinds.get(e.expectationId),
+        target: e.target,
+        ...(e.messageId ? { message: e.messageId } : {}),
+      });
     }
     entries.sort((a, b) => a.at.localeCompare(b.at));
     return { ...header(c), timeline: entries };

@@ -19,8 +19,10 @@ import { ExpectationRepository } from './expectation.repository';
  * when this node owes the answer, at the deadline plus `followupSenderGrace` when it waits for a follow-up, at the
  * deadline for anything else it waits for (`next_escalation_at`, set with the deadline). An acceptance this node waits
  * for also sends the handover again to the recipient role's fallback. The partner's node does the same for its own
- * side (README, "Cases, deadlines and escalation"). Deadlines are rows, not timers: a restart loses none, and the row
- * lock keeps a second replica from escalating the same one.
+ * side (README, "Cases, deadlines and escalation"). A deadline this node owes is not escalated while an answer it made
+ * in time is still on its way: it is looked at again at each check until the answer is delivered (met in time) or
+ * rejected or undeliverable (escalated then). Deadlines are rows, not timers: a restart loses none, and the row lock
+ * keeps a second replica from escalating the same one.
  */
 @Injectable()
 export class DeadlineWatch implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -54,27 +56,31 @@ export class DeadlineWatch implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   private async escalateDue(): Promise<number> {
+    // One instant for the whole run: a deadline postponed to just after it is not taken again before the next check.
+    const now = this.clock.now();
     let total = 0;
     for (;;) {
-      const n = (await this.expectations.withDue(this.clock.now(), 100, (due, tx) => this.escalate(due, tx))) ?? 0;
-      total += n;
-      if (n < 100) break;
+      const batch = await this.expectations.withDue(now, 100, (due, tx) => this.escalate(due, now, tx));
+      total += batch?.escalated ?? 0;
+      if (!batch || batch.taken < 100) break;
     }
     if (total) this.signal.notify();
     return total;
   }
 
-  private async escalate(due: Expectation[], tx: EntityManager): Promise<number> {
-    const now = this.clock.now();
+  private async escalate(due: Expectation[], now: Date, tx: EntityManager): Promise<{ taken: number; escalated: number }> {
+    const answered = await this.expectations.answerOnItsWay(due.filter((x) => x.owedBy === 'us').map((x) => x.id), tx);
+    await this.expectations.postpone([...answered], new Date(now.getTime() + 1), tx);
+    const missed = due.filter((x) => !answered.has(x.id));
     const coordinator = this.registry.responsibleRole(this.config.directory.coordinator, now);
-    for (const x of due) {
+    for (const x of missed) {
       const step = x.escalationStep + 1;
       if (x.kind === 'acceptance' && x.owedBy === 'partner') await this.copyToFallback(x, step, now, tx);
       await this.record(x, step, 'alert', coordinator, null, now, tx);
       this.logger.warn(`${x.kind} for case ${x.caseRef} is overdue (owed by ${x.owedBy === 'us' ? 'this node' : 'the partner'}): ${coordinator} alerted`);
     }
-    await this.expectations.markMissed(due.map((x) => x.id), tx);
-    return due.length;
+    await this.expectations.markMissed(missed.map((x) => x.id), tx);
+    return { taken: due.length, escalated: missed.length };
   }
 
   /** The handover.request again, to the fallback the partner published for the role that did not answer. */

@@ -1,6 +1,18 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { ANSWERED_BY, CaseMessageType } from './case-states';
 
 export type ExpectationKind = 'acceptance' | 'arrival' | 'followup';
+
+/** The answers that meet a deadline of each kind (profile section 9). */
+export const MET_BY: Record<ExpectationKind, readonly CaseMessageType[]> = {
+  acceptance: ANSWERED_BY['handover.request'],
+  arrival: ['arrival.confirmed', 'arrival.missed'],
+  followup: ['followup.report'],
+};
+
+/** The kinds of deadline a message of `type` meets. */
+export const kindsMetBy = (type: string): ExpectationKind[] =>
+  (Object.keys(MET_BY) as ExpectationKind[]).filter((kind) => (MET_BY[kind] as readonly string[]).includes(type));
 
 /**
  * Something a case waits for by a deadline (profile section 9): an answer to a handover, word of an arrival, a
@@ -19,6 +31,7 @@ export class Expectation {
   @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
   /** The message that created the expectation. */
   @Column('uuid', { nullable: true }) cause!: string | null;
+  /** When it was met: when its answer was made (the answer's `createdAt`, the same on both nodes); or cancelled. */
   @Column('timestamptz', { name: 'settled_at', nullable: true }) settledAt!: Date | null;
   /** The message that met it. */
   @Column('uuid', { name: 'settled_by', nullable: true }) settledBy!: string | null;

@@ -3,10 +3,20 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { Column, bulkInsert } from '../database/bulk-insert';
 import { KeysetPage, keyset } from '../database/keyset';
-import { Escalation, Expectation, ExpectationKind } from './expectation.entity';
+import { Escalation, Expectation, ExpectationKind, MET_BY } from './expectation.entity';
 
 /** An alert with the deadline it is about. */
 export type Alert = Escalation & { deadline: Expectation };
+
+/**
+ * `e` is a deadline this node owes, and an answer that meets it, made before it was due, is still on its way (queued
+ * or sent, no receipt yet): it will be met in time once the answer arrives, so it is neither overdue nor escalated
+ * meanwhile. An answer rejected or undeliverable does not count.
+ */
+const ANSWER_ON_ITS_WAY = `e.owed_by = 'us' AND EXISTS (SELECT 1 FROM outbound_message o WHERE o.case_ref = e.case_ref
+  AND o.state IN ('queued', 'sent') AND o.created_at <= e.due_at AND (${Object.entries(MET_BY)
+    .map(([kind, types]) => `(e.kind = '${kind}' AND o.type IN (${types.map((t) => `'${t}'`).join(', ')}))`)
+    .join(' OR ')}))`;
 
 @Injectable()
 export class ExpectationRepository {
@@ -16,7 +26,7 @@ export class ExpectationRepository {
     await bulkInsert(tx, 'expectation', EXPECTATION_COLUMNS, expectations);
   }
 
-  /** Marks the open or missed expectations of `kinds` met by `message`. */
+  /** Marks the open or missed expectations of `kinds` met by `message`, made `at`. */
   async meet(caseRef: string, kinds: ExpectationKind[], message: string, at: Date, tx: EntityManager): Promise<void> {
     await tx.update(
       Expectation,
@@ -53,6 +63,18 @@ export class ExpectationRepository {
     });
   }
 
+  /** Of the deadlines `ids`, those this node owes with an answer made in time still on its way (ANSWER_ON_ITS_WAY). */
+  async answerOnItsWay(ids: string[], tx: EntityManager): Promise<Set<string>> {
+    if (!ids.length) return new Set();
+    const rows: Array<{ id: string }> = await tx.query(`SELECT e.id FROM expectation e WHERE e.id = ANY($1::uuid[]) AND ${ANSWER_ON_ITS_WAY}`, [ids]);
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /** Not escalated now: looked at again by the first check after `at`. */
+  async postpone(ids: string[], at: Date, tx: EntityManager): Promise<void> {
+    if (ids.length) await tx.query(`UPDATE expectation SET next_escalation_at = $2 WHERE id = ANY($1::uuid[])`, [ids, at]);
+  }
+
   /** Escalated once, never again: missed, one step further, nothing more scheduled. */
   async markMissed(ids: string[], tx: EntityManager): Promise<void> {
     if (ids.length) await tx.query(`UPDATE expectation SET status = 'missed', escalation_step = escalation_step + 1, next_escalation_at = NULL WHERE id = ANY($1::uuid[])`, [ids]);
@@ -76,12 +98,15 @@ export class ExpectationRepository {
     return this.dataSource.getRepository(Escalation).find({ where: { caseRef }, order: { at: 'ASC' } });
   }
 
-  /** Deadlines passed and not met: missed (escalated), or open and due but not yet looked at; the longest overdue first. */
+  /**
+   * Deadlines passed and not met: missed (escalated), or open and due but not yet looked at — unless this node's answer
+   * made in time is on its way; the longest overdue first.
+   */
   overdue(now: Date, page: KeysetPage): Promise<Expectation[]> {
     const q = this.dataSource
       .getRepository(Expectation)
       .createQueryBuilder('e')
-      .where(`(e.status = 'missed' OR (e.status = 'open' AND e.due_at <= :now))`, { now });
+      .where(`(e.status = 'missed' OR (e.status = 'open' AND e.due_at <= :now AND NOT (${ANSWER_ON_ITS_WAY})))`, { now });
     return keyset(q, ['e.due_at', 'e.id'], 'ASC', page).getMany();
   }
 

@@ -26,7 +26,8 @@ export interface RetentionCounts {
  * - sealed: `sealedAfterEnd` after a case ended (closed, withdrawn, declined), the sealed parts of its messages both
  *   ways, the JWS that carry them (digests stay) and this node's own copy of what it sealed;
  * - case-data: `caseDataAfterEnd` after a case ended, the bodies and every JWS of its messages (receipts included),
- *   its consent, purpose and deadlines; the case row and each message row stay as tombstones;
+ *   its consent, purpose and deadlines (of a case erased when consent was withdrawn for everything, the evidence it
+ *   kept: consent record, withdrawal, purge.confirmed, receipts); the case row and each message row stay as tombstones;
  * - message-log: any message stored more than `messageLog` ago (receipts and registry updates too), unless its case is
  *   still open, becomes a tombstone.
  *

@@ -115,17 +115,21 @@ export class RetentionRepository {
   /**
    * Coded data of up to `limit` cases that ended before `endedBefore`: every message of the case becomes a tombstone,
    * its deadlines and escalations go, and so do its consent and purpose. The case row stays as a tombstone (caseRef,
-   * direction, partner, roles, state, created, changed and closed dates, `purged_at`).
+   * direction, partner, roles, state, created, changed and closed dates, `purged_at`). A case erased when consent was
+   * withdrawn for everything (eraseCase) is taken too: the evidence it kept goes now — its consent record, the
+   * withdrawal and purge.confirmed (tombstones from here on), this node's stored receipts — and `purged_at` stays the
+   * time of the erasure.
    */
   async purgeCaseData(endedBefore: Date, now: Date, limit: number, tx: EntityManager): Promise<Required<BatchResult>> {
     const rows: Array<{ case_ref: string }> = await tx.query(
-      `SELECT case_ref FROM case_file WHERE closed_at < $1 AND purged_at IS NULL ORDER BY closed_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      `SELECT case_ref FROM case_file WHERE closed_at < $1 AND (purged_at IS NULL OR consent IS NOT NULL) ORDER BY closed_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
       [endedBefore, limit],
     );
     if (!rows.length) return { count: 0, messages: 0, more: false };
     const refs = rows.map((r) => r.case_ref);
     const messages = await this.tombstoneCases(refs, now, tx, { keepReceipts: false, keepTypes: [] });
-    await tx.query(`UPDATE case_file SET consent = NULL, purpose = NULL, purged_at = $2 WHERE case_ref = ANY($1::text[])`, [refs, now]);
+    await tx.query(`UPDATE inbound_message SET receipt_jws = NULL WHERE case_ref = ANY($1::text[]) AND receipt_jws IS NOT NULL`, [refs]);
+    await tx.query(`UPDATE case_file SET consent = NULL, purpose = NULL, purged_at = COALESCE(purged_at, $2) WHERE case_ref = ANY($1::text[])`, [refs, now]);
     return { count: refs.length, messages, more: refs.length === limit };
   }
 
@@ -133,8 +137,8 @@ export class RetentionRepository {
    * Consent withdrawn for everything (`share-coded`): the case's coded data goes now, as purgeCaseData would delete it
    * at the end of its retention. What stays is the evidence: the case's consent record (when it was given and
    * withdrawn), the signed withdrawal and its purge.confirmed whole (dates and scopes, nothing of the person), and this
-   * node's receipts, which rule 7 sends again to a resent copy (ids and a digest). Returns how many messages became
-   * tombstones.
+   * node's receipts, which rule 7 sends again to a resent copy (ids and a digest) — until purgeCaseData takes the case
+   * at the end of its retention. Returns how many messages became tombstones.
    */
   async eraseCase(caseRef: string, now: Date, tx: EntityManager): Promise<number> {
     const messages = await this.tombstoneCases([caseRef], now, tx, { keepReceipts: true, keepTypes: ['consent.withdrawn', 'purge.confirmed'] });
