@@ -57,10 +57,10 @@ export const addressOf = (node: string, org: string, role: string): string => `$
 export const organisationOf = (address: string): string => parseAddress(address)!.organisation;
 
 /** An organisation of a directory file as partners will see it, its roles checked one by one. */
-class OrganisationFields extends OmitType(DirectoryOrganisation, ['roles'] as const) {}
+class ConfiguredOrganisation extends OmitType(DirectoryOrganisation, ['roles'] as const) {}
 
 /** A role of a directory file as partners will see it, less what the node works out: its address, status, confirmation. */
-class RoleFields extends OmitType(DirectoryRole, ['address', 'status', 'unconfirmed'] as const) {
+class ConfiguredRole extends OmitType(DirectoryRole, ['address', 'status', 'unconfirmed'] as const) {
   @Matches(SLUG, { message: 'slug must be a lowercase slug such as intake' })
   slug!: string;
 }
@@ -83,7 +83,7 @@ export function directoryProblems(value: unknown, node: string): string[] {
       continue;
     }
     const { roles, ...organisation } = o;
-    problems.push(...validatePlain(OrganisationFields, organisation, at).map((p) => `${p.field} ${p.problem}`));
+    problems.push(...validatePlain(ConfiguredOrganisation, organisation, at).map((p) => `${p.field} ${p.problem}`));
     if (slugs.has(o.slug)) problems.push(`${at}.slug must be unique in the directory`);
     slugs.add(o.slug);
     if (!Array.isArray(roles)) problems.push(`${at}.roles must be a list`);
@@ -100,7 +100,7 @@ export function directoryProblems(value: unknown, node: string): string[] {
 function roleProblems(r: unknown, at: string, node: string): string[] {
   if (!isPlain(r)) return [`${at} must be an object`];
   const { status, ...role } = r;
-  const problems = validatePlain(RoleFields, role, at).map((p) => `${p.field} ${p.problem}`);
+  const problems = validatePlain(ConfiguredRole, role, at).map((p) => `${p.field} ${p.problem}`);
   if (typeof r.region === 'string' && r.region.length > 0 && !r.region.trim()) problems.push(`${at}.region must be a short name`);
   if (!ROLE_STATUSES.includes(status as RoleStatus)) problems.push(`${at}.status must be ${ROLE_STATUSES.join(' or ')}`);
   if (r.fallback !== undefined && (!isAddress(r.fallback) || nodeOf(r.fallback) !== node)) problems.push(`${at}.fallback must be an address of ${node}`);
