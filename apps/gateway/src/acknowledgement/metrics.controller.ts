@@ -2,7 +2,7 @@ import { Controller, Get, Header } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Allow } from '../auth/access.decorator';
+import { Allow } from '../http/access.decorator';
 
 interface Count {
   labels: Record<string, string>;

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { Public } from '../auth/access.decorator';
+import { Public } from '../http/access.decorator';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
 import { TrmAmqpServer } from '../transport/trm-amqp.server';
 

@@ -3,7 +3,7 @@ import type { OverdueItem } from '../../../gateway/src/handover/dto/case-pages.d
 import type { InboxItem } from '../../../gateway/src/handover/dto/inbox-page.dto';
 import type { HandoverStatus, HandoverView } from '../../../gateway/src/handover/handover.service';
 import type { Page } from '../../../gateway/src/http/paging';
-import type { LookupMatch } from '../../../gateway/src/registry/lookup.service';
+import type { LookupMatch } from '../../../gateway/src/directory/lookup.service';
 import { CliError } from '../errors';
 
 // The node's HTTP API as the demo uses it; the shapes are the gateway's own.

@@ -7,14 +7,14 @@ import { NODE_CONFIG, NodeConfig } from '../config/node-config';
 import { Transactions } from '../database/transactions';
 import { AuditAction } from '../audit/audit-entry.entity';
 import { AuditLog } from '../audit/audit.service';
-import { Principal, is } from '../auth/principal';
+import { Principal, is } from '../http/principal';
 import { administers, decidesFor, requireAdministers, requireSeesStaffOf, seesStaffOf } from '../auth/scope';
 import { invalidRequest } from '../http/problems';
 import { PersonalChannel, personalChannels, staffContactsIn } from './channels';
 import { DirectoryPublisher } from './directory-publisher';
-import { DirectoryRepository } from './directory.repository';
-import { addressOf, organisationOf } from './directory';
-import { holdsAt, isUnconfirmed } from './directory-view';
+import { DirectoryRepository } from '../registry/directory.repository';
+import { addressOf, organisationOf } from '../config/directory';
+import { holdsAt, isUnconfirmed } from '../registry/directory-view';
 import {
   AssignDto,
   CreateOrganisationDto,
@@ -24,9 +24,9 @@ import {
   UpdateOrganisationDto,
   UpdateRoleDto,
 } from './dto/directory.dto';
-import { Assignment, Organisation, Person, Role, RoleLink, RoleLinkKind, RoleLinkStatus, RoleTransfer } from './entities';
-import { RegistryService } from './registry.service';
-import { RoleWorkSources } from './role-work';
+import { Assignment, Organisation, Person, Role, RoleLink, RoleLinkKind, RoleLinkStatus, RoleTransfer } from '../registry/entities';
+import { RegistryService } from '../registry/registry.service';
+import { RoleWorkSources } from '../registry/role-work';
 
 export interface HolderView {
   assignment: string;

@@ -1,12 +1,12 @@
 import { Body, Controller, ForbiddenException, Get, HttpCode, Inject, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Allow, Caller } from '../auth/access.decorator';
-import { Principal } from '../auth/principal';
+import { Allow, Caller } from '../http/access.decorator';
+import { Principal } from '../http/principal';
 import { requireAdministers } from '../auth/scope';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
 import { SlugPipe, uuidParam } from '../http/params';
-import { addressOf } from './directory';
+import { addressOf } from '../config/directory';
 import { DirectoryService } from './directory.service';
 import {
   AssignDto,
