@@ -2,19 +2,19 @@ import { ConflictException, ForbiddenException, GoneException, Inject, Injectabl
 import { Envelope, HandoverAcceptedBody, SealedPersonalData, checkContent, createEnvelope, nodeOf } from '@trm/wire';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { TimelineEntry, Timelines } from '../acknowledgement/timelines';
+import { TimelineEntry, Timelines } from '../message-log/timelines';
 import { AuditLog } from '../audit/audit.service';
-import { EnvelopeService } from '../envelope/envelope.service';
+import { EnvelopeService } from '../message-log/envelope.service';
 import { Principal } from '../auth/principal';
 import { actsAs, listScope, requireAccess, worksOn } from '../auth/scope';
 import { Clock } from '../clock/clock';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
 import { KeysetPage } from '../database/keyset';
 import { Transactions } from '../database/transactions';
-import { InboxRepository } from '../envelope/inbox.repository';
-import { OutboundMessage } from '../envelope/outbound-message.entity';
-import { OutboxRepository } from '../envelope/outbox.repository';
-import { OutboxSignal } from '../envelope/outbox-signal';
+import { InboxRepository } from '../message-log/inbox.repository';
+import { OutboundMessage } from '../message-log/outbound-message.entity';
+import { OutboxRepository } from '../message-log/outbox.repository';
+import { OutboxSignal } from '../message-log/outbox-signal';
 import { Page, TIME_AND_ID, pageOf } from '../http/paging';
 import { invalidRequest } from '../http/problems';
 import { RegistryService } from '../registry/registry.service';
@@ -25,7 +25,7 @@ import { CaseRepository } from './case.repository';
 import { SendCaseMessageDto } from './dto/case-message.dto';
 import { AlertItem, CaseSummary, OverdueItem } from './dto/case-pages.dto';
 import { ExpectationRepository } from './expectation.repository';
-import { TimelineRepository } from '../acknowledgement/timeline.repository';
+import { TimelineRepository } from '../message-log/timeline.repository';
 import { UnansweredRepository } from './unanswered.repository';
 
 export interface CaseView extends CaseSummary {

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { AcknowledgementModule } from '../acknowledgement/acknowledgement.module';
+import { ReceptionModule } from '../reception/reception.module';
 import { AuditModule } from '../audit/audit.module';
-import { EnvelopeModule } from '../envelope/envelope.module';
+import { MessageLogModule } from '../message-log/message-log.module';
 import { AttentionJob } from './attention-job';
 import { DirectoryController } from './directory.controller';
 import { DirectoryPublisher } from './directory-publisher';
@@ -12,7 +12,7 @@ import { RegistryModule } from './registry.module';
 
 /** The contact-point registry's life: the REST API, publishing to partners, applying what partners publish. */
 @Module({
-  imports: [RegistryModule, EnvelopeModule, AcknowledgementModule, AuditModule],
+  imports: [RegistryModule, MessageLogModule, ReceptionModule, AuditModule],
   controllers: [DirectoryController],
   providers: [DirectoryService, DirectoryPublisher, PartnerDirectories, LookupService, AttentionJob],
 })

@@ -1,9 +1,9 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { RegistryUpdateBody } from '@trm/wire';
 import { EntityManager } from 'typeorm';
-import { InboundEffect, InboundEffects } from '../acknowledgement/inbound-effects';
-import { TimelineRepository } from '../acknowledgement/timeline.repository';
-import { InboundMessage } from '../envelope/inbound-message.entity';
+import { InboundEffect, InboundEffects } from '../reception/inbound-effects';
+import { TimelineRepository } from '../message-log/timeline.repository';
+import { InboundMessage } from '../message-log/inbound-message.entity';
 import { PartnerDirectoryRepository } from './partner-directory.repository';
 import { RegistryService } from './registry.service';
 

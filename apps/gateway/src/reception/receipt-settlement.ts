@@ -1,10 +1,10 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { ReceiptBody } from '@trm/wire';
 import { EntityManager } from 'typeorm';
-import { InboundMessage } from '../envelope/inbound-message.entity';
-import { OutboxRepository } from '../envelope/outbox.repository';
+import { InboundMessage } from '../message-log/inbound-message.entity';
+import { OutboxRepository } from '../message-log/outbox.repository';
 import { InboundEffect, InboundEffects } from './inbound-effects';
-import { NewTimelineEvent, TimelineRepository } from './timeline.repository';
+import { NewTimelineEvent, TimelineRepository } from '../message-log/timeline.repository';
 
 /**
  * A receipt that came back settles the message it answers: delivered, or rejected with the partner's reason — unless

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { MessageType } from '@trm/wire';
 import { EntityManager } from 'typeorm';
-import { InboundMessage } from '../envelope/inbound-message.entity';
+import { InboundMessage } from '../message-log/inbound-message.entity';
 
 /** What a capability does with a newly delivered message, inside the transaction that stores it. */
 export interface InboundEffect {
