@@ -21,9 +21,9 @@ import { TimelineRepository } from '../message-log/timeline.repository';
 import { Agreement, DEFAULT_AGREEMENT, NODE_CONFIG, NodeConfig } from '../config/node-config';
 import { InboundMessage } from '../message-log/inbound-message.entity';
 import { InboxRepository } from '../message-log/inbox.repository';
+import { MessageLog } from '../message-log/message-log';
 import { OutboundMessage } from '../message-log/outbound-message.entity';
 import { OutboxRepository } from '../message-log/outbox.repository';
-import { OutboxSignal } from '../message-log/outbox-signal';
 import { RegistryService } from '../registry/registry.service';
 import { RetentionRepository } from '../retention/retention.repository';
 import { CaseFile } from './case-file.entity';
@@ -77,7 +77,7 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, OnModuleInit 
     private readonly expectations: ExpectationRepository,
     private readonly outbox: OutboxRepository,
     private readonly inbox: InboxRepository,
-    private readonly signal: OutboxSignal,
+    private readonly messageLog: MessageLog,
     private readonly effects: InboundEffects,
     private readonly checks: InboundChecks,
     private readonly settlement: ReceiptSettlement,
@@ -155,10 +155,6 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, OnModuleInit 
       if (problem) this.logger.warn(`${m.type} ${m.id} of case ${m.caseRef} not applied: ${problem}`);
       if (!problem && m.type === 'consent.withdrawn') await this.confirmPurge(c, m, tx, now);
     }
-  }
-
-  async committed(): Promise<void> {
-    this.signal.notify(); // purge.confirmed answers wait in the outbox
   }
 
   /** This node's messages that the partner confirmed as delivered (unless applied already). */
@@ -350,8 +346,7 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, OnModuleInit 
   private async withdrawConsent(c: CaseFile, body: ConsentWithdrawnBody, tx: EntityManager, now: Date): Promise<void> {
     const purged = purgedBy(body.scope);
     if (c.consent) c.consent = { ...c.consent, scope: c.consent.scope.filter((s) => !purged.includes(s as never)), withdrawnAt: body.withdrawnAt, withdrawnScope: purged };
-    await this.inbox.purgeSealed(c.caseRef, now, tx);
-    await this.outbox.purgeSealed(c.caseRef, now, tx);
+    await this.messageLog.purgeSealed({ caseRef: c.caseRef }, now, tx);
     if (withdrawsEverything(body.scope)) {
       await this.expectations.cancel(c.caseRef, 'all', now, tx);
       await this.erasure.eraseCase(c.caseRef, now, tx);
@@ -373,6 +368,6 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, OnModuleInit 
       createdAt: now.toISOString(),
       body: { purgedAt: now.toISOString(), scope: purgedBy((withdrawal.envelope.body as ConsentWithdrawnBody).scope) },
     });
-    await this.outbox.add([OutboundMessage.queued(envelope, now)], tx);
+    await this.messageLog.enqueue([envelope], tx);
   }
 }

@@ -12,9 +12,8 @@ import { NODE_CONFIG, NodeConfig } from '../config/node-config';
 import { KeysetPage } from '../database/keyset';
 import { Transactions } from '../database/transactions';
 import { InboxRepository } from '../message-log/inbox.repository';
-import { OutboundMessage } from '../message-log/outbound-message.entity';
+import { MessageLog } from '../message-log/message-log';
 import { OutboxRepository } from '../message-log/outbox.repository';
-import { OutboxSignal } from '../message-log/outbox-signal';
 import { Page, TIME_AND_ID, pageOf } from '../http/paging';
 import { invalidRequest } from '../http/problems';
 import { RegistryService } from '../registry/registry.service';
@@ -54,7 +53,7 @@ export class CasesService {
     private readonly timeline: TimelineRepository,
     private readonly timelines: Timelines,
     private readonly transactions: Transactions,
-    private readonly signal: OutboxSignal,
+    private readonly messageLog: MessageLog,
     private readonly clock: Clock,
     private readonly envelopes: EnvelopeService,
     private readonly audit: AuditLog,
@@ -98,10 +97,9 @@ export class CasesService {
         problems.push({ field: 'body.role', problem: 'is not a role of this node' });
       }
       if (problems.length) throw invalidRequest(problems);
-      await this.outbox.add([OutboundMessage.queued(envelope, now)], tx);
+      await this.messageLog.enqueue([envelope], tx);
       return envelope;
     });
-    this.signal.notify();
     return { id: envelope.id, caseRef, type: dto.type, status: 'submitted' };
   }
 
