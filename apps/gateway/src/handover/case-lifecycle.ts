@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   ArrivalConfirmedBody,
   ConsentWithdrawnBody,
@@ -11,12 +11,11 @@ import {
 } from '@trm/wire';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { InboundCheck, InboundChecks } from '../reception/inbound-checks';
+import { InboundCheck } from '../reception/inbound-checks';
 import { NODE_ACTOR } from '../audit/audit-entry.entity';
 import { AuditLog } from '../audit/audit.service';
 import { localMidnight } from '../clock/local-day';
-import { InboundEffect, InboundEffects } from '../reception/inbound-effects';
-import { ReceiptSettlement } from '../reception/receipt-settlement';
+import { DeliveredEffect, InboundEffect } from '../reception/inbound-effects';
 import { TimelineRepository } from '../message-log/timeline.repository';
 import { Agreement, DEFAULT_AGREEMENT, NODE_CONFIG, NodeConfig } from '../config/node-config';
 import { InboundMessage } from '../message-log/inbound-message.entity';
@@ -66,7 +65,7 @@ export const isEscalationCopy = (type: string, inReplyTo: string | null | undefi
  * deadlines of profile section 9.
  */
 @Injectable()
-export class CaseLifecycle implements InboundEffect, InboundCheck, OnModuleInit {
+export class CaseLifecycle implements InboundEffect, InboundCheck, DeliveredEffect {
   readonly types = CASE_MESSAGE_TYPES;
   private readonly logger = new Logger(CaseLifecycle.name);
 
@@ -78,19 +77,10 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, OnModuleInit 
     private readonly outbox: OutboxRepository,
     private readonly inbox: InboxRepository,
     private readonly messageLog: MessageLog,
-    private readonly effects: InboundEffects,
-    private readonly checks: InboundChecks,
-    private readonly settlement: ReceiptSettlement,
     private readonly audit: AuditLog,
     private readonly timeline: TimelineRepository,
     private readonly erasure: RetentionRepository,
   ) {}
-
-  onModuleInit(): void {
-    this.effects.register(this);
-    this.checks.register(this);
-    this.settlement.onDelivered((ids, tx, now) => this.applyDelivered(ids, tx, now));
-  }
 
   /**
    * Rule 8 for case messages: the message must fit its case as this node knows it — earlier messages of the batch
@@ -158,7 +148,7 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, OnModuleInit 
   }
 
   /** This node's messages that the partner confirmed as delivered (unless applied already). */
-  private async applyDelivered(ids: string[], tx: EntityManager, now: Date): Promise<void> {
+  async delivered(ids: string[], tx: EntityManager, now: Date): Promise<void> {
     const delivered = (await this.outbox.findByIds(ids, tx)).filter((m) => isCaseMessage(m.type) && !m.appliedAt);
     await this.outbox.markApplied(delivered.map((m) => m.id), now, tx);
     const cases = await this.cases.lockMany(delivered.map((m) => m.caseRef), tx);

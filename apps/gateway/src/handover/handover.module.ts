@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ReceptionModule } from '../reception/reception.module';
 import { AuditModule } from '../audit/audit.module';
 import { MessageLogModule } from '../message-log/message-log.module';
 import { RegistryModule } from '../registry/registry.module';
@@ -20,9 +19,9 @@ import { UnansweredRepository } from './unanswered.repository';
 
 /** Cross-border cases: handing them over, moving them on with the partner, their deadlines and escalations. */
 @Module({
-  imports: [MessageLogModule, RegistryModule, ReceptionModule, AuditModule, RetentionModule, TypeOrmModule.forFeature([CaseFile, Expectation, Escalation])],
+  imports: [MessageLogModule, RegistryModule, AuditModule, RetentionModule, TypeOrmModule.forFeature([CaseFile, Expectation, Escalation])],
   controllers: [HandoverController, CasesController],
   providers: [HandoverService, CasesService, CaseLifecycle, CaseRepository, ExpectationRepository, DeadlineWatch, HandoverRoleWork, UnansweredRepository],
-  exports: [DeadlineWatch],
+  exports: [DeadlineWatch, CaseLifecycle, HandoverRoleWork],
 })
 export class HandoverModule {}

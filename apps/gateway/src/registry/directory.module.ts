@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { ReceptionModule } from '../reception/reception.module';
 import { AuditModule } from '../audit/audit.module';
 import { MessageLogModule } from '../message-log/message-log.module';
 import { AttentionJob } from './attention-job';
@@ -12,8 +11,9 @@ import { RegistryModule } from './registry.module';
 
 /** The contact-point registry's life: the REST API, publishing to partners, applying what partners publish. */
 @Module({
-  imports: [RegistryModule, MessageLogModule, ReceptionModule, AuditModule],
+  imports: [RegistryModule, MessageLogModule, AuditModule],
   controllers: [DirectoryController],
   providers: [DirectoryService, DirectoryPublisher, PartnerDirectories, LookupService, AttentionJob],
+  exports: [PartnerDirectories],
 })
 export class DirectoryModule {}
