@@ -1,5 +1,5 @@
 import { sampleReturnHandover } from '../apps/trmctl/src/demo/sample-handover';
-import { PartnerLink } from '../apps/gateway/src/transport/partner-link';
+import { PartnerLink } from '../apps/gateway/src/amqp/partner-link';
 import { ManualClock } from './support/clock';
 import { call, eventually } from './support/http';
 import { AMQP_HOST, TestNetwork } from './support/network';

@@ -1,7 +1,7 @@
 import { Envelope, Incoming, MessageProperties, RejectReason, digestOf, generateNodeKeys, importKey, publishProperties } from '@trm/wire';
-import { ReceptionService } from '../apps/gateway/src/acknowledgement/reception.service';
+import { ReceptionService } from '../apps/gateway/src/reception/reception.service';
 import { startGateway } from '../apps/gateway/src/gateway';
-import { Disposition } from '../apps/gateway/src/transport/delivery';
+import { Disposition } from '../apps/gateway/src/amqp/delivery';
 import { randomUUID } from 'node:crypto';
 import { sampleReturnHandover } from '../apps/trmctl/src/demo/sample-handover';
 import { startCaseNodes } from './support/cases';

@@ -12,7 +12,7 @@ import { invalidRequest } from './http/problems';
 import { RequestValidationPipe } from './http/request-validation.pipe';
 import { clientError, routerError, secureHttp } from './http/secure-http';
 import { gatewayLogging } from './logging/gateway-logger';
-import { TrmAmqpServer } from './transport/trm-amqp.server';
+import { TrmAmqpServer } from './amqp/trm-amqp.server';
 
 export interface GatewayOptions {
   clock?: Clock;

@@ -1,13 +1,11 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { RegistryUpdateBody, createEnvelope, publicJwks, registryAddress, registryCaseRef } from '@trm/wire';
+import { Envelope, RegistryUpdateBody, createEnvelope, publicJwks, registryAddress, registryCaseRef } from '@trm/wire';
 import { createHash, randomUUID } from 'node:crypto';
 import { Clock } from '../clock/clock';
 import { Periodic } from '../clock/periodic';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
 import { Transactions } from '../database/transactions';
-import { OutboundMessage } from '../envelope/outbound-message.entity';
-import { OutboxRepository } from '../envelope/outbox.repository';
-import { OutboxSignal } from '../envelope/outbox-signal';
+import { MessageLog } from '../message-log/message-log';
 import { safeError } from '../logging/safe-error';
 import { DirectoryRepository } from '../registry/directory.repository';
 import { directoryView } from '../registry/directory-view';
@@ -33,8 +31,7 @@ export class DirectoryPublisher implements OnApplicationBootstrap, OnApplication
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
     private readonly directory: DirectoryRepository,
     private readonly publications: PartnerDirectoryRepository,
-    private readonly outbox: OutboxRepository,
-    private readonly signal: OutboxSignal,
+    private readonly messageLog: MessageLog,
     private readonly transactions: Transactions,
     private readonly clock: Clock,
   ) {}
@@ -79,16 +76,15 @@ export class DirectoryPublisher implements OnApplicationBootstrap, OnApplication
       const current = latest;
       const sent = await this.publications.versionsSent(tx);
       const behind = this.config.partners.map((p) => p.node).filter((p) => (sent.get(p) ?? 0) < current.version);
-      await this.outbox.add(
+      await this.messageLog.enqueue(
         behind.map((partner) => this.message(partner, current.body as unknown as RegistryUpdateBody, now)),
         tx,
       );
     });
-    this.signal.notify();
   }
 
-  private message(partner: string, body: RegistryUpdateBody, now: Date): OutboundMessage {
-    const envelope = createEnvelope({
+  private message(partner: string, body: RegistryUpdateBody, now: Date): Envelope {
+    return createEnvelope({
       id: randomUUID(),
       type: 'registry.update',
       from: this.config.node,
@@ -99,6 +95,5 @@ export class DirectoryPublisher implements OnApplicationBootstrap, OnApplication
       createdAt: now.toISOString(),
       body,
     });
-    return OutboundMessage.queued(envelope, now);
   }
 }

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
-import { AcknowledgementModule } from '../acknowledgement/acknowledgement.module';
 import { AuditModule } from '../audit/audit.module';
-import { EnvelopeModule } from '../envelope/envelope.module';
+import { MessageLogModule } from '../message-log/message-log.module';
 import { AttentionJob } from './attention-job';
 import { DirectoryController } from './directory.controller';
 import { DirectoryPublisher } from './directory-publisher';
@@ -12,8 +11,9 @@ import { RegistryModule } from '../registry/registry.module';
 
 /** The contact-point registry's life: the REST API, publishing to partners, applying what partners publish. */
 @Module({
-  imports: [RegistryModule, EnvelopeModule, AcknowledgementModule, AuditModule],
+  imports: [RegistryModule, MessageLogModule, AuditModule],
   controllers: [DirectoryController],
   providers: [DirectoryService, DirectoryPublisher, PartnerDirectories, LookupService, AttentionJob],
+  exports: [PartnerDirectories],
 })
 export class DirectoryModule {}

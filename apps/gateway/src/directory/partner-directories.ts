@@ -1,9 +1,9 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { RegistryUpdateBody } from '@trm/wire';
 import { EntityManager } from 'typeorm';
-import { InboundEffect, InboundEffects } from '../acknowledgement/inbound-effects';
-import { TimelineRepository } from '../acknowledgement/timeline.repository';
-import { InboundMessage } from '../envelope/inbound-message.entity';
+import { InboundEffect } from '../reception/inbound-effects';
+import { TimelineRepository } from '../message-log/timeline.repository';
+import { InboundMessage } from '../message-log/inbound-message.entity';
 import { PartnerDirectoryRepository } from '../registry/partner-directory.repository';
 import { RegistryService } from '../registry/registry.service';
 
@@ -13,20 +13,15 @@ import { RegistryService } from '../registry/registry.service';
  * that we knew and that was valid. Anything else leaves the partner's directory as it was.
  */
 @Injectable()
-export class PartnerDirectories implements InboundEffect, OnModuleInit {
+export class PartnerDirectories implements InboundEffect {
   readonly types = ['registry.update'] as const;
   private readonly logger = new Logger(PartnerDirectories.name);
 
   constructor(
-    private readonly effects: InboundEffects,
     private readonly directories: PartnerDirectoryRepository,
     private readonly timeline: TimelineRepository,
     private readonly registry: RegistryService,
   ) {}
-
-  onModuleInit(): void {
-    this.effects.register(this);
-  }
 
   async apply(messages: InboundMessage[], tx: EntityManager, now: Date): Promise<void> {
     const updates = messages

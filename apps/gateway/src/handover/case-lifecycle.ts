@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   ArrivalConfirmedBody,
   ConsentWithdrawnBody,
@@ -11,19 +11,18 @@ import {
 } from '@trm/wire';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { InboundCheck, InboundChecks } from '../acknowledgement/inbound-checks';
+import { InboundCheck } from '../reception/inbound-checks';
 import { NODE_ACTOR } from '../audit/audit-entry.entity';
 import { AuditLog } from '../audit/audit.service';
 import { localMidnight } from '../clock/local-day';
-import { InboundEffect, InboundEffects } from '../acknowledgement/inbound-effects';
-import { ReceiptSettlement } from '../acknowledgement/receipt-settlement';
-import { TimelineRepository } from '../acknowledgement/timeline.repository';
+import { DeliveredEffect, InboundEffect } from '../reception/inbound-effects';
+import { TimelineRepository } from '../message-log/timeline.repository';
 import { Agreement, DEFAULT_AGREEMENT, NODE_CONFIG, NodeConfig } from '../config/node-config';
-import { InboundMessage } from '../envelope/inbound-message.entity';
-import { InboxRepository } from '../envelope/inbox.repository';
-import { OutboundMessage } from '../envelope/outbound-message.entity';
-import { OutboxRepository } from '../envelope/outbox.repository';
-import { OutboxSignal } from '../envelope/outbox-signal';
+import { InboundMessage } from '../message-log/inbound-message.entity';
+import { InboxRepository } from '../message-log/inbox.repository';
+import { MessageLog } from '../message-log/message-log';
+import { OutboundMessage } from '../message-log/outbound-message.entity';
+import { OutboxRepository } from '../message-log/outbox.repository';
 import { RegistryService } from '../registry/registry.service';
 import { RetentionRepository } from '../retention/retention.repository';
 import { CaseFile } from './case-file.entity';
@@ -66,7 +65,7 @@ export const isEscalationCopy = (type: string, inReplyTo: string | null | undefi
  * deadlines of profile section 9.
  */
 @Injectable()
-export class CaseLifecycle implements InboundEffect, InboundCheck, OnModuleInit {
+export class CaseLifecycle implements InboundEffect, InboundCheck, DeliveredEffect {
   readonly types = CASE_MESSAGE_TYPES;
   private readonly logger = new Logger(CaseLifecycle.name);
 
@@ -77,20 +76,11 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, OnModuleInit 
     private readonly expectations: ExpectationRepository,
     private readonly outbox: OutboxRepository,
     private readonly inbox: InboxRepository,
-    private readonly signal: OutboxSignal,
-    private readonly effects: InboundEffects,
-    private readonly checks: InboundChecks,
-    private readonly settlement: ReceiptSettlement,
+    private readonly messageLog: MessageLog,
     private readonly audit: AuditLog,
     private readonly timeline: TimelineRepository,
     private readonly erasure: RetentionRepository,
   ) {}
-
-  onModuleInit(): void {
-    this.effects.register(this);
-    this.checks.register(this);
-    this.settlement.onDelivered((ids, tx, now) => this.applyDelivered(ids, tx, now));
-  }
 
   /**
    * Rule 8 for case messages: the message must fit its case as this node knows it — earlier messages of the batch
@@ -157,12 +147,8 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, OnModuleInit 
     }
   }
 
-  async committed(): Promise<void> {
-    this.signal.notify(); // purge.confirmed answers wait in the outbox
-  }
-
   /** This node's messages that the partner confirmed as delivered (unless applied already). */
-  private async applyDelivered(ids: string[], tx: EntityManager, now: Date): Promise<void> {
+  async delivered(ids: string[], tx: EntityManager, now: Date): Promise<void> {
     const delivered = (await this.outbox.findByIds(ids, tx)).filter((m) => isCaseMessage(m.type) && !m.appliedAt);
     await this.outbox.markApplied(delivered.map((m) => m.id), now, tx);
     const cases = await this.cases.lockMany(delivered.map((m) => m.caseRef), tx);
@@ -350,8 +336,7 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, OnModuleInit 
   private async withdrawConsent(c: CaseFile, body: ConsentWithdrawnBody, tx: EntityManager, now: Date): Promise<void> {
     const purged = purgedBy(body.scope);
     if (c.consent) c.consent = { ...c.consent, scope: c.consent.scope.filter((s) => !purged.includes(s as never)), withdrawnAt: body.withdrawnAt, withdrawnScope: purged };
-    await this.inbox.purgeSealed(c.caseRef, now, tx);
-    await this.outbox.purgeSealed(c.caseRef, now, tx);
+    await this.messageLog.purgeSealed({ caseRef: c.caseRef }, now, tx);
     if (withdrawsEverything(body.scope)) {
       await this.expectations.cancel(c.caseRef, 'all', now, tx);
       await this.erasure.eraseCase(c.caseRef, now, tx);
@@ -373,6 +358,6 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, OnModuleInit 
       createdAt: now.toISOString(),
       body: { purgedAt: now.toISOString(), scope: purgedBy((withdrawal.envelope.body as ConsentWithdrawnBody).scope) },
     });
-    await this.outbox.add([OutboundMessage.queued(envelope, now)], tx);
+    await this.messageLog.enqueue([envelope], tx);
   }
 }

@@ -2,19 +2,18 @@ import { ConflictException, ForbiddenException, GoneException, Inject, Injectabl
 import { Envelope, HandoverAcceptedBody, SealedPersonalData, checkContent, createEnvelope, nodeOf } from '@trm/wire';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { TimelineEntry, Timelines } from '../acknowledgement/timelines';
+import { TimelineEntry, Timelines } from '../message-log/timelines';
 import { AuditLog } from '../audit/audit.service';
-import { EnvelopeService } from '../envelope/envelope.service';
+import { EnvelopeService } from '../message-log/envelope.service';
 import { Principal } from '../http/principal';
 import { actsAs, listScope, requireAccess, worksOn } from '../auth/scope';
 import { Clock } from '../clock/clock';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
 import { KeysetPage } from '../database/keyset';
 import { Transactions } from '../database/transactions';
-import { InboxRepository } from '../envelope/inbox.repository';
-import { OutboundMessage } from '../envelope/outbound-message.entity';
-import { OutboxRepository } from '../envelope/outbox.repository';
-import { OutboxSignal } from '../envelope/outbox-signal';
+import { InboxRepository } from '../message-log/inbox.repository';
+import { MessageLog } from '../message-log/message-log';
+import { OutboxRepository } from '../message-log/outbox.repository';
 import { Page, TIME_AND_ID, pageOf } from '../http/paging';
 import { invalidRequest } from '../http/problems';
 import { RegistryService } from '../registry/registry.service';
@@ -25,7 +24,7 @@ import { CaseRepository } from './case.repository';
 import { SendCaseMessageDto } from './dto/case-message.dto';
 import { AlertItem, CaseSummary, OverdueItem } from './dto/case-pages.dto';
 import { ExpectationRepository } from './expectation.repository';
-import { TimelineRepository } from '../acknowledgement/timeline.repository';
+import { TimelineRepository } from '../message-log/timeline.repository';
 import { UnansweredRepository } from './unanswered.repository';
 
 export interface CaseView extends CaseSummary {
@@ -54,7 +53,7 @@ export class CasesService {
     private readonly timeline: TimelineRepository,
     private readonly timelines: Timelines,
     private readonly transactions: Transactions,
-    private readonly signal: OutboxSignal,
+    private readonly messageLog: MessageLog,
     private readonly clock: Clock,
     private readonly envelopes: EnvelopeService,
     private readonly audit: AuditLog,
@@ -98,10 +97,9 @@ export class CasesService {
         problems.push({ field: 'body.role', problem: 'is not a role of this node' });
       }
       if (problems.length) throw invalidRequest(problems);
-      await this.outbox.add([OutboundMessage.queued(envelope, now)], tx);
+      await this.messageLog.enqueue([envelope], tx);
       return envelope;
     });
-    this.signal.notify();
     return { id: envelope.id, caseRef, type: dto.type, status: 'submitted' };
   }
 

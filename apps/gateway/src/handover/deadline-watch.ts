@@ -5,9 +5,8 @@ import { EntityManager } from 'typeorm';
 import { Clock } from '../clock/clock';
 import { Periodic } from '../clock/periodic';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
-import { OutboundMessage } from '../envelope/outbound-message.entity';
-import { OutboxRepository } from '../envelope/outbox.repository';
-import { OutboxSignal } from '../envelope/outbox-signal';
+import { MessageLog } from '../message-log/message-log';
+import { OutboxRepository } from '../message-log/outbox.repository';
 import { safeError } from '../logging/safe-error';
 import { RegistryService } from '../registry/registry.service';
 import { CaseRepository } from './case.repository';
@@ -38,7 +37,7 @@ export class DeadlineWatch implements OnApplicationBootstrap, OnApplicationShutd
     private readonly cases: CaseRepository,
     private readonly outbox: OutboxRepository,
     private readonly registry: RegistryService,
-    private readonly signal: OutboxSignal,
+    private readonly messageLog: MessageLog,
     private readonly clock: Clock,
   ) {}
 
@@ -64,7 +63,6 @@ export class DeadlineWatch implements OnApplicationBootstrap, OnApplicationShutd
       total += batch?.escalated ?? 0;
       if (!batch || batch.taken < 100) break;
     }
-    if (total) this.signal.notify();
     return total;
   }
 
@@ -101,7 +99,7 @@ export class DeadlineWatch implements OnApplicationBootstrap, OnApplicationShutd
       inReplyTo: original.id,
       createdAt: now.toISOString(),
     });
-    await this.outbox.add([OutboundMessage.queued(envelope, now)], tx);
+    await this.messageLog.enqueue([envelope], tx);
     await this.record(x, step, 'copy-to-fallback', role.fallback, envelope.id, now, tx);
   }
 

@@ -1,25 +1,20 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../clock/clock';
 import { RegistryService } from '../registry/registry.service';
-import { RoleWork, RoleWorkSource, RoleWorkSources } from '../registry/role-work';
+import { RoleWork, RoleWorkSource } from '../registry/role-work';
 import { CaseRepository } from './case.repository';
 import { UnansweredRepository } from './unanswered.repository';
 
 /** The handovers and messages a role is in the middle of, for the registry's role handovers and retirements. */
 @Injectable()
-export class HandoverRoleWork implements RoleWorkSource, OnModuleInit {
+export class HandoverRoleWork implements RoleWorkSource {
   constructor(
-    private readonly sources: RoleWorkSources,
     private readonly cases: CaseRepository,
     private readonly unanswered: UnansweredRepository,
     private readonly registry: RegistryService,
     private readonly clock: Clock,
   ) {}
-
-  onModuleInit(): void {
-    this.sources.register(this);
-  }
 
   /** What `role` is in the middle of: its open cases, and what needs an answer of the messages that pass through it. */
   async collect(role: string, tx: EntityManager): Promise<RoleWork> {

@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AcknowledgementModule } from '../acknowledgement/acknowledgement.module';
 import { AuditModule } from '../audit/audit.module';
-import { EnvelopeModule } from '../envelope/envelope.module';
+import { MessageLogModule } from '../message-log/message-log.module';
 import { RegistryModule } from '../registry/registry.module';
 import { RetentionModule } from '../retention/retention.module';
 import { CaseFile } from './case-file.entity';
@@ -20,9 +19,9 @@ import { UnansweredRepository } from './unanswered.repository';
 
 /** Cross-border cases: handing them over, moving them on with the partner, their deadlines and escalations. */
 @Module({
-  imports: [EnvelopeModule, RegistryModule, AcknowledgementModule, AuditModule, RetentionModule, TypeOrmModule.forFeature([CaseFile, Expectation, Escalation])],
+  imports: [MessageLogModule, RegistryModule, AuditModule, RetentionModule, TypeOrmModule.forFeature([CaseFile, Expectation, Escalation])],
   controllers: [HandoverController, CasesController],
   providers: [HandoverService, CasesService, CaseLifecycle, CaseRepository, ExpectationRepository, DeadlineWatch, HandoverRoleWork, UnansweredRepository],
-  exports: [DeadlineWatch],
+  exports: [DeadlineWatch, CaseLifecycle, HandoverRoleWork],
 })
 export class HandoverModule {}

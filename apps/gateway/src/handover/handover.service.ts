@@ -1,7 +1,7 @@
 import { ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { Envelope, HandoverRequestBody, createEnvelope, seal } from '@trm/wire';
 import { randomUUID } from 'node:crypto';
-import { TimelineEntry, Timelines } from '../acknowledgement/timelines';
+import { TimelineEntry, Timelines } from '../message-log/timelines';
 import { Principal } from '../http/principal';
 import { accessTo, actsAs, contentsFor, listScope, requireAccess } from '../auth/scope';
 import { Clock } from '../clock/clock';
@@ -9,12 +9,12 @@ import { NODE_CONFIG, NodeConfig } from '../config/node-config';
 import { GroupCommit } from '../database/group-commit';
 import { KeysetPage } from '../database/keyset';
 import { Transactions } from '../database/transactions';
-import { EnvelopeService } from '../envelope/envelope.service';
-import { InboundMessage } from '../envelope/inbound-message.entity';
-import { InboxRepository } from '../envelope/inbox.repository';
-import { OutboundMessage, OutboundState } from '../envelope/outbound-message.entity';
-import { OutboxRepository } from '../envelope/outbox.repository';
-import { OutboxSignal } from '../envelope/outbox-signal';
+import { EnvelopeService } from '../message-log/envelope.service';
+import { InboundMessage } from '../message-log/inbound-message.entity';
+import { InboxRepository } from '../message-log/inbox.repository';
+import { MessageLog, SealedSending } from '../message-log/message-log';
+import { OutboundState } from '../message-log/outbound-message.entity';
+import { OutboxRepository } from '../message-log/outbox.repository';
 import { Page, TIME_AND_ID, pageOf } from '../http/paging';
 import { invalidRequest } from '../http/problems';
 import { RegistryService } from '../registry/registry.service';
@@ -56,7 +56,7 @@ export interface HandoverView {
 
 interface Submission {
   case: CaseFile;
-  message: OutboundMessage;
+  message: SealedSending;
 }
 
 @Injectable()
@@ -65,7 +65,7 @@ export class HandoverService {
   private readonly submissions = new GroupCommit<Submission>((batch) =>
     this.transactions.run(async (tx) => {
       await this.cases.add(batch.map((s) => s.case), tx);
-      await this.outbox.add(batch.map((s) => s.message), tx);
+      await this.messageLog.enqueue(batch.map((s) => s.message), tx);
     }),
   );
 
@@ -77,7 +77,7 @@ export class HandoverService {
     private readonly inbox: InboxRepository,
     private readonly timelines: Timelines,
     private readonly transactions: Transactions,
-    private readonly signal: OutboxSignal,
+    private readonly messageLog: MessageLog,
     private readonly clock: Clock,
     private readonly envelopes: EnvelopeService,
     private readonly unanswered: UnansweredRepository,
@@ -113,8 +113,7 @@ export class HandoverService {
       body: dto.body,
       sealed: dto.sealed && partnerKey ? await seal(dto.sealed, partnerKey) : null,
     });
-    const message = OutboundMessage.queued(envelope, now);
-    if (dto.sealed) message.sealedAtRest = await this.envelopes.sealForSelf(dto.sealed);
+    const message = { envelope, sealedAtRest: dto.sealed ? await this.envelopes.sealForSelf(dto.sealed) : null };
     await this.submissions.write({
       case: Object.assign(new CaseFile(), {
         id: envelope.id,
@@ -135,7 +134,6 @@ export class HandoverService {
       }),
       message,
     });
-    this.signal.notify();
     return { id: envelope.id, caseRef: envelope.caseRef, status: 'submitted' };
   }
 

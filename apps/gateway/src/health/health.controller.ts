@@ -2,7 +2,7 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../http/access.decorator';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
-import { TrmAmqpServer } from '../transport/trm-amqp.server';
+import { TrmAmqpServer } from '../amqp/trm-amqp.server';
 
 @Controller()
 export class HealthController {

@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { TransportModule } from '../transport/transport.module';
+import { AmqpModule } from '../amqp/amqp.module';
 import { HealthController } from './health.controller';
 
 /** Liveness and readiness of the node, without a token. */
 @Module({
-  imports: [TerminusModule, TransportModule],
+  imports: [TerminusModule, AmqpModule],
   controllers: [HealthController],
 })
 export class HealthModule {}

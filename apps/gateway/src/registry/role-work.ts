@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 
 /** What a role is in the middle of: cases it is responsible for, and messages for it that nobody answered yet. */
@@ -7,20 +7,18 @@ export interface RoleWork {
   unansweredMessages: string[];
 }
 
-/** A capability holding work for roles (handovers, messages); registered so the registry need not know them. */
+/** A capability holding work for roles (handovers, messages); the gateway module names them, the registry need not know them. */
 export interface RoleWorkSource {
   collect(role: string, tx: EntityManager): Promise<Partial<RoleWork>>;
   /** Moves the work of a retired role to its successor. */
   move(from: string, to: string, tx: EntityManager): Promise<void>;
 }
 
+export const ROLE_WORK_SOURCES = Symbol('role work sources');
+
 @Injectable()
 export class RoleWorkSources {
-  private readonly sources: RoleWorkSource[] = [];
-
-  register(source: RoleWorkSource): void {
-    this.sources.push(source);
-  }
+  constructor(@Inject(ROLE_WORK_SOURCES) private readonly sources: RoleWorkSource[]) {}
 
   async collect(role: string, tx: EntityManager): Promise<RoleWork> {
     const work: RoleWork = { openCases: [], unansweredMessages: [] };

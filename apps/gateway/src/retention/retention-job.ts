@@ -6,6 +6,7 @@ import { Clock } from '../clock/clock';
 import { Periodic } from '../clock/periodic';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
 import { safeError } from '../logging/safe-error';
+import { MessageLog } from '../message-log/message-log';
 import { BatchResult, RetentionRepository, RetentionSession } from './retention.repository';
 
 /** The data classes with a retention period of their own (`retention` in the node's configuration). */
@@ -48,6 +49,7 @@ export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
     private readonly repository: RetentionRepository,
+    private readonly messageLog: MessageLog,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
   ) {}
@@ -72,7 +74,10 @@ export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
       const now = this.clock.now();
       const { sealedAfterEndMs, caseDataAfterEndMs, messageLogMs } = this.config.retention;
       const before = (ms: number) => new Date(now.getTime() - ms);
-      const sealed = await this.purge(session, 'sealed', (tx) => this.repository.purgeSealed(before(sealedAfterEndMs), now, this.batchSize, tx));
+      const sealed = await this.purge(session, 'sealed', async (tx) => {
+        const { inbound, outbound } = await this.messageLog.purgeSealed({ endedBefore: before(sealedAfterEndMs), limit: this.batchSize }, now, tx);
+        return { count: inbound + outbound, more: inbound === this.batchSize || outbound === this.batchSize };
+      });
       const caseData = await this.purge(session, 'case-data', (tx) =>
         this.repository.purgeCaseData(before(caseDataAfterEndMs), now, Math.max(1, Math.floor(this.batchSize / 5)), tx),
       );

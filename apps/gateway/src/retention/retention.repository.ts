@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { affected } from '../database/affected';
+import { STOP_SENDING } from '../message-log/outbox.repository';
 
 /** A connection holding this node's retention lock; each batch runs on it in a transaction of its own. */
 export interface RetentionSession {
@@ -26,10 +28,6 @@ const FRAME = (e: string) =>
   `jsonb_build_object('profile', ${e}->'profile', 'id', ${e}->'id', 'type', ${e}->'type', 'from', ${e}->'from', 'to', ${e}->'to',
      'sender', ${e}->'sender', 'recipient', ${e}->'recipient', 'caseRef', ${e}->'caseRef', 'inReplyTo', ${e}->'inReplyTo',
      'createdAt', ${e}->'createdAt', 'expiresAt', ${e}->'expiresAt', 'body', NULL, 'sealed', NULL)`;
-
-/** Which messages hold sealed data (the predicates match the partial indexes of the retention migration). */
-const INBOUND_SEALED = `i.envelope->>'sealed' IS NOT NULL`;
-const OUTBOUND_SEALED = `(o.envelope->>'sealed' IS NOT NULL OR o.sealed_at_rest IS NOT NULL)`;
 
 /** A message whose case is still open (not ended: closed_at unset) is kept, whatever its age. */
 const OPEN_CASE = (alias: string) => `EXISTS (SELECT 1 FROM case_file c WHERE c.case_ref = ${alias}.case_ref AND c.closed_at IS NULL)`;
@@ -78,38 +76,6 @@ export class RetentionRepository {
     } finally {
       await runner.release();
     }
-  }
-
-  /**
-   * Sealed data of cases that ended before `endedBefore` (and of messages that opened no case, stored before it): the
-   * sealed part of each message, the JWS that carries it (the digest stays), this node's own copy (`sealed_at_rest`).
-   * A message of such a case still waiting to go is not sent any more.
-   */
-  async purgeSealed(endedBefore: Date, now: Date, limit: number, tx: EntityManager): Promise<BatchResult> {
-    const inbound = affected(
-      await tx.query(
-        `WITH due AS (
-           SELECT i.id FROM inbound_message i LEFT JOIN case_file c ON c.case_ref = i.case_ref
-           WHERE ${INBOUND_SEALED} AND (c.closed_at < $1 OR (c.id IS NULL AND i.received_at < $1))
-           ORDER BY i.received_at LIMIT $2 FOR UPDATE OF i SKIP LOCKED)
-         UPDATE inbound_message m SET envelope = jsonb_set(m.envelope, '{sealed}', 'null'), jws = NULL, purged_at = $3
-         FROM due WHERE m.id = due.id`,
-        [endedBefore, limit, now],
-      ),
-    );
-    const outbound = affected(
-      await tx.query(
-        `WITH due AS (
-           SELECT o.id FROM outbound_message o LEFT JOIN case_file c ON c.case_ref = o.case_ref
-           WHERE ${OUTBOUND_SEALED} AND (c.closed_at < $1 OR (c.id IS NULL AND o.created_at < $1))
-           ORDER BY o.created_at LIMIT $2 FOR UPDATE OF o SKIP LOCKED)
-         UPDATE outbound_message m SET envelope = jsonb_set(m.envelope, '{sealed}', 'null'), jws = NULL, sealed_at_rest = NULL, purged_at = $3,
-           ${STOP_SENDING('$3')}
-         FROM due WHERE m.id = due.id`,
-        [endedBefore, limit, now],
-      ),
-    );
-    return { count: inbound + outbound, more: inbound === limit || outbound === limit };
   }
 
   /**
@@ -197,12 +163,6 @@ export class RetentionRepository {
   }
 }
 
-/** An outbound message that was still to be sent (or resent) is given up: what it carried is gone. */
-const STOP_SENDING = (now: string) =>
-  `state = CASE WHEN m.state IN ('queued', 'sent') THEN 'undeliverable' ELSE m.state END,
-     next_attempt_at = CASE WHEN m.state IN ('queued', 'sent') THEN NULL ELSE m.next_attempt_at END,
-     settled_at = CASE WHEN m.state IN ('queued', 'sent') THEN ${now}::timestamptz ELSE m.settled_at END`;
-
 /** Reduces the inbound messages of the CTE `due` to tombstones; `now` names the parameter with the time. */
 const TOMBSTONE_INBOUND = (now: string, options = { keepReceipts: false }) =>
   `UPDATE inbound_message m SET envelope = ${FRAME('m.envelope')}, jws = NULL, ${options.keepReceipts ? '' : 'receipt_jws = NULL,'}
@@ -214,9 +174,3 @@ const TOMBSTONE_OUTBOUND = (now: string) =>
      purged_at = CASE WHEN m.envelope->>'sealed' IS NOT NULL OR m.sealed_at_rest IS NOT NULL THEN ${now}::timestamptz ELSE m.purged_at END,
      ${STOP_SENDING(now)}, tombstoned_at = ${now}
    FROM due WHERE m.id = due.id`;
-
-/** Rows an UPDATE changed: TypeORM's postgres driver answers UPDATE and DELETE with [rows, count]. */
-function affected(result: unknown): number {
-  if (Array.isArray(result) && result.length === 2 && typeof result[1] === 'number') return result[1];
-  throw new Error('unexpected answer to an UPDATE');
-}

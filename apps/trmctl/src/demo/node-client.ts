@@ -11,7 +11,7 @@ export type { HandoverView, HandoverStatus } from '../../../gateway/src/handover
 export type { CaseView } from '../../../gateway/src/handover/cases.service';
 export type { OverdueItem } from '../../../gateway/src/handover/dto/case-pages.dto';
 export type { InboxItem } from '../../../gateway/src/handover/dto/inbox-page.dto';
-export type { TimelineEntry } from '../../../gateway/src/acknowledgement/timelines';
+export type { TimelineEntry } from '../../../gateway/src/message-log/timelines';
 
 export interface DirectoryAnswer {
   matches: LookupMatch[];

@@ -1,7 +1,7 @@
 import { Controller, UseFilters } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { RpcErrorFilter } from '../logging/rpc-error-filter';
-import { Disposition, INBOUND_BATCH, INBOUND_FAILED, Incoming } from '../transport/delivery';
+import { Disposition, INBOUND_BATCH, INBOUND_FAILED, Incoming } from '../amqp/delivery';
 import { ReceptionService } from './reception.service';
 
 @Controller()

@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AcknowledgementModule } from '../acknowledgement/acknowledgement.module';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
-import { EnvelopeModule } from '../envelope/envelope.module';
+import { MessageLogModule } from '../message-log/message-log.module';
 import { RegistryModule } from '../registry/registry.module';
 import { OutboxRelay } from './outbox-relay';
 import { PartnerLinks } from './partner-links';
@@ -10,7 +9,7 @@ import { TrmAmqpServer } from './trm-amqp.server';
 
 /** AMQP: the node's inbound queue, its links to partners, and the relay that empties the outbox. */
 @Module({
-  imports: [EnvelopeModule, RegistryModule, AcknowledgementModule],
+  imports: [MessageLogModule, RegistryModule],
   providers: [
     PartnerLinks,
     OutboxRelay,
@@ -37,4 +36,4 @@ import { TrmAmqpServer } from './trm-amqp.server';
   ],
   exports: [TrmAmqpServer],
 })
-export class TransportModule {}
+export class AmqpModule {}

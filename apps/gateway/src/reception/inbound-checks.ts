@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Envelope } from '@trm/wire';
 
 /**
@@ -9,13 +9,12 @@ export interface InboundCheck {
   refusals(envelopes: Envelope[]): Promise<Map<string, string>>;
 }
 
+/** The checks of rule 8 that need the node's state, in the order they run (the gateway module names them). */
+export const INBOUND_CHECKS = Symbol('inbound checks');
+
 @Injectable()
 export class InboundChecks {
-  private readonly checks: InboundCheck[] = [];
-
-  register(check: InboundCheck): void {
-    this.checks.push(check);
-  }
+  constructor(@Inject(INBOUND_CHECKS) private readonly checks: InboundCheck[]) {}
 
   async refusals(envelopes: Envelope[]): Promise<Map<string, string>> {
     const refused = new Map<string, string>();

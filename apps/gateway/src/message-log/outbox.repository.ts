@@ -2,8 +2,19 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { NOT_A_VERDICT, RejectReason } from '@trm/wire';
 import { DataSource, EntityManager } from 'typeorm';
+import { affected } from '../database/affected';
 import { Column, bulkInsert } from '../database/bulk-insert';
 import { OutboundMessage } from './outbound-message.entity';
+import { SealedScope } from './sealed-scope';
+
+/** Which messages hold sealed data (the predicate matches a partial index of the retention migration). */
+const OUTBOUND_SEALED = `(o.envelope->>'sealed' IS NOT NULL OR o.sealed_at_rest IS NOT NULL)`;
+
+/** Sets an outbound message `m` that was still to be sent (or resent) undeliverable: what it carried is gone. */
+export const STOP_SENDING = (now: string) =>
+  `state = CASE WHEN m.state IN ('queued', 'sent') THEN 'undeliverable' ELSE m.state END,
+     next_attempt_at = CASE WHEN m.state IN ('queued', 'sent') THEN NULL ELSE m.next_attempt_at END,
+     settled_at = CASE WHEN m.state IN ('queued', 'sent') THEN ${now}::timestamptz ELSE m.settled_at END`;
 
 /** Outcome of one publish attempt, as the relay records it. */
 export interface AttemptResult {
@@ -59,16 +70,28 @@ export class OutboxRepository {
   }
 
   /**
-   * Deletes sealed personal data from what this node sent for a case: the envelope loses its `sealed` part and the
-   * signed bytes that carry it (the digest stays as evidence); a message not yet delivered is not sent any more.
+   * Deletes sealed personal data from what this node sent (see SealedScope): the envelope loses its `sealed` part, the
+   * signed bytes that carry it and this node's own copy go (the digest stays as evidence); a message not yet delivered
+   * is not sent any more. Returns how many.
    */
-  async purgeSealed(caseRef: string, now: Date, tx: EntityManager): Promise<void> {
-    await tx.query(
-      `UPDATE outbound_message SET envelope = jsonb_set(envelope, '{sealed}', 'null'), jws = NULL, sealed_at_rest = NULL, purged_at = $2,
-         state = CASE WHEN state IN ('queued', 'sent') THEN 'undeliverable' ELSE state END,
-         next_attempt_at = CASE WHEN state IN ('queued', 'sent') THEN NULL ELSE next_attempt_at END
-       WHERE case_ref = $1 AND envelope->>'sealed' IS NOT NULL`,
-      [caseRef, now],
+  async purgeSealed(scope: SealedScope, now: Date, tx: EntityManager): Promise<number> {
+    const due =
+      'caseRef' in scope
+        ? { sql: `SELECT o.id FROM outbound_message o WHERE ${OUTBOUND_SEALED} AND o.case_ref = $2`, params: [scope.caseRef] }
+        : {
+            sql: `SELECT o.id FROM outbound_message o LEFT JOIN case_file c ON c.case_ref = o.case_ref
+                  WHERE ${OUTBOUND_SEALED} AND (c.closed_at < $2 OR (c.id IS NULL AND o.created_at < $2))
+                  ORDER BY o.created_at LIMIT $3 FOR UPDATE OF o SKIP LOCKED`,
+            params: [scope.endedBefore, scope.limit],
+          };
+    return affected(
+      await tx.query(
+        `WITH due AS (${due.sql})
+         UPDATE outbound_message m SET envelope = jsonb_set(m.envelope, '{sealed}', 'null'), jws = NULL, sealed_at_rest = NULL, purged_at = $1,
+           ${STOP_SENDING('$1')}
+         FROM due WHERE m.id = due.id`,
+        [now, ...due.params],
+      ),
     );
   }
 

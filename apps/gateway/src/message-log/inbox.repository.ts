@@ -3,7 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Column, bulkInsert } from '../database/bulk-insert';
 import { KeysetPage, keyset } from '../database/keyset';
+import { affected } from '../database/affected';
 import { InboundMessage } from './inbound-message.entity';
+import { SealedScope } from './sealed-scope';
+
+/** Which messages hold sealed data (the predicate matches a partial index of the retention migration). */
+const INBOUND_SEALED = `i.envelope->>'sealed' IS NOT NULL`;
 
 @Injectable()
 export class InboxRepository {
@@ -36,12 +41,24 @@ export class InboxRepository {
     return keyset(q, ['i.received_at', 'i.id'], 'DESC', page).getMany();
   }
 
-  /** Deletes sealed personal data received for a case; the digest of what was received stays as evidence. */
-  async purgeSealed(caseRef: string, now: Date, tx: EntityManager): Promise<void> {
-    await tx.query(
-      `UPDATE inbound_message SET envelope = jsonb_set(envelope, '{sealed}', 'null'), jws = NULL, purged_at = $2
-       WHERE case_ref = $1 AND envelope->>'sealed' IS NOT NULL`,
-      [caseRef, now],
+  /** Deletes sealed personal data received (see SealedScope); the digest of what was received stays as evidence. Returns how many. */
+  async purgeSealed(scope: SealedScope, now: Date, tx: EntityManager): Promise<number> {
+    const due =
+      'caseRef' in scope
+        ? { sql: `SELECT i.id FROM inbound_message i WHERE ${INBOUND_SEALED} AND i.case_ref = $2`, params: [scope.caseRef] }
+        : {
+            sql: `SELECT i.id FROM inbound_message i LEFT JOIN case_file c ON c.case_ref = i.case_ref
+                  WHERE ${INBOUND_SEALED} AND (c.closed_at < $2 OR (c.id IS NULL AND i.received_at < $2))
+                  ORDER BY i.received_at LIMIT $3 FOR UPDATE OF i SKIP LOCKED`,
+            params: [scope.endedBefore, scope.limit],
+          };
+    return affected(
+      await tx.query(
+        `WITH due AS (${due.sql})
+         UPDATE inbound_message m SET envelope = jsonb_set(m.envelope, '{sealed}', 'null'), jws = NULL, purged_at = $1
+         FROM due WHERE m.id = due.id`,
+        [now, ...due.params],
+      ),
     );
   }
 

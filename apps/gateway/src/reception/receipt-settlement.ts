@@ -1,37 +1,25 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { ReceiptBody } from '@trm/wire';
 import { EntityManager } from 'typeorm';
-import { InboundMessage } from '../envelope/inbound-message.entity';
-import { OutboxRepository } from '../envelope/outbox.repository';
-import { InboundEffect, InboundEffects } from './inbound-effects';
-import { NewTimelineEvent, TimelineRepository } from './timeline.repository';
+import { InboundMessage } from '../message-log/inbound-message.entity';
+import { OutboxRepository } from '../message-log/outbox.repository';
+import { NewTimelineEvent, TimelineRepository } from '../message-log/timeline.repository';
 
 /**
  * A receipt that came back settles the message it answers: delivered, or rejected with the partner's reason — unless
  * the rejection is no verdict (header-mismatch), or a delivered receipt follows (profile rev. 2, one verdict per id).
  */
 @Injectable()
-export class ReceiptSettlement implements InboundEffect, OnModuleInit {
-  readonly types = ['receipt'] as const;
+export class ReceiptSettlement {
   private readonly logger = new Logger(ReceiptSettlement.name);
-  private readonly deliveredListeners: Array<(ids: string[], tx: EntityManager, now: Date) => Promise<void>> = [];
 
   constructor(
-    private readonly effects: InboundEffects,
     private readonly outbox: OutboxRepository,
     private readonly timeline: TimelineRepository,
   ) {}
 
-  onModuleInit(): void {
-    this.effects.register(this);
-  }
-
-  /** Run, in the same transaction, for messages a partner confirmed as delivered (e.g. to move their case on). */
-  onDelivered(listener: (ids: string[], tx: EntityManager, now: Date) => Promise<void>): void {
-    this.deliveredListeners.push(listener);
-  }
-
-  async apply(receipts: InboundMessage[], tx: EntityManager, now: Date): Promise<void> {
+  /** Settles what `receipts` answer; returns the ids of this node's messages they settled as delivered. */
+  async settle(receipts: InboundMessage[], tx: EntityManager, now: Date): Promise<string[]> {
     const results = await this.outbox.settle(
       receipts.map((r) => {
         const body = r.envelope.body as ReceiptBody;
@@ -41,7 +29,6 @@ export class ReceiptSettlement implements InboundEffect, OnModuleInit {
       tx,
     );
     const delivered = results.filter((r) => r.outcome === 'settled' && r.status === 'delivered').map((r) => r.id);
-    for (const listener of delivered.length ? this.deliveredListeners : []) await listener(delivered, tx, now);
     const events: NewTimelineEvent[] = [];
     for (const r of results) {
       const base = { caseRef: r.caseRef, messageId: r.id };
@@ -59,5 +46,6 @@ export class ReceiptSettlement implements InboundEffect, OnModuleInit {
       }
     }
     await this.timeline.record(events, tx);
+    return delivered;
   }
 }

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { EnvelopeModule } from '../envelope/envelope.module';
+import { MessageLogModule } from '../message-log/message-log.module';
 import { RegistryModule } from '../registry/registry.module';
 import { InboundChecks } from './inbound-checks';
 import { InboundEffects } from './inbound-effects';
@@ -8,15 +7,12 @@ import { ReceiptSettlement } from './receipt-settlement';
 import { MetricsController } from './metrics.controller';
 import { ReceptionController } from './reception.controller';
 import { ReceptionService } from './reception.service';
-import { TimelineEvent } from './timeline-event.entity';
-import { TimelineRepository } from './timeline.repository';
-import { Timelines } from './timelines';
 
 /** Receiving rules and receipts: what arrived, what was answered, and what happened to what we sent. */
 @Module({
-  imports: [EnvelopeModule, RegistryModule, TypeOrmModule.forFeature([TimelineEvent])],
+  imports: [MessageLogModule, RegistryModule],
   controllers: [ReceptionController, MetricsController],
-  providers: [ReceptionService, InboundEffects, InboundChecks, ReceiptSettlement, TimelineRepository, Timelines],
-  exports: [InboundEffects, InboundChecks, ReceiptSettlement, TimelineRepository, Timelines],
+  providers: [ReceptionService, InboundEffects, InboundChecks, ReceiptSettlement],
+  exports: [InboundEffects, InboundChecks, ReceiptSettlement],
 })
-export class AcknowledgementModule {}
+export class ReceptionModule {}

@@ -3,11 +3,11 @@ import { Answerable, Envelope, Incoming, NOT_A_VERDICT, Problem, Refusal, Reject
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../clock/clock';
 import { Transactions } from '../database/transactions';
-import { EnvelopeService } from '../envelope/envelope.service';
-import { InboundMessage } from '../envelope/inbound-message.entity';
-import { InboxRepository } from '../envelope/inbox.repository';
+import { EnvelopeService } from '../message-log/envelope.service';
+import { InboundMessage } from '../message-log/inbound-message.entity';
+import { InboxRepository } from '../message-log/inbox.repository';
 import { RegistryService } from '../registry/registry.service';
-import { Disposition, Outgoing } from '../transport/delivery';
+import { Disposition, Outgoing } from '../amqp/delivery';
 import { InboundChecks } from './inbound-checks';
 import { InboundEffects } from './inbound-effects';
 

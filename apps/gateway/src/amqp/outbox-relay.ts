@@ -1,13 +1,13 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { digestOf } from '@trm/wire';
 import { EntityManager } from 'typeorm';
-import { NewTimelineEvent, TimelineRepository } from '../acknowledgement/timeline.repository';
+import { NewTimelineEvent, TimelineRepository } from '../message-log/timeline.repository';
 import { Clock } from '../clock/clock';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
-import { EnvelopeService } from '../envelope/envelope.service';
-import { OutboundMessage } from '../envelope/outbound-message.entity';
-import { AttemptResult, OutboxRepository } from '../envelope/outbox.repository';
-import { OutboxSignal } from '../envelope/outbox-signal';
+import { EnvelopeService } from '../message-log/envelope.service';
+import { OutboundMessage } from '../message-log/outbound-message.entity';
+import { AttemptResult, OutboxRepository } from '../message-log/outbox.repository';
+import { OutboxSignal } from '../message-log/outbox-signal';
 import { LogThrottle } from '../logging/log-throttle';
 import { safeError } from '../logging/safe-error';
 import { PartnerLinks } from './partner-links';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InboundMessage } from '../envelope/inbound-message.entity';
-import { OutboundMessage } from '../envelope/outbound-message.entity';
+import { InboundMessage } from './inbound-message.entity';
+import { OutboundMessage } from './outbound-message.entity';
 import { TimelineEvent } from './timeline-event.entity';
 import { TimelineRepository } from './timeline.repository';
 
