@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { SignJWT, importJWK } from 'jose';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import { sampleReturnHandover } from '../apps/trmctl/src/demo/sample-handover';
+import { sampleReturnHandover } from '../apps/trmctl/src/local';
 import { createIssuer, mintToken } from '../apps/trmctl/src/tokens';
 import { bodies, withSealedConsent } from './support/cases';
 import { ok, rolePath } from './support/directory';

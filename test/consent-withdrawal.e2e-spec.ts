@@ -1,6 +1,6 @@
 import { SealedPersonalData, currentKey, importKey, publicJwks, seal } from '@trm/wire';
+import { sampleReturnHandover } from '../apps/trmctl/src/local';
 import { RetentionJob } from '../apps/gateway/src/retention/retention-job';
-import { sampleReturnHandover } from '../apps/trmctl/src/demo/sample-handover';
 import { DAY_MS, ManualClock } from './support/clock';
 import { CaseSteps, MINUTE_MS, bodies, caseEnvelope, isoDay, startCaseNodes, withHandPartner, withSealedConsent } from './support/cases';
 import { call, eventually, problemFields } from './support/http';

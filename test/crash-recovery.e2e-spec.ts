@@ -1,9 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sampleReturnHandover } from '../apps/trmctl/src/demo/sample-handover';
-import { GatewayProcess, GatewayProcesses } from '../apps/trmctl/src/local/gateway-processes';
-import { freePort } from '../apps/trmctl/src/local/preflight';
+import { GatewayProcess, GatewayProcesses, freePort, sampleReturnHandover } from '../apps/trmctl/src/local';
 import { EXACTLY_ONCE, notExactlyOnce } from './support/delivery';
 import { eventually } from './support/http';
 import { TestNetwork } from './support/network';

@@ -1,5 +1,5 @@
 import { digestOf } from '@trm/wire';
-import { sampleReturnHandover } from '../apps/trmctl/src/demo/sample-handover';
+import { sampleReturnHandover } from '../apps/trmctl/src/local';
 import { call, eventually, problemFields } from './support/http';
 import { TestNetwork } from './support/network';
 

@@ -2,8 +2,7 @@ import fc from 'fast-check';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GatewayProcesses } from '../apps/trmctl/src/local/gateway-processes';
-import { freePort } from '../apps/trmctl/src/local/preflight';
+import { GatewayProcesses, freePort } from '../apps/trmctl/src/local';
 import { call, problemFields, rawRequest, useToken } from './support/http';
 import { TestNetwork } from './support/network';
 

@@ -1,4 +1,4 @@
-import { sampleReturnHandover } from '../apps/trmctl/src/demo/sample-handover';
+import { sampleReturnHandover } from '../apps/trmctl/src/local';
 import { DAY_MS, ManualClock } from './support/clock';
 import { deliverHandover, directoryApi, holds, ok, republished, rolePath } from './support/directory';
 import { call, eventually, problemFields } from './support/http';

@@ -1,8 +1,7 @@
-import { sampleReturnHandover } from '../apps/trmctl/src/demo/sample-handover';
+import { TcpProxy, sampleReturnHandover } from '../apps/trmctl/src/local';
 import { EXACTLY_ONCE, notExactlyOnce } from './support/delivery';
 import { call, eventually } from './support/http';
 import { AMQP_HOST, TestNetwork } from './support/network';
-import { TcpProxy } from './support/tcp-proxy';
 
 const [host, port] = AMQP_HOST.split(':');
 

@@ -1,9 +1,9 @@
 import { Envelope, HandoverRequestBody, SealedPersonalData, createEnvelope } from '@trm/wire';
 import { randomUUID } from 'node:crypto';
+import { sampleReturnHandover } from '../../apps/trmctl/src/local';
 import { TimelineEntry } from '../../apps/gateway/src/acknowledgement/timelines';
 import { NodeConfig } from '../../apps/gateway/src/config/node-config';
 import { DeadlineWatch } from '../../apps/gateway/src/handover/deadline-watch';
-import { sampleReturnHandover } from '../../apps/trmctl/src/demo/sample-handover';
 import { DAY_MS, ManualClock } from './clock';
 import { call, eventually } from './http';
 import { TestNetwork } from './network';

@@ -1,4 +1,4 @@
-import { sampleReturnHandover } from '../../apps/trmctl/src/demo/sample-handover';
+import { sampleReturnHandover } from '../../apps/trmctl/src/local';
 import { call, eventually } from './http';
 import { TestNetwork } from './network';
 
