@@ -2,11 +2,11 @@ import { INestApplication } from '@nestjs/common';
 import { SignJWT, importJWK } from 'jose';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import { sampleReturnHandover } from '../apps/trmctl/src/demo/sample-handover';
+import { sampleReturnHandover } from '../apps/trmctl/src/local';
 import { createIssuer, mintToken } from '../apps/trmctl/src/tokens';
 import { bodies, withSealedConsent } from './support/cases';
 import { ok, rolePath } from './support/directory';
-import { Reply, auditLog, call, eventually } from './support/http';
+import { Reply, auditLog, call, eventually, problemFields } from './support/http';
 import { TestNetwork } from './support/network';
 
 /**
@@ -464,23 +464,6 @@ const ROWS: Record<string, (caller: Caller) => Promise<Prepared>> = {
 
 const tokenOf = (caller: Caller): string | null => (caller === 'none' ? null : world.tokens[caller]);
 
-/** A call to RS's API like `call`, but any answer that is not JSON is kept as text (the YAML document, /metrics). */
-async function send(method: string, path: string, body: unknown, token: string | null): Promise<Reply> {
-  const res = await fetch(`${world.rs}${path}`, {
-    method,
-    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  let parsed: unknown = text || undefined;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    // text it is
-  }
-  return { status: res.status, body: parsed };
-}
-
 /** What a present endpoint should answer: `allow` any 2xx, otherwise exactly the status. */
 function expectOutcome(reply: Reply, want: Outcome, what: string): void {
   const met = want === 'allow' ? reply.status >= 200 && reply.status < 300 : reply.status === (want === 'deny' ? 403 : want === 'unauth' ? 401 : want);
@@ -489,7 +472,7 @@ function expectOutcome(reply: Reply, want: Outcome, what: string): void {
 
 /** Runs one call of a row: the outcome, what an allowed answer says, and whether it changed anything. */
 async function play(op: string, who: string, want: Outcome, token: string | null, prepared: Prepared): Promise<void> {
-  const reply = await send(prepared.method, prepared.path, prepared.body, token);
+  const reply = await call(world.rs, prepared.method, prepared.path, prepared.body, token);
   const cell = `${op} ${who}`;
   expectOutcome(reply, want, cell);
   if (want === 'allow') prepared.verify?.(reply);
@@ -644,10 +627,10 @@ describe('access matrix of the HTTP API (node RS)', () => {
       await play(op, `as ${label}`, want, world.combined[label], prepared);
       if (want !== A || prepared.method !== 'GET') return;
       // What it reads, against what each role alone reads at the same moment.
-      const combined = await send('GET', prepared.path, undefined, world.combined[label]);
+      const combined = await call(world.rs, 'GET', prepared.path, undefined, world.combined[label]);
       const alone = [];
       for (const c of parts) {
-        const r = await send('GET', prepared.path, undefined, world.tokens[c]);
+        const r = await call(world.rs, 'GET', prepared.path, undefined, world.tokens[c]);
         if (r.status === 200) alone.push(r.body);
       }
       if (typeof combined.body === 'object') expect({ op, label, beyond: beyondAll(combined.body, alone) }).toEqual({ op, label, beyond: [] });
@@ -835,7 +818,7 @@ describe('access matrix of the HTTP API (node RS)', () => {
       expect((await as('adminOther', 'POST', '/v1/people', { name: `Astra for cptv ${suffix()}`, organisation: OWN_ORG })).status).toBe(403);
       // The node's administrator names an organisation of the node, or none (the node's own staff).
       const nowhere = await as('adminNode', 'POST', '/v1/people', { name: `Nowhere ${suffix()}`, organisation: 'nowhere' });
-      expect({ status: nowhere.status, fields: nowhere.body.problems?.map((p: { field: string }) => p.field) }).toEqual({ status: 400, fields: ['organisation'] });
+      expect({ status: nowhere.status, fields: problemFields(nowhere.body) }).toEqual({ status: 400, fields: ['organisation'] });
       expect(await as('adminNode', 'POST', '/v1/people', { name: `Node staff ${suffix()}` })).toMatchObject({ status: 201, body: { organisation: null } });
 
       const role = await freshRole(OTHER_ORG);
@@ -854,7 +837,7 @@ describe('access matrix of the HTTP API (node RS)', () => {
       const answers = [];
       for (const [path, body, field] of attempts) {
         const r = await as('adminOther', 'POST', rolePath(role, path), body);
-        expect({ path, body, status: r.status, fields: r.body.problems?.map((p: { field: string }) => p.field) }).toEqual({ path, body, status: 400, fields: [field] });
+        expect({ path, body, status: r.status, fields: problemFields(r.body) }).toEqual({ path, body, status: 400, fields: [field] });
         answers.push({ field, body: r.body });
       }
       // One answer for every field, whoever the id is of: ids of other organisations' staff cannot be probed.
@@ -879,7 +862,7 @@ describe('access matrix of the HTTP API (node RS)', () => {
       await ok(world.rs, 'POST', '/v1/people', { name: `Matrix private ${suffix()}`, email, organisation: OWN_ORG });
       const entry = (slug: string) => ({ slug, title: `Matrix channel desk ${slug}`, purposes: ['return'], ageGroups: ['adult'], languages: ['sr'], channels: { mailbox: email } });
       const own = await call(world.rs, 'POST', `/v1/organisations/${OWN_ORG}/roles`, entry(`mx-${suffix()}`), world.tokens.adminOwn);
-      expect({ status: own.status, fields: own.body.problems?.map((p: { field: string }) => p.field) }).toEqual({ status: 400, fields: ['channels.mailbox'] });
+      expect({ status: own.status, fields: problemFields(own.body) }).toEqual({ status: 400, fields: ['channels.mailbox'] });
       const slug = `mx-${suffix()}`;
       expect((await call(world.rs, 'POST', `/v1/organisations/${OTHER_ORG}/roles`, entry(slug), world.tokens.adminOther)).status).toBe(201);
       const flagged = { role: `RS/${OTHER_ORG}/${slug}`, channel: 'mailbox', reason: 'staff-contact' };
@@ -1022,14 +1005,14 @@ describe('access matrix of the HTTP API (node RS)', () => {
       const valid = await world.net.token('RS', { subject: 'matrix-superuser', roles: [...ALL_ROLES] });
       for (const [op] of TABLE) {
         const p = await ROWS[op]('none');
-        const r = await send(p.method, p.path, p.body, valid);
+        const r = await call(world.rs, p.method, p.path, p.body, valid);
         expect({ op, status: r.status >= 200 && r.status < 300 ? '2xx' : r.status, body: r.status < 300 ? undefined : r.body }).toEqual({ op, status: '2xx', body: undefined });
       }
     });
 
     it.each(TABLE.filter(([op]) => op.startsWith('GET ') && !PUBLIC.has(op)).map(([op]) => op))('HEAD of %s without a token → 401', async (op) => {
       const p = await ROWS[op]('none');
-      const r = await send('HEAD', p.path, undefined, null);
+      const r = await call(world.rs, 'HEAD', p.path, undefined, null);
       expect(r.status).toBe(401);
     });
   });

@@ -1,4 +1,4 @@
-import { sampleReturnHandover } from '../apps/trmctl/src/demo/sample-handover';
+import { sampleReturnHandover } from '../apps/trmctl/src/local';
 import { DAY_MS, ManualClock } from './support/clock';
 import {
   AT_COORDINATOR,
@@ -13,7 +13,7 @@ import {
   withHandPartner,
   withSealedConsent,
 } from './support/cases';
-import { call, eventually } from './support/http';
+import { call, eventually, problemFields } from './support/http';
 import { TestNetwork } from './support/network';
 
 /**
@@ -252,7 +252,7 @@ describe('what does not fit is refused, with the reason', () => {
     await steps.deliver('RS', caseRef, 'handover.accepted', bodies.accepted());
     const bad = await steps.attempt('AT', caseRef, 'return.scheduled', { ...bodies.scheduled(isoDay(clock.now(), 4)), arrivalPoint: { kind: 'airport', code: 'beg' } });
     expect(bad.status).toBe(400);
-    expect(bad.body.problems.map((p: { field: string }) => p.field)).toEqual(['body.arrivalPoint.code']);
+    expect(problemFields(bad.body)).toEqual(['body.arrivalPoint.code']);
 
     await steps.deliver('AT', caseRef, 'case.closed', bodies.closed());
     for (const [node, type, body] of [
@@ -278,7 +278,7 @@ describe('what does not fit is refused, with the reason', () => {
     const problems = async (path: string) => {
       const r = await call(steps.url('RS'), 'GET', path);
       expect(r.status).toBe(400);
-      return r.body.problems.map((p: { field: string }) => p.field).sort();
+      return problemFields(r.body)?.sort();
     };
     expect(await problems('/v1/cases?state=lost&limit=0&role=nobody')).toEqual(['limit', 'role', 'state']);
     expect(await problems('/v1/alerts?limit=501')).toEqual(['limit']);

@@ -1,8 +1,8 @@
+import { sampleReturnHandover } from '../apps/trmctl/src/local';
 import { call, eventually } from './support/http';
 import { ManualClock } from './support/clock';
 import { CaseSteps, MINUTE_MS, bodies, startCaseNodes, isoDay, referralHandover, withHandPartner } from './support/cases';
 import { TestNetwork } from './support/network';
-import { sampleReturnHandover } from '../apps/trmctl/src/demo/sample-handover';
 
 /**
  * Case messages that come twice, too early, or queued while the partner is away — with real nodes AT and RS (and

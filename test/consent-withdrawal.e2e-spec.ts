@@ -1,9 +1,9 @@
 import { SealedPersonalData, currentKey, importKey, publicJwks, seal } from '@trm/wire';
+import { sampleReturnHandover } from '../apps/trmctl/src/local';
 import { RetentionJob } from '../apps/gateway/src/retention/retention-job';
-import { sampleReturnHandover } from '../apps/trmctl/src/demo/sample-handover';
 import { DAY_MS, ManualClock } from './support/clock';
 import { CaseSteps, MINUTE_MS, bodies, caseEnvelope, isoDay, startCaseNodes, withHandPartner, withSealedConsent } from './support/cases';
-import { call, eventually } from './support/http';
+import { call, eventually, problemFields } from './support/http';
 import { LeakScanner } from './support/leaks';
 import { TestNetwork } from './support/network';
 
@@ -96,7 +96,7 @@ describe('consent withdrawn', () => {
       message: `consent.withdrawn does not fit case ${caseRef}: consent was withdrawn already (share-sealed)`,
     });
     const byHand = await steps.attempt('RS', caseRef, 'purge.confirmed', { purgedAt: clock.now().toISOString(), scope: ['share-sealed'] }, { inReplyTo: withdrawal });
-    expect({ status: byHand.status, fields: byHand.body.problems?.map((p: { field: string }) => p.field) }).toEqual({ status: 400, fields: ['type'] });
+    expect({ status: byHand.status, fields: problemFields(byHand.body) }).toEqual({ status: 400, fields: ['type'] });
     // The coded facts stay: RS still has the request's body, and the case goes on.
     expect((await net.sql('RS', `SELECT envelope->'body'->>'purpose' AS purpose FROM inbound_message WHERE id = $1`, [id]))[0]).toEqual({ purpose: 'return' });
     tick();

@@ -2,10 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { chownSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GatewayProcess, GatewayProcesses, freePort } from '../apps/trmctl/src/local';
 import { RETRY_AFTER_SECONDS } from '../apps/gateway/src/http/error-filters';
 import { REPEAT_LOG_INTERVAL_MS } from '../apps/gateway/src/logging/log-throttle';
-import { GatewayProcess, GatewayProcesses } from '../apps/trmctl/src/local/gateway-processes';
-import { freePort } from '../apps/trmctl/src/local/preflight';
 import { eventually } from './support/http';
 import { TestNetwork } from './support/network';
 

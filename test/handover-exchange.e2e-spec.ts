@@ -1,6 +1,6 @@
 import { digestOf } from '@trm/wire';
-import { sampleReturnHandover } from '../apps/trmctl/src/demo/sample-handover';
-import { call, eventually } from './support/http';
+import { sampleReturnHandover } from '../apps/trmctl/src/local';
+import { call, eventually, problemFields } from './support/http';
 import { TestNetwork } from './support/network';
 
 describe('AT sends a return handover to RS', () => {
@@ -51,16 +51,20 @@ describe('AT sends a return handover to RS', () => {
 
   it('answers 400 naming every bad field and stores nothing', async () => {
     const at = net.node('AT');
+    const stored = async () =>
+      (await net.sql<Record<string, number>>('AT', 'SELECT (SELECT count(*) FROM case_file)::int AS cases, (SELECT count(*) FROM outbound_message)::int AS messages'))[0];
+    const before = await stored();
     const bad = sampleReturnHandover();
     const body = { ...bad.body, person: { ...bad.body.person, ageGroup: 'teen', name: 'Jana' }, consent: { ...bad.body.consent, given: false } };
     const r = await call(at.url, 'POST', '/v1/handovers', { ...bad, recipient: 'AL/x/y', body });
     expect(r.status).toBe(400);
-    const fields = r.body.problems.map((p: { field: string }) => p.field).sort();
+    const fields = problemFields(r.body)?.sort();
     expect(fields).toEqual(['body.consent.given', 'body.person.ageGroup', 'body.person.name']);
     expect(JSON.stringify(r.body)).not.toContain('Jana');
 
     const unknownPartner = await call(at.url, 'POST', '/v1/handovers', { ...bad, recipient: 'AL/mol/intake' });
     expect(unknownPartner.status).toBe(400);
     expect(unknownPartner.body.problems).toEqual([{ field: 'recipient', problem: expect.stringContaining('not a configured partner') }]);
+    expect(await stored()).toEqual(before);
   });
 });

@@ -1,5 +1,5 @@
-import { sampleReturnHandover } from '../apps/trmctl/src/demo/sample-handover';
-import { rawRequest } from './support/http';
+import { sampleReturnHandover } from '../apps/trmctl/src/local';
+import { problemFields, rawRequest } from './support/http';
 import { TestNetwork } from './support/network';
 
 /**
@@ -69,7 +69,7 @@ describe('text that is not Unicode is refused, not stored as U+FFFD', () => {
     ['a lone surrogate escape', Buffer.from('{"name":"a\\ud800b"}'), 'name'],
   ])('POST /v1/people with %s in name → 400 naming %s', async (_w, body, field) => {
     const a = await ask('POST', '/v1/people', { body });
-    expect({ status: a.status, fields: a.status === 400 ? JSON.parse(a.text).problems.map((p: { field: string }) => p.field) : a.text }).toEqual({ status: 400, fields: [field] });
+    expect({ status: a.status, fields: a.status === 400 ? problemFields(JSON.parse(a.text)) : a.text }).toEqual({ status: 400, fields: [field] });
   });
 });
 

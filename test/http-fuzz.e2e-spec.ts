@@ -2,9 +2,8 @@ import fc from 'fast-check';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GatewayProcesses } from '../apps/trmctl/src/local/gateway-processes';
-import { freePort } from '../apps/trmctl/src/local/preflight';
-import { call, useToken } from './support/http';
+import { GatewayProcesses, freePort } from '../apps/trmctl/src/local';
+import { call, problemFields, rawRequest, useToken } from './support/http';
 import { TestNetwork } from './support/network';
 
 /** The build, whose OpenAPI document knows every query parameter and body field (the Swagger plugin of nest build). */
@@ -154,16 +153,6 @@ describe('the HTTP API answers malformed requests with 4xx, never 5xx', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  const send = async ({ method, url, body }: Attempt): Promise<number> => {
-    const res = await fetch(`${at.url}${url}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body,
-    });
-    await res.arrayBuffer();
-    return res.status;
-  };
-
   it('reads every operation from /openapi.json', () => {
     expect(ops.map((o) => `${o.method} ${o.path}`)).toEqual(expect.arrayContaining(['POST /v1/handovers', 'GET /v1/roles/{org}/{role}/holders', 'POST /v1/people']));
   });
@@ -172,7 +161,7 @@ describe('the HTTP API answers malformed requests with 4xx, never 5xx', () => {
     const all = fc.sample(fc.constantFrom(...ops).chain(attempts), { seed: SEED, numRuns: REQUESTS });
     const failed: Array<Attempt & { status: number }> = [];
     for (const attempt of all) {
-      const status = await send(attempt);
+      const { status } = await rawRequest(Number(new URL(at.url).port), attempt.method, attempt.url, { token, body: attempt.body });
       if (status >= 500) failed.push({ ...attempt, status });
     }
     expect(failed).toEqual([]);
@@ -181,16 +170,15 @@ describe('the HTTP API answers malformed requests with 4xx, never 5xx', () => {
 
   describe('inputs that gave 500', () => {
     const DATE_FORMS = ['2026-W05-3', '2026-031', '2026-01-31T12', '20260131T120000Z'];
-    const problems = (r: { body: { problems?: Array<{ field: string }> } }) => r.body.problems?.map((p) => p.field);
 
     it('refuses date forms a Date cannot read, naming the field', async () => {
       const person = (await call(at.url, 'POST', '/v1/people', { name: 'Sample Holder' })).body.id;
       for (const at_ of DATE_FORMS) {
         const holders = await call(at.url, 'GET', `/v1/roles/bmi-thb/coordination/holders?at=${encodeURIComponent(at_)}`);
-        expect([at_, holders.status, problems(holders)]).toEqual([at_, 400, ['at']]);
+        expect([at_, holders.status, problemFields(holders.body)]).toEqual([at_, 400, ['at']]);
         for (const field of ['startsAt', 'endsAt']) {
           const assigned = await call(at.url, 'POST', '/v1/roles/bmi-thb/coordination/assignments', { person, [field]: at_ });
-          expect([at_, assigned.status, problems(assigned)]).toEqual([at_, 400, [field]]);
+          expect([at_, assigned.status, problemFields(assigned.body)]).toEqual([at_, 400, [field]]);
         }
       }
     });
@@ -206,7 +194,7 @@ describe('the HTTP API answers malformed requests with 4xx, never 5xx', () => {
       ];
       for (const [method, path, body, field] of cases) {
         const reply = await call(at.url, method, path, body);
-        expect([method, path, reply.status, problems(reply)]).toEqual([method, path, 400, [field]]);
+        expect([method, path, reply.status, problemFields(reply.body)]).toEqual([method, path, 400, [field]]);
       }
     });
   });

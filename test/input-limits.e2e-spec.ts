@@ -1,5 +1,5 @@
 import { Envelope, NEEDS, digestOf, encodeEnvelope } from '@trm/wire';
-import { sampleReturnHandover } from '../apps/trmctl/src/demo/sample-handover';
+import { sampleReturnHandover } from '../apps/trmctl/src/local';
 import { call, eventually } from './support/http';
 import { TestNetwork } from './support/network';
 import { HandPartner } from './support/partner';

@@ -3,11 +3,9 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { sampleReturnHandover } from '../apps/trmctl/src/demo/sample-handover';
-import { GatewayProcess, GatewayProcesses } from '../apps/trmctl/src/local/gateway-processes';
-import { freePort } from '../apps/trmctl/src/local/preflight';
+import { GatewayProcess, GatewayProcesses, freePort, sampleReturnHandover } from '../apps/trmctl/src/local';
 import { bodies, withSealedConsent } from './support/cases';
-import { eventually } from './support/http';
+import { eventually, problemFields } from './support/http';
 import { TestNetwork } from './support/network';
 import { HandPartner } from './support/partner';
 import { base64Forms } from './support/canaries';
@@ -191,7 +189,7 @@ describe('personal details stay out of logs, error responses and metrics', () =>
     const sample = sampleReturnHandover();
     const sealedScope = withSealedConsent(sample.body);
     const post = (what: string, body: string | object, options: { token?: string | null; contentType?: string } = {}) => http(what, 'AT', 'POST', '/v1/handovers', body, options);
-    const fields = (r: Reply) => (json(r).problems as Array<{ field: string }>).map((p) => p.field);
+    const fields = (r: Reply) => problemFields(json(r)) ?? [];
 
     const unknownField = await post('unknown field body.person.name', { ...sample, body: { ...sample.body, person: { ...sample.body.person, name: FULL_NAME } } });
     expect(unknownField.status).toBe(400);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DAY_MS, ManualClock } from './support/clock';
-import { Reply, call, eventually } from './support/http';
+import { Reply, call, eventually, problemFields } from './support/http';
 import { TestNetwork } from './support/network';
 import { HandPartner } from './support/partner';
 
@@ -148,7 +148,7 @@ describe('RS pages every list by a stable cursor', () => {
     ];
     it.each(cases)('%s', async (path, field, secrets) => {
       const r = await call(url, 'GET', path, undefined, path.startsWith('/v1/audit') ? auditor : undefined);
-      expect({ status: r.status, fields: r.body.problems?.map((p: { field: string }) => p.field) }).toEqual({ status: 400, fields: [field] });
+      expect({ status: r.status, fields: problemFields(r.body) }).toEqual({ status: 400, fields: [field] });
       for (const s of secrets) expect(JSON.stringify(r.body)).not.toContain(s);
     });
   });

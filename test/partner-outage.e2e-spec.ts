@@ -1,10 +1,9 @@
-import { sampleReturnHandover } from '../apps/trmctl/src/demo/sample-handover';
+import { TcpProxy, sampleReturnHandover } from '../apps/trmctl/src/local';
 import { PartnerLink } from '../apps/gateway/src/amqp/partner-link';
 import { ManualClock } from './support/clock';
 import { call, eventually } from './support/http';
 import { AMQP_HOST, TestNetwork } from './support/network';
 import { HandPartner } from './support/partner';
-import { TcpProxy } from './support/tcp-proxy';
 
 const [host, port] = AMQP_HOST.split(':');
 

@@ -1,10 +1,9 @@
 import { connect } from 'amqplib';
 import { Client } from 'pg';
-import { applyTopology } from '../apps/trmctl/src/topology/apply';
+import { TcpProxy, applyTopology } from '../apps/trmctl/src/local';
 import { Reply, call, eventually } from './support/http';
 import { DATABASE_URL, TestNetwork } from './support/network';
 import { HandPartner } from './support/partner';
-import { TcpProxy } from './support/tcp-proxy';
 
 const database = new URL(DATABASE_URL);
 

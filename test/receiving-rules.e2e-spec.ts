@@ -1,9 +1,9 @@
 import { Envelope, Incoming, MessageProperties, RejectReason, digestOf, generateNodeKeys, importKey, publishProperties } from '@trm/wire';
+import { sampleReturnHandover } from '../apps/trmctl/src/local';
 import { ReceptionService } from '../apps/gateway/src/reception/reception.service';
 import { startGateway } from '../apps/gateway/src/gateway';
 import { Disposition } from '../apps/gateway/src/amqp/delivery';
 import { randomUUID } from 'node:crypto';
-import { sampleReturnHandover } from '../apps/trmctl/src/demo/sample-handover';
 import { startCaseNodes } from './support/cases';
 import { ManualClock } from './support/clock';
 import { call, eventually } from './support/http';

@@ -1,5 +1,5 @@
 import { directoryApi, holds, ok, republished, rolePath } from './support/directory';
-import { call } from './support/http';
+import { call, problemFields } from './support/http';
 import { TestNetwork } from './support/network';
 
 /**
@@ -12,7 +12,6 @@ describe("a role's published channels are functional, never a member of staff's"
   let rsUrl: string;
   let rs: ReturnType<typeof directoryApi>;
 
-  const fields = (r: { body: { problems?: Array<{ field: string }> } }) => r.body.problems?.map((p) => p.field);
   const attention = async () => (await ok(rsUrl, 'GET', '/v1/directory/attention')).personalChannels as Array<{ role: string; channel: string; reason: string }>;
 
   beforeAll(async () => {
@@ -35,13 +34,13 @@ describe("a role's published channels are functional, never a member of staff's"
     ];
     for (const [channels, refused] of attempts) {
       const r = await call(rsUrl, 'POST', '/v1/organisations/cptv/roles', { slug: 'legal-desk', title: 'Legal desk', purposes: ['assistance'], ageGroups: ['adult'], languages: ['sr'], channels });
-      expect({ channels, status: r.status, fields: fields(r) }).toEqual({ channels, status: 400, fields: refused });
+      expect({ channels, status: r.status, fields: problemFields(r.body) }).toEqual({ channels, status: 400, fields: refused });
       expect(JSON.stringify(r.body)).not.toMatch(/kovac|000.?1234|0001234/i);
     }
     expect((await call(rsUrl, 'GET', rolePath('RS/cptv/legal-desk'))).status).toBe(404);
 
     const patched = await call(rsUrl, 'PATCH', rolePath('RS/cptv/duty'), { channels: { mailbox: email } });
-    expect({ status: patched.status, fields: fields(patched) }).toEqual({ status: 400, fields: ['channels.mailbox'] });
+    expect({ status: patched.status, fields: problemFields(patched.body) }).toEqual({ status: 400, fields: ['channels.mailbox'] });
     expect((await rs.role('RS/cptv/duty')).channels).toEqual({ phone: '+381 11 000 0002 (sample)', mailbox: 'duty@cptv.example' });
 
     // Functional channels of the same role are taken.
@@ -57,7 +56,7 @@ describe("a role's published channels are functional, never a member of staff's"
     for (const [contacts, refused] of attempts) {
       const name = `Refused person ${refused.join(' ')}`;
       const r = await call(rsUrl, 'POST', '/v1/people', { name, ...contacts });
-      expect({ contacts, status: r.status, fields: fields(r) }).toEqual({ contacts, status: 400, fields: refused });
+      expect({ contacts, status: r.status, fields: problemFields(r.body) }).toEqual({ contacts, status: 400, fields: refused });
       expect(JSON.stringify(r.body)).not.toMatch(/intake@|duty@|000 000/i);
       expect(await net.sql('RS', 'SELECT 1 FROM person WHERE name = $1', [name])).toEqual([]);
     }

@@ -13,7 +13,7 @@ import {
   rotateNodeKeys,
 } from '@trm/wire';
 import { randomUUID } from 'node:crypto';
-import { sampleReturnHandover } from '../apps/trmctl/src/demo/sample-handover';
+import { sampleReturnHandover } from '../apps/trmctl/src/local';
 import { ManualClock } from './support/clock';
 import { directoryApi, heldVersion, holds, ok, publishedVersion, republished, rolePath, settled } from './support/directory';
 import { call, eventually } from './support/http';

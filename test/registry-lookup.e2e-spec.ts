@@ -1,6 +1,6 @@
 import { DAY_MS, ManualClock } from './support/clock';
 import { directoryApi, holds, ok, publishedVersion, republished, rolePath } from './support/directory';
-import { call } from './support/http';
+import { call, problemFields } from './support/http';
 import { TestNetwork } from './support/network';
 
 /** "Who do I send this to?" — GET /v1/directory across the nodes' published directories, and entries nobody vouched for lately. */
@@ -77,7 +77,7 @@ describe('AT looks up contact points', () => {
   ])('answers 400 naming the bad field for %s', async (query, fields) => {
     const r = await call(net.node('AT').url, 'GET', `/v1/directory?${query}`);
     expect(r.status).toBe(400);
-    expect(r.body.problems.map((p: { field: string }) => p.field).sort()).toEqual(fields);
+    expect(problemFields(r.body)?.sort()).toEqual(fields);
   });
 });
 
@@ -129,7 +129,7 @@ describe('an entry nobody confirmed for 180 days', () => {
     const stranger = await rs.person('Not on this role');
     const r = await call(net.node('RS').url, 'POST', rolePath(ROLE, '/confirm'), { person: stranger });
     expect(r.status).toBe(400);
-    expect(r.body.problems.map((p: { field: string }) => p.field)).toEqual(['person']);
+    expect(problemFields(r.body)).toEqual(['person']);
     expect(await unconfirmedOnRs()).toContain(ROLE);
   });
 

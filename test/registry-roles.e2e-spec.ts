@@ -1,7 +1,7 @@
-import { sampleReturnHandover } from '../apps/trmctl/src/demo/sample-handover';
+import { sampleReturnHandover } from '../apps/trmctl/src/local';
 import { DAY_MS, ManualClock } from './support/clock';
 import { deliverHandover, directoryApi, holds, ok, republished, rolePath } from './support/directory';
-import { call, eventually } from './support/http';
+import { call, eventually, problemFields } from './support/http';
 import { TestNetwork } from './support/network';
 import { HandPartner } from './support/partner';
 
@@ -199,7 +199,7 @@ describe('a role is handed over, then retired in favour of a successor', () => {
     const invalid: unknown[] = [undefined, 'not-an-address', 'AT/bmi-thb/duty', 'RS/cptv/nobody', target, ROLE];
     for (const successor of invalid) {
       const r = await call(net.node('RS').url, 'POST', rolePath(target, '/deactivate'), successor === undefined ? {} : { successor });
-      expect({ successor, status: r.status, fields: r.body.problems?.map((p: { field: string }) => p.field) }).toEqual({ successor, status: 400, fields: ['successor'] });
+      expect({ successor, status: r.status, fields: problemFields(r.body) }).toEqual({ successor, status: 400, fields: ['successor'] });
     }
     expect(await rs.role(target)).toMatchObject({ status: 'active', retiredAt: null, successor: null });
   });
@@ -284,6 +284,6 @@ describe('who held a role when', () => {
   it('refuses a time that is not ISO 8601, naming the field', async () => {
     const r = await call(net.node('RS').url, 'GET', rolePath(ROLE, '/holders?at=last-tuesday'));
     expect(r.status).toBe(400);
-    expect(r.body.problems.map((p: { field: string }) => p.field)).toEqual(['at']);
+    expect(problemFields(r.body)).toEqual(['at']);
   });
 });

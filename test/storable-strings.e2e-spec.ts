@@ -1,7 +1,7 @@
 import { Envelope, createEnvelope, currentKey, digestOf, encodeEnvelope, importKey, publicJwks, registryAddress, registryCaseRef } from '@trm/wire';
 import { CompactEncrypt } from 'jose';
 import { randomUUID } from 'node:crypto';
-import { sampleReturnHandover } from '../apps/trmctl/src/demo/sample-handover';
+import { sampleReturnHandover } from '../apps/trmctl/src/local';
 import { TestNetwork } from './support/network';
 import { HandPartner, ReceivedReceipt } from './support/partner';
 

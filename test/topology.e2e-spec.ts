@@ -7,10 +7,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, ChannelModel, ConfirmChannel, GetMessage, Options } from 'amqplib';
 import { DEAD_LETTER_EXCHANGE, DEAD_LETTER_QUEUE, INBOUND_EXCHANGE } from '@trm/wire';
+import { DEFAULT_MANAGEMENT_URL } from '../apps/trmctl/src/local';
 import { applyTopology, removeTopology, TopologySummary } from '../apps/trmctl/src/topology/apply';
 import { TopologyConfig, parseTopology } from '../apps/trmctl/src/topology/definitions';
 import { ManagementClient } from '../apps/trmctl/src/topology/management';
-import { DEFAULT_MANAGEMENT_URL } from '../apps/trmctl/src/local/scratch-network';
 import { AMQP_HOST } from './support/network';
 
 const suffix = randomBytes(4).toString('hex');

@@ -1,8 +1,9 @@
 import { Envelope, HandoverRequestBody, SealedPersonalData, createEnvelope } from '@trm/wire';
 import { randomUUID } from 'node:crypto';
+import { sampleReturnHandover } from '../../apps/trmctl/src/local';
+import { TimelineEntry } from '../../apps/gateway/src/message-log/timelines';
 import { NodeConfig } from '../../apps/gateway/src/config/node-config';
 import { DeadlineWatch } from '../../apps/gateway/src/handover/deadline-watch';
-import { sampleReturnHandover } from '../../apps/trmctl/src/demo/sample-handover';
 import { DAY_MS, ManualClock } from './clock';
 import { call, eventually } from './http';
 import { TestNetwork } from './network';
@@ -10,8 +11,9 @@ import { HandPartner } from './partner';
 
 /** The roles the case tests use: each node's coordinator (config/directory), RS's intake and the fallback it publishes. */
 export const AT_COORDINATOR = 'AT/bmi-thb/coordination';
-export const RS_COORDINATOR = 'RS/cptv/intake';
 export const RS_INTAKE = 'RS/cptv/intake';
+/** RS's directory names its intake as the node's coordinator. */
+export const RS_COORDINATOR = RS_INTAKE;
 export const RS_FALLBACK = 'RS/cptv/duty';
 export const HOUR_MS = 3_600_000;
 export const MINUTE_MS = 60_000;
@@ -58,11 +60,7 @@ export interface OutboundOutcome {
   reject_reason: string | null;
 }
 
-export interface TimelineEntry {
-  at: string;
-  event: string;
-  [detail: string]: unknown;
-}
+export type { TimelineEntry };
 
 /** A case's deadlines as stored on one node, oldest first. */
 export interface ExpectationRow {

@@ -1,4 +1,4 @@
-import { sampleReturnHandover } from '../../apps/trmctl/src/demo/sample-handover';
+import { sampleReturnHandover } from '../../apps/trmctl/src/local';
 import { call, eventually } from './http';
 import { TestNetwork } from './network';
 
@@ -81,6 +81,15 @@ export async function holds(net: TestNetwork, holder: string, of: string, versio
     async () => (((await heldVersion(net, holder, of)) ?? 0) >= version ? true : undefined),
     20_000,
     `${holder} to apply version ${version} of ${of}'s directory`,
+  );
+  // Stored is not yet in use: the node reloads its view of partners' directories after the commit.
+  await eventually(
+    async () => {
+      const sources = (await ok<{ sources: Array<{ node: string; version: number | null }> }>(net.node(holder).url, 'GET', '/v1/directory')).sources;
+      return (sources.find((s) => s.node === of)?.version ?? 0) >= version ? true : undefined;
+    },
+    20_000,
+    `${holder} to use version ${version} of ${of}'s directory`,
   );
 }
 

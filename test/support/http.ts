@@ -12,7 +12,10 @@ export function useToken(base: string, token: string): void {
   defaultTokens.set(base, token);
 }
 
-/** A JSON call to a node's HTTP API, with the node's default token unless `token` is given (`null`: no token). */
+/**
+ * A JSON call to a node's HTTP API, with the node's default token unless `token` is given (`null`: no token). An
+ * answer that is not JSON (the YAML document, /metrics) is kept as text.
+ */
 export async function call<T = any>(base: string, method: string, path: string, body?: unknown, token?: string | null): Promise<Reply<T>> {
   const bearer = token === undefined ? defaultTokens.get(base) : token;
   const res = await fetch(`${base}${path}`, {
@@ -24,8 +27,19 @@ export async function call<T = any>(base: string, method: string, path: string, 
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  return { status: res.status, body: (text ? jsonOrText(text) : undefined) as T };
 }
+
+function jsonOrText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** The fields a 400 answer's body names in its problems, in its order (undefined when it has no problems). */
+export const problemFields = (body: { problems?: Array<{ field: string }> } | undefined): string[] | undefined => body?.problems?.map((p) => p.field);
 
 /** Polls until `probe` returns a value that is not undefined, or fails after `timeoutMs` with the last reason. */
 export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000, what = 'condition'): Promise<T> {

@@ -2,7 +2,7 @@ import { INestApplication, LogLevel } from '@nestjs/common';
 import { Clock, SystemClock } from '../../apps/gateway/src/clock/clock';
 import { NodeConfig } from '../../apps/gateway/src/config/node-config';
 import { startGateway } from '../../apps/gateway/src/gateway';
-import { DEFAULT_AMQP_HOST, DEFAULT_DATABASE_URL, ScratchNetwork, ScratchNode, ScratchOptions } from '../../apps/trmctl/src/local/scratch-network';
+import { DEFAULT_AMQP_HOST, DEFAULT_DATABASE_URL, ScratchNetwork, ScratchNode, ScratchOptions } from '../../apps/trmctl/src/local';
 import { eventually, useToken } from './http';
 
 export const DATABASE_URL = process.env.TRM_TEST_DATABASE_URL ?? DEFAULT_DATABASE_URL;

@@ -21,7 +21,7 @@ import {
 import { Channel, ChannelModel, ConfirmChannel, connect } from 'amqplib';
 import { CompactSign } from 'jose';
 import { randomUUID } from 'node:crypto';
-import { sampleReturnHandover } from '../../apps/trmctl/src/demo/sample-handover';
+import { sampleReturnHandover } from '../../apps/trmctl/src/local';
 import { eventually } from './http';
 import { TestNetwork } from './network';
 

@@ -160,3 +160,38 @@ describe('loadNodeConfig', () => {
     expect(problems({ database: { schema: 'trm-at; DROP' } })).toEqual([expect.stringMatching(/^database\.schema must match/)]);
   });
 });
+
+describe('retention', () => {
+  const DAY_MS = 86_400_000;
+
+  it('defaults to 30d, 1825d, 730d and 1d, and reads durations like every other key', () => {
+    expect(loadNodeConfig(nodeFile(), {}).retention).toEqual({
+      sealedAfterEndMs: 30 * DAY_MS,
+      caseDataAfterEndMs: 1825 * DAY_MS,
+      messageLogMs: 730 * DAY_MS,
+      checkIntervalMs: DAY_MS,
+    });
+    expect(loadNodeConfig(nodeFile({ retention: { sealedAfterEnd: '12h', messageLog: '90d' } }), {}).retention).toEqual({
+      sealedAfterEndMs: 12 * 3_600_000,
+      caseDataAfterEndMs: 1825 * DAY_MS,
+      messageLogMs: 90 * DAY_MS,
+      checkIntervalMs: DAY_MS,
+    });
+  });
+
+  it('reads every period given in milliseconds, as a scratch node writes them', () => {
+    const retention = { sealedAfterEndMs: 2 * DAY_MS, caseDataAfterEndMs: 3 * DAY_MS, messageLogMs: 4 * DAY_MS, checkIntervalMs: 5_000 };
+    const written = { sealedAfterEnd: retention.sealedAfterEndMs, caseDataAfterEnd: retention.caseDataAfterEndMs, messageLog: retention.messageLogMs, checkInterval: retention.checkIntervalMs };
+    expect(loadNodeConfig(nodeFile({ retention: written }), {}).retention).toEqual(retention);
+  });
+
+  it('names the key of every bad value', () => {
+    expect(problems({ retention: { sealedAfterEnd: 'a month', caseDataAfterEnd: '-5d', checkInterval: '0s', messageLogg: '10d' } })).toEqual([
+      'retention.messageLogg is not a known key (known: sealedAfterEnd, caseDataAfterEnd, messageLog, checkInterval)',
+      'retention.sealedAfterEnd must be a duration such as 500ms, 30s, 5m, 48h or 7d',
+      'retention.caseDataAfterEnd must be a duration such as 500ms, 30s, 5m, 48h or 7d',
+      'retention.checkInterval must be longer than 0',
+    ]);
+    expect(problems({ retention: '30d' })).toEqual(['retention must be a mapping of sealedAfterEnd, caseDataAfterEnd, messageLog, checkInterval']);
+  });
+});

@@ -1,1 +1,0 @@
-export { TcpProxy } from '../../apps/trmctl/src/local/tcp-proxy';
