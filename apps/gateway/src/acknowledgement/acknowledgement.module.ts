@@ -6,6 +6,8 @@ import { InboundChecks } from './inbound-checks';
 import { InboundEffects } from './inbound-effects';
 import { ReceiptSettlement } from './receipt-settlement';
 import { MetricsController } from './metrics.controller';
+import { MetricsRepository } from './metrics.repository';
+import { MetricsService } from './metrics.service';
 import { ReceptionController } from './reception.controller';
 import { ReceptionService } from './reception.service';
 import { TimelineEvent } from './timeline-event.entity';
@@ -16,7 +18,7 @@ import { Timelines } from './timelines';
 @Module({
   imports: [EnvelopeModule, RegistryModule, TypeOrmModule.forFeature([TimelineEvent])],
   controllers: [ReceptionController, MetricsController],
-  providers: [ReceptionService, InboundEffects, InboundChecks, ReceiptSettlement, TimelineRepository, Timelines],
+  providers: [ReceptionService, MetricsService, MetricsRepository, InboundEffects, InboundChecks, ReceiptSettlement, TimelineRepository, Timelines],
   exports: [InboundEffects, InboundChecks, ReceiptSettlement, TimelineRepository, Timelines],
 })
 export class AcknowledgementModule {}

@@ -4,7 +4,6 @@ import { Allow, Caller } from '../auth/access.decorator';
 import { Principal } from '../auth/principal';
 import { PipeTransform } from '@nestjs/common';
 import { isCaseRef } from '@trm/wire';
-import { listScope } from '../auth/scope';
 import { keysetPageOf } from '../http/paging';
 import { invalidRequest } from '../http/problems';
 import { CasesService } from './cases.service';
@@ -75,6 +74,6 @@ export class CasesController {
   @Allow('coordinator', 'caseworker', 'auditor')
   @ApiOkResponse({ type: AlertPage })
   alerts(@Query() query: AlertQueryDto, @Caller() caller: Principal): Promise<AlertPage> {
-    return this.cases.alerts(listScope(caller, query.role), keysetPageOf(query));
+    return this.cases.alerts({ role: query.role }, keysetPageOf(query), caller);
   }
 }

@@ -244,7 +244,8 @@ export class CasesService {
     });
   }
 
-  async alerts(roles: string[] | null, page: KeysetPage): Promise<Page<AlertItem>> {
+  async alerts(filter: { role?: string }, page: KeysetPage, caller: Principal): Promise<Page<AlertItem>> {
+    const roles = listScope(caller, filter.role);
     const rows = await this.expectations.alerts(roles, page);
     return pageOf(rows, page.limit, TIME_AND_ID, (e) => ({ at: e.at, id: e.id }), (e) => ({
       caseRef: e.caseRef,

@@ -123,6 +123,7 @@ export class DirectoryService {
   }
 
   async createOrganisation(dto: CreateOrganisationDto, caller: Principal): Promise<Organisation> {
+    requireAdministers(caller, null);
     return this.change(caller, 'registry.organisation.created', dto.slug, async (tx, now) => {
       if (await this.directory.organisation(dto.slug, tx)) throw new ConflictException(`organisation ${dto.slug} exists already`);
       const org = Object.assign(new Organisation(), { ...dto, createdAt: now, updatedAt: now });
@@ -132,6 +133,7 @@ export class DirectoryService {
   }
 
   async updateOrganisation(slug: string, dto: UpdateOrganisationDto, caller: Principal): Promise<Organisation> {
+    requireAdministers(caller, slug);
     return this.change(caller, 'registry.organisation.updated', slug, async (tx, now) => {
       const org = await this.directory.organisation(slug, tx);
       if (!org) throw new NotFoundException(`no organisation ${slug}`);
@@ -142,6 +144,7 @@ export class DirectoryService {
   }
 
   async createRole(organisation: string, dto: CreateRoleDto, caller: Principal): Promise<RoleView> {
+    requireAdministers(caller, organisation);
     const address = addressOf(this.config.node, organisation, dto.slug);
     await this.change(caller, 'registry.role.created', address, async (tx, now) => {
       if (!(await this.directory.organisation(organisation, tx))) throw new NotFoundException(`no organisation ${organisation}`);
@@ -156,6 +159,7 @@ export class DirectoryService {
   }
 
   async updateRole(address: string, dto: UpdateRoleDto, caller: Principal): Promise<RoleView> {
+    requireAdministers(caller, organisationOf(address));
     await this.change(caller, 'registry.role.updated', address, async (tx, now) => {
       const role = await this.liveRole(address, tx);
       if (dto.fallback) await this.requireLiveRole(dto.fallback, 'fallback', tx, address);
@@ -207,6 +211,7 @@ export class DirectoryService {
   }
 
   async assign(address: string, dto: AssignDto, caller: Principal): Promise<RoleView & { assignment: string }> {
+    requireAdministers(caller, organisationOf(address));
     const assignment = await this.change(caller, 'registry.assignment.started', address, async (tx, now) => {
       const role = await this.liveRole(address, tx);
       await this.requireStaff(role, { person: dto.person, deputy: dto.deputy }, caller, tx);
@@ -240,6 +245,7 @@ export class DirectoryService {
    * with the role, so they are now the new holder's; the handover record lists them, the answer also the new assignment.
    */
   async handOver(address: string, to: string, deputy: string | undefined, caller: Principal): Promise<TransferView & { assignment: string }> {
+    requireAdministers(caller, organisationOf(address));
     return this.change(caller, 'registry.role.handed-over', address, async (tx, now) => {
       const role = await this.liveRole(address, tx);
       await this.requireStaff(role, { to, deputy }, caller, tx);
@@ -269,6 +275,7 @@ export class DirectoryService {
    * organisation accepts (`pending`).
    */
   async deactivate(address: string, dto: DeactivateRoleDto, caller: Principal): Promise<{ retired: TransferView } | { pending: RoleLinkView }> {
+    requireAdministers(caller, organisationOf(address));
     if (!this.needsConsent(dto.successor, caller)) {
       const retire = (tx: EntityManager, now: Date) => this.retire(address, dto.successor, caller, organisationOf(address), tx, now);
       return { retired: await this.change(caller, 'registry.role.deactivated', address, retire) };
