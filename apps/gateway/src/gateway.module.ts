@@ -9,7 +9,7 @@ import { DatabaseModule } from './database/database.module';
 import { EnvelopeModule } from './envelope/envelope.module';
 import { HandoverModule } from './handover/handover.module';
 import { HealthModule } from './health/health.module';
-import { DirectoryModule } from './registry/directory.module';
+import { DirectoryModule } from './directory/directory.module';
 import { RegistryModule } from './registry/registry.module';
 import { RetentionModule } from './retention/retention.module';
 import { TransportModule } from './transport/transport.module';

@@ -8,7 +8,7 @@ import { runBench } from './bench/bench';
 import { runHostileBench } from './bench/hostile';
 import { runDemo } from './demo/demo';
 import { CliError, UsageError } from './errors';
-import { APP_ROLES, AppRole } from '../../gateway/src/auth/principal';
+import { APP_ROLES, AppRole } from '../../gateway/src/http/principal';
 import { KeyDirs, generateKeyFiles, rotateKeyFiles } from './keys';
 import { ensureIssuer, mintToken } from './tokens';
 import { defaultKeysDir, defaultTrustDir, nodeConfigFile, varDir } from './paths';

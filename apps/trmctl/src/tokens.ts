@@ -2,7 +2,7 @@ import { SignJWT, exportJWK, generateKeyPair, importJWK } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AppRole } from '../../gateway/src/auth/principal';
+import type { AppRole } from '../../gateway/src/http/principal';
 
 /**
  * A local identity provider for the demo, the benchmark and tests: an Ed25519 key pair that signs bearer tokens.

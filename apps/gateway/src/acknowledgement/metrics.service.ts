@@ -11,11 +11,13 @@ export class MetricsService {
 
   async exposition(): Promise<string> {
     const { sent, received, overdue } = await this.metrics.counts();
-    return [
-      ...family('trm_messages_sent', 'Messages this node sent, by partner, type and delivery state.', sent),
-      ...family('trm_messages_received', 'Messages this node received, by partner, type and receipt status.', received),
-      ...family('trm_deadlines_overdue', 'Deadlines passed and not met, by kind and by who owes them.', overdue),
-    ].join('\n') + '\n';
+    return (
+      [
+        ...family('trm_messages_sent', 'Messages this node sent, by partner, type and delivery state.', sent),
+        ...family('trm_messages_received', 'Messages this node received, by partner, type and receipt status.', received),
+        ...family('trm_deadlines_overdue', 'Deadlines passed and not met, by kind and by who owes them.', overdue),
+      ].join('\n') + '\n'
+    );
   }
 }
 

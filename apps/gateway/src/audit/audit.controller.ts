@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Allow } from '../auth/access.decorator';
+import { Allow } from '../http/access.decorator';
 import { AuditPage, AuditQueryDto } from './audit-page.dto';
 import { AuditLog } from './audit.service';
 

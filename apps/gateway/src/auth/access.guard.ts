@@ -1,8 +1,8 @@
 import { CanActivate, ExecutionContext, ForbiddenException, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ACCESS } from './access.decorator';
+import { ACCESS } from '../http/access.decorator';
 import { AuthService } from './auth.service';
-import { AppRole } from './principal';
+import { AppRole } from '../http/principal';
 
 /**
  * Every HTTP endpoint states who may call it (`@Allow(...)` or `@Public()`); one without a rule is closed to all.

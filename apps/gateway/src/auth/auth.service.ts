@@ -5,7 +5,7 @@ import { AuditLog } from '../audit/audit.service';
 import { Clock } from '../clock/clock';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
 import { RegistryService } from '../registry/registry.service';
-import { APP_ROLES, AppRole, Principal } from './principal';
+import { APP_ROLES, AppRole, Principal } from '../http/principal';
 
 const ALGORITHMS = ['EdDSA', 'ES256', 'RS256'];
 const CACHE_LIMIT = 10_000;

@@ -1,5 +1,5 @@
 import { ForbiddenException } from '@nestjs/common';
-import { AppRole, Principal, is } from './principal';
+import { AppRole, Principal, is } from '../http/principal';
 
 /**
  * What a caller may reach beyond the endpoint's role rule. A coordinator acts for the whole node; a caseworker only for

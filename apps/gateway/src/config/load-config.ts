@@ -3,7 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { canonicalTimeZone } from '../clock/local-day';
-import { Directory, directoryProblems } from '../registry/directory';
+import { Directory, directoryProblems } from './directory';
 import { NodeConfig, PartnerConfig, schemaNameProblem } from './node-config';
 
 /** Problems found while reading a node configuration, each naming the file and the key. */

@@ -1,5 +1,5 @@
 import { Jwks } from '@trm/wire';
-import { Directory } from '../registry/directory';
+import { Directory } from './directory';
 
 /** A partner node: where we publish to it, how we recognise its signatures, and how it publishes to us. */
 export interface PartnerConfig {

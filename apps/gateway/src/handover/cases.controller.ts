@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Allow, Caller } from '../auth/access.decorator';
-import { Principal } from '../auth/principal';
+import { Allow, Caller } from '../http/access.decorator';
+import { Principal } from '../http/principal';
 import { PipeTransform } from '@nestjs/common';
 import { isCaseRef } from '@trm/wire';
 import { keysetPageOf } from '../http/paging';

@@ -5,7 +5,7 @@ import { EntityManager } from 'typeorm';
 import { TimelineEntry, Timelines } from '../acknowledgement/timelines';
 import { AuditLog } from '../audit/audit.service';
 import { EnvelopeService } from '../envelope/envelope.service';
-import { Principal } from '../auth/principal';
+import { Principal } from '../http/principal';
 import { actsAs, listScope, requireAccess, worksOn } from '../auth/scope';
 import { Clock } from '../clock/clock';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';

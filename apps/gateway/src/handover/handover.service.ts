@@ -2,7 +2,7 @@ import { ForbiddenException, Inject, Injectable, NotFoundException } from '@nest
 import { Envelope, HandoverRequestBody, createEnvelope, seal } from '@trm/wire';
 import { randomUUID } from 'node:crypto';
 import { Timelines } from '../acknowledgement/timelines';
-import { Principal } from '../auth/principal';
+import { Principal } from '../http/principal';
 import { accessTo, actsAs, contentsFor, listScope, requireAccess } from '../auth/scope';
 import { Clock } from '../clock/clock';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';

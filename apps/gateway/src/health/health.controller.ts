@@ -1,7 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOkResponse } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { Public } from '../auth/access.decorator';
+import { Public } from '../http/access.decorator';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
 import { TrmAmqpServer } from '../transport/trm-amqp.server';
 import { Liveness } from './health.dto';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { Directory, addressOf } from './directory';
+import { Directory, addressOf } from '../config/directory';
 import { DirectoryRepository } from './directory.repository';
 import { Assignment, Organisation, Person, Role } from './entities';
 

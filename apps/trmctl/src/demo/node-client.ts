@@ -3,7 +3,7 @@ import type { OverdueItem } from '../../../gateway/src/handover/dto/case-pages.d
 import type { HandoverSubmitted, HandoverView } from '../../../gateway/src/handover/dto/handover-view.dto';
 import type { InboxItem } from '../../../gateway/src/handover/dto/inbox-page.dto';
 import type { Page } from '../../../gateway/src/http/paging';
-import type { LookupAnswer } from '../../../gateway/src/registry/dto/directory-views.dto';
+import type { LookupAnswer } from '../../../gateway/src/directory/dto/directory-views.dto';
 import { CliError } from '../errors';
 
 // The node's HTTP API as the demo uses it; the shapes are the gateway's response DTOs.

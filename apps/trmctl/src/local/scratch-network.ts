@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Pool, PoolClient } from 'pg';
 import { parse, stringify } from 'yaml';
 import { DEFAULT_AGREEMENT, NodeConfig } from '../../../gateway/src/config/node-config';
-import { Directory } from '../../../gateway/src/registry/directory';
+import { Directory } from '../../../gateway/src/config/directory';
 import { repoRoot } from '../paths';
 import { applyTopology, removeTopology } from '../topology/apply';
 import { LocalIssuer, TokenClaims, audienceOf, createIssuer, mintToken } from '../tokens';

@@ -7,14 +7,14 @@ import { NODE_CONFIG, NodeConfig } from '../config/node-config';
 import { Transactions } from '../database/transactions';
 import { AuditAction } from '../audit/audit-entry.entity';
 import { AuditLog } from '../audit/audit.service';
-import { Principal, is } from '../auth/principal';
+import { Principal, is } from '../http/principal';
 import { administers, decidesFor, requireAdministers, requireSeesStaffOf, seesStaffOf } from '../auth/scope';
 import { invalidRequest } from '../http/problems';
 import { personalChannels, staffContactsIn } from './channels';
 import { DirectoryPublisher } from './directory-publisher';
-import { DirectoryRepository } from './directory.repository';
-import { addressOf, organisationOf } from './directory';
-import { holdsAt, isUnconfirmed } from './directory-view';
+import { DirectoryRepository } from '../registry/directory.repository';
+import { addressOf, organisationOf } from '../config/directory';
+import { holdsAt, isUnconfirmed } from '../registry/directory-view';
 import {
   AssignDto,
   CreateOrganisationDto,
@@ -38,9 +38,9 @@ import {
   RoleView,
   TransferView,
 } from './dto/directory-views.dto';
-import { Assignment, Organisation, Person, Role, RoleLink, RoleLinkKind, RoleLinkStatus, RoleTransfer } from './entities';
-import { RegistryService } from './registry.service';
-import { RoleWorkSources } from './role-work';
+import { Assignment, Organisation, Person, Role, RoleLink, RoleLinkKind, RoleLinkStatus, RoleTransfer } from '../registry/entities';
+import { RegistryService } from '../registry/registry.service';
+import { RoleWorkSources } from '../registry/role-work';
 
 /** Why a link stopped being pending, in its audit entry. */
 type LinkEnd = 'declined' | 'withdrawn' | 'superseded' | 'role-retired';

@@ -2,8 +2,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { StaffContact, personalChannels, staffContactsIn } from './channels';
-import { Directory, rolesOf } from './directory';
-import { sampleStaffName } from './seed';
+import { Directory, rolesOf } from '../config/directory';
+import { sampleStaffName } from '../registry/seed';
 
 const person = (name: string, email: string | null = null, phone: string | null = null): StaffContact => ({ name, email, phone });
 const role = (mailbox?: string, phone?: string) => ({ address: 'RS/cptv/desk', channels: { ...(mailbox ? { mailbox } : {}), ...(phone ? { phone } : {}) } });

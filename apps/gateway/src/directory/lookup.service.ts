@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AgeGroup, DirectoryOrganisation, DirectoryRole, ExploitationForm, Purpose } from '@trm/wire';
 import { Clock } from '../clock/clock';
 import { LookupAnswer, LookupMatch } from './dto/directory-views.dto';
-import { RegistryService } from './registry.service';
+import { RegistryService } from '../registry/registry.service';
 
 export interface LookupCriteria {
   country?: string;

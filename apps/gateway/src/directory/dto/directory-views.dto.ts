@@ -1,6 +1,6 @@
 import type { OrganisationKind, RoleChannels, RoleStatus } from '@trm/wire';
 import type { ChannelKind, PersonalReason } from '../channels';
-import type { RoleLinkKind, RoleLinkStatus } from '../entities';
+import type { RoleLinkKind, RoleLinkStatus } from '../../registry/entities';
 
 // What the directory API answers. Staff (ids, names) appear only for whoever sees the staff of the organisation.
 

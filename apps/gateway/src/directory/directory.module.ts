@@ -8,7 +8,7 @@ import { DirectoryPublisher } from './directory-publisher';
 import { DirectoryService } from './directory.service';
 import { LookupService } from './lookup.service';
 import { PartnerDirectories } from './partner-directories';
-import { RegistryModule } from './registry.module';
+import { RegistryModule } from '../registry/registry.module';
 
 /** The contact-point registry's life: the REST API, publishing to partners, applying what partners publish. */
 @Module({

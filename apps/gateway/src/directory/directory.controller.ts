@@ -1,11 +1,11 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Allow, Caller } from '../auth/access.decorator';
-import { Principal } from '../auth/principal';
+import { Allow, Caller } from '../http/access.decorator';
+import { Principal } from '../http/principal';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
 import { SlugPipe, uuidParam } from '../http/params';
-import { addressOf } from './directory';
+import { addressOf } from '../config/directory';
 import { DirectoryService } from './directory.service';
 import {
   AssignDto,

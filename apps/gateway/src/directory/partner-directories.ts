@@ -4,8 +4,8 @@ import { EntityManager } from 'typeorm';
 import { InboundEffect, InboundEffects } from '../acknowledgement/inbound-effects';
 import { TimelineRepository } from '../acknowledgement/timeline.repository';
 import { InboundMessage } from '../envelope/inbound-message.entity';
-import { PartnerDirectoryRepository } from './partner-directory.repository';
-import { RegistryService } from './registry.service';
+import { PartnerDirectoryRepository } from '../registry/partner-directory.repository';
+import { RegistryService } from '../registry/registry.service';
 
 /**
  * Applies a partner's `registry.update`: only a newer version replaces what we have, and with it come the keys it

@@ -1,5 +1,22 @@
-import { AgeGroup, ExploitationForm, OrganisationKind, Purpose, ROLE_STATUSES, RoleStatus, isAddress, isPlain, nodeOf, parseAddress, receiptsAddress, validatePlain } from '@trm/wire';
-import { CreateOrganisationDto, CreateRoleDto } from './dto/directory.dto';
+import { OmitType } from '@nestjs/swagger';
+import {
+  AgeGroup,
+  DirectoryOrganisation,
+  DirectoryRole,
+  ExploitationForm,
+  OrganisationKind,
+  Purpose,
+  ROLE_STATUSES,
+  RoleStatus,
+  SLUG,
+  isAddress,
+  isPlain,
+  nodeOf,
+  parseAddress,
+  receiptsAddress,
+  validatePlain,
+} from '@trm/wire';
+import { Matches } from 'class-validator';
 
 /** A functional contact point: a role in an organisation, never a person. */
 export interface RoleEntry {
@@ -39,9 +56,18 @@ export const addressOf = (node: string, org: string, role: string): string => `$
 /** The organisation part of a well-formed address. */
 export const organisationOf = (address: string): string => parseAddress(address)!.organisation;
 
+/** An organisation of a directory file as partners will see it, its roles checked one by one. */
+class ConfiguredOrganisation extends OmitType(DirectoryOrganisation, ['roles'] as const) {}
+
+/** A role of a directory file as partners will see it, less what the node works out: its address, status, confirmation. */
+class ConfiguredRole extends OmitType(DirectoryRole, ['address', 'status', 'unconfirmed'] as const) {
+  @Matches(SLUG, { message: 'slug must be a lowercase slug such as intake' })
+  slug!: string;
+}
+
 /**
- * Problems of a directory file for `node`. Organisations and roles are checked with the classes the API validates
- * them with (whose role rules are those of the published `DirectoryRole`), then the rules between entries.
+ * Problems of a directory file for `node`. Organisations and roles are checked with the wire library's classes a
+ * partner checks the published directory with, then the rules between entries.
  */
 export function directoryProblems(value: unknown, node: string): string[] {
   if (!isPlain(value)) return ['directory must be an object'];
@@ -57,7 +83,7 @@ export function directoryProblems(value: unknown, node: string): string[] {
       continue;
     }
     const { roles, ...organisation } = o;
-    problems.push(...validatePlain(CreateOrganisationDto, organisation, at).map((p) => `${p.field} ${p.problem}`));
+    problems.push(...validatePlain(ConfiguredOrganisation, organisation, at).map((p) => `${p.field} ${p.problem}`));
     if (slugs.has(o.slug)) problems.push(`${at}.slug must be unique in the directory`);
     slugs.add(o.slug);
     if (!Array.isArray(roles)) problems.push(`${at}.roles must be a list`);
@@ -74,7 +100,7 @@ export function directoryProblems(value: unknown, node: string): string[] {
 function roleProblems(r: unknown, at: string, node: string): string[] {
   if (!isPlain(r)) return [`${at} must be an object`];
   const { status, ...role } = r;
-  const problems = validatePlain(CreateRoleDto, role, at).map((p) => `${p.field} ${p.problem}`);
+  const problems = validatePlain(ConfiguredRole, role, at).map((p) => `${p.field} ${p.problem}`);
   if (typeof r.region === 'string' && r.region.length > 0 && !r.region.trim()) problems.push(`${at}.region must be a short name`);
   if (!ROLE_STATUSES.includes(status as RoleStatus)) problems.push(`${at}.status must be ${ROLE_STATUSES.join(' or ')}`);
   if (r.fallback !== undefined && (!isAddress(r.fallback) || nodeOf(r.fallback) !== node)) problems.push(`${at}.fallback must be an address of ${node}`);

@@ -15,7 +15,7 @@ import {
   SLUG,
 } from '@trm/wire';
 import { OmitType, PartialType } from '@nestjs/swagger';
-import { ROLE_LINK_STATUSES, RoleLinkStatus } from '../entities';
+import { ROLE_LINK_STATUSES, RoleLinkStatus } from '../../registry/entities';
 import {
   IsEmail,
   IsIn,

@@ -9,9 +9,9 @@ import { OutboundMessage } from '../envelope/outbound-message.entity';
 import { OutboxRepository } from '../envelope/outbox.repository';
 import { OutboxSignal } from '../envelope/outbox-signal';
 import { safeError } from '../logging/safe-error';
-import { DirectoryRepository } from './directory.repository';
-import { directoryView } from './directory-view';
-import { PartnerDirectoryRepository } from './partner-directory.repository';
+import { DirectoryRepository } from '../registry/directory.repository';
+import { directoryView } from '../registry/directory-view';
+import { PartnerDirectoryRepository } from '../registry/partner-directory.repository';
 
 /** How often the published view is recomputed even without a change here: vacancies and staleness follow the clock. */
 const RECHECK_MS = 60_000;
