@@ -667,6 +667,20 @@ describe('access matrix of the HTTP API (node RS)', () => {
       expect(declared.filter(({ op, security }) => !isDeepStrictEqual(security, PUBLIC.has(op) ? undefined : [{ bearer: [] }]))).toEqual([]);
     });
 
+    it('types in /openapi.json the body of every 2xx answer, with a schema the document defines', async () => {
+      type Answer = { content?: Record<string, { schema?: { $ref?: string } }> };
+      const doc = (await call(world.rs, 'GET', '/openapi.json', undefined, null)).body;
+      const defined = (schema?: { $ref?: string }) => !!schema && (!schema.$ref || schema.$ref.replace('#/components/schemas/', '') in (doc.components.schemas ?? {}));
+      const typed = (answers: Answer[]) => answers.length > 0 && answers.every((a) => Object.values(a.content ?? {}).length > 0 && Object.values(a.content!).every((c) => defined(c.schema)));
+      const untyped = Object.entries<Record<string, { responses?: Record<string, Answer> }>>(doc.paths).flatMap(([path, ops]) =>
+        Object.entries(ops)
+          .filter(([, op]) => !typed(Object.entries(op.responses ?? {}).filter(([status]) => /^2\d\d$/.test(status)).map(([, a]) => a)))
+          .map(([method]) => `${method.toUpperCase()} ${path.replace(/\{([^}]+)\}/g, ':$1')}`),
+      );
+      expect(Object.keys(doc.paths).length).toBeGreaterThan(0);
+      expect(untyped).toEqual([]);
+    });
+
     it('has a request for every row, and a row for every request', () => {
       expect(Object.keys(ROWS).sort()).toEqual([...rows].sort());
     });

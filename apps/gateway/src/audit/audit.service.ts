@@ -2,8 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../clock/clock';
 import { Transactions } from '../database/transactions';
+import { SEQ, pageOf, startOf } from '../http/paging';
 import { AuditDetail, GENESIS, canonicalJson, entryHash } from './audit-chain';
 import { AUDIT_ACTIONS, AuditAction, AuditEntry } from './audit-entry.entity';
+import { AuditPage, AuditQueryDto } from './audit-page.dto';
 import { AuditRepository } from './audit.repository';
 
 /** Something to audit. `at`, `seq` and the hashes are the log's to set. */
@@ -40,6 +42,14 @@ export class AuditLog {
     entries.forEach(check);
     if (!tx) return this.transactions.run((own) => this.append(entries, own));
     return this.append(entries, tx);
+  }
+
+  /** The log in seq order, for auditors (the endpoint's rule): entries after `query.after` and the page's cursor. */
+  async page(query: AuditQueryDto): Promise<AuditPage> {
+    const after = Math.max(query.after, startOf(SEQ, query.cursor) ?? 0);
+    // One entry more than asked: whether another page follows.
+    const rows = await this.audit.page(after, query.limit + 1);
+    return pageOf(rows, query.limit, SEQ, (e) => e.seq, (e) => e);
   }
 
   private async append(entries: AuditInput[], tx: EntityManager): Promise<AuditEntry[]> {

@@ -66,9 +66,13 @@ export function listScope(p: Principal, requested?: string): string[] | null {
 export const administers = (p: Principal, organisation: string | null): boolean =>
   is(p, 'administrator') && (p.organisation === null || p.organisation === organisation);
 
-/** Only an administrator of the organisation (or of the whole node) changes its part of the registry. */
-export function requireAdministers(p: Principal, organisation: string): void {
+/**
+ * Only an administrator of the organisation (or of the whole node) changes its part of the registry; `null`: what
+ * belongs to the node itself (its organisations), for an administrator of the whole node only.
+ */
+export function requireAdministers(p: Principal, organisation: string | null): void {
   if (administers(p, organisation)) return;
+  if (organisation === null) throw new ForbiddenException('only an administrator of the whole node creates organisations');
   throw new ForbiddenException(`only an administrator of ${organisation} may change it`);
 }
 

@@ -1,9 +1,8 @@
-import { Body, Controller, ForbiddenException, Get, HttpCode, Inject, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Allow, Caller } from '../http/access.decorator';
 import { Principal } from '../http/principal';
-import { requireAdministers } from '../auth/scope';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
 import { SlugPipe, uuidParam } from '../http/params';
 import { addressOf } from '../config/directory';
@@ -23,6 +22,21 @@ import {
   UpdateOrganisationDto,
   UpdateRoleDto,
 } from './dto/directory.dto';
+import {
+  AcceptedLink,
+  AssignedRole,
+  Attention,
+  HandedOverRole,
+  HolderList,
+  LookupAnswer,
+  OrganisationList,
+  OrganisationView,
+  PersonView,
+  RoleLinkList,
+  RoleLinkView,
+  RoleView,
+  TransferView,
+} from './dto/directory-views.dto';
 import { LookupService } from './lookup.service';
 
 const org = new SlugPipe('organisation');
@@ -45,7 +59,8 @@ export class DirectoryController {
   /** Who do I send this to? Roles of every known node, ranked, with the reasons. */
   @Get('directory')
   @Allow('coordinator', 'caseworker', 'auditor', 'administrator')
-  find(@Query() query: LookupQueryDto) {
+  @ApiOkResponse({ type: LookupAnswer })
+  find(@Query() query: LookupQueryDto): LookupAnswer {
     return this.lookup.find(query);
   }
 
@@ -55,76 +70,81 @@ export class DirectoryController {
    */
   @Get('directory/attention')
   @Allow('coordinator', 'administrator', 'auditor')
-  attention(@Caller() caller: Principal) {
+  @ApiOkResponse({ type: Attention })
+  attention(@Caller() caller: Principal): Promise<Attention> {
     return this.directory.attention(caller);
   }
 
   @Get('organisations')
   @Allow('coordinator', 'administrator', 'auditor')
-  async organisations(@Caller() caller: Principal) {
+  @ApiOkResponse({ type: OrganisationList })
+  async organisations(@Caller() caller: Principal): Promise<OrganisationList> {
     return { items: await this.directory.organisations(caller) };
   }
 
   /** A new organisation: an administrator of the whole node. */
   @Post('organisations')
   @Allow('administrator')
-  createOrganisation(@Body() dto: CreateOrganisationDto, @Caller() caller: Principal) {
-    if (caller.organisation !== null) throw new ForbiddenException('only an administrator of the whole node creates organisations');
+  @ApiCreatedResponse({ type: OrganisationView })
+  createOrganisation(@Body() dto: CreateOrganisationDto, @Caller() caller: Principal): Promise<OrganisationView> {
     return this.directory.createOrganisation(dto, caller);
   }
 
   @Patch('organisations/:org')
   @Allow('administrator')
-  updateOrganisation(@Param('org', org) slug: string, @Body() dto: UpdateOrganisationDto, @Caller() caller: Principal) {
-    requireAdministers(caller, slug);
+  @ApiOkResponse({ type: OrganisationView })
+  updateOrganisation(@Param('org', org) slug: string, @Body() dto: UpdateOrganisationDto, @Caller() caller: Principal): Promise<OrganisationView> {
     return this.directory.updateOrganisation(slug, dto, caller);
   }
 
   @Post('organisations/:org/roles')
   @Allow('administrator')
-  createRole(@Param('org', org) slug: string, @Body() dto: CreateRoleDto, @Caller() caller: Principal) {
-    requireAdministers(caller, slug);
+  @ApiCreatedResponse({ type: RoleView })
+  createRole(@Param('org', org) slug: string, @Body() dto: CreateRoleDto, @Caller() caller: Principal): Promise<RoleView> {
     return this.directory.createRole(slug, dto, caller);
   }
 
   @Get('roles/:org/:role')
   @Allow('coordinator', 'caseworker', 'administrator', 'auditor')
-  role(@Param('org', org) o: string, @Param('role', role) r: string, @Caller() caller: Principal) {
+  @ApiOkResponse({ type: RoleView })
+  role(@Param('org', org) o: string, @Param('role', role) r: string, @Caller() caller: Principal): Promise<RoleView> {
     return this.directory.role(this.address(o, r), caller);
   }
 
   @Patch('roles/:org/:role')
   @Allow('administrator')
-  updateRole(@Param('org', org) o: string, @Param('role', role) r: string, @Body() dto: UpdateRoleDto, @Caller() caller: Principal) {
-    requireAdministers(caller, o);
+  @ApiOkResponse({ type: RoleView })
+  updateRole(@Param('org', org) o: string, @Param('role', role) r: string, @Body() dto: UpdateRoleDto, @Caller() caller: Principal): Promise<RoleView> {
     return this.directory.updateRole(this.address(o, r), dto, caller);
   }
 
   /** Who held the role at a given time (default: now). */
   @Get('roles/:org/:role/holders')
   @Allow('coordinator', 'administrator', 'auditor')
-  async holders(@Param('org', org) o: string, @Param('role', role) r: string, @Query() query: AtQueryDto, @Caller() caller: Principal) {
+  @ApiOkResponse({ type: HolderList })
+  async holders(@Param('org', org) o: string, @Param('role', role) r: string, @Query() query: AtQueryDto, @Caller() caller: Principal): Promise<HolderList> {
     return { items: await this.directory.holdersAt(this.address(o, r), query.at ? new Date(query.at) : undefined, caller) };
   }
 
   @Get('roles/:org/:role/history')
   @Allow('coordinator', 'administrator', 'auditor')
-  async history(@Param('org', org) o: string, @Param('role', role) r: string, @Caller() caller: Principal) {
+  @ApiOkResponse({ type: HolderList })
+  async history(@Param('org', org) o: string, @Param('role', role) r: string, @Caller() caller: Principal): Promise<HolderList> {
     return { items: await this.directory.history(this.address(o, r), caller) };
   }
 
   @Post('roles/:org/:role/assignments')
   @Allow('administrator')
-  assign(@Param('org', org) o: string, @Param('role', role) r: string, @Body() dto: AssignDto, @Caller() caller: Principal) {
-    requireAdministers(caller, o);
+  @ApiCreatedResponse({ type: AssignedRole })
+  assign(@Param('org', org) o: string, @Param('role', role) r: string, @Body() dto: AssignDto, @Caller() caller: Principal): Promise<AssignedRole> {
     return this.directory.assign(this.address(o, r), dto, caller);
   }
 
   /** Staff turnover: the role passes to another person with its open cases and unanswered messages. */
   @Post('roles/:org/:role/handover')
   @Allow('administrator')
-  handOver(@Param('org', org) o: string, @Param('role', role) r: string, @Body() dto: RoleHandoverDto, @Caller() caller: Principal) {
-    requireAdministers(caller, o);
+  @ApiCreatedResponse({ type: HandedOverRole })
+  handOver(@Param('org', org) o: string, @Param('role', role) r: string, @Body() dto: RoleHandoverDto, @Caller() caller: Principal): Promise<HandedOverRole> {
     return this.directory.handOver(this.address(o, r), dto.to, dto.deputy, caller);
   }
 
@@ -134,14 +154,15 @@ export class DirectoryController {
    */
   @Post('roles/:org/:role/deactivate')
   @Allow('administrator')
+  @ApiCreatedResponse({ type: TransferView, description: 'The role retired.' })
+  @ApiAcceptedResponse({ type: RoleLinkView, description: 'The successor was asked; the role retires once its organisation accepts.' })
   async deactivate(
     @Param('org', org) o: string,
     @Param('role', role) r: string,
     @Body() dto: DeactivateRoleDto,
     @Caller() caller: Principal,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    requireAdministers(caller, o);
+  ): Promise<TransferView | RoleLinkView> {
     const done = await this.directory.deactivate(this.address(o, r), dto, caller);
     if ('retired' in done) return done.retired;
     reply.status(202);
@@ -152,20 +173,23 @@ export class DirectoryController {
   @Post('roles/:org/:role/confirm')
   @HttpCode(200)
   @Allow('coordinator', 'caseworker', 'administrator')
-  confirm(@Param('org', org) o: string, @Param('role', role) r: string, @Body() dto: ConfirmRoleDto, @Caller() caller: Principal) {
+  @ApiOkResponse({ type: RoleView })
+  confirm(@Param('org', org) o: string, @Param('role', role) r: string, @Body() dto: ConfirmRoleDto, @Caller() caller: Principal): Promise<RoleView> {
     return this.directory.confirm(this.address(o, r), dto.person ?? caller.subject, caller);
   }
 
   @Get('role-transfers/:id')
   @Allow('coordinator', 'administrator', 'auditor')
-  transfer(@Param('id', uuidParam('id')) id: string, @Caller() caller: Principal) {
+  @ApiOkResponse({ type: TransferView })
+  transfer(@Param('id', uuidParam('id')) id: string, @Caller() caller: Principal): Promise<TransferView> {
     return this.directory.transfer(id, caller);
   }
 
   /** Fallbacks and successors one organisation asked another to be. */
   @Get('role-links')
   @Allow('coordinator', 'administrator', 'auditor')
-  async links(@Query() query: RoleLinksQueryDto, @Caller() caller: Principal) {
+  @ApiOkResponse({ type: RoleLinkList })
+  async links(@Query() query: RoleLinksQueryDto, @Caller() caller: Principal): Promise<RoleLinkList> {
     return { items: await this.directory.links(query.status, caller) };
   }
 
@@ -173,7 +197,8 @@ export class DirectoryController {
   @Post('role-links/:id/accept')
   @HttpCode(200)
   @Allow('coordinator', 'administrator')
-  acceptLink(@Param('id', uuidParam('id')) id: string, @Caller() caller: Principal) {
+  @ApiOkResponse({ type: AcceptedLink })
+  acceptLink(@Param('id', uuidParam('id')) id: string, @Caller() caller: Principal): Promise<AcceptedLink> {
     return this.directory.acceptLink(id, caller);
   }
 
@@ -181,20 +206,23 @@ export class DirectoryController {
   @Post('role-links/:id/decline')
   @HttpCode(200)
   @Allow('coordinator', 'administrator')
-  declineLink(@Param('id', uuidParam('id')) id: string, @Caller() caller: Principal) {
+  @ApiOkResponse({ type: RoleLinkView })
+  declineLink(@Param('id', uuidParam('id')) id: string, @Caller() caller: Principal): Promise<RoleLinkView> {
     return this.directory.declineLink(id, caller);
   }
 
   @Post('people')
   @Allow('administrator')
-  createPerson(@Body() dto: CreatePersonDto, @Caller() caller: Principal) {
+  @ApiCreatedResponse({ type: PersonView })
+  createPerson(@Body() dto: CreatePersonDto, @Caller() caller: Principal): Promise<PersonView> {
     return this.directory.createPerson(dto, caller);
   }
 
   @Post('assignments/:id/end')
   @HttpCode(200)
   @Allow('administrator')
-  endAssignment(@Param('id', uuidParam('id')) id: string, @Body() dto: EndAssignmentDto, @Caller() caller: Principal) {
+  @ApiOkResponse({ type: RoleView })
+  endAssignment(@Param('id', uuidParam('id')) id: string, @Body() dto: EndAssignmentDto, @Caller() caller: Principal): Promise<RoleView> {
     return this.directory.endAssignment(id, dto.endsAt, caller);
   }
 }

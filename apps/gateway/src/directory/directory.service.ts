@@ -1,5 +1,5 @@
 import { ConflictException, ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { RoleChannels, RoleStatus, nodeOf, parseAddress } from '@trm/wire';
+import { RoleChannels, nodeOf, parseAddress } from '@trm/wire';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../clock/clock';
@@ -10,7 +10,7 @@ import { AuditLog } from '../audit/audit.service';
 import { Principal, is } from '../http/principal';
 import { administers, decidesFor, requireAdministers, requireSeesStaffOf, seesStaffOf } from '../auth/scope';
 import { invalidRequest } from '../http/problems';
-import { PersonalChannel, personalChannels, staffContactsIn } from './channels';
+import { personalChannels, staffContactsIn } from './channels';
 import { DirectoryPublisher } from './directory-publisher';
 import { DirectoryRepository } from '../registry/directory.repository';
 import { addressOf, organisationOf } from '../config/directory';
@@ -24,79 +24,26 @@ import {
   UpdateOrganisationDto,
   UpdateRoleDto,
 } from './dto/directory.dto';
+import {
+  AcceptedLink,
+  AssignedRole,
+  Attention,
+  HandedOverRole,
+  HolderView,
+  OrganisationView,
+  OrganisationWithRoles,
+  PendingLink,
+  PersonView,
+  RoleLinkView,
+  RoleView,
+  TransferView,
+} from './dto/directory-views.dto';
 import { Assignment, Organisation, Person, Role, RoleLink, RoleLinkKind, RoleLinkStatus, RoleTransfer } from '../registry/entities';
 import { RegistryService } from '../registry/registry.service';
 import { RoleWorkSources } from '../registry/role-work';
 
-export interface HolderView {
-  assignment: string;
-  person: { id: string; name: string };
-  deputy: { id: string; name: string } | null;
-  startsAt: string;
-  endsAt: string | null;
-}
-
-export interface RoleView {
-  address: string;
-  organisation: string;
-  title: string;
-  purposes: string[];
-  ageGroups: string[];
-  exploitation: string[] | null;
-  languages: string[];
-  region: string | null;
-  fallback: string | null;
-  channels: RoleChannels | null;
-  status: RoleStatus | 'retired';
-  unconfirmed: boolean;
-  confirmedAt: string;
-  retiredAt: string | null;
-  successor: string | null;
-  /** A fallback or successor in another organisation, asked for and not yet accepted. */
-  pendingFallback: PendingLink | null;
-  pendingSuccessor: PendingLink | null;
-  /** How many assignments hold the role now. */
-  holderCount: number;
-  /** Who they are: only for whoever sees the staff of the role's organisation (`seesStaffOf`). */
-  holders?: HolderView[];
-}
-
-export interface PendingLink {
-  link: string;
-  target: string;
-  requestedAt: string;
-}
-
-export interface RoleLinkView {
-  id: string;
-  kind: RoleLinkKind;
-  role: string;
-  target: string;
-  targetOrganisation: string;
-  status: RoleLinkStatus;
-  /** Who asked: for whoever sees the staff of the asking role's organisation. */
-  requestedBy?: string;
-  requestedAt: string;
-  /** Who decided (null while pending): for whoever sees the staff of the organisation it was decided for, and the decider. */
-  decidedBy?: string | null;
-  decidedAt: string | null;
-}
-
 /** Why a link stopped being pending, in its audit entry. */
 type LinkEnd = 'declined' | 'withdrawn' | 'superseded' | 'role-retired';
-
-export interface TransferView {
-  id: string;
-  role: string;
-  kind: 'handover' | 'deactivation';
-  /** Who gave the role up and who took it: for whoever sees the staff of the role's organisation. */
-  from?: string | null;
-  to?: string | null;
-  successor: string | null;
-  at: string;
-  openCases: string[];
-  unansweredMessages: string[];
-}
 
 /**
  * The life of this node's directory: organisations and their roles, the people who hold them and when, handing a role
@@ -115,14 +62,15 @@ export class DirectoryService {
     private readonly audit: AuditLog,
   ) {}
 
-  async organisations(caller: Principal): Promise<Array<Organisation & { roles: RoleView[] }>> {
+  async organisations(caller: Principal): Promise<OrganisationWithRoles[]> {
     const now = this.clock.now();
     const [organisations, roles, assignments] = await Promise.all([this.directory.organisations(), this.directory.roles(), this.currentAssignments(now)]);
     const views = await this.roleViews(roles, assignments, now, caller);
     return organisations.map((o) => ({ ...o, roles: views.filter((r) => r.organisation === o.slug) }));
   }
 
-  async createOrganisation(dto: CreateOrganisationDto, caller: Principal): Promise<Organisation> {
+  async createOrganisation(dto: CreateOrganisationDto, caller: Principal): Promise<OrganisationView> {
+    requireAdministers(caller, null);
     return this.change(caller, 'registry.organisation.created', dto.slug, async (tx, now) => {
       if (await this.directory.organisation(dto.slug, tx)) throw new ConflictException(`organisation ${dto.slug} exists already`);
       const org = Object.assign(new Organisation(), { ...dto, createdAt: now, updatedAt: now });
@@ -131,7 +79,8 @@ export class DirectoryService {
     });
   }
 
-  async updateOrganisation(slug: string, dto: UpdateOrganisationDto, caller: Principal): Promise<Organisation> {
+  async updateOrganisation(slug: string, dto: UpdateOrganisationDto, caller: Principal): Promise<OrganisationView> {
+    requireAdministers(caller, slug);
     return this.change(caller, 'registry.organisation.updated', slug, async (tx, now) => {
       const org = await this.directory.organisation(slug, tx);
       if (!org) throw new NotFoundException(`no organisation ${slug}`);
@@ -142,6 +91,7 @@ export class DirectoryService {
   }
 
   async createRole(organisation: string, dto: CreateRoleDto, caller: Principal): Promise<RoleView> {
+    requireAdministers(caller, organisation);
     const address = addressOf(this.config.node, organisation, dto.slug);
     await this.change(caller, 'registry.role.created', address, async (tx, now) => {
       if (!(await this.directory.organisation(organisation, tx))) throw new NotFoundException(`no organisation ${organisation}`);
@@ -156,6 +106,7 @@ export class DirectoryService {
   }
 
   async updateRole(address: string, dto: UpdateRoleDto, caller: Principal): Promise<RoleView> {
+    requireAdministers(caller, organisationOf(address));
     await this.change(caller, 'registry.role.updated', address, async (tx, now) => {
       const role = await this.liveRole(address, tx);
       if (dto.fallback) await this.requireLiveRole(dto.fallback, 'fallback', tx, address);
@@ -168,7 +119,7 @@ export class DirectoryService {
     return this.role(address, caller);
   }
 
-  async createPerson(dto: CreatePersonDto, caller: Principal): Promise<Person> {
+  async createPerson(dto: CreatePersonDto, caller: Principal): Promise<PersonView> {
     return this.transactions.run(async (tx) => {
       await this.directory.lock(tx);
       const organisation = await this.staffOrganisation(dto.organisation, caller, tx);
@@ -206,7 +157,8 @@ export class DirectoryService {
     return named ?? null;
   }
 
-  async assign(address: string, dto: AssignDto, caller: Principal): Promise<RoleView & { assignment: string }> {
+  async assign(address: string, dto: AssignDto, caller: Principal): Promise<AssignedRole> {
+    requireAdministers(caller, organisationOf(address));
     const assignment = await this.change(caller, 'registry.assignment.started', address, async (tx, now) => {
       const role = await this.liveRole(address, tx);
       await this.requireStaff(role, { person: dto.person, deputy: dto.deputy }, caller, tx);
@@ -239,7 +191,8 @@ export class DirectoryService {
    * Staff turnover: whoever holds the role now stops, `to` starts. The role's open cases and unanswered messages stay
    * with the role, so they are now the new holder's; the handover record lists them, the answer also the new assignment.
    */
-  async handOver(address: string, to: string, deputy: string | undefined, caller: Principal): Promise<TransferView & { assignment: string }> {
+  async handOver(address: string, to: string, deputy: string | undefined, caller: Principal): Promise<HandedOverRole> {
+    requireAdministers(caller, organisationOf(address));
     return this.change(caller, 'registry.role.handed-over', address, async (tx, now) => {
       const role = await this.liveRole(address, tx);
       await this.requireStaff(role, { to, deputy }, caller, tx);
@@ -269,6 +222,7 @@ export class DirectoryService {
    * organisation accepts (`pending`).
    */
   async deactivate(address: string, dto: DeactivateRoleDto, caller: Principal): Promise<{ retired: TransferView } | { pending: RoleLinkView }> {
+    requireAdministers(caller, organisationOf(address));
     if (!this.needsConsent(dto.successor, caller)) {
       const retire = (tx: EntityManager, now: Date) => this.retire(address, dto.successor, caller, organisationOf(address), tx, now);
       return { retired: await this.change(caller, 'registry.role.deactivated', address, retire) };
@@ -321,7 +275,7 @@ export class DirectoryService {
   }
 
   /** The target organisation takes the work on: the fallback is set, or the role retires in favour of its successor now. */
-  async acceptLink(id: string, caller: Principal): Promise<RoleLinkView & { transfer: TransferView | null }> {
+  async acceptLink(id: string, caller: Principal): Promise<AcceptedLink> {
     let transfer: TransferView | null = null;
     const link = await this.inDirectory(async (tx, now) => {
       const link = await this.pendingLinkFor(id, tx, (l) => decidesFor(caller, l.targetOrganisation), (l) => `only an administrator of ${l.targetOrganisation} or a coordinator may accept it`);
@@ -409,9 +363,7 @@ export class DirectoryService {
    * that looks like a person's, and requests to take work on that wait for a decision (those the caller may see).
    * `caller` null: the node itself (its daily check), shown every request and no staff.
    */
-  async attention(
-    caller: Principal | null,
-  ): Promise<{ vacant: RoleView[]; unconfirmed: RoleView[]; pendingLinks: RoleLinkView[]; personalChannels: PersonalChannel[] }> {
+  async attention(caller: Principal | null): Promise<Attention> {
     const now = this.clock.now();
     const [roles, assignments, people, pending] = await Promise.all([
       this.directory.roles(),

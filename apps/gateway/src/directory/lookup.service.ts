@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AgeGroup, DirectoryOrganisation, DirectoryRole, ExploitationForm, Purpose } from '@trm/wire';
 import { Clock } from '../clock/clock';
+import { LookupAnswer, LookupMatch } from './dto/directory-views.dto';
 import { RegistryService } from '../registry/registry.service';
 
 export interface LookupCriteria {
@@ -10,20 +11,6 @@ export interface LookupCriteria {
   language?: string;
   exploitation?: ExploitationForm;
   region?: string;
-}
-
-export interface LookupMatch {
-  address: string;
-  node: string;
-  organisation: { slug: string; name: string; kind: string };
-  title: string;
-  status: 'active' | 'vacant';
-  unconfirmed: boolean;
-  fallback: string | null;
-  channels: DirectoryRole['channels'] | null;
-  score: number;
-  /** Why the role is offered, and what speaks against it — in the order the score counts them. */
-  reasons: string[];
 }
 
 /**
@@ -38,7 +25,7 @@ export class LookupService {
     private readonly clock: Clock,
   ) {}
 
-  find(criteria: LookupCriteria): { matches: LookupMatch[]; sources: Array<{ node: string; version: number | null; issuedAt: string | null }> } {
+  find(criteria: LookupCriteria): LookupAnswer {
     const directories = this.registry.knownDirectories(this.clock.now());
     const matches: LookupMatch[] = [];
     for (const d of directories) {

@@ -1,14 +1,14 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Allow, Caller } from '../http/access.decorator';
 import { Principal } from '../http/principal';
 import { PipeTransform } from '@nestjs/common';
 import { isCaseRef } from '@trm/wire';
-import { listScope } from '../auth/scope';
 import { keysetPageOf } from '../http/paging';
 import { invalidRequest } from '../http/problems';
 import { CasesService } from './cases.service';
 import { AlertPage, CasePage, OverduePage } from './dto/case-pages.dto';
+import { CaseMessageSubmitted, CaseView, SealedDetails } from './dto/case-view.dto';
 import { AlertQueryDto, CaseQueryDto, OverdueQueryDto } from './dto/case-query.dto';
 import { AddParticipantDto, SendCaseMessageDto } from './dto/case-message.dto';
 
@@ -36,7 +36,8 @@ export class CasesController {
   /** The case's state and every message both ways, each receipt, each deadline met or missed, each escalation. */
   @Get('cases/:caseRef')
   @Allow('coordinator', 'caseworker', 'auditor')
-  view(@Param('caseRef', caseRef) ref: string, @Caller() caller: Principal) {
+  @ApiOkResponse({ type: CaseView })
+  view(@Param('caseRef', caseRef) ref: string, @Caller() caller: Principal): Promise<CaseView> {
     return this.cases.view(ref, caller);
   }
 
@@ -44,7 +45,8 @@ export class CasesController {
   @Post('cases/:caseRef/messages')
   @HttpCode(202)
   @Allow('coordinator', 'caseworker')
-  send(@Param('caseRef', caseRef) ref: string, @Body() dto: SendCaseMessageDto, @Caller() caller: Principal) {
+  @ApiAcceptedResponse({ type: CaseMessageSubmitted })
+  send(@Param('caseRef', caseRef) ref: string, @Body() dto: SendCaseMessageDto, @Caller() caller: Principal): Promise<CaseMessageSubmitted> {
     return this.cases.send(ref, dto, caller);
   }
 
@@ -52,14 +54,16 @@ export class CasesController {
   @Post('cases/:caseRef/participants')
   @HttpCode(200)
   @Allow('coordinator', 'caseworker')
-  addParticipant(@Param('caseRef', caseRef) ref: string, @Body() dto: AddParticipantDto, @Caller() caller: Principal) {
+  @ApiOkResponse({ type: CaseView })
+  addParticipant(@Param('caseRef', caseRef) ref: string, @Body() dto: AddParticipantDto, @Caller() caller: Principal): Promise<CaseView> {
     return this.cases.addParticipant(ref, dto.role, caller);
   }
 
   /** The case's sealed personal details, for whoever works on it; each opening is audited. */
   @Get('cases/:caseRef/sealed')
   @Allow('coordinator', 'caseworker')
-  sealed(@Param('caseRef', caseRef) ref: string, @Caller() caller: Principal) {
+  @ApiOkResponse({ type: SealedDetails })
+  sealed(@Param('caseRef', caseRef) ref: string, @Caller() caller: Principal): Promise<SealedDetails> {
     return this.cases.sealed(ref, caller);
   }
 
@@ -75,6 +79,6 @@ export class CasesController {
   @Allow('coordinator', 'caseworker', 'auditor')
   @ApiOkResponse({ type: AlertPage })
   alerts(@Query() query: AlertQueryDto, @Caller() caller: Principal): Promise<AlertPage> {
-    return this.cases.alerts(listScope(caller, query.role), keysetPageOf(query));
+    return this.cases.alerts({ role: query.role }, keysetPageOf(query), caller);
   }
 }

@@ -1,5 +1,5 @@
 import { ConflictException, ForbiddenException, GoneException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { Envelope, HandoverAcceptedBody, SealedPersonalData, checkContent, createEnvelope, nodeOf } from '@trm/wire';
+import { Envelope, HandoverAcceptedBody, checkContent, createEnvelope, nodeOf } from '@trm/wire';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { TimelineEntry, Timelines } from '../message-log/timelines';
@@ -23,21 +23,10 @@ import { CaseMessageType, CaseState, consentProblem, questionAnswered, transitio
 import { CaseRepository } from './case.repository';
 import { SendCaseMessageDto } from './dto/case-message.dto';
 import { AlertItem, CaseSummary, OverdueItem } from './dto/case-pages.dto';
+import { CaseMessageSubmitted, CaseView, SealedDetails, SealedItem } from './dto/case-view.dto';
 import { ExpectationRepository } from './expectation.repository';
 import { TimelineRepository } from '../message-log/timeline.repository';
 import { UnansweredRepository } from './unanswered.repository';
-
-export interface CaseView extends CaseSummary {
-  /** Every message both ways with its receipt, each deadline set, met or missed, each escalation — in order. */
-  timeline: TimelineEntry[];
-}
-
-export interface SealedItem {
-  message: string;
-  type: string;
-  direction: 'in' | 'out';
-  data: SealedPersonalData;
-}
 
 /** Sending case messages through the API, and reading a case, what is overdue and whom it alerted. */
 @Injectable()
@@ -66,7 +55,7 @@ export class CasesService {
    * Messages of one case are checked one at a time (the case row is locked), so two sent at once never both pass as
    * the next step, nor answer the same question by default.
    */
-  async send(caseRef: string, dto: SendCaseMessageDto, caller: Principal): Promise<{ id: string; caseRef: string; type: string; status: 'submitted' }> {
+  async send(caseRef: string, dto: SendCaseMessageDto, caller: Principal): Promise<CaseMessageSubmitted> {
     const found = await this.require(caseRef);
     if (!worksOn(caller, [found.ourRole, ...found.participants])) throw new ForbiddenException(`case ${caseRef} belongs to roles you do not hold`);
     const now = this.clock.now();
@@ -195,7 +184,7 @@ export class CasesService {
    * The sealed personal details of a case, opened for whoever works on it. Every opening is written to the audit log
    * before anything is shown; what was purged is gone (410).
    */
-  async sealed(caseRef: string, caller: Principal): Promise<{ caseRef: string; items: SealedItem[] }> {
+  async sealed(caseRef: string, caller: Principal): Promise<SealedDetails> {
     const c = await this.require(caseRef);
     if (!worksOn(caller, [c.ourRole, ...c.participants])) throw new ForbiddenException(`case ${caseRef} belongs to roles you do not hold`);
     const [sent, received] = await Promise.all([this.outbox.findByCase(caseRef), this.inbox.findByCase(caseRef)]);
@@ -242,7 +231,8 @@ export class CasesService {
     });
   }
 
-  async alerts(roles: string[] | null, page: KeysetPage): Promise<Page<AlertItem>> {
+  async alerts(filter: { role?: string }, page: KeysetPage, caller: Principal): Promise<Page<AlertItem>> {
+    const roles = listScope(caller, filter.role);
     const rows = await this.expectations.alerts(roles, page);
     return pageOf(rows, page.limit, TIME_AND_ID, (e) => ({ at: e.at, id: e.id }), (e) => ({
       caseRef: e.caseRef,

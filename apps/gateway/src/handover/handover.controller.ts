@@ -1,9 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Allow, Caller } from '../http/access.decorator';
 import { Principal } from '../http/principal';
 import { keysetPageOf } from '../http/paging';
 import { uuidParam } from '../http/params';
+import { HandoverSubmitted, HandoverView } from './dto/handover-view.dto';
 import { InboxPage } from './dto/inbox-page.dto';
 import { InboxQueryDto } from './dto/inbox-query.dto';
 import { SubmitHandoverDto } from './dto/submit-handover.dto';
@@ -18,13 +19,15 @@ export class HandoverController {
   @Post('handovers')
   @HttpCode(202)
   @Allow('coordinator', 'caseworker')
-  submit(@Body() dto: SubmitHandoverDto, @Caller() caller: Principal) {
+  @ApiAcceptedResponse({ type: HandoverSubmitted })
+  submit(@Body() dto: SubmitHandoverDto, @Caller() caller: Principal): Promise<HandoverSubmitted> {
     return this.handovers.submit(dto, caller);
   }
 
   @Get('handovers/:id')
   @Allow('coordinator', 'caseworker', 'auditor')
-  get(@Param('id', uuidParam('id')) id: string, @Caller() caller: Principal) {
+  @ApiOkResponse({ type: HandoverView })
+  get(@Param('id', uuidParam('id')) id: string, @Caller() caller: Principal): Promise<HandoverView> {
     return this.handovers.get(id, caller);
   }
 

@@ -1,7 +1,7 @@
 import { ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { Envelope, HandoverRequestBody, createEnvelope, seal } from '@trm/wire';
 import { randomUUID } from 'node:crypto';
-import { TimelineEntry, Timelines } from '../message-log/timelines';
+import { Timelines } from '../message-log/timelines';
 import { Principal } from '../http/principal';
 import { accessTo, actsAs, contentsFor, listScope, requireAccess } from '../auth/scope';
 import { Clock } from '../clock/clock';
@@ -19,13 +19,12 @@ import { Page, TIME_AND_ID, pageOf } from '../http/paging';
 import { invalidRequest } from '../http/problems';
 import { RegistryService } from '../registry/registry.service';
 import { newCaseRef } from './case-ref';
+import { HandoverStatus, HandoverSubmitted, HandoverView } from './dto/handover-view.dto';
 import { InboxItem } from './dto/inbox-page.dto';
 import { SubmitHandoverDto } from './dto/submit-handover.dto';
 import { CaseFile } from './case-file.entity';
 import { CaseRepository } from './case.repository';
 import { UnansweredRepository } from './unanswered.repository';
-
-export type HandoverStatus = 'submitted' | 'sent' | 'delivered' | 'rejected' | 'undeliverable' | 'received';
 
 const STATUS: Record<OutboundState, HandoverStatus> = {
   queued: 'submitted',
@@ -34,25 +33,6 @@ const STATUS: Record<OutboundState, HandoverStatus> = {
   rejected: 'rejected',
   undeliverable: 'undeliverable',
 };
-
-export interface HandoverView {
-  id: string;
-  caseRef: string;
-  direction: 'outgoing' | 'incoming';
-  partner: string;
-  sender: string;
-  recipient: string;
-  /** Null once retention deleted the case's coded data. */
-  purpose: string | null;
-  status: HandoverStatus;
-  reason?: string;
-  createdAt: string;
-  /** Absent for callers who see metadata only (auditors). */
-  body?: HandoverRequestBody;
-  timeline: TimelineEntry[];
-  /** Non-repudiation: the digest of the request as signed, and the partner's signed receipt for it. */
-  evidence?: { digest: string | null; receipt: { id: string; jws: string | null } | null };
-}
 
 interface Submission {
   case: CaseFile;
@@ -84,7 +64,7 @@ export class HandoverService {
   ) {}
 
   /** Stores the handover and its `handover.request` in the outbox in one transaction, then wakes the relay. */
-  async submit(dto: SubmitHandoverDto, caller: Principal): Promise<{ id: string; caseRef: string; status: HandoverStatus }> {
+  async submit(dto: SubmitHandoverDto, caller: Principal): Promise<HandoverSubmitted> {
     if (!actsAs(caller, dto.sender)) throw new ForbiddenException(`you do not hold ${dto.sender}`);
     const recipientProblem = this.registry.recipientProblem(dto.recipient);
     const problems = [

@@ -1,8 +1,10 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { ApiOkResponse } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../http/access.decorator';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
 import { TrmAmqpServer } from '../amqp/trm-amqp.server';
+import { Liveness } from './health.dto';
 
 @Controller()
 export class HealthController {
@@ -17,7 +19,8 @@ export class HealthController {
   /** Liveness: the process serves HTTP. Says nothing else about the node. */
   @Public()
   @Get('health')
-  health() {
+  @ApiOkResponse({ type: Liveness })
+  health(): Liveness {
     return { status: 'ok', node: this.config.node };
   }
 
@@ -28,7 +31,7 @@ export class HealthController {
   @Public()
   @Get('health/ready')
   @HealthCheck()
-  ready() {
+  ready(): Promise<HealthCheckResult> {
     return this.checks.check([() => this.database.pingCheck('database', { timeout: 2_000 }), () => this.consumer()]);
   }
 

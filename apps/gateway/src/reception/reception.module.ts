@@ -5,6 +5,8 @@ import { InboundChecks } from './inbound-checks';
 import { InboundEffects } from './inbound-effects';
 import { ReceiptSettlement } from './receipt-settlement';
 import { MetricsController } from './metrics.controller';
+import { MetricsRepository } from './metrics.repository';
+import { MetricsService } from './metrics.service';
 import { ReceptionController } from './reception.controller';
 import { ReceptionService } from './reception.service';
 
@@ -12,7 +14,7 @@ import { ReceptionService } from './reception.service';
 @Module({
   imports: [MessageLogModule, RegistryModule],
   controllers: [ReceptionController, MetricsController],
-  providers: [ReceptionService, InboundEffects, InboundChecks, ReceiptSettlement],
+  providers: [ReceptionService, MetricsService, MetricsRepository, InboundEffects, InboundChecks, ReceiptSettlement],
   exports: [InboundEffects, InboundChecks, ReceiptSettlement],
 })
 export class ReceptionModule {}

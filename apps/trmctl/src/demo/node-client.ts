@@ -1,28 +1,16 @@
-import type { CaseView } from '../../../gateway/src/handover/cases.service';
+import type { CaseMessageSubmitted, CaseView } from '../../../gateway/src/handover/dto/case-view.dto';
 import type { OverdueItem } from '../../../gateway/src/handover/dto/case-pages.dto';
+import type { HandoverSubmitted, HandoverView } from '../../../gateway/src/handover/dto/handover-view.dto';
 import type { InboxItem } from '../../../gateway/src/handover/dto/inbox-page.dto';
-import type { HandoverStatus, HandoverView } from '../../../gateway/src/handover/handover.service';
 import type { Page } from '../../../gateway/src/http/paging';
-import type { LookupMatch } from '../../../gateway/src/directory/lookup.service';
+import type { LookupAnswer } from '../../../gateway/src/directory/dto/directory-views.dto';
 import { CliError } from '../errors';
 
-// The node's HTTP API as the demo uses it; the shapes are the gateway's own.
-export type { HandoverView, HandoverStatus } from '../../../gateway/src/handover/handover.service';
-export type { CaseView } from '../../../gateway/src/handover/cases.service';
+// The node's HTTP API as the demo uses it; the shapes are the gateway's response DTOs.
+export type { HandoverView, HandoverStatus } from '../../../gateway/src/handover/dto/handover-view.dto';
+export type { CaseView, TimelineEntry } from '../../../gateway/src/handover/dto/case-view.dto';
 export type { OverdueItem } from '../../../gateway/src/handover/dto/case-pages.dto';
 export type { InboxItem } from '../../../gateway/src/handover/dto/inbox-page.dto';
-export type { TimelineEntry } from '../../../gateway/src/message-log/timelines';
-
-export interface DirectoryAnswer {
-  matches: LookupMatch[];
-  sources: Array<{ node: string; version: number | null }>;
-}
-
-export interface Submitted {
-  id: string;
-  caseRef: string;
-  status: HandoverStatus;
-}
 
 /** A JSON client for one node's HTTP API; errors name the node and the call, never the request body. */
 export class NodeClient {
@@ -33,8 +21,8 @@ export class NodeClient {
     private readonly token: string,
   ) {}
 
-  submitHandover(request: { sender: string; recipient: string; body: unknown }): Promise<Submitted> {
-    return this.call<Submitted>('POST', '/v1/handovers', request, 202);
+  submitHandover(request: { sender: string; recipient: string; body: unknown }): Promise<HandoverSubmitted> {
+    return this.call<HandoverSubmitted>('POST', '/v1/handovers', request, 202);
   }
 
   handover(id: string): Promise<HandoverView> {
@@ -47,11 +35,11 @@ export class NodeClient {
   }
 
   /** GET /v1/directory: who handles what, across every node this node knows. */
-  directory(query: Record<string, string> = {}): Promise<DirectoryAnswer> {
-    return this.call<DirectoryAnswer>('GET', `/v1/directory?${new URLSearchParams(query)}`);
+  directory(query: Record<string, string> = {}): Promise<LookupAnswer> {
+    return this.call<LookupAnswer>('GET', `/v1/directory?${new URLSearchParams(query)}`);
   }
 
-  sendCaseMessage(caseRef: string, message: { type: string; body: unknown; sender?: string }): Promise<{ id: string }> {
+  sendCaseMessage(caseRef: string, message: { type: string; body: unknown; sender?: string }): Promise<CaseMessageSubmitted> {
     return this.call('POST', `/v1/cases/${encodeURIComponent(caseRef)}/messages`, message, 202);
   }
 

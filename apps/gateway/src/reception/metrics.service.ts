@@ -1,0 +1,30 @@
+import { Injectable } from '@nestjs/common';
+import { Count, MetricsRepository } from './metrics.repository';
+
+/**
+ * Prometheus text format: message counts by partner, type and outcome, and what waits. Labels are codes and node ids
+ * only — never a caseRef, an address or anything from a body.
+ */
+@Injectable()
+export class MetricsService {
+  constructor(private readonly metrics: MetricsRepository) {}
+
+  async exposition(): Promise<string> {
+    const { sent, received, overdue } = await this.metrics.counts();
+    return (
+      [
+        ...family('trm_messages_sent', 'Messages this node sent, by partner, type and delivery state.', sent),
+        ...family('trm_messages_received', 'Messages this node received, by partner, type and receipt status.', received),
+        ...family('trm_deadlines_overdue', 'Deadlines passed and not met, by kind and by who owes them.', overdue),
+      ].join('\n') + '\n'
+    );
+  }
+}
+
+function family(name: string, help: string, rows: Count[]): string[] {
+  const label = (labels: Record<string, string>) =>
+    Object.entries(labels)
+      .map(([k, v]) => `${k}="${String(v).replace(/["\\\n]/g, '_')}"`)
+      .join(',');
+  return [`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, ...rows.map((r) => `${name}{${label(r.labels)}} ${r.n}`)];
+}
