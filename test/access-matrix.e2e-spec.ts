@@ -625,7 +625,8 @@ describe('access matrix of the HTTP API (node RS)', () => {
       const prepared = await ROWS[op]('none');
       const want = unionOf(op, parts);
       await play(op, `as ${label}`, want, world.combined[label], prepared);
-      if (want !== A || prepared.method !== 'GET') return;
+      // Public rows answer everyone alike (their counters move between calls): nothing to compare.
+      if (want !== A || prepared.method !== 'GET' || PUBLIC.has(op)) return;
       // What it reads, against what each role alone reads at the same moment.
       const combined = await call(world.rs, 'GET', prepared.path, undefined, world.combined[label]);
       const alone = [];
