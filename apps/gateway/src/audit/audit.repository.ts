@@ -4,28 +4,6 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ChainEntry, isoFromPostgres } from './audit-chain';
 import { AuditEntry } from './audit-entry.entity';
 
-/** A message this node sent, as the auditor records it. */
-export interface SentMessageRow {
-  id: string;
-  type: string;
-  toNode: string;
-  caseRef: string;
-  digest: string | null;
-  sentAt: Date;
-}
-
-/** A message this node received (and answered with a receipt), as the auditor records it. */
-export interface ReceivedMessageRow {
-  id: string;
-  type: string;
-  fromNode: string;
-  caseRef: string;
-  status: 'delivered' | 'rejected';
-  rejectReason: string | null;
-  digest: string;
-  receivedAt: Date;
-}
-
 /** Runs one SQL statement and answers its rows: TypeORM's `tx.query`, or a pg client's `query(…).rows`. */
 export type SqlQuery = (sql: string, params: unknown[]) => Promise<Array<Record<string, unknown>>>;
 
@@ -70,55 +48,6 @@ export class AuditRepository {
   page(afterSeq: number, limit: number): Promise<Array<ChainEntry & { at: string }>> {
     return chainPage((sql, params) => this.dataSource.query(sql, params), afterSeq, limit);
   }
-
-  /**
-   * Messages the partner's broker confirmed and not audited yet, oldest first. Rows another transaction holds (a
-   * resend, a receipt settling them) are skipped and audited on a later pass.
-   */
-  async unauditedSent(limit: number, tx: EntityManager): Promise<SentMessageRow[]> {
-    const rows: Array<{ id: string; type: string; to_node: string; case_ref: string; digest: string | null; sent_at: Date }> = await tx.query(
-      `SELECT o.id, o.type, o.to_node, o.case_ref, o.digest, o.sent_at FROM outbound_message o
-       WHERE o.sent_at IS NOT NULL AND o.audited_at IS NULL
-       ORDER BY o.sent_at, o.id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-      [limit],
-    );
-    return rows.map((r) => ({ id: r.id, type: r.type, toNode: r.to_node, caseRef: r.case_ref, digest: r.digest, sentAt: r.sent_at }));
-  }
-
-  /** Messages received (and receipted) and not audited yet, oldest first. */
-  async unauditedReceived(limit: number, tx: EntityManager): Promise<ReceivedMessageRow[]> {
-    const rows: Array<{
-      id: string;
-      type: string;
-      from_node: string;
-      case_ref: string;
-      status: 'delivered' | 'rejected';
-      reject_reason: string | null;
-      digest: string;
-      received_at: Date;
-    }> = await tx.query(
-      `SELECT i.id, i.type, i.from_node, i.case_ref, i.status, i.reject_reason, i.digest, i.received_at FROM inbound_message i
-       WHERE i.audited_at IS NULL
-       ORDER BY i.received_at, i.id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-      [limit],
-    );
-    return rows.map((r) => ({
-      id: r.id,
-      type: r.type,
-      fromNode: r.from_node,
-      caseRef: r.case_ref,
-      status: r.status,
-      rejectReason: r.reject_reason,
-      digest: r.digest,
-      receivedAt: r.received_at,
-    }));
-  }
-
-  async markAudited(sent: string[], received: string[], at: Date, tx: EntityManager): Promise<void> {
-    if (sent.length) await tx.query(`UPDATE outbound_message SET audited_at = $2 WHERE id = ANY($1::uuid[])`, [sent, at]);
-    if (received.length) await tx.query(`UPDATE inbound_message SET audited_at = $2 WHERE id = ANY($1::uuid[])`, [received, at]);
-  }
-
 }
 
 /**

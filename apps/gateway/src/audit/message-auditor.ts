@@ -3,9 +3,10 @@ import { Clock } from '../clock/clock';
 import { Periodic } from '../clock/periodic';
 import { Transactions } from '../database/transactions';
 import { safeError } from '../logging/safe-error';
+import { InboxRepository, ReceivedMessageRow } from '../message-log/inbox.repository';
+import { OutboxRepository, SentMessageRow } from '../message-log/outbox.repository';
 import { NODE_ACTOR } from './audit-entry.entity';
 import { AuditInput, AuditLog } from './audit.service';
-import { AuditRepository, ReceivedMessageRow, SentMessageRow } from './audit.repository';
 
 const EVERY_MS = 5_000;
 /** Most messages per stream audited in one transaction. */
@@ -30,7 +31,8 @@ export class MessageAuditor implements OnApplicationBootstrap, OnModuleDestroy {
   );
 
   constructor(
-    private readonly audit: AuditRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly inbox: InboxRepository,
     private readonly log: AuditLog,
     private readonly transactions: Transactions,
     private readonly clock: Clock,
@@ -63,11 +65,13 @@ export class MessageAuditor implements OnApplicationBootstrap, OnModuleDestroy {
     // The chain's lock is taken only when there is something to append (AuditLog.record): rows are claimed with
     // FOR UPDATE SKIP LOCKED, so two replicas' passes never take the same message.
     return this.transactions.run(async (tx) => {
-      const sent = await this.audit.unauditedSent(BATCH, tx);
-      const received = await this.audit.unauditedReceived(BATCH, tx);
+      const sent = await this.outbox.unaudited(BATCH, tx);
+      const received = await this.inbox.unaudited(BATCH, tx);
       const entries: AuditInput[] = [...sent.map(sentEntry), ...received.map(receivedEntry)];
       await this.log.record(entries, tx);
-      await this.audit.markAudited(sent.map((m) => m.id), received.map((m) => m.id), this.clock.now(), tx);
+      const now = this.clock.now();
+      await this.outbox.markAudited(sent.map((m) => m.id), now, tx);
+      await this.inbox.markAudited(received.map((m) => m.id), now, tx);
       return { appended: entries.length, more: sent.length === BATCH || received.length === BATCH };
     });
   }

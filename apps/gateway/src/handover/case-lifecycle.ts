@@ -24,7 +24,7 @@ import { MessageLog } from '../message-log/message-log';
 import { OutboundMessage } from '../message-log/outbound-message.entity';
 import { OutboxRepository } from '../message-log/outbox.repository';
 import { RegistryService } from '../registry/registry.service';
-import { RetentionRepository } from '../retention/retention.repository';
+import { CaseErasure } from '../retention/case-erasure';
 import { CaseFile } from './case-file.entity';
 import {
   CASE_MESSAGE_TYPES,
@@ -79,7 +79,7 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, DeliveredEffe
     private readonly messageLog: MessageLog,
     private readonly audit: AuditLog,
     private readonly timeline: TimelineRepository,
-    private readonly erasure: RetentionRepository,
+    private readonly erasure: CaseErasure,
   ) {}
 
   /**

@@ -6,9 +6,22 @@ import { KeysetPage, keyset } from '../database/keyset';
 import { affected } from '../database/affected';
 import { InboundMessage } from './inbound-message.entity';
 import { SealedScope } from './sealed-scope';
+import { FRAME, OPEN_CASE, TombstoneScope } from './tombstone';
 
 /** Which messages hold sealed data (the predicate matches a partial index of the retention migration). */
 const INBOUND_SEALED = `i.envelope->>'sealed' IS NOT NULL`;
+
+/** A message received (and answered with a receipt), as the auditor records it. */
+export interface ReceivedMessageRow {
+  id: string;
+  type: string;
+  fromNode: string;
+  caseRef: string;
+  status: 'delivered' | 'rejected';
+  rejectReason: string | null;
+  digest: string;
+  receivedAt: Date;
+}
 
 @Injectable()
 export class InboxRepository {
@@ -60,6 +73,72 @@ export class InboxRepository {
         [now, ...due.params],
       ),
     );
+  }
+
+  /**
+   * Reduces messages received to tombstones (see TombstoneScope and FRAME); with `keepReceipts`, this node's receipts
+   * stay (rule 7 sends them again to a resent copy). Returns how many.
+   */
+  async tombstone(scope: TombstoneScope, now: Date, tx: EntityManager, options = { keepReceipts: false }): Promise<number> {
+    const due =
+      'caseRefs' in scope
+        ? {
+            sql: `SELECT i.id FROM inbound_message i WHERE i.case_ref = ANY($2::text[]) AND i.tombstoned_at IS NULL AND i.type <> ALL($3::text[]) FOR UPDATE OF i`,
+            params: [scope.caseRefs, scope.keepTypes],
+          }
+        : {
+            sql: `SELECT i.id FROM inbound_message i
+                  WHERE i.tombstoned_at IS NULL AND i.received_at < $2 AND NOT ${OPEN_CASE('i')}
+                  ORDER BY i.received_at LIMIT $3 FOR UPDATE OF i SKIP LOCKED`,
+            params: [scope.storedBefore, scope.limit],
+          };
+    return affected(
+      await tx.query(
+        `WITH due AS (${due.sql})
+         UPDATE inbound_message m SET envelope = ${FRAME('m.envelope')}, jws = NULL, ${options.keepReceipts ? '' : 'receipt_jws = NULL,'}
+           purged_at = CASE WHEN m.envelope->>'sealed' IS NOT NULL THEN $1::timestamptz ELSE m.purged_at END, tombstoned_at = $1
+         FROM due WHERE m.id = due.id`,
+        [now, ...due.params],
+      ),
+    );
+  }
+
+  /** This node's receipts for the messages of the cases go (their ids and digests stay on the rows). */
+  async dropReceipts(caseRefs: string[], tx: EntityManager): Promise<void> {
+    await tx.query(`UPDATE inbound_message SET receipt_jws = NULL WHERE case_ref = ANY($1::text[]) AND receipt_jws IS NOT NULL`, [caseRefs]);
+  }
+
+  /** Messages received (and receipted) and not audited yet, oldest first. */
+  async unaudited(limit: number, tx: EntityManager): Promise<ReceivedMessageRow[]> {
+    const rows: Array<{
+      id: string;
+      type: string;
+      from_node: string;
+      case_ref: string;
+      status: 'delivered' | 'rejected';
+      reject_reason: string | null;
+      digest: string;
+      received_at: Date;
+    }> = await tx.query(
+      `SELECT i.id, i.type, i.from_node, i.case_ref, i.status, i.reject_reason, i.digest, i.received_at FROM inbound_message i
+       WHERE i.audited_at IS NULL
+       ORDER BY i.received_at, i.id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      [limit],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      type: r.type,
+      fromNode: r.from_node,
+      caseRef: r.case_ref,
+      status: r.status,
+      rejectReason: r.reject_reason,
+      digest: r.digest,
+      receivedAt: r.received_at,
+    }));
+  }
+
+  async markAudited(ids: string[], at: Date, tx: EntityManager): Promise<void> {
+    if (ids.length) await tx.query(`UPDATE inbound_message SET audited_at = $2 WHERE id = ANY($1::uuid[])`, [ids, at]);
   }
 
   findByCase(caseRef: string): Promise<InboundMessage[]> {

@@ -7,6 +7,7 @@ import { OutboundMessage } from './outbound-message.entity';
 import { OutboxRepository } from './outbox.repository';
 import { OutboxSignal } from './outbox-signal';
 import { SealedScope } from './sealed-scope';
+import { TombstoneScope } from './tombstone';
 
 /** A message to send that carries sealed personal details, with the copy of them this node keeps (sealed to itself). */
 export interface SealedSending {
@@ -14,7 +15,7 @@ export interface SealedSending {
   sealedAtRest: string | null;
 }
 
-/** What the capabilities of the node do with the log of messages: send, and erase what a case shared. */
+/** What the capabilities of the node do with the log of messages: send, erase what a case shared, reduce messages to tombstones. */
 @Injectable()
 export class MessageLog {
   constructor(
@@ -43,5 +44,18 @@ export class MessageLog {
   /** Deletes sealed personal data both ways (consent withdrawn, or retention); the digests stay as evidence. */
   async purgeSealed(scope: SealedScope, now: Date, tx: EntityManager): Promise<{ inbound: number; outbound: number }> {
     return { inbound: await this.inbox.purgeSealed(scope, now, tx), outbound: await this.outbox.purgeSealed(scope, now, tx) };
+  }
+
+  /**
+   * Reduces messages both ways to tombstones (case data purged or erased, or the log's retention); with
+   * `keepReceipts`, this node's receipts stay.
+   */
+  async tombstone(scope: TombstoneScope, now: Date, tx: EntityManager, options = { keepReceipts: false }): Promise<{ inbound: number; outbound: number }> {
+    return { inbound: await this.inbox.tombstone(scope, now, tx, options), outbound: await this.outbox.tombstone(scope, now, tx) };
+  }
+
+  /** This node's receipts for the messages of the cases go: the evidence an erased case kept until its retention ended. */
+  dropReceipts(caseRefs: string[], tx: EntityManager): Promise<void> {
+    return this.inbox.dropReceipts(caseRefs, tx);
   }
 }

@@ -6,15 +6,33 @@ import { affected } from '../database/affected';
 import { Column, bulkInsert } from '../database/bulk-insert';
 import { OutboundMessage } from './outbound-message.entity';
 import { SealedScope } from './sealed-scope';
+import { FRAME, OPEN_CASE, TombstoneScope } from './tombstone';
 
 /** Which messages hold sealed data (the predicate matches a partial index of the retention migration). */
 const OUTBOUND_SEALED = `(o.envelope->>'sealed' IS NOT NULL OR o.sealed_at_rest IS NOT NULL)`;
 
 /** Sets an outbound message `m` that was still to be sent (or resent) undeliverable: what it carried is gone. */
-export const STOP_SENDING = (now: string) =>
+const STOP_SENDING = (now: string) =>
   `state = CASE WHEN m.state IN ('queued', 'sent') THEN 'undeliverable' ELSE m.state END,
      next_attempt_at = CASE WHEN m.state IN ('queued', 'sent') THEN NULL ELSE m.next_attempt_at END,
      settled_at = CASE WHEN m.state IN ('queued', 'sent') THEN ${now}::timestamptz ELSE m.settled_at END`;
+
+/**
+ * The newest registry.update this node sent to a partner (and not given up) is the directory in force there; the
+ * publisher reads its version to know what the partner has, so it stays whole.
+ */
+const CURRENT_REGISTRY_UPDATE = `(o.type = 'registry.update' AND o.state <> 'undeliverable' AND NOT EXISTS (
+     SELECT 1 FROM outbound_message n WHERE n.type = 'registry.update' AND n.to_node = o.to_node AND n.state <> 'undeliverable' AND n.seq > o.seq))`;
+
+/** A message this node sent, as the auditor records it. */
+export interface SentMessageRow {
+  id: string;
+  type: string;
+  toNode: string;
+  caseRef: string;
+  digest: string | null;
+  sentAt: Date;
+}
 
 /** Outcome of one publish attempt, as the relay records it. */
 export interface AttemptResult {
@@ -93,6 +111,55 @@ export class OutboxRepository {
         [now, ...due.params],
       ),
     );
+  }
+
+  /**
+   * Reduces messages sent to tombstones (see TombstoneScope and FRAME): this node's own copy of what it sealed goes
+   * too, and a message not yet delivered is not sent any more. Of the log's retention, a message still waiting to go
+   * and the directory in force at a partner stay whole. Returns how many.
+   */
+  async tombstone(scope: TombstoneScope, now: Date, tx: EntityManager): Promise<number> {
+    const due =
+      'caseRefs' in scope
+        ? {
+            sql: `SELECT o.id FROM outbound_message o WHERE o.case_ref = ANY($2::text[]) AND o.tombstoned_at IS NULL AND o.type <> ALL($3::text[]) FOR UPDATE OF o`,
+            params: [scope.caseRefs, scope.keepTypes],
+          }
+        : {
+            sql: `SELECT o.id FROM outbound_message o
+                  WHERE o.tombstoned_at IS NULL AND o.created_at < $2 AND o.state NOT IN ('queued', 'sent')
+                    AND NOT ${OPEN_CASE('o')} AND NOT ${CURRENT_REGISTRY_UPDATE}
+                  ORDER BY o.created_at LIMIT $3 FOR UPDATE OF o SKIP LOCKED`,
+            params: [scope.storedBefore, scope.limit],
+          };
+    return affected(
+      await tx.query(
+        `WITH due AS (${due.sql})
+         UPDATE outbound_message m SET envelope = ${FRAME('m.envelope')}, jws = NULL, sealed_at_rest = NULL,
+           purged_at = CASE WHEN m.envelope->>'sealed' IS NOT NULL OR m.sealed_at_rest IS NOT NULL THEN $1::timestamptz ELSE m.purged_at END,
+           ${STOP_SENDING('$1')}, tombstoned_at = $1
+         FROM due WHERE m.id = due.id`,
+        [now, ...due.params],
+      ),
+    );
+  }
+
+  /**
+   * Messages the partner's broker confirmed and not audited yet, oldest first. Rows another transaction holds (a
+   * resend, a receipt settling them) are skipped and audited on a later pass.
+   */
+  async unaudited(limit: number, tx: EntityManager): Promise<SentMessageRow[]> {
+    const rows: Array<{ id: string; type: string; to_node: string; case_ref: string; digest: string | null; sent_at: Date }> = await tx.query(
+      `SELECT o.id, o.type, o.to_node, o.case_ref, o.digest, o.sent_at FROM outbound_message o
+       WHERE o.sent_at IS NOT NULL AND o.audited_at IS NULL
+       ORDER BY o.sent_at, o.id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      [limit],
+    );
+    return rows.map((r) => ({ id: r.id, type: r.type, toNode: r.to_node, caseRef: r.case_ref, digest: r.digest, sentAt: r.sent_at }));
+  }
+
+  async markAudited(ids: string[], at: Date, tx: EntityManager): Promise<void> {
+    if (ids.length) await tx.query(`UPDATE outbound_message SET audited_at = $2 WHERE id = ANY($1::uuid[])`, [ids, at]);
   }
 
   /** This node's case messages of `caseRef` sent or waiting to be sent, and not applied to the case yet, in order. */

@@ -7,6 +7,7 @@ import { Periodic } from '../clock/periodic';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
 import { safeError } from '../logging/safe-error';
 import { MessageLog } from '../message-log/message-log';
+import { CaseErasure } from './case-erasure';
 import { BatchResult, RetentionRepository, RetentionSession } from './retention.repository';
 
 /** The data classes with a retention period of their own (`retention` in the node's configuration). */
@@ -49,6 +50,7 @@ export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
     private readonly repository: RetentionRepository,
+    private readonly erasure: CaseErasure,
     private readonly messageLog: MessageLog,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
@@ -79,9 +81,12 @@ export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
         return { count: inbound + outbound, more: inbound === this.batchSize || outbound === this.batchSize };
       });
       const caseData = await this.purge(session, 'case-data', (tx) =>
-        this.repository.purgeCaseData(before(caseDataAfterEndMs), now, Math.max(1, Math.floor(this.batchSize / 5)), tx),
+        this.erasure.purgeCaseData(before(caseDataAfterEndMs), now, Math.max(1, Math.floor(this.batchSize / 5)), tx),
       );
-      const messageLog = await this.purge(session, 'message-log', (tx) => this.repository.purgeMessageLog(before(messageLogMs), now, this.batchSize, tx));
+      const messageLog = await this.purge(session, 'message-log', async (tx) => {
+        const { inbound, outbound } = await this.messageLog.tombstone({ storedBefore: before(messageLogMs), limit: this.batchSize }, now, tx);
+        return { count: inbound + outbound, more: inbound === this.batchSize || outbound === this.batchSize };
+      });
       return { sealed: sealed.count, caseData: caseData.count, caseDataMessages: caseData.messages ?? 0, messageLog: messageLog.count };
     });
     if (counts.sealed || counts.caseData || counts.messageLog) {
