@@ -6,9 +6,9 @@ import { Clock } from './clock/clock';
 import { ConfigModule } from './config/config.module';
 import { NodeConfig } from './config/node-config';
 import { DatabaseModule } from './database/database.module';
-import { CaseLifecycle } from './handover/case-lifecycle';
-import { HandoverRoleWork } from './handover/handover-role-work';
-import { HandoverModule } from './handover/handover.module';
+import { CaseLifecycle } from './cases/case-lifecycle';
+import { HandoverRoleWork } from './cases/handover-role-work';
+import { CasesModule } from './cases/cases.module';
 import { HealthModule } from './health/health.module';
 import { DirectoryModule } from './directory/directory.module';
 import { PartnerDirectories } from './directory/partner-directories';
@@ -28,7 +28,7 @@ const list = <T>(...items: T[]): T[] => items;
  */
 @Global()
 @Module({
-  imports: [HandoverModule, DirectoryModule],
+  imports: [CasesModule, DirectoryModule],
   providers: [
     // Rule 8 (ReceptionService.judge), after the content check: the checks that need the node's state, in this order.
     { provide: INBOUND_CHECKS, inject: [CaseLifecycle], useFactory: list<InboundCheck> },
@@ -59,7 +59,7 @@ export class GatewayModule {
         ReceptionModule,
         AmqpModule,
         HealthModule,
-        HandoverModule,
+        CasesModule,
         DirectoryModule,
         RetentionModule,
         NodePipeline,

@@ -1,16 +1,16 @@
-import type { CaseView } from '../../../gateway/src/handover/cases.service';
-import type { OverdueItem } from '../../../gateway/src/handover/dto/case-pages.dto';
-import type { InboxItem } from '../../../gateway/src/handover/dto/inbox-page.dto';
-import type { HandoverStatus, HandoverView } from '../../../gateway/src/handover/handover.service';
+import type { CaseView } from '../../../gateway/src/cases/cases.service';
+import type { OverdueItem } from '../../../gateway/src/cases/dto/case-pages.dto';
+import type { InboxItem } from '../../../gateway/src/cases/dto/inbox-page.dto';
+import type { HandoverStatus, HandoverView } from '../../../gateway/src/cases/handover.service';
 import type { Page } from '../../../gateway/src/http/paging';
 import type { LookupMatch } from '../../../gateway/src/directory/lookup.service';
 import { CliError } from '../errors';
 
 // The node's HTTP API as the demo uses it; the shapes are the gateway's own.
-export type { HandoverView, HandoverStatus } from '../../../gateway/src/handover/handover.service';
-export type { CaseView } from '../../../gateway/src/handover/cases.service';
-export type { OverdueItem } from '../../../gateway/src/handover/dto/case-pages.dto';
-export type { InboxItem } from '../../../gateway/src/handover/dto/inbox-page.dto';
+export type { HandoverView, HandoverStatus } from '../../../gateway/src/cases/handover.service';
+export type { CaseView } from '../../../gateway/src/cases/cases.service';
+export type { OverdueItem } from '../../../gateway/src/cases/dto/case-pages.dto';
+export type { InboxItem } from '../../../gateway/src/cases/dto/inbox-page.dto';
 export type { TimelineEntry } from '../../../gateway/src/message-log/timelines';
 
 export interface DirectoryAnswer {

@@ -24,4 +24,4 @@ import { UnansweredRepository } from './unanswered.repository';
   providers: [HandoverService, CasesService, CaseLifecycle, CaseRepository, ExpectationRepository, DeadlineWatch, HandoverRoleWork, UnansweredRepository],
   exports: [DeadlineWatch, CaseLifecycle, HandoverRoleWork],
 })
-export class HandoverModule {}
+export class CasesModule {}
