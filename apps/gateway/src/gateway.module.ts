@@ -7,6 +7,7 @@ import { ConfigModule } from './config/config.module';
 import { NodeConfig } from './config/node-config';
 import { DatabaseModule } from './database/database.module';
 import { CaseLifecycle } from './cases/case-lifecycle';
+import { CaseRules } from './cases/case-rules';
 import { HandoverRoleWork } from './cases/handover-role-work';
 import { CasesModule } from './cases/cases.module';
 import { HealthModule } from './health/health.module';
@@ -31,7 +32,7 @@ const list = <T>(...items: T[]): T[] => items;
   imports: [CasesModule, DirectoryModule],
   providers: [
     // Rule 8 (ReceptionService.judge), after the content check: the checks that need the node's state, in this order.
-    { provide: INBOUND_CHECKS, inject: [CaseLifecycle], useFactory: list<InboundCheck> },
+    { provide: INBOUND_CHECKS, inject: [CaseRules], useFactory: list<InboundCheck> },
     // A stored batch (InboundEffects): receipts settle first (ReceiptSettlement); what they settled as delivered goes
     // to DELIVERED_EFFECTS in this order; then each INBOUND_EFFECT applies the messages of its types.
     { provide: DELIVERED_EFFECTS, inject: [CaseLifecycle], useFactory: list<DeliveredEffect> },

@@ -4,8 +4,10 @@ import { AuditModule } from '../audit/audit.module';
 import { MessageLogModule } from '../message-log/message-log.module';
 import { RegistryModule } from '../registry/registry.module';
 import { RetentionModule } from '../retention/retention.module';
+import { CaseDeadlines } from './case-deadlines';
 import { CaseFile } from './case-file.entity';
 import { CaseLifecycle } from './case-lifecycle';
+import { CaseRules } from './case-rules';
 import { CaseRepository } from './case.repository';
 import { CasesController } from './cases.controller';
 import { CasesService } from './cases.service';
@@ -21,7 +23,7 @@ import { UnansweredRepository } from './unanswered.repository';
 @Module({
   imports: [MessageLogModule, RegistryModule, AuditModule, RetentionModule, TypeOrmModule.forFeature([CaseFile, Expectation, Escalation])],
   controllers: [HandoverController, CasesController],
-  providers: [HandoverService, CasesService, CaseLifecycle, CaseRepository, ExpectationRepository, DeadlineWatch, HandoverRoleWork, UnansweredRepository],
-  exports: [DeadlineWatch, CaseLifecycle, HandoverRoleWork],
+  providers: [HandoverService, CasesService, CaseRules, CaseLifecycle, CaseDeadlines, CaseRepository, ExpectationRepository, DeadlineWatch, HandoverRoleWork, UnansweredRepository],
+  exports: [DeadlineWatch, CaseRules, CaseLifecycle, HandoverRoleWork],
 })
 export class CasesModule {}

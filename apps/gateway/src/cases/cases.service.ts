@@ -18,8 +18,8 @@ import { Page, TIME_AND_ID, pageOf } from '../http/paging';
 import { invalidRequest } from '../http/problems';
 import { RegistryService } from '../registry/registry.service';
 import { CaseFile } from './case-file.entity';
-import { CaseLifecycle, ourSide } from './case-lifecycle';
-import { CaseMessageType, CaseState, consentProblem, questionAnswered, transition } from './case-states';
+import { CaseRules } from './case-rules';
+import { CaseMessageType, CaseState, consentProblem, ourSide, questionAnswered, transition } from './case-states';
 import { CaseRepository } from './case.repository';
 import { SendCaseMessageDto } from './dto/case-message.dto';
 import { AlertItem, CaseSummary, OverdueItem } from './dto/case-pages.dto';
@@ -47,7 +47,7 @@ export class CasesService {
     private readonly registry: RegistryService,
     private readonly cases: CaseRepository,
     private readonly expectations: ExpectationRepository,
-    private readonly lifecycle: CaseLifecycle,
+    private readonly rules: CaseRules,
     private readonly outbox: OutboxRepository,
     private readonly inbox: InboxRepository,
     private readonly timeline: TimelineRepository,
@@ -262,7 +262,7 @@ export class CasesService {
 
   /** The case's state once this node's messages not yet receipted are delivered: what a new message must fit. */
   private projectedState(c: CaseFile): Promise<CaseState> {
-    return this.lifecycle.withOwnPending(c, c.state) as Promise<CaseState>;
+    return this.rules.withOwnPending(c, c.state) as Promise<CaseState>;
   }
 
   private isOwnRole(address: string): boolean {
