@@ -7,7 +7,8 @@ import { isCaseRef } from '@trm/wire';
 import { listScope } from '../auth/scope';
 import { keysetPageOf } from '../http/paging';
 import { invalidRequest } from '../http/problems';
-import { CasesService } from './cases.service';
+import { CaseMessagesService } from './case-messages.service';
+import { CaseViewsService } from './case-views.service';
 import { AlertPage, CasePage, OverduePage } from './dto/case-pages.dto';
 import { AlertQueryDto, CaseQueryDto, OverdueQueryDto } from './dto/case-query.dto';
 import { AddParticipantDto, SendCaseMessageDto } from './dto/case-message.dto';
@@ -24,20 +25,23 @@ const caseRef = new CaseRefPipe();
 @ApiTags('cases')
 @Controller('v1')
 export class CasesController {
-  constructor(private readonly cases: CasesService) {}
+  constructor(
+    private readonly views: CaseViewsService,
+    private readonly messages: CaseMessagesService,
+  ) {}
 
   @Get('cases')
   @Allow('coordinator', 'caseworker', 'auditor')
   @ApiOkResponse({ type: CasePage })
   list(@Query() query: CaseQueryDto, @Caller() caller: Principal): Promise<CasePage> {
-    return this.cases.list({ state: query.state, role: query.role }, keysetPageOf(query), caller);
+    return this.views.list({ state: query.state, role: query.role }, keysetPageOf(query), caller);
   }
 
   /** The case's state and every message both ways, each receipt, each deadline met or missed, each escalation. */
   @Get('cases/:caseRef')
   @Allow('coordinator', 'caseworker', 'auditor')
   view(@Param('caseRef', caseRef) ref: string, @Caller() caller: Principal) {
-    return this.cases.view(ref, caller);
+    return this.views.view(ref, caller);
   }
 
   /** Accept, decline, ask, answer, schedule the return, confirm arrival, report, correct, withdraw consent, close. */
@@ -45,7 +49,7 @@ export class CasesController {
   @HttpCode(202)
   @Allow('coordinator', 'caseworker')
   send(@Param('caseRef', caseRef) ref: string, @Body() dto: SendCaseMessageDto, @Caller() caller: Principal) {
-    return this.cases.send(ref, dto, caller);
+    return this.messages.send(ref, dto, caller);
   }
 
   /** Tells another role of this node about the case. */
@@ -53,14 +57,14 @@ export class CasesController {
   @HttpCode(200)
   @Allow('coordinator', 'caseworker')
   addParticipant(@Param('caseRef', caseRef) ref: string, @Body() dto: AddParticipantDto, @Caller() caller: Principal) {
-    return this.cases.addParticipant(ref, dto.role, caller);
+    return this.messages.addParticipant(ref, dto.role, caller);
   }
 
   /** The case's sealed personal details, for whoever works on it; each opening is audited. */
   @Get('cases/:caseRef/sealed')
   @Allow('coordinator', 'caseworker')
   sealed(@Param('caseRef', caseRef) ref: string, @Caller() caller: Principal) {
-    return this.cases.sealed(ref, caller);
+    return this.views.sealed(ref, caller);
   }
 
   /** Deadlines passed and not met: how long overdue, and who was alerted. */
@@ -68,13 +72,13 @@ export class CasesController {
   @Allow('coordinator', 'auditor')
   @ApiOkResponse({ type: OverduePage })
   overdue(@Query() query: OverdueQueryDto): Promise<OverduePage> {
-    return this.cases.overdue(keysetPageOf(query));
+    return this.views.overdue(keysetPageOf(query));
   }
 
   @Get('alerts')
   @Allow('coordinator', 'caseworker', 'auditor')
   @ApiOkResponse({ type: AlertPage })
   alerts(@Query() query: AlertQueryDto, @Caller() caller: Principal): Promise<AlertPage> {
-    return this.cases.alerts(listScope(caller, query.role), keysetPageOf(query));
+    return this.views.alerts(listScope(caller, query.role), keysetPageOf(query));
   }
 }

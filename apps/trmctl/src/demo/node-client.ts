@@ -1,4 +1,4 @@
-import type { CaseView } from '../../../gateway/src/cases/cases.service';
+import type { CaseView } from '../../../gateway/src/cases/case-views.service';
 import type { OverdueItem } from '../../../gateway/src/cases/dto/case-pages.dto';
 import type { InboxItem } from '../../../gateway/src/cases/dto/inbox-page.dto';
 import type { HandoverStatus, HandoverView } from '../../../gateway/src/cases/handover.service';
@@ -8,7 +8,7 @@ import { CliError } from '../errors';
 
 // The node's HTTP API as the demo uses it; the shapes are the gateway's own.
 export type { HandoverView, HandoverStatus } from '../../../gateway/src/cases/handover.service';
-export type { CaseView } from '../../../gateway/src/cases/cases.service';
+export type { CaseView } from '../../../gateway/src/cases/case-views.service';
 export type { OverdueItem } from '../../../gateway/src/cases/dto/case-pages.dto';
 export type { InboxItem } from '../../../gateway/src/cases/dto/inbox-page.dto';
 export type { TimelineEntry } from '../../../gateway/src/message-log/timelines';
