@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { startGateway } from '../apps/gateway/src/gateway';
-import { DeadlineWatch } from '../apps/gateway/src/handover/deadline-watch';
+import { DeadlineWatch } from '../apps/gateway/src/cases/deadline-watch';
 import { ManualClock } from './support/clock';
 import { AT_COORDINATOR, CaseSteps, HOUR_MS, MINUTE_MS, RS_FALLBACK, startCaseNodes } from './support/cases';
 import { TestNetwork } from './support/network';

@@ -17,7 +17,7 @@ import { call, eventually, problemFields } from './support/http';
 import { TestNetwork } from './support/network';
 
 /**
- * The case state machine (apps/gateway/src/handover/case-states.ts) with real nodes AT (referring) and RS (receiving):
+ * The case state machine (apps/gateway/src/cases/case-states.ts) with real nodes AT (referring) and RS (receiving):
  * every transition through the API, both nodes in the same state after each step, and what does not fit refused —
  * by the API with 409 and a reason, over the wire with a rejected receipt that changes nothing.
  */

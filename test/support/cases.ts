@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { sampleReturnHandover } from '../../apps/trmctl/src/local';
 import { TimelineEntry } from '../../apps/gateway/src/message-log/timelines';
 import { NodeConfig } from '../../apps/gateway/src/config/node-config';
-import { DeadlineWatch } from '../../apps/gateway/src/handover/deadline-watch';
+import { DeadlineWatch } from '../../apps/gateway/src/cases/deadline-watch';
 import { DAY_MS, ManualClock } from './clock';
 import { call, eventually } from './http';
 import { TestNetwork } from './network';

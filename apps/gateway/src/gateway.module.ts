@@ -6,9 +6,10 @@ import { Clock } from './clock/clock';
 import { ConfigModule } from './config/config.module';
 import { NodeConfig } from './config/node-config';
 import { DatabaseModule } from './database/database.module';
-import { CaseLifecycle } from './handover/case-lifecycle';
-import { HandoverRoleWork } from './handover/handover-role-work';
-import { HandoverModule } from './handover/handover.module';
+import { CaseLifecycle } from './cases/case-lifecycle';
+import { CaseRules } from './cases/case-rules';
+import { HandoverRoleWork } from './cases/handover-role-work';
+import { CasesModule } from './cases/cases.module';
 import { HealthModule } from './health/health.module';
 import { DirectoryModule } from './directory/directory.module';
 import { PartnerDirectories } from './directory/partner-directories';
@@ -28,10 +29,10 @@ const list = <T>(...items: T[]): T[] => items;
  */
 @Global()
 @Module({
-  imports: [HandoverModule, DirectoryModule],
+  imports: [CasesModule, DirectoryModule],
   providers: [
     // Rule 8 (ReceptionService.judge), after the content check: the checks that need the node's state, in this order.
-    { provide: INBOUND_CHECKS, inject: [CaseLifecycle], useFactory: list<InboundCheck> },
+    { provide: INBOUND_CHECKS, inject: [CaseRules], useFactory: list<InboundCheck> },
     // A stored batch (InboundEffects): receipts settle first (ReceiptSettlement); what they settled as delivered goes
     // to DELIVERED_EFFECTS in this order; then each INBOUND_EFFECT applies the messages of its types.
     { provide: DELIVERED_EFFECTS, inject: [CaseLifecycle], useFactory: list<DeliveredEffect> },
@@ -59,7 +60,7 @@ export class GatewayModule {
         ReceptionModule,
         AmqpModule,
         HealthModule,
-        HandoverModule,
+        CasesModule,
         DirectoryModule,
         RetentionModule,
         NodePipeline,

@@ -1,16 +1,16 @@
-import type { CaseMessageSubmitted, CaseView } from '../../../gateway/src/handover/dto/case-view.dto';
-import type { OverdueItem } from '../../../gateway/src/handover/dto/case-pages.dto';
-import type { HandoverSubmitted, HandoverView } from '../../../gateway/src/handover/dto/handover-view.dto';
-import type { InboxItem } from '../../../gateway/src/handover/dto/inbox-page.dto';
+import type { CaseMessageSubmitted, CaseView } from '../../../gateway/src/cases/dto/case-view.dto';
+import type { OverdueItem } from '../../../gateway/src/cases/dto/case-pages.dto';
+import type { HandoverSubmitted, HandoverView } from '../../../gateway/src/cases/dto/handover-view.dto';
+import type { InboxItem } from '../../../gateway/src/cases/dto/inbox-page.dto';
 import type { Page } from '../../../gateway/src/http/paging';
 import type { LookupAnswer } from '../../../gateway/src/directory/dto/directory-views.dto';
 import { CliError } from '../errors';
 
 // The node's HTTP API as the demo uses it; the shapes are the gateway's response DTOs.
-export type { HandoverView, HandoverStatus } from '../../../gateway/src/handover/dto/handover-view.dto';
-export type { CaseView, TimelineEntry } from '../../../gateway/src/handover/dto/case-view.dto';
-export type { OverdueItem } from '../../../gateway/src/handover/dto/case-pages.dto';
-export type { InboxItem } from '../../../gateway/src/handover/dto/inbox-page.dto';
+export type { HandoverView, HandoverStatus } from '../../../gateway/src/cases/dto/handover-view.dto';
+export type { CaseView, TimelineEntry } from '../../../gateway/src/cases/dto/case-view.dto';
+export type { OverdueItem } from '../../../gateway/src/cases/dto/case-pages.dto';
+export type { InboxItem } from '../../../gateway/src/cases/dto/inbox-page.dto';
 
 /** A JSON client for one node's HTTP API; errors name the node and the call, never the request body. */
 export class NodeClient {

@@ -1,4 +1,5 @@
 import { MessageType, Purpose } from '@trm/wire';
+import type { CaseFile } from './case-file.entity';
 
 /**
  * The life of a cross-border case, the same on both nodes:
@@ -30,6 +31,12 @@ export const OPEN_STATES: readonly CaseState[] = CASE_STATES.filter((s) => !ENDE
 
 /** Which side of the case a node is: the one that referred it (and chose its caseRef), or the one that received it. */
 export type Side = 'referring' | 'receiving';
+
+export const ourSide = (c: Pick<CaseFile, 'direction'>): Side => (c.direction === 'outgoing' ? 'referring' : 'receiving');
+export const partnerSide = (c: Pick<CaseFile, 'direction'>): Side => (c.direction === 'outgoing' ? 'receiving' : 'referring');
+
+/** A copy of a handover.request to the recipient's fallback, sent when acceptance is overdue, answers the original. */
+export const isEscalationCopy = (type: string, inReplyTo: string | null | undefined): boolean => type === 'handover.request' && !!inReplyTo;
 
 export type CaseMessageType = Exclude<MessageType, 'receipt' | 'registry.update'>;
 

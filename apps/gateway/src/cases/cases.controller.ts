@@ -6,7 +6,8 @@ import { PipeTransform } from '@nestjs/common';
 import { isCaseRef } from '@trm/wire';
 import { keysetPageOf } from '../http/paging';
 import { invalidRequest } from '../http/problems';
-import { CasesService } from './cases.service';
+import { CaseMessagesService } from './case-messages.service';
+import { CaseViewsService } from './case-views.service';
 import { AlertPage, CasePage, OverduePage } from './dto/case-pages.dto';
 import { CaseMessageSubmitted, CaseView, SealedDetails } from './dto/case-view.dto';
 import { AlertQueryDto, CaseQueryDto, OverdueQueryDto } from './dto/case-query.dto';
@@ -24,13 +25,16 @@ const caseRef = new CaseRefPipe();
 @ApiTags('cases')
 @Controller('v1')
 export class CasesController {
-  constructor(private readonly cases: CasesService) {}
+  constructor(
+    private readonly views: CaseViewsService,
+    private readonly messages: CaseMessagesService,
+  ) {}
 
   @Get('cases')
   @Allow('coordinator', 'caseworker', 'auditor')
   @ApiOkResponse({ type: CasePage })
   list(@Query() query: CaseQueryDto, @Caller() caller: Principal): Promise<CasePage> {
-    return this.cases.list({ state: query.state, role: query.role }, keysetPageOf(query), caller);
+    return this.views.list({ state: query.state, role: query.role }, keysetPageOf(query), caller);
   }
 
   /** The case's state and every message both ways, each receipt, each deadline met or missed, each escalation. */
@@ -38,7 +42,7 @@ export class CasesController {
   @Allow('coordinator', 'caseworker', 'auditor')
   @ApiOkResponse({ type: CaseView })
   view(@Param('caseRef', caseRef) ref: string, @Caller() caller: Principal): Promise<CaseView> {
-    return this.cases.view(ref, caller);
+    return this.views.view(ref, caller);
   }
 
   /** Accept, decline, ask, answer, schedule the return, confirm arrival, report, correct, withdraw consent, close. */
@@ -47,7 +51,7 @@ export class CasesController {
   @Allow('coordinator', 'caseworker')
   @ApiAcceptedResponse({ type: CaseMessageSubmitted })
   send(@Param('caseRef', caseRef) ref: string, @Body() dto: SendCaseMessageDto, @Caller() caller: Principal): Promise<CaseMessageSubmitted> {
-    return this.cases.send(ref, dto, caller);
+    return this.messages.send(ref, dto, caller);
   }
 
   /** Tells another role of this node about the case. */
@@ -56,7 +60,7 @@ export class CasesController {
   @Allow('coordinator', 'caseworker')
   @ApiOkResponse({ type: CaseView })
   addParticipant(@Param('caseRef', caseRef) ref: string, @Body() dto: AddParticipantDto, @Caller() caller: Principal): Promise<CaseView> {
-    return this.cases.addParticipant(ref, dto.role, caller);
+    return this.messages.addParticipant(ref, dto.role, caller);
   }
 
   /** The case's sealed personal details, for whoever works on it; each opening is audited. */
@@ -64,7 +68,7 @@ export class CasesController {
   @Allow('coordinator', 'caseworker')
   @ApiOkResponse({ type: SealedDetails })
   sealed(@Param('caseRef', caseRef) ref: string, @Caller() caller: Principal): Promise<SealedDetails> {
-    return this.cases.sealed(ref, caller);
+    return this.views.sealed(ref, caller);
   }
 
   /** Deadlines passed and not met: how long overdue, and who was alerted. */
@@ -72,13 +76,13 @@ export class CasesController {
   @Allow('coordinator', 'auditor')
   @ApiOkResponse({ type: OverduePage })
   overdue(@Query() query: OverdueQueryDto): Promise<OverduePage> {
-    return this.cases.overdue(keysetPageOf(query));
+    return this.views.overdue(keysetPageOf(query));
   }
 
   @Get('alerts')
   @Allow('coordinator', 'caseworker', 'auditor')
   @ApiOkResponse({ type: AlertPage })
   alerts(@Query() query: AlertQueryDto, @Caller() caller: Principal): Promise<AlertPage> {
-    return this.cases.alerts({ role: query.role }, keysetPageOf(query), caller);
+    return this.views.alerts({ role: query.role }, keysetPageOf(query), caller);
   }
 }

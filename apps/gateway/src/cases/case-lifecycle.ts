@@ -2,7 +2,6 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   ArrivalConfirmedBody,
   ConsentWithdrawnBody,
-  Envelope,
   FollowupReportBody,
   HandoverAcceptedBody,
   HandoverRequestBody,
@@ -11,35 +10,34 @@ import {
 } from '@trm/wire';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { InboundCheck } from '../reception/inbound-checks';
 import { NODE_ACTOR } from '../audit/audit-entry.entity';
 import { AuditLog } from '../audit/audit.service';
-import { localMidnight } from '../clock/local-day';
 import { DeliveredEffect, InboundEffect } from '../reception/inbound-effects';
 import { TimelineRepository } from '../message-log/timeline.repository';
-import { Agreement, DEFAULT_AGREEMENT, NODE_CONFIG, NodeConfig } from '../config/node-config';
+import { NODE_CONFIG, NodeConfig } from '../config/node-config';
 import { InboundMessage } from '../message-log/inbound-message.entity';
-import { InboxRepository } from '../message-log/inbox.repository';
 import { MessageLog } from '../message-log/message-log';
 import { OutboundMessage } from '../message-log/outbound-message.entity';
 import { OutboxRepository } from '../message-log/outbox.repository';
 import { RegistryService } from '../registry/registry.service';
 import { CaseErasure } from '../retention/case-erasure';
+import { CaseDeadlines } from './case-deadlines';
 import { CaseFile } from './case-file.entity';
 import {
   CASE_MESSAGE_TYPES,
   CaseMessageType,
-  CaseState,
   ENDED_STATES,
   Side,
-  consentProblem,
   isCaseMessage,
+  isEscalationCopy,
+  ourSide,
+  partnerSide,
   purgedBy,
   transition,
   withdrawsEverything,
 } from './case-states';
 import { CaseRepository } from './case.repository';
-import { Expectation, ExpectationKind, kindsMetBy } from './expectation.entity';
+import { kindsMetBy } from './expectation.entity';
 import { ExpectationRepository } from './expectation.repository';
 
 /** A case message as both directions share it: what it is, who sent it, when it was created. */
@@ -52,20 +50,13 @@ export interface CaseMessage {
   inReplyTo: string | null;
 }
 
-export const ourSide = (c: Pick<CaseFile, 'direction'>): Side => (c.direction === 'outgoing' ? 'referring' : 'receiving');
-export const partnerSide = (c: Pick<CaseFile, 'direction'>): Side => (c.direction === 'outgoing' ? 'receiving' : 'referring');
-
-/** A copy of a handover.request to the recipient's fallback, sent when acceptance is overdue, answers the original. */
-export const isEscalationCopy = (type: string, inReplyTo: string | null | undefined): boolean => type === 'handover.request' && !!inReplyTo;
-
 /**
- * Moves cases on, identically on both nodes. A partner's message is checked against the case before it is receipted
- * (one that does not fit is rejected, `invalid-body`, so it changes nothing on either side) and applied when stored;
- * this node's own message is applied when the partner's receipt says delivered. Each step sets, meets or cancels the
- * deadlines of profile section 9.
+ * Moves cases on, identically on both nodes. A partner's message is applied when stored (CaseRules checked it before
+ * it was receipted); this node's own message is applied when the partner's receipt says delivered. Each step sets,
+ * meets or cancels the deadlines of profile section 9 (CaseDeadlines).
  */
 @Injectable()
-export class CaseLifecycle implements InboundEffect, InboundCheck, DeliveredEffect {
+export class CaseLifecycle implements InboundEffect, DeliveredEffect {
   readonly types = CASE_MESSAGE_TYPES;
   private readonly logger = new Logger(CaseLifecycle.name);
 
@@ -75,59 +66,12 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, DeliveredEffe
     private readonly cases: CaseRepository,
     private readonly expectations: ExpectationRepository,
     private readonly outbox: OutboxRepository,
-    private readonly inbox: InboxRepository,
     private readonly messageLog: MessageLog,
     private readonly audit: AuditLog,
     private readonly timeline: TimelineRepository,
     private readonly erasure: CaseErasure,
+    private readonly deadlines: CaseDeadlines,
   ) {}
-
-  /**
-   * Rule 8 for case messages: the message must fit its case as this node knows it — earlier messages of the batch
-   * included, and this node's own messages the partner may already have seen although their receipt is not in yet
-   * (the partner's answer can overtake the receipt of what it answers).
-   */
-  async refusals(envelopes: Envelope[]): Promise<Map<string, string>> {
-    const refused = new Map<string, string>();
-    const relevant = envelopes.filter((e) => isCaseMessage(e.type));
-    const known = await this.cases.findByRefs([...new Set(relevant.map((e) => e.caseRef))]);
-    const states = new Map<string, CaseState | null>();
-    for (const e of relevant) {
-      const c = known.get(e.caseRef) ?? null;
-      if (c && c.partner !== e.from) {
-        refused.set(e.id, `case ${e.caseRef} is not a case with node ${e.from}`);
-        continue;
-      }
-      if (c && e.sealed != null && !c.consent?.scope.includes('share-sealed')) {
-        refused.set(e.id, `case ${e.caseRef} has no consent to share personal details${c.consent?.withdrawnAt ? ' (withdrawn)' : ''}: no sealed part`);
-        continue;
-      }
-      const type = e.type as CaseMessageType;
-      const state = states.has(e.caseRef) ? states.get(e.caseRef)! : (c?.state ?? null);
-      const fits = (from: CaseState | null) =>
-        transition(from, type, c ? partnerSide(c) : 'referring', c?.purpose ?? (e.body as HandoverRequestBody).purpose, {
-          copy: isEscalationCopy(type, e.inReplyTo),
-          body: e.body,
-        });
-      let t = fits(state);
-      if (!t.ok && c) {
-        const alt = fits(await this.withOwnPending(c, state));
-        if (alt.ok) t = alt;
-      }
-      const problem = !t.ok ? t.reason : c ? consentProblem(type, e.body, c.consent, type === 'purge.confirmed' ? await this.withdrawalAnswered(c, e.inReplyTo) : null) : null;
-      if (problem || !t.ok) refused.set(e.id, `${e.type} for case ${e.caseRef}: ${problem}`);
-      else states.set(e.caseRef, t.state);
-    }
-    return refused;
-  }
-
-  /** The scope of this node's withdrawal `id` in case `c`, and whether the partner confirmed its purge already; null when `id` is none. */
-  private async withdrawalAnswered(c: CaseFile, id: string | null | undefined): Promise<{ scope: string[]; confirmed: boolean } | null> {
-    const withdrawal = id ? await this.outbox.findById(id) : null;
-    if (!withdrawal || withdrawal.caseRef !== c.caseRef || withdrawal.type !== 'consent.withdrawn') return null;
-    const confirmations = (await this.inbox.findByCase(c.caseRef)).filter((m) => m.type === 'purge.confirmed' && m.status === 'delivered' && m.inReplyTo === id);
-    return { scope: (withdrawal.envelope.body as ConsentWithdrawnBody).scope, confirmed: confirmations.length > 0 };
-  }
 
   /** A partner's case messages, stored a moment ago in `tx`. */
   async apply(messages: InboundMessage[], tx: EntityManager, now: Date): Promise<void> {
@@ -155,7 +99,7 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, DeliveredEffe
     // A delivered request starts the wait for acceptance; its case needs no other change.
     const requests = delivered.filter((m) => m.type === 'handover.request' && !isEscalationCopy(m.type, m.inReplyTo));
     await this.expectations.add(
-      requests.flatMap((m) => (cases.has(m.caseRef) ? [this.expectation(cases.get(m.caseRef)!, 'acceptance', m.id, m.createdAt, now)] : [])),
+      requests.flatMap((m) => (cases.has(m.caseRef) ? [this.deadlines.expectation(cases.get(m.caseRef)!, 'acceptance', m.id, m.createdAt, now)] : [])),
       tx,
     );
     for (const m of delivered.filter((d) => d.type !== 'handover.request')) {
@@ -171,16 +115,6 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, DeliveredEffe
     for (const m of await this.outbox.unapplied(c.caseRef, tx)) {
       if ((await this.step(c, this.own(c, m), tx, now)) === null) await this.outbox.markApplied([m.id], now, tx);
     }
-  }
-
-  /** The state `state` of case `c` leads to once this node's messages still waiting for their receipt apply. */
-  async withOwnPending(c: CaseFile, state: CaseState | null): Promise<CaseState | null> {
-    let projected = state;
-    for (const m of await this.outbox.unapplied(c.caseRef)) {
-      const t = transition(projected, m.type as CaseMessageType, ourSide(c), c.purpose, { body: m.envelope.body });
-      if (t.ok) projected = t.state;
-    }
-    return projected;
   }
 
   private own(c: CaseFile, m: OutboundMessage): CaseMessage {
@@ -212,7 +146,7 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, DeliveredEffe
     });
     await this.cases.addIncoming(cases, tx);
     await this.expectations.add(
-      cases.map((c, i) => this.expectation(c, 'acceptance', requests[i].id, requests[i].createdAt, now)),
+      cases.map((c, i) => this.deadlines.expectation(c, 'acceptance', requests[i].id, requests[i].createdAt, now)),
       tx,
     );
   }
@@ -251,7 +185,7 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, DeliveredEffe
           c.participants = [...new Set([...c.participants, c.ourRole])].filter((r) => r !== role);
           c.ourRole = role;
         }
-        if (c.purpose !== 'return') await this.expect(c, 'followup', m.id, m.createdAt, tx, now);
+        if (c.purpose !== 'return') await this.deadlines.expect(c, 'followup', m.id, m.createdAt, tx, now);
         break;
       }
       case 'handover.declined':
@@ -259,15 +193,15 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, DeliveredEffe
         break;
       case 'return.scheduled':
         await this.expectations.cancel(c.caseRef, ['arrival'], now, tx);
-        await this.expect(c, 'arrival', m.id, this.receivingMidnight(c, (m.body as ReturnScheduledBody).date), tx, now);
+        await this.deadlines.expect(c, 'arrival', m.id, this.deadlines.receivingMidnight(c, (m.body as ReturnScheduledBody).date), tx, now);
         break;
       case 'arrival.confirmed':
-        await this.expect(c, 'followup', m.id, new Date((m.body as ArrivalConfirmedBody).arrivedAt), tx, now);
+        await this.deadlines.expect(c, 'followup', m.id, new Date((m.body as ArrivalConfirmedBody).arrivedAt), tx, now);
         break;
       case 'followup.report': {
         const body = m.body as FollowupReportBody;
-        const next = body.nextReportDue ? this.receivingMidnight(c, body.nextReportDue) : null;
-        await this.expect(c, 'followup', m.id, m.createdAt, tx, now, next);
+        const next = body.nextReportDue ? this.deadlines.receivingMidnight(c, body.nextReportDue) : null;
+        await this.deadlines.expect(c, 'followup', m.id, m.createdAt, tx, now, next);
         break;
       }
       case 'consent.withdrawn':
@@ -281,49 +215,6 @@ export class CaseLifecycle implements InboundEffect, InboundCheck, DeliveredEffe
     }
     await this.cases.save(c, tx);
     return null;
-  }
-
-  /**
-   * Sets a deadline of section 9 (overridable per partner agreement): acceptance 48 h after the request, arrival
-   * two days after the return date begins, a follow-up every 90 days. The side that owes it hears at once when it is
-   * missed; the side waiting for a follow-up hears later (README, "Cases, deadlines and escalation").
-   */
-  private async expect(c: CaseFile, kind: ExpectationKind, cause: string, from: Date, tx: EntityManager, now: Date, dueAt: Date | null = null): Promise<void> {
-    await this.expectations.add([this.expectation(c, kind, cause, from, now, dueAt)], tx);
-  }
-
-  private expectation(c: CaseFile, kind: ExpectationKind, cause: string, from: Date, now: Date, dueAt: Date | null = null): Expectation {
-    const agreement = this.agreement(c.partner);
-    const owedBy = ourSide(c) === 'receiving' ? 'us' : 'partner';
-    const due =
-      dueAt ??
-      new Date(
-        from.getTime() + (kind === 'acceptance' ? agreement.acceptanceMs : kind === 'arrival' ? agreement.arrivalGraceMs : agreement.followupEveryMs),
-      );
-    const escalateAt = kind === 'followup' && owedBy === 'partner' ? new Date(due.getTime() + agreement.followupSenderGraceMs) : due;
-    return Object.assign(new Expectation(), {
-      id: randomUUID(),
-      caseRef: c.caseRef,
-      kind,
-      owedBy,
-      dueAt: due,
-      status: 'open',
-      createdAt: now,
-      cause,
-      settledAt: null,
-      settledBy: null,
-      escalationStep: 0,
-      nextEscalationAt: escalateAt,
-    });
-  }
-
-  /** 00:00 of `date` in the receiving node's time zone (this node's, or the partner's as configured here). */
-  private receivingMidnight(c: CaseFile, date: string): Date {
-    return localMidnight(date, ourSide(c) === 'receiving' ? this.config.timeZone : (this.registry.partner(c.partner)?.timeZone ?? 'UTC'));
-  }
-
-  agreement(partner: string): Agreement {
-    return this.registry.partner(partner)?.agreement ?? DEFAULT_AGREEMENT;
   }
 
   /**

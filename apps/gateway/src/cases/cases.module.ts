@@ -4,11 +4,14 @@ import { AuditModule } from '../audit/audit.module';
 import { MessageLogModule } from '../message-log/message-log.module';
 import { RegistryModule } from '../registry/registry.module';
 import { RetentionModule } from '../retention/retention.module';
+import { CaseDeadlines } from './case-deadlines';
 import { CaseFile } from './case-file.entity';
 import { CaseLifecycle } from './case-lifecycle';
+import { CaseMessagesService } from './case-messages.service';
+import { CaseRules } from './case-rules';
+import { CaseViewsService } from './case-views.service';
 import { CaseRepository } from './case.repository';
 import { CasesController } from './cases.controller';
-import { CasesService } from './cases.service';
 import { DeadlineWatch } from './deadline-watch';
 import { Escalation, Expectation } from './expectation.entity';
 import { ExpectationRepository } from './expectation.repository';
@@ -21,7 +24,7 @@ import { UnansweredRepository } from './unanswered.repository';
 @Module({
   imports: [MessageLogModule, RegistryModule, AuditModule, RetentionModule, TypeOrmModule.forFeature([CaseFile, Expectation, Escalation])],
   controllers: [HandoverController, CasesController],
-  providers: [HandoverService, CasesService, CaseLifecycle, CaseRepository, ExpectationRepository, DeadlineWatch, HandoverRoleWork, UnansweredRepository],
-  exports: [DeadlineWatch, CaseLifecycle, HandoverRoleWork],
+  providers: [HandoverService, CaseMessagesService, CaseViewsService, CaseRules, CaseLifecycle, CaseDeadlines, CaseRepository, ExpectationRepository, DeadlineWatch, HandoverRoleWork, UnansweredRepository],
+  exports: [DeadlineWatch, CaseRules, CaseLifecycle, HandoverRoleWork],
 })
-export class HandoverModule {}
+export class CasesModule {}
