@@ -5,9 +5,9 @@ const envelope = (id: string) => ({ id }) as Envelope;
 
 /** A check that refuses the given ids and writes down which ids it was shown. */
 const refusing = (name: string, refuse: Record<string, string>, shown: string[][]): InboundCheck => ({
-  refusals: async (envelopes) => {
+  refusals: (envelopes) => {
     shown.push([name, ...envelopes.map((e) => e.id)]);
-    return new Map(envelopes.filter((e) => e.id in refuse).map((e) => [e.id, refuse[e.id]]));
+    return Promise.resolve(new Map(envelopes.filter((e) => e.id in refuse).map((e) => [e.id, refuse[e.id]])));
   },
 });
 

@@ -12,25 +12,27 @@ describe('InboundEffects', () => {
   let log: string[];
   /** Receipt settlement that confirms delivered what the receipts' ids name after `delivered-`. */
   const settlement = {
-    settle: async (receipts: InboundMessage[], tx: EntityManager, now: Date) => {
+    settle: (receipts: InboundMessage[], tx: EntityManager, now: Date) => {
       expect([tx, now]).toEqual([TX, NOW]);
       log.push(`settle ${receipts.map((r) => r.id).join(',')}`);
-      return receipts.filter((r) => r.id.startsWith('delivered-')).map((r) => r.id.slice('delivered-'.length));
+      return Promise.resolve(receipts.filter((r) => r.id.startsWith('delivered-')).map((r) => r.id.slice('delivered-'.length)));
     },
   } as unknown as ReceiptSettlement;
   const onDelivered = (name: string): DeliveredEffect => ({
-    delivered: async (ids, tx) => {
+    delivered: (ids, tx) => {
       expect(tx).toBe(TX);
       log.push(`${name} delivered ${ids.join(',')}`);
+      return Promise.resolve();
     },
   });
   const effect = (name: string, types: MessageType[], committed = true): InboundEffect => ({
     types,
-    apply: async (messages, tx, now) => {
+    apply: (messages, tx, now) => {
       expect([tx, now]).toEqual([TX, NOW]);
       log.push(`${name} ${messages.map((m) => m.id).join(',')}`);
+      return Promise.resolve();
     },
-    ...(committed ? { committed: async () => void log.push(`${name} committed`) } : {}),
+    ...(committed ? { committed: () => Promise.resolve(void log.push(`${name} committed`)) } : {}),
   });
 
   beforeEach(() => (log = []));
@@ -46,13 +48,7 @@ describe('InboundEffects', () => {
       TX,
       NOW,
     );
-    expect(log).toEqual([
-      'settle delivered-o1,other-o2',
-      'cases delivered o1',
-      'directory delivered o1',
-      'cases m1,m2',
-      'audit m1,delivered-o1,other-o2',
-    ]);
+    expect(log).toEqual(['settle delivered-o1,other-o2', 'cases delivered o1', 'directory delivered o1', 'cases m1,m2', 'audit m1,delivered-o1,other-o2']);
 
     log = [];
     await after();

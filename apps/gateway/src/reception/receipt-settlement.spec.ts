@@ -28,16 +28,17 @@ describe('ReceiptSettlement', () => {
     const asked: ReceiptOutcome[][] = [];
     const recorded: NewTimelineEvent[][] = [];
     const outbox = {
-      settle: async (outcomes: ReceiptOutcome[], now: Date, tx: EntityManager) => {
+      settle: (outcomes: ReceiptOutcome[], now: Date, tx: EntityManager) => {
         expect([now, tx]).toEqual([NOW, TX]);
         asked.push(outcomes);
-        return results;
+        return Promise.resolve(results);
       },
     } as unknown as OutboxRepository;
     const timeline = {
-      record: async (events: NewTimelineEvent[], tx: EntityManager) => {
+      record: (events: NewTimelineEvent[], tx: EntityManager) => {
         expect(tx).toBe(TX);
         recorded.push(events);
+        return Promise.resolve();
       },
     } as unknown as TimelineRepository;
     return { settlement: new ReceiptSettlement(outbox, timeline), asked, recorded };
