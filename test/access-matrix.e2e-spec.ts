@@ -216,7 +216,11 @@ async function referCase(recipient: string, sealed?: Record<string, unknown>): P
     20_000,
     `handover ${r.body.id} to be delivered`,
   );
-  await eventually(async () => ((await sql('SELECT 1 FROM case_file WHERE case_ref = $1', [r.body.caseRef])).length ? true : undefined), 10_000, 'the case on RS');
+  await eventually(
+    async () => ((await sql('SELECT 1 FROM case_file WHERE case_ref = $1', [r.body.caseRef])).length ? true : undefined),
+    10_000,
+    'the case on RS',
+  );
   return { id: r.body.id, caseRef: r.body.caseRef };
 }
 
@@ -227,7 +231,13 @@ const freshCase = () => casePool.shift() ?? referCase(CPTV_ROLE);
 /** A fresh role of `org` on RS, created by the node's operator. */
 async function freshRole(org = OWN_ORG): Promise<string> {
   const slug = `mx-${suffix()}`;
-  await ok(world.rs, 'POST', `/v1/organisations/${org}/roles`, { slug, title: `Matrix role ${slug}`, purposes: ['return', 'referral'], ageGroups: ['adult'], languages: ['sr'] });
+  await ok(world.rs, 'POST', `/v1/organisations/${org}/roles`, {
+    slug,
+    title: `Matrix role ${slug}`,
+    purposes: ['return', 'referral'],
+    ageGroups: ['adult'],
+    languages: ['sr'],
+  });
   return `RS/${org}/${slug}`;
 }
 
@@ -308,7 +318,8 @@ const ROWS: Record<string, (caller: Caller) => Promise<Prepared>> = {
       method: 'POST',
       path: `/v1/cases/${caseRef}/participants`,
       body: { role },
-      changed: async () => (await sql<{ participants: string[] }>('SELECT participants FROM case_file WHERE case_ref = $1', [caseRef]))[0].participants.includes(role),
+      changed: async () =>
+        (await sql<{ participants: string[] }>('SELECT participants FROM case_file WHERE case_ref = $1', [caseRef]))[0].participants.includes(role),
       verify: (r) => expect(r.body).toMatchObject({ caseRef, participants: [role] }),
     };
   },
@@ -330,7 +341,11 @@ const ROWS: Record<string, (caller: Caller) => Promise<Prepared>> = {
     path: '/v1/directory?country=RS',
     verify: (r) => expect(r.body.matches.map((m: { address: string }) => m.address)).toContain(CPTV_ROLE),
   }),
-  'GET /v1/directory/attention': async () => ({ method: 'GET', path: '/v1/directory/attention', verify: (r) => expect(r.body.vacant).toEqual(expect.any(Array)) }),
+  'GET /v1/directory/attention': async () => ({
+    method: 'GET',
+    path: '/v1/directory/attention',
+    verify: (r) => expect(r.body.vacant).toEqual(expect.any(Array)),
+  }),
   'GET /v1/organisations': async () => ({
     method: 'GET',
     path: '/v1/organisations',
@@ -367,7 +382,12 @@ const ROWS: Record<string, (caller: Caller) => Promise<Prepared>> = {
   'PATCH /v1/roles/:org/:role': async () => {
     const role = await freshRole();
     const title = `Renamed matrix role ${suffix()}`;
-    return { method: 'PATCH', path: rolePath(role), body: { title }, changed: () => exists('SELECT 1 FROM role WHERE address = $1 AND title = $2', [role, title]) };
+    return {
+      method: 'PATCH',
+      path: rolePath(role),
+      body: { title },
+      changed: () => exists('SELECT 1 FROM role WHERE address = $1 AND title = $2', [role, title]),
+    };
   },
   'GET /v1/roles/:org/:role/holders': async () => ({
     method: 'GET',
@@ -386,7 +406,8 @@ const ROWS: Record<string, (caller: Caller) => Promise<Prepared>> = {
       path: rolePath(role, '/assignments'),
       body: { person },
       changed: () => exists('SELECT 1 FROM assignment WHERE role = $1 AND person = $2', [role, person]),
-      verify: (r) => expect(r.body.holders).toEqual([expect.objectContaining({ assignment: r.body.assignment, person: expect.objectContaining({ id: person }) })]),
+      verify: (r) =>
+        expect(r.body.holders).toEqual([expect.objectContaining({ assignment: r.body.assignment, person: expect.objectContaining({ id: person }) })]),
     };
   },
   'POST /v1/roles/:org/:role/handover': async () => {
@@ -548,8 +569,20 @@ describe('access matrix of the HTTP API (node RS)', () => {
     );
 
     // The roles of the matrix, each held by a caseworker; a third person holds nothing.
-    await ok(world.rs, 'POST', `/v1/organisations/${OWN_ORG}/roles`, { slug: 'matrix-desk', title: 'Matrix desk (cptv)', purposes: ['return', 'referral', 'assistance'], ageGroups: ['adult', 'child'], languages: ['sr', 'en'] });
-    await ok(world.rs, 'POST', `/v1/organisations/${OTHER_ORG}/roles`, { slug: 'matrix-desk', title: 'Matrix desk (astra)', purposes: ['return', 'referral', 'assistance'], ageGroups: ['adult', 'child'], languages: ['sr', 'en'] });
+    await ok(world.rs, 'POST', `/v1/organisations/${OWN_ORG}/roles`, {
+      slug: 'matrix-desk',
+      title: 'Matrix desk (cptv)',
+      purposes: ['return', 'referral', 'assistance'],
+      ageGroups: ['adult', 'child'],
+      languages: ['sr', 'en'],
+    });
+    await ok(world.rs, 'POST', `/v1/organisations/${OTHER_ORG}/roles`, {
+      slug: 'matrix-desk',
+      title: 'Matrix desk (astra)',
+      purposes: ['return', 'referral', 'assistance'],
+      ageGroups: ['adult', 'child'],
+      languages: ['sr', 'en'],
+    });
     world.people = {
       own: await freshPerson('Caseworker of cptv'),
       other: await freshPerson('Caseworker of astra', OTHER_ORG),
@@ -573,7 +606,11 @@ describe('access matrix of the HTTP API (node RS)', () => {
     // A second message of the cptv case in RS's inbox.
     const update = await ok(world.at, 'POST', `/v1/cases/${world.cptvCase.caseRef}/messages`, { type: 'case.updated', body: bodies.updated() });
     world.cptvUpdate = update.id;
-    await eventually(async () => ((await sql(`SELECT 1 FROM inbound_message WHERE id = $1 AND status = 'delivered'`, [update.id])).length ? true : undefined), 20_000, 'the case.updated on RS');
+    await eventually(
+      async () => ((await sql(`SELECT 1 FROM inbound_message WHERE id = $1 AND status = 'delivered'`, [update.id])).length ? true : undefined),
+      20_000,
+      'the case.updated on RS',
+    );
 
     // A role transfer to read.
     const handedRole = await freshRole();
@@ -671,11 +708,20 @@ describe('access matrix of the HTTP API (node RS)', () => {
     it('types in /openapi.json the body of every 2xx answer, with a schema the document defines', async () => {
       type Answer = { content?: Record<string, { schema?: { $ref?: string } }> };
       const doc = (await call(world.rs, 'GET', '/openapi.json', undefined, null)).body;
-      const defined = (schema?: { $ref?: string }) => !!schema && (!schema.$ref || schema.$ref.replace('#/components/schemas/', '') in (doc.components.schemas ?? {}));
-      const typed = (answers: Answer[]) => answers.length > 0 && answers.every((a) => Object.values(a.content ?? {}).length > 0 && Object.values(a.content!).every((c) => defined(c.schema)));
+      const defined = (schema?: { $ref?: string }) =>
+        !!schema && (!schema.$ref || schema.$ref.replace('#/components/schemas/', '') in (doc.components.schemas ?? {}));
+      const typed = (answers: Answer[]) =>
+        answers.length > 0 && answers.every((a) => Object.values(a.content ?? {}).length > 0 && Object.values(a.content!).every((c) => defined(c.schema)));
       const untyped = Object.entries<Record<string, { responses?: Record<string, Answer> }>>(doc.paths).flatMap(([path, ops]) =>
         Object.entries(ops)
-          .filter(([, op]) => !typed(Object.entries(op.responses ?? {}).filter(([status]) => /^2\d\d$/.test(status)).map(([, a]) => a)))
+          .filter(
+            ([, op]) =>
+              !typed(
+                Object.entries(op.responses ?? {})
+                  .filter(([status]) => /^2\d\d$/.test(status))
+                  .map(([, a]) => a),
+              ),
+          )
           .map(([method]) => `${method.toUpperCase()} ${path.replace(/\{([^}]+)\}/g, ':$1')}`),
       );
       expect(Object.keys(doc.paths).length).toBeGreaterThan(0);
@@ -739,7 +785,7 @@ describe('access matrix of the HTTP API (node RS)', () => {
       noContents(handover.body);
     });
 
-    it("shows the auditor a case and the case list without any body or sealed data", async () => {
+    it('shows the auditor a case and the case list without any body or sealed data', async () => {
       const view = await get(`/v1/cases/${world.cptvCase.caseRef}`, 'auditor');
       expect(view.status).toBe(200);
       expect(view.body.timeline.map((e: { event: string }) => e.event)).toEqual(expect.arrayContaining(['received handover.request', 'received case.updated']));
@@ -805,17 +851,30 @@ describe('access matrix of the HTTP API (node RS)', () => {
         const role = await get(rolePath(CPTV_ROLE), caller);
         const attention = await get('/v1/directory/attention', caller);
         expect({ caller, role: role.status, attention: attention.status }).toEqual({ caller, role: 200, attention: 200 });
-        const roles = [role.body, ...(await items('/v1/organisations', caller)).flatMap((o) => o.roles), ...attention.body.vacant, ...attention.body.unconfirmed];
+        const roles = [
+          role.body,
+          ...(await items('/v1/organisations', caller)).flatMap((o) => o.roles),
+          ...attention.body.vacant,
+          ...attention.body.unconfirmed,
+        ];
         return { role: role.body, cptvRoles: roles.filter((r) => r.organisation === OWN_ORG), all: roles };
       };
       for (const caller of ['coordinator', 'adminOwn', 'adminNode'] as const) {
         const { role, cptvRoles } = await read(caller);
-        expect({ caller, holders: role.holders.map((h: { person: unknown }) => h.person) }).toEqual({ caller, holders: [{ id: world.people.own, name: 'Caseworker of cptv' }] });
+        expect({ caller, holders: role.holders.map((h: { person: unknown }) => h.person) }).toEqual({
+          caller,
+          holders: [{ id: world.people.own, name: 'Caseworker of cptv' }],
+        });
         expect({ caller, withoutHolders: cptvRoles.filter((r) => !Array.isArray(r.holders)).map((r) => r.address) }).toEqual({ caller, withoutHolders: [] });
       }
       for (const caller of ['adminOther', 'auditor'] as const) {
         const { role, cptvRoles, all } = await read(caller);
-        expect({ caller, status: role.status, holderCount: role.holderCount, unconfirmed: role.unconfirmed }).toEqual({ caller, status: 'active', holderCount: 1, unconfirmed: false });
+        expect({ caller, status: role.status, holderCount: role.holderCount, unconfirmed: role.unconfirmed }).toEqual({
+          caller,
+          status: 'active',
+          holderCount: 1,
+          unconfirmed: false,
+        });
         expect({ caller, holders: keysDeep(cptvRoles).has('holders'), roles: cptvRoles.length > 1 }).toEqual({ caller, holders: false, roles: true });
         const text = JSON.stringify(all);
         const shown = (caller === 'auditor' ? staff : cptvStaff).filter((p) => text.includes(p.id) || text.includes(p.name));
@@ -875,7 +934,14 @@ describe('access matrix of the HTTP API (node RS)', () => {
     it("checks a role's channels against the staff its administrator sees: astra's learns nothing of cptv's, the attention list flags it without saying whose", async () => {
       const email = `matrix-${suffix()}@home.example`;
       await ok(world.rs, 'POST', '/v1/people', { name: `Matrix private ${suffix()}`, email, organisation: OWN_ORG });
-      const entry = (slug: string) => ({ slug, title: `Matrix channel desk ${slug}`, purposes: ['return'], ageGroups: ['adult'], languages: ['sr'], channels: { mailbox: email } });
+      const entry = (slug: string) => ({
+        slug,
+        title: `Matrix channel desk ${slug}`,
+        purposes: ['return'],
+        ageGroups: ['adult'],
+        languages: ['sr'],
+        channels: { mailbox: email },
+      });
       const own = await call(world.rs, 'POST', `/v1/organisations/${OWN_ORG}/roles`, entry(`mx-${suffix()}`), world.tokens.adminOwn);
       expect({ status: own.status, fields: problemFields(own.body) }).toEqual({ status: 400, fields: ['channels.mailbox'] });
       const slug = `mx-${suffix()}`;
@@ -890,10 +956,16 @@ describe('access matrix of the HTTP API (node RS)', () => {
     it('keeps sealed data from the auditor and the other organisation, and records its opening in the audit log the auditor reads', async () => {
       const opened = await call(world.rs, 'GET', `/v1/cases/${world.cptvCase.caseRef}/sealed`, undefined, world.tokens.caseworkerOwn);
       expect(opened.status).toBe(200);
-      expect(opened.body.items).toEqual([expect.objectContaining({ message: world.cptvCase.id, direction: 'in', data: expect.objectContaining({ familyName: world.sealedMarker }) })]);
+      expect(opened.body.items).toEqual([
+        expect.objectContaining({ message: world.cptvCase.id, direction: 'in', data: expect.objectContaining({ familyName: world.sealedMarker }) }),
+      ]);
       for (const caller of ['auditor', 'caseworkerOther', 'adminOwn', 'adminNode'] as const) {
         const refused = await call(world.rs, 'GET', `/v1/cases/${world.cptvCase.caseRef}/sealed`, undefined, world.tokens[caller]);
-        expect({ caller, status: refused.status, leaked: JSON.stringify(refused.body ?? '').includes(world.sealedMarker) }).toEqual({ caller, status: 403, leaked: false });
+        expect({ caller, status: refused.status, leaked: JSON.stringify(refused.body ?? '').includes(world.sealedMarker) }).toEqual({
+          caller,
+          status: 403,
+          leaked: false,
+        });
       }
       const entries = await auditLog(world.rs, world.tokens.auditor);
       noContents(entries);
@@ -935,7 +1007,9 @@ describe('access matrix of the HTTP API (node RS)', () => {
       const sees = async () => ({
         case: (await call(world.rs, 'GET', `/v1/cases/${caseRef}`, undefined, token)).status,
         handover: (await call(world.rs, 'GET', `/v1/handovers/${id}`, undefined, token)).status,
-        listed: ((await call(world.rs, 'GET', '/v1/cases?limit=500', undefined, token)).body.items as Array<{ caseRef: string }>).some((c) => c.caseRef === caseRef),
+        listed: ((await call(world.rs, 'GET', '/v1/cases?limit=500', undefined, token)).body.items as Array<{ caseRef: string }>).some(
+          (c) => c.caseRef === caseRef,
+        ),
       });
       expect(await sees()).toEqual({ case: 200, handover: 200, listed: true });
       await ok(world.rs, 'POST', `/v1/assignments/${assignment}/end`, {});
@@ -952,7 +1026,11 @@ describe('access matrix of the HTTP API (node RS)', () => {
 
     it('refuses (403) a caseworker confirming, for themselves, a role they do not hold', async () => {
       const before = (await sql<{ at: Date }>('SELECT confirmed_at AS at FROM role WHERE address = $1', [CPTV_ROLE]))[0].at.getTime();
-      expectOutcome(await as('caseworkerOther', 'POST', rolePath(CPTV_ROLE, '/confirm'), {}), 'deny', 'POST /v1/roles/cptv/matrix-desk/confirm {} as caseworker (other organisation)');
+      expectOutcome(
+        await as('caseworkerOther', 'POST', rolePath(CPTV_ROLE, '/confirm'), {}),
+        'deny',
+        'POST /v1/roles/cptv/matrix-desk/confirm {} as caseworker (other organisation)',
+      );
       expect((await sql<{ at: Date }>('SELECT confirmed_at AS at FROM role WHERE address = $1', [CPTV_ROLE]))[0].at.getTime()).toBe(before);
     });
 
@@ -976,27 +1054,41 @@ describe('access matrix of the HTTP API (node RS)', () => {
       return finish(jwt).sign(key);
     };
     const BAD_TOKENS: Array<[string, () => Promise<string>]> = [
-      ['an expired token', () => world.net.token('RS', { subject: 'matrix-superuser', roles: [...ALL_ROLES], now: new Date(Date.now() - 2 * 3600_000), ttlSeconds: 600 })],
+      [
+        'an expired token',
+        () => world.net.token('RS', { subject: 'matrix-superuser', roles: [...ALL_ROLES], now: new Date(Date.now() - 2 * 3600_000), ttlSeconds: 600 }),
+      ],
       ["a token for another node's audience", () => world.net.token('AT', { subject: 'matrix-superuser', roles: [...ALL_ROLES] })],
       ['a token signed by another issuer', async () => mintToken(await createIssuer(), { subject: 'matrix-superuser', roles: [...ALL_ROLES], node: 'RS' })],
-      ["a token naming another issuer, signed with this issuer's key", () =>
-        mintToken({ ...world.net.issuer, issuer: 'https://idp.elsewhere.example' }, { subject: 'matrix-superuser', roles: [...ALL_ROLES], node: 'RS' })],
+      [
+        "a token naming another issuer, signed with this issuer's key",
+        () => mintToken({ ...world.net.issuer, issuer: 'https://idp.elsewhere.example' }, { subject: 'matrix-superuser', roles: [...ALL_ROLES], node: 'RS' }),
+      ],
       ['a token without roles', () => world.net.token('RS', { subject: 'matrix-superuser', roles: [] })],
       ['a token with only roles the node does not know', () => world.net.token('RS', { subject: 'matrix-superuser', roles: ['superuser' as never] })],
       ['a token without a subject', () => handMade((jwt) => jwt.setExpirationTime('1h'))],
       ['a token without an expiry', () => handMade((jwt) => jwt.setSubject('matrix-superuser'))],
       ['a token not valid before tomorrow', () => handMade((jwt) => jwt.setSubject('matrix-superuser').setNotBefore('24h').setExpirationTime('48h'))],
       // A claim of the wrong type never widens access (trm_org not a slug once meant every organisation).
-      ...[['a list', ['astra', 'cptv']], ['null', null], ['a number', 7], ['an object', { slug: 'astra' }]].map(
-        ([what, org]): [string, () => Promise<string>] => [`a token whose trm_org is ${what}`, () => handMade((jwt) => jwt.setSubject('matrix-superuser').setExpirationTime('1h'), { trm_org: org })],
-      ),
+      ...[
+        ['a list', ['astra', 'cptv']],
+        ['null', null],
+        ['a number', 7],
+        ['an object', { slug: 'astra' }],
+      ].map(([what, org]): [string, () => Promise<string>] => [
+        `a token whose trm_org is ${JSON.stringify(what)}`,
+        () => handMade((jwt) => jwt.setSubject('matrix-superuser').setExpirationTime('1h'), { trm_org: org }),
+      ]),
       ['a token issued in the future', () => handMade((jwt) => jwt.setSubject('matrix-superuser').setIssuedAt('1h').setExpirationTime('2h'))],
       ['a token living longer than the node accepts', () => handMade((jwt) => jwt.setSubject('matrix-superuser').setExpirationTime('7500d'))],
-      ['an unsigned token (alg none)', async () => {
-        const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-        const now = Math.floor(Date.now() / 1000);
-        return `${part({ alg: 'none', typ: 'JWT' })}.${part({ iss: world.net.issuer.issuer, aud: 'trm-gateway-RS', sub: 'matrix-superuser', trm_roles: ALL_ROLES, iat: now, exp: now + 3600 })}.`;
-      }],
+      [
+        'an unsigned token (alg none)',
+        async () => {
+          const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+          const now = Math.floor(Date.now() / 1000);
+          return `${part({ alg: 'none', typ: 'JWT' })}.${part({ iss: world.net.issuer.issuer, aud: 'trm-gateway-RS', sub: 'matrix-superuser', trm_roles: ALL_ROLES, iat: now, exp: now + 3600 })}.`;
+        },
+      ],
       ['a token that is not a JWT', async () => 'not-a-jwt'],
     ];
     const tokens = new Map<string, string>();
@@ -1006,9 +1098,7 @@ describe('access matrix of the HTTP API (node RS)', () => {
       for (const [name, mint] of BAD_TOKENS) tokens.set(name, await mint());
     });
 
-    const cells = TABLE.flatMap(([op]) =>
-      BAD_TOKENS.map(([bad]) => ({ op, bad, name: `${op} with ${bad} → ${PUBLIC.has(op) ? '2xx (public)' : '401'}` })),
-    );
+    const cells = TABLE.flatMap(([op]) => BAD_TOKENS.map(([bad]) => ({ op, bad, name: `${op} with ${bad} → ${PUBLIC.has(op) ? '2xx (public)' : '401'}` })));
 
     it.each(cells)('$name', async ({ op, bad }) => {
       // One valid request per row serves every bad token (none of them may change anything).
@@ -1021,7 +1111,11 @@ describe('access matrix of the HTTP API (node RS)', () => {
       for (const [op] of TABLE) {
         const p = await ROWS[op]('none');
         const r = await call(world.rs, p.method, p.path, p.body, valid);
-        expect({ op, status: r.status >= 200 && r.status < 300 ? '2xx' : r.status, body: r.status < 300 ? undefined : r.body }).toEqual({ op, status: '2xx', body: undefined });
+        expect({ op, status: r.status >= 200 && r.status < 300 ? '2xx' : r.status, body: r.status < 300 ? undefined : r.body }).toEqual({
+          op,
+          status: '2xx',
+          body: undefined,
+        });
       }
     });
 

@@ -19,7 +19,6 @@ import { formatAuditVerification, verifyAudit } from '../apps/trmctl/src/audit-v
 import { ManualClock } from './support/clock';
 import { DATABASE_URL } from './support/network';
 
-
 /**
  * The audit log against a real database: one scratch schema with the message log, directory, cases and audit
  * migrations; two DataSources on it play two replicas of the node.
@@ -74,9 +73,10 @@ describe('the audit log', () => {
     await client.end();
   });
 
-  const entries = () => sql<{ seq: string; action: string; subject: string | null; case_ref: string | null; detail: any; prev_hash: string; hash: string }>(
-    'SELECT seq, action, subject, case_ref, detail, prev_hash, hash FROM audit_entry ORDER BY seq',
-  );
+  const entries = () =>
+    sql<{ seq: string; action: string; subject: string | null; case_ref: string | null; detail: any; prev_hash: string; hash: string }>(
+      'SELECT seq, action, subject, case_ref, detail, prev_hash, hash FROM audit_entry ORDER BY seq',
+    );
 
   it('keeps one valid chain while two replicas append at once', async () => {
     const batch = (writer: number, i: number): AuditInput[] =>
@@ -88,7 +88,9 @@ describe('the audit log', () => {
       }));
     const writes = [0, 1].flatMap((w) => Array.from({ length: 40 }, (_, i) => replicas[w].log.record(batch(w, i))));
     // Some inside a caller's transaction, among other work.
-    writes.push(replicas[1].ds.transaction((tx) => replicas[1].log.record([{ actor: 'staff-9', action: 'registry.person.created', subject: randomUUID() }], tx)));
+    writes.push(
+      replicas[1].ds.transaction((tx) => replicas[1].log.record([{ actor: 'staff-9', action: 'registry.person.created', subject: randomUUID() }], tx)),
+    );
     await Promise.all(writes);
 
     const rows = await entries();
@@ -122,12 +124,13 @@ describe('the audit log', () => {
   });
 
   it('refuses UPDATE, DELETE and TRUNCATE of entries', async () => {
-    const refused = (text: string) => sql(text).then(
-      () => {
-        throw new Error(`${text} was allowed`);
-      },
-      (err: { code?: string; message: string }) => err,
-    );
+    const refused = (text: string) =>
+      sql(text).then(
+        () => {
+          throw new Error(`${text} was allowed`);
+        },
+        (err: { code?: string; message: string }) => err,
+      );
     for (const text of [`UPDATE audit_entry SET actor = 'someone-else' WHERE seq = 3`, `DELETE FROM audit_entry WHERE seq = 3`, `TRUNCATE audit_entry`]) {
       const err = await refused(text);
       expect(err).toMatchObject({ code: '42501', message: expect.stringContaining('append-only') });
@@ -158,7 +161,14 @@ describe('the audit log', () => {
       sql(
         `INSERT INTO inbound_message (id, type, from_node, case_ref, sender, recipient, created_at, received_at, envelope, jws, digest, kid, status, reject_reason)
          VALUES ($1, 'handover.accepted', 'RS', 'AT-2026-AUDIT01', 'RS/cptv/intake', 'AT/bmi-thb/coordination', $2, $2, $3, 'eyJ-JWS', $4, 'RS#sig-1', $5, $6)`,
-        [i.id, i.receivedAt, JSON.stringify({ id: i.id, body: { name: 'Jane Roe' } }), `sha-256:in-${i.id.slice(0, 8)}`, i.status ?? 'delivered', i.reason ?? null],
+        [
+          i.id,
+          i.receivedAt,
+          JSON.stringify({ id: i.id, body: { name: 'Jane Roe' } }),
+          `sha-256:in-${i.id.slice(0, 8)}`,
+          i.status ?? 'delivered',
+          i.reason ?? null,
+        ],
       );
     const audited = async (action: string) => (await entries()).filter((e) => e.action === action);
 
@@ -173,7 +183,12 @@ describe('the audit log', () => {
       for (const o of [...sent, queued]) await outbound(o);
       for (const i of received) await inbound(i);
 
-      const counts = await Promise.all([replicas[0].auditor.runOnce(), replicas[1].auditor.runOnce(), replicas[0].auditor.runOnce(), replicas[1].auditor.runOnce()]);
+      const counts = await Promise.all([
+        replicas[0].auditor.runOnce(),
+        replicas[1].auditor.runOnce(),
+        replicas[0].auditor.runOnce(),
+        replicas[1].auditor.runOnce(),
+      ]);
       expect(counts.reduce((a, b) => a + b, 0)).toBe(50);
 
       const sentEntries = await audited('message.sent');
@@ -197,10 +212,15 @@ describe('the audit log', () => {
       const everything = JSON.stringify(await entries());
       for (const secret of ['Jane Roe', 'SEALED', 'JWS-BYTES']) expect(everything).not.toContain(secret);
       expect(everything).not.toMatch(/eyJ[\w-]*\.eyJ/); // no JWS (a hash may contain "eyJ" by chance)
-      expect(new Set((await sql<{ actor: string }>(`SELECT actor FROM audit_entry WHERE action LIKE 'message.%'`)).map((r) => r.actor))).toEqual(new Set([NODE_ACTOR]));
+      expect(new Set((await sql<{ actor: string }>(`SELECT actor FROM audit_entry WHERE action LIKE 'message.%'`)).map((r) => r.actor))).toEqual(
+        new Set([NODE_ACTOR]),
+      );
 
       // The queued message is audited once its partner's broker confirmed it; nothing else again.
-      await sql(`UPDATE outbound_message SET state = 'sent', sent_at = $2, digest = 'sha-256:late', jws = 'x' WHERE id = $1`, [queued.id, at('2026-03-01T08:20:00Z')]);
+      await sql(`UPDATE outbound_message SET state = 'sent', sent_at = $2, digest = 'sha-256:late', jws = 'x' WHERE id = $1`, [
+        queued.id,
+        at('2026-03-01T08:20:00Z'),
+      ]);
       expect(await Promise.all([replicas[0].auditor.runOnce(), replicas[1].auditor.runOnce()])).toEqual(expect.arrayContaining([1, 0]));
       expect(await replicas[0].auditor.runOnce()).toBe(0);
     });

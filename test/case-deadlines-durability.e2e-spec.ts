@@ -24,7 +24,11 @@ const ESCALATED = (copy: string) => [
 
 /** The copies of the handover.request AT sent for a case (those with inReplyTo). */
 const copies = async (caseRef: string) =>
-  (await net.sql<{ id: string }>('AT', `SELECT id FROM outbound_message WHERE case_ref = $1 AND type = 'handover.request' AND in_reply_to IS NOT NULL`, [caseRef])).map((r) => r.id);
+  (
+    await net.sql<{ id: string }>('AT', `SELECT id FROM outbound_message WHERE case_ref = $1 AND type = 'handover.request' AND in_reply_to IS NOT NULL`, [
+      caseRef,
+    ])
+  ).map((r) => r.id);
 
 it('escalates after a restart an acceptance deadline that passed while AT was stopped', async () => {
   const requestedAt = clock.now().getTime();

@@ -28,9 +28,17 @@ const at = (ms: number) => new Date(ms).toISOString();
 const alertsFor = async (net: TestNetwork, node: string, role: string, caseRef: string) =>
   (await call(net.node(node).url, 'GET', `/v1/alerts?role=${encodeURIComponent(role)}`)).body.items.filter((a: { caseRef: string }) => a.caseRef === caseRef);
 /** An alert of `role` at the clock's now about a deadline of `kind` due at `due`. */
-const alert = (caseRef: string, role: string, now: Date, kind: string, due: number) => ({ caseRef, at: now.toISOString(), role, expectation: expect.any(String), kind, dueAt: at(due) });
+const alert = (caseRef: string, role: string, now: Date, kind: string, due: number) => ({
+  caseRef,
+  at: now.toISOString(),
+  role,
+  expectation: expect.any(String),
+  kind,
+  dueAt: at(due),
+});
 /** `instant` as a wall clock in Belgrade, `YYYY-MM-DD hh:mm`. */
-const inBelgrade = (instant: number) => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Belgrade', dateStyle: 'short', timeStyle: 'short' }).format(instant);
+const inBelgrade = (instant: number) =>
+  new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Belgrade', dateStyle: 'short', timeStyle: 'short' }).format(instant);
 
 describe('deadlines of the default agreement', () => {
   const clock = new ManualClock();
@@ -50,8 +58,12 @@ describe('deadlines of the default agreement', () => {
     const requestedAt = clock.now().getTime();
     const { id, caseRef } = await steps.open();
     const due = requestedAt + 48 * HOUR_MS;
-    expect((await steps.expectations('AT', caseRef)).map((x) => [x.kind, x.owed_by, x.status, x.due_at.toISOString()])).toEqual([['acceptance', 'partner', 'open', at(due)]]);
-    expect((await steps.expectations('RS', caseRef)).map((x) => [x.kind, x.owed_by, x.status, x.due_at.toISOString()])).toEqual([['acceptance', 'us', 'open', at(due)]]);
+    expect((await steps.expectations('AT', caseRef)).map((x) => [x.kind, x.owed_by, x.status, x.due_at.toISOString()])).toEqual([
+      ['acceptance', 'partner', 'open', at(due)],
+    ]);
+    expect((await steps.expectations('RS', caseRef)).map((x) => [x.kind, x.owed_by, x.status, x.due_at.toISOString()])).toEqual([
+      ['acceptance', 'us', 'open', at(due)],
+    ]);
 
     // Not yet due: nothing happens.
     clock.set(new Date(due - MINUTE_MS));
@@ -69,7 +81,11 @@ describe('deadlines of the default agreement', () => {
     ]);
     const copy = atEscalations[1].message_id!;
     expect(await steps.outcome('AT', copy)).toEqual({ state: 'delivered', reject_reason: null });
-    const [original, sent] = await net.sql<{ envelope: any }>('AT', 'SELECT envelope FROM outbound_message WHERE id = ANY($1::uuid[]) ORDER BY in_reply_to NULLS FIRST', [[id, copy]]);
+    const [original, sent] = await net.sql<{ envelope: any }>(
+      'AT',
+      'SELECT envelope FROM outbound_message WHERE id = ANY($1::uuid[]) ORDER BY in_reply_to NULLS FIRST',
+      [[id, copy]],
+    );
     expect(sent.envelope).toEqual({ ...original.envelope, id: copy, recipient: RS_FALLBACK, inReplyTo: id, createdAt: clock.now().toISOString() });
 
     // RS takes the copy as part of the case, for the fallback role: no second case.
@@ -89,7 +105,17 @@ describe('deadlines of the default agreement', () => {
     });
 
     expect(await steps.overdue('AT', caseRef)).toEqual([
-      { caseRef, kind: 'acceptance', owedBy: 'partner', dueAt: at(due), overdueMs: MINUTE_MS, overdue: '1 min', status: 'missed', alerted: [AT_COORDINATOR], copiedTo: [RS_FALLBACK] },
+      {
+        caseRef,
+        kind: 'acceptance',
+        owedBy: 'partner',
+        dueAt: at(due),
+        overdueMs: MINUTE_MS,
+        overdue: '1 min',
+        status: 'missed',
+        alerted: [AT_COORDINATOR],
+        copiedTo: [RS_FALLBACK],
+      },
     ]);
     expect(await alertsFor(net, 'AT', AT_COORDINATOR, caseRef)).toEqual([alert(caseRef, AT_COORDINATOR, clock.now(), 'acceptance', due)]);
 
@@ -100,7 +126,17 @@ describe('deadlines of the default agreement', () => {
     expect(await steps.runOnce('RS')).toBeGreaterThanOrEqual(1);
     expect(await steps.escalations('RS', caseRef)).toEqual([{ action: 'alert', target: RS_COORDINATOR, step: 1, message_id: null }]);
     expect(await steps.overdue('RS', caseRef)).toEqual([
-      { caseRef, kind: 'acceptance', owedBy: 'us', dueAt: at(due), overdueMs: MINUTE_MS, overdue: '1 min', status: 'missed', alerted: [RS_COORDINATOR], copiedTo: [] },
+      {
+        caseRef,
+        kind: 'acceptance',
+        owedBy: 'us',
+        dueAt: at(due),
+        overdueMs: MINUTE_MS,
+        overdue: '1 min',
+        status: 'missed',
+        alerted: [RS_COORDINATOR],
+        copiedTo: [],
+      },
     ]);
     expect(await alertsFor(net, 'RS', RS_COORDINATOR, caseRef)).toEqual([alert(caseRef, RS_COORDINATOR, clock.now(), 'acceptance', due)]);
 
@@ -136,7 +172,10 @@ describe('deadlines of the default agreement', () => {
     const due = localMidnight(date, 'Europe/Belgrade').getTime() + 2 * DAY_MS;
     expect(inBelgrade(due - 2 * DAY_MS)).toBe(`${date} 00:00`);
     for (const node of ['AT', 'RS']) {
-      expect({ node, arrival: (await steps.expectations(node, caseRef)).filter((x) => x.kind === 'arrival').map((x) => [x.status, x.due_at.toISOString()]) }).toEqual({
+      expect({
+        node,
+        arrival: (await steps.expectations(node, caseRef)).filter((x) => x.kind === 'arrival').map((x) => [x.status, x.due_at.toISOString()]),
+      }).toEqual({
         node,
         arrival: [['open', at(due)]],
       });
@@ -155,10 +194,30 @@ describe('deadlines of the default agreement', () => {
       RS: [{ action: 'alert', target: RS_COORDINATOR, step: 1, message_id: null }],
     });
     expect(await steps.overdue('AT', caseRef)).toEqual([
-      { caseRef, kind: 'arrival', owedBy: 'partner', dueAt: at(due), overdueMs: HOUR_MS, overdue: '1 h 0 min', status: 'missed', alerted: [AT_COORDINATOR], copiedTo: [] },
+      {
+        caseRef,
+        kind: 'arrival',
+        owedBy: 'partner',
+        dueAt: at(due),
+        overdueMs: HOUR_MS,
+        overdue: '1 h 0 min',
+        status: 'missed',
+        alerted: [AT_COORDINATOR],
+        copiedTo: [],
+      },
     ]);
     expect(await steps.overdue('RS', caseRef)).toEqual([
-      { caseRef, kind: 'arrival', owedBy: 'us', dueAt: at(due), overdueMs: HOUR_MS, overdue: '1 h 0 min', status: 'missed', alerted: [RS_COORDINATOR], copiedTo: [] },
+      {
+        caseRef,
+        kind: 'arrival',
+        owedBy: 'us',
+        dueAt: at(due),
+        overdueMs: HOUR_MS,
+        overdue: '1 h 0 min',
+        status: 'missed',
+        alerted: [RS_COORDINATOR],
+        copiedTo: [],
+      },
     ]);
     expect(await alertsFor(net, 'AT', AT_COORDINATOR, caseRef)).toEqual([alert(caseRef, AT_COORDINATOR, clock.now(), 'arrival', due)]);
     expect(await alertsFor(net, 'RS', RS_COORDINATOR, caseRef)).toEqual([alert(caseRef, RS_COORDINATOR, clock.now(), 'arrival', due)]);
@@ -168,7 +227,7 @@ describe('deadlines of the default agreement', () => {
     for (const node of ['AT', 'RS']) expect({ node, overdue: await steps.overdue(node, caseRef) }).toEqual({ node, overdue: [] });
   });
 
-  it('alerts RS\'s coordinator 90 days after the arrival without a report, AT\'s only 14 days later; a report meets it and sets the next', async () => {
+  it("alerts RS's coordinator 90 days after the arrival without a report, AT's only 14 days later; a report meets it and sets the next", async () => {
     const { caseRef } = await steps.open();
     await steps.deliver('RS', caseRef, 'handover.accepted', bodies.accepted());
     await steps.deliver('AT', caseRef, 'return.scheduled', bodies.scheduled(isoDay(clock.now(), 2)));
@@ -177,7 +236,9 @@ describe('deadlines of the default agreement', () => {
     await steps.deliver('RS', caseRef, 'arrival.confirmed', bodies.arrived(clock.now()));
     const due = arrivedAt + 90 * DAY_MS;
     const followups = async (node: string) =>
-      (await steps.expectations(node, caseRef)).filter((x) => x.kind === 'followup').map((x) => [x.status, x.due_at.toISOString(), x.next_escalation_at?.toISOString() ?? null]);
+      (await steps.expectations(node, caseRef))
+        .filter((x) => x.kind === 'followup')
+        .map((x) => [x.status, x.due_at.toISOString(), x.next_escalation_at?.toISOString() ?? null]);
     expect({ AT: await followups('AT'), RS: await followups('RS') }).toEqual({
       AT: [['open', at(due), at(due + 14 * DAY_MS)]],
       RS: [['open', at(due), at(due)]],
@@ -217,8 +278,14 @@ describe('deadlines of the default agreement', () => {
     await steps.deliver('RS', caseRef, 'followup.report', bodies.report(1));
     const next = reportedAt + 90 * DAY_MS;
     expect({ AT: await followups('AT'), RS: await followups('RS') }).toEqual({
-      AT: [['met', at(due), null], ['open', at(next), at(next + 14 * DAY_MS)]],
-      RS: [['met', at(due), null], ['open', at(next), at(next)]],
+      AT: [
+        ['met', at(due), null],
+        ['open', at(next), at(next + 14 * DAY_MS)],
+      ],
+      RS: [
+        ['met', at(due), null],
+        ['open', at(next), at(next)],
+      ],
     });
     for (const node of ['AT', 'RS']) expect({ node, overdue: await steps.overdue(node, caseRef) }).toEqual({ node, overdue: [] });
 
@@ -284,11 +351,15 @@ describe('deadlines of the default agreement', () => {
           { at: at(due - HOUR_MS), event: 'deadline met: acceptance', by: accepted },
         ],
       });
-      expect({ node, escalations: await steps.escalations(node, caseRef), overdue: await steps.overdue(node, caseRef) }).toEqual({ node, escalations: [], overdue: [] });
+      expect({ node, escalations: await steps.escalations(node, caseRef), overdue: await steps.overdue(node, caseRef) }).toEqual({
+        node,
+        escalations: [],
+        overdue: [],
+      });
     }
   });
 
-  it('keeps AT\'s escalation on record, but no miss, when the acceptance RS made in time reaches AT after AT escalated', async () => {
+  it("keeps AT's escalation on record, but no miss, when the acceptance RS made in time reaches AT after AT escalated", async () => {
     const requestedAt = clock.now().getTime();
     const { id, caseRef } = await steps.open();
     const due = requestedAt + 48 * HOUR_MS;
@@ -320,7 +391,7 @@ describe('deadlines of the default agreement', () => {
     expect(await steps.overdue('AT', caseRef)).toEqual([]);
   });
 
-  it('alerts RS\'s coordinator for an acceptance on its way that it made too late, and at the next check once one made in time is undeliverable', async () => {
+  it("alerts RS's coordinator for an acceptance on its way that it made too late, and at the next check once one made in time is undeliverable", async () => {
     const requestedAt = clock.now().getTime();
     const { caseRef } = await steps.open();
     const late = await steps.open();
@@ -351,7 +422,7 @@ describe('deadlines of the default agreement', () => {
   });
 });
 
-describe('a bilateral agreement that shortens acceptance to 1 h (in AT\'s configuration for RS)', () => {
+describe("a bilateral agreement that shortens acceptance to 1 h (in AT's configuration for RS)", () => {
   const clock = new ManualClock();
   let net: TestNetwork;
   let steps: CaseSteps;

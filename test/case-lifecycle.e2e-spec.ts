@@ -186,7 +186,10 @@ describe('every transition, through the API, the same on both nodes', () => {
 
   it('withdraws consent: RS purges what it holds, answers purge.confirmed by itself, and both nodes hold the case withdrawn', async () => {
     const sample = sampleReturnHandover(clock.now());
-    const request = await steps.open({ body: withSealedConsent(sample.body), sealed: { givenName: 'Sample', familyName: 'Person', dateOfBirth: '1990-01-01' } });
+    const request = await steps.open({
+      body: withSealedConsent(sample.body),
+      sealed: { givenName: 'Sample', familyName: 'Person', dateOfBirth: '1990-01-01' },
+    });
     const { caseRef } = request;
     const held = async (node: string, table: string) =>
       (
@@ -216,7 +219,12 @@ describe('every transition, through the API, the same on both nodes', () => {
       );
       return rows.length ? rows : undefined;
     });
-    expect(answer).toEqual({ id: expect.any(String), in_reply_to: withdrawal, state: 'delivered', body: { purgedAt: clock.now().toISOString(), scope: ['share-coded', 'share-sealed'] } });
+    expect(answer).toEqual({
+      id: expect.any(String),
+      in_reply_to: withdrawal,
+      state: 'delivered',
+      body: { purgedAt: clock.now().toISOString(), scope: ['share-coded', 'share-sealed'] },
+    });
     expect((await steps.received('AT', caseRef)).filter((m) => m.type === 'purge.confirmed')).toEqual([
       { id: answer.id, type: 'purge.confirmed', status: 'delivered', reject_reason: null, in_reply_to: withdrawal },
     ]);
@@ -250,7 +258,10 @@ describe('what does not fit is refused, with the reason', () => {
 
     // A body that is not valid for its type is a 400 naming the field.
     await steps.deliver('RS', caseRef, 'handover.accepted', bodies.accepted());
-    const bad = await steps.attempt('AT', caseRef, 'return.scheduled', { ...bodies.scheduled(isoDay(clock.now(), 4)), arrivalPoint: { kind: 'airport', code: 'beg' } });
+    const bad = await steps.attempt('AT', caseRef, 'return.scheduled', {
+      ...bodies.scheduled(isoDay(clock.now(), 4)),
+      arrivalPoint: { kind: 'airport', code: 'beg' },
+    });
     expect(bad.status).toBe(400);
     expect(problemFields(bad.body)).toEqual(['body.arrivalPoint.code']);
 

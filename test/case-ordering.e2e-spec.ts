@@ -19,7 +19,8 @@ afterAll(() => net?.close());
 
 const tick = () => clock.advance(MINUTE_MS);
 const both = (state: string) => ({ AT: state, RS: state });
-const count = async (node: string, sql: string, params: unknown[]) => (await net.sql<{ n: number }>(node, `SELECT count(*)::int AS n FROM ${sql}`, params))[0].n;
+const count = async (node: string, sql: string, params: unknown[]) =>
+  (await net.sql<{ n: number }>(node, `SELECT count(*)::int AS n FROM ${sql}`, params))[0].n;
 
 /** Runs `work` while `node`'s gateway is stopped, and starts it again. */
 async function whileStopped<T>(node: string, work: () => Promise<T>): Promise<T> {
@@ -65,7 +66,8 @@ describe('duplicates', () => {
       // No receipt within the receipt timeout (5 min): AT publishes the same bytes again.
       clock.advance(6 * MINUTE_MS);
       await eventually(
-        async () => ((await net.sql<{ attempts: number }>('AT', 'SELECT attempts FROM outbound_message WHERE id = $1', [sent]))[0].attempts >= 2 ? true : undefined),
+        async () =>
+          (await net.sql<{ attempts: number }>('AT', 'SELECT attempts FROM outbound_message WHERE id = $1', [sent]))[0].attempts >= 2 ? true : undefined,
         20_000,
         'AT to resend',
       );
@@ -74,7 +76,10 @@ describe('duplicates', () => {
     expect(await steps.outcome('AT', id)).toEqual({ state: 'delivered', reject_reason: null });
     expect(await steps.states(caseRef)).toEqual(both('return-scheduled'));
     for (const node of ['AT', 'RS']) {
-      expect({ node, arrivals: (await steps.expectations(node, caseRef)).filter((x) => x.kind === 'arrival').map((x) => x.status) }).toEqual({ node, arrivals: ['open'] });
+      expect({ node, arrivals: (await steps.expectations(node, caseRef)).filter((x) => x.kind === 'arrival').map((x) => x.status) }).toEqual({
+        node,
+        arrivals: ['open'],
+      });
     }
     expect((await steps.received('RS', caseRef)).filter((m) => m.type === 'return.scheduled')).toHaveLength(1);
     expect((await steps.view('AT', caseRef)).timeline.map((e) => e.event)).toContain('resent return.scheduled');
@@ -102,7 +107,10 @@ describe('a message before its prerequisite', () => {
     ]);
     expect(await steps.states(caseRef)).toEqual(both('referred'));
     for (const node of ['AT', 'RS']) {
-      expect({ node, deadlines: (await steps.expectations(node, caseRef)).map((x) => [x.kind, x.status]) }).toEqual({ node, deadlines: [['acceptance', 'open']] });
+      expect({ node, deadlines: (await steps.expectations(node, caseRef)).map((x) => [x.kind, x.status]) }).toEqual({
+        node,
+        deadlines: [['acceptance', 'open']],
+      });
     }
   });
 });
@@ -162,7 +170,7 @@ describe('per-case order at the sender', () => {
 });
 
 describe('an answer that arrives together with the receipt of what it answers', () => {
-  it('takes RS\'s automatic purge.confirmed when it comes in with the receipt of AT\'s consent.withdrawn', async () => {
+  it("takes RS's automatic purge.confirmed when it comes in with the receipt of AT's consent.withdrawn", async () => {
     const { caseRef } = await steps.open();
     await steps.deliver('RS', caseRef, 'handover.accepted', bodies.accepted());
     tick();
@@ -173,10 +181,18 @@ describe('an answer that arrives together with the receipt of what it answers', 
     await steps.published('AT', withdrawal);
     await net.stop('AT');
     await net.start('RS');
-    const answer = await eventually(async () => {
-      const [row] = await net.sql<{ id: string; state: string }>('RS', `SELECT id, state FROM outbound_message WHERE case_ref = $1 AND type = 'purge.confirmed'`, [caseRef]);
-      return row?.state === 'sent' ? row.id : undefined;
-    }, 20_000, 'RS to send purge.confirmed');
+    const answer = await eventually(
+      async () => {
+        const [row] = await net.sql<{ id: string; state: string }>(
+          'RS',
+          `SELECT id, state FROM outbound_message WHERE case_ref = $1 AND type = 'purge.confirmed'`,
+          [caseRef],
+        );
+        return row?.state === 'sent' ? row.id : undefined;
+      },
+      20_000,
+      'RS to send purge.confirmed',
+    );
     await net.start('AT');
 
     expect(await steps.outcome('AT', withdrawal)).toEqual({ state: 'delivered', reject_reason: null });

@@ -32,7 +32,9 @@ afterAll(() => net?.close());
 /** Each message's own events keep their order: submitted, sent, then the receipt. */
 function expectMessagesInOrder(timeline: TimelineEntry[]): void {
   const byMessage = new Map<string, string[]>();
-  for (const e of timeline) if (typeof e.message === 'string' && !e.event.startsWith('escalated')) byMessage.set(e.message, [...(byMessage.get(e.message) ?? []), e.event.split(' ')[0]]);
+  for (const e of timeline)
+    if (typeof e.message === 'string' && !e.event.startsWith('escalated'))
+      byMessage.set(e.message, [...(byMessage.get(e.message) ?? []), e.event.split(' ')[0]]);
   for (const [message, events] of byMessage) {
     expect({ message, events }).toEqual({ message, events: events[0] === 'received' ? ['received'] : ['submitted', 'sent', 'receipt'] });
   }
@@ -60,7 +62,10 @@ it('lists, in order and on both nodes, every message with its receipt, every dea
   await steps.deliver('AT', caseRef, 'return.scheduled', bodies.scheduled(isoDay(clock.now(), 5)));
   step();
   const participant = await call(net.node('RS').url, 'POST', `/v1/cases/${caseRef}/participants`, { role: 'RS/astra/return-support' });
-  expect({ status: participant.status, participants: participant.body.participants }).toEqual({ status: 200, participants: [RS_FALLBACK, 'RS/astra/return-support'] });
+  expect({ status: participant.status, participants: participant.body.participants }).toEqual({
+    status: 200,
+    participants: [RS_FALLBACK, 'RS/astra/return-support'],
+  });
   step();
   await steps.deliver('RS', caseRef, 'arrival.confirmed', bodies.arrived(clock.now()));
   // The report comes a minute after it was due, before either node's deadline watch looked.
@@ -114,14 +119,18 @@ it('lists, in order and on both nodes, every message with its receipt, every dea
     expect.objectContaining({ message: id, direction: 'out', to: RS_INTAKE }),
     expect.objectContaining({ message: copy, direction: 'out', to: RS_FALLBACK }),
   ]);
-  expect(find(atTimeline, 'escalated: copy to fallback')).toEqual([{ at: t[1], event: 'escalated: copy to fallback', kind: 'acceptance', target: RS_FALLBACK, message: copy }]);
+  expect(find(atTimeline, 'escalated: copy to fallback')).toEqual([
+    { at: t[1], event: 'escalated: copy to fallback', kind: 'acceptance', target: RS_FALLBACK, message: copy },
+  ]);
   expect(find(atTimeline, 'escalated: alert')).toEqual([{ at: t[1], event: 'escalated: alert', kind: 'acceptance', target: AT_COORDINATOR }]);
   expect(find(rsTimeline, 'escalated: alert')).toEqual([{ at: t[1], event: 'escalated: alert', kind: 'acceptance', target: RS_COORDINATOR }]);
   expect(find(atTimeline, 'deadline met late: acceptance')).toEqual([{ at: t[2], event: 'deadline met late: acceptance', by: accepted }]);
   expect(find(rsTimeline, 'deadline missed: followup')).toEqual([{ at: reportDue, event: 'deadline missed: followup', owedBy: 'us' }]);
   expect(find(rsTimeline, 'sent handover.accepted')).toEqual([expect.objectContaining({ message: accepted, from: RS_INTAKE, inReplyTo: id })]);
   expect(find(atTimeline, 'received info.response')).toEqual([expect.objectContaining({ message: answer, inReplyTo: question })]);
-  expect(find(atTimeline, 'received handover.accepted')).toEqual([expect.objectContaining({ message: accepted, direction: 'in', from: RS_INTAKE, receipt: 'delivered' })]);
+  expect(find(atTimeline, 'received handover.accepted')).toEqual([
+    expect.objectContaining({ message: accepted, direction: 'in', from: RS_INTAKE, receipt: 'delivered' }),
+  ]);
   expect(find(atTimeline, 'receipt delivered for handover.request', id)).toEqual([expect.objectContaining({ direction: 'in', receipt: expect.any(String) })]);
   expect(find(rsTimeline, 'received handover.request')).toEqual([
     expect.objectContaining({ message: id, from: AT_COORDINATOR, receipt: 'delivered' }),
@@ -133,7 +142,8 @@ it('lists, in order and on both nodes, every message with its receipt, every dea
   ]);
 
   // The case lists by state and by a role taking part.
-  const listed = async (node: string, query: string) => (await call(net.node(node).url, 'GET', `/v1/cases?${query}`)).body.items.map((c: { caseRef: string }) => c.caseRef);
+  const listed = async (node: string, query: string) =>
+    (await call(net.node(node).url, 'GET', `/v1/cases?${query}`)).body.items.map((c: { caseRef: string }) => c.caseRef);
   expect(await listed('RS', 'role=RS/astra/return-support')).toEqual([caseRef]);
   expect(await listed('AT', 'state=closed')).toContain(caseRef);
   expect(await listed('AT', 'state=referred')).not.toContain(caseRef);

@@ -16,7 +16,12 @@ import { TestNetwork } from './support/network';
 
 /** SAMPLE DATA, invented. */
 const SEALED_ONLY: SealedPersonalData = { givenName: 'Vesna', familyName: 'Sealed-Withdrawn', dateOfBirth: '1991-06-14', phone: '+381 64 555 0142' };
-const EVERYTHING: SealedPersonalData = { givenName: 'Milica', familyName: 'All-Withdrawn', dateOfBirth: '1988-09-03', travelDocument: { type: 'passport', number: 'P7788-WITHDRAWN', issuer: 'RS', expires: '2030-01-31' } };
+const EVERYTHING: SealedPersonalData = {
+  givenName: 'Milica',
+  familyName: 'All-Withdrawn',
+  dateOfBirth: '1988-09-03',
+  travelDocument: { type: 'passport', number: 'P7788-WITHDRAWN', issuer: 'RS', expires: '2030-01-31' },
+};
 /** A coded fact only the second case carries (its risk assessment date): coded data shared under `share-coded`. */
 const CODED_MARKER = '2024-02-29';
 const NODES = ['AT', 'RS'] as const;
@@ -67,7 +72,7 @@ async function signedBytes(caseRef: string): Promise<string[]> {
   return out;
 }
 
-const consentOf = async (node: string, caseRef: string) => (await steps.view(node, caseRef) as unknown as { consent: Record<string, unknown> }).consent;
+const consentOf = async (node: string, caseRef: string) => ((await steps.view(node, caseRef)) as unknown as { consent: Record<string, unknown> }).consent;
 
 describe('consent withdrawn', () => {
   /** The case whose consent was withdrawn for everything. */
@@ -79,7 +84,11 @@ describe('consent withdrawn', () => {
     tick();
     const withdrawal = await steps.deliver('AT', caseRef, 'consent.withdrawn', { withdrawnAt: clock.now().toISOString(), scope: ['share-sealed'] });
 
-    expect(await purgeConfirmed(caseRef)).toEqual({ id: expect.any(String), in_reply_to: withdrawal, body: { purgedAt: expect.any(String), scope: ['share-sealed'] } });
+    expect(await purgeConfirmed(caseRef)).toEqual({
+      id: expect.any(String),
+      in_reply_to: withdrawal,
+      body: { purgedAt: expect.any(String), scope: ['share-sealed'] },
+    });
     expect(await steps.states(caseRef)).toEqual(both('accepted'));
     for (const node of NODES) {
       expect({ node, consent: await consentOf(node, caseRef) }).toEqual({
@@ -95,7 +104,13 @@ describe('consent withdrawn', () => {
       status: 409,
       message: `consent.withdrawn does not fit case ${caseRef}: consent was withdrawn already (share-sealed)`,
     });
-    const byHand = await steps.attempt('RS', caseRef, 'purge.confirmed', { purgedAt: clock.now().toISOString(), scope: ['share-sealed'] }, { inReplyTo: withdrawal });
+    const byHand = await steps.attempt(
+      'RS',
+      caseRef,
+      'purge.confirmed',
+      { purgedAt: clock.now().toISOString(), scope: ['share-sealed'] },
+      { inReplyTo: withdrawal },
+    );
     expect({ status: byHand.status, fields: problemFields(byHand.body) }).toEqual({ status: 400, fields: ['type'] });
     // The coded facts stay: RS still has the request's body, and the case goes on.
     expect((await net.sql('RS', `SELECT envelope->'body'->>'purpose' AS purpose FROM inbound_message WHERE id = $1`, [id]))[0]).toEqual({ purpose: 'return' });
@@ -108,7 +123,8 @@ describe('consent withdrawn', () => {
     try {
       const jwk = currentKey(publicJwks(net.node('AT').keys.privateJwks), 'enc', clock.now())!;
       const sealed = await seal(SEALED_ONLY, { kid: jwk.kid, key: importKey(jwk) });
-      const question = (await net.sql<{ id: string }>('AT', `SELECT id FROM outbound_message WHERE case_ref = $1 AND type = 'consent.withdrawn'`, [caseRef]))[0].id;
+      const question = (await net.sql<{ id: string }>('AT', `SELECT id FROM outbound_message WHERE case_ref = $1 AND type = 'consent.withdrawn'`, [caseRef]))[0]
+        .id;
       const envelope = caseEnvelope('RS', 'AT', caseRef, 'case.updated', bodies.updated(), clock.now(), { sealed, inReplyTo: question });
       const receipt = await withHandPartner(net, 'RS', 'AT', async (rs) => {
         await rs.send(envelope);
@@ -129,12 +145,19 @@ describe('consent withdrawn', () => {
     await steps.deliver('RS', caseRef, 'info.response', bodies.infoResponse(), { inReplyTo: question });
     const secrets = await signedBytes(caseRef);
     tick();
-    const withdrawal = await steps.deliver('AT', caseRef, 'consent.withdrawn', { withdrawnAt: clock.now().toISOString(), scope: ['share-coded', 'share-sealed'] });
+    const withdrawal = await steps.deliver('AT', caseRef, 'consent.withdrawn', {
+      withdrawnAt: clock.now().toISOString(),
+      scope: ['share-coded', 'share-sealed'],
+    });
 
     const answer = await purgeConfirmed(caseRef);
     expect(answer).toEqual({ id: expect.any(String), in_reply_to: withdrawal, body: { purgedAt: expect.any(String), scope: ['share-coded', 'share-sealed'] } });
     expect(await steps.states(caseRef)).toEqual(both('withdrawn'));
-    const scanner = new LeakScanner(net, NODES, [...(Object.values(EVERYTHING).filter((v) => typeof v === 'string') as string[]), 'P7788-WITHDRAWN', CODED_MARKER]);
+    const scanner = new LeakScanner(net, NODES, [
+      ...Object.values(EVERYTHING).filter((v): v is string => typeof v === 'string'),
+      'P7788-WITHDRAWN',
+      CODED_MARKER,
+    ]);
     for (const node of NODES) {
       expect({ node, found: await scanner.scan(node, secrets) }).toEqual({ node, found: [] });
       // Tombstones: every message of the case keeps its id, type, digest and routing frame, none its body — but the
@@ -145,7 +168,13 @@ describe('consent withdrawn', () => {
          UNION ALL SELECT id, type, envelope->'body', digest FROM outbound_message WHERE case_ref = $1`,
         [caseRef],
       );
-      expect({ node, withBody: messages.filter((m) => m.body !== null).map((m) => m.type).sort() }).toEqual({ node, withBody: ['consent.withdrawn', 'purge.confirmed'] });
+      expect({
+        node,
+        withBody: messages
+          .filter((m) => m.body !== null)
+          .map((m) => m.type)
+          .sort(),
+      }).toEqual({ node, withBody: ['consent.withdrawn', 'purge.confirmed'] });
       expect({ node, digests: messages.every((m) => typeof m.digest === 'string') }).toEqual({ node, digests: true });
       const [row] = await net.sql<{ purpose: string | null; purged: boolean; deadlines: number }>(
         node,
@@ -155,7 +184,12 @@ describe('consent withdrawn', () => {
       expect({ node, row }).toEqual({ node, row: { purpose: null, purged: true, deadlines: 0 } });
       expect({ node, consent: await consentOf(node, caseRef) }).toEqual({
         node,
-        consent: expect.objectContaining({ given: true, recordedAt: expect.any(String), withdrawnScope: ['share-coded', 'share-sealed'], withdrawnAt: expect.any(String) }),
+        consent: expect.objectContaining({
+          given: true,
+          recordedAt: expect.any(String),
+          withdrawnScope: ['share-coded', 'share-sealed'],
+          withdrawnAt: expect.any(String),
+        }),
       });
     }
     // Ended: nothing more fits, on either side.
@@ -165,7 +199,11 @@ describe('consent withdrawn', () => {
       ['AT', 'info.request', bodies.infoRequest()],
     ] as const) {
       const r = await steps.attempt(node, caseRef, type, body);
-      expect({ type, status: r.status, message: r.body.message }).toEqual({ type, status: 409, message: `${type} does not fit case ${caseRef}: the case has ended (withdrawn): no ${type} after that` });
+      expect({ type, status: r.status, message: r.body.message }).toEqual({
+        type,
+        status: 409,
+        message: `${type} does not fit case ${caseRef}: the case has ended (withdrawn): no ${type} after that`,
+      });
     }
   });
 
@@ -182,14 +220,21 @@ describe('consent withdrawn', () => {
     expect(await steps.states(caseRef)).toEqual(both('withdrawn'));
     for (const node of NODES) {
       expect({ node, sealed: (await call(net.node(node).url, 'GET', `/v1/cases/${caseRef}/sealed`)).status }).toEqual({ node, sealed: 410 });
-      expect({ node, purged: (await net.sql<{ purged: boolean }>(node, 'SELECT purged_at IS NOT NULL AS purged FROM case_file WHERE case_ref = $1', [caseRef]))[0].purged }).toEqual({ node, purged: true });
+      expect({
+        node,
+        purged: (await net.sql<{ purged: boolean }>(node, 'SELECT purged_at IS NOT NULL AS purged FROM case_file WHERE case_ref = $1', [caseRef]))[0].purged,
+      }).toEqual({ node, purged: true });
     }
   });
 
   it('keeps the evidence of a withdrawal for everything until caseDataAfterEnd after the case ended, then only the tombstones', async () => {
     /** What of the erased case is more than a tombstone on `node`: its consent record, and each message's body, JWS or receipt JWS. */
     const evidence = async (node: string) => {
-      const [row] = await net.sql<{ consent: unknown; purged_at: Date; closed_at: Date }>(node, 'SELECT consent, purged_at, closed_at FROM case_file WHERE case_ref = $1', [erased]);
+      const [row] = await net.sql<{ consent: unknown; purged_at: Date; closed_at: Date }>(
+        node,
+        'SELECT consent, purged_at, closed_at FROM case_file WHERE case_ref = $1',
+        [erased],
+      );
       const kept = await net.sql<{ type: string; body: boolean; jws: boolean; receipt: boolean }>(
         node,
         `SELECT * FROM (SELECT type, envelope->'body' <> 'null' AS body, jws IS NOT NULL AS jws, receipt_jws IS NOT NULL AS receipt FROM inbound_message WHERE case_ref = $1
@@ -224,7 +269,13 @@ describe('consent withdrawn', () => {
       expect({ node, counts: counts[node] }).toEqual({ node, counts: expect.objectContaining({ sealed: 0, messageLog: 0 }) });
       expect({ node, cases: counts[node].caseData > 0, messages: counts[node].caseDataMessages >= 2 }).toEqual({ node, cases: true, messages: true });
       // The consent record, the withdrawal and purge.confirmed, the receipts: gone. The case stays erased when it was.
-      expect({ node, ...(await evidence(node)) }).toEqual({ node, consent: null, purgedAt: erasedNow[node].purgedAt, closedAt: erasedNow[node].closedAt, kept: [] });
+      expect({ node, ...(await evidence(node)) }).toEqual({
+        node,
+        consent: null,
+        purgedAt: erasedNow[node].purgedAt,
+        closedAt: erasedNow[node].closedAt,
+        kept: [],
+      });
       expect({ node, consent: await consentOf(node, erased) }).toEqual({ node, consent: null });
     }
     // Taken once: the next run finds nothing of it.

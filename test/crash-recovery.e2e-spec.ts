@@ -66,7 +66,9 @@ describe('a gateway killed at any moment', () => {
     expect(accepted.length).toBe(90);
     await eventually(
       async () => {
-        const [row] = await net.sql<{ n: number }>('AT', `SELECT count(*)::int AS n FROM outbound_message WHERE state = 'delivered' AND id = ANY($1::uuid[])`, [accepted.map((h) => h.id)]);
+        const [row] = await net.sql<{ n: number }>('AT', `SELECT count(*)::int AS n FROM outbound_message WHERE state = 'delivered' AND id = ANY($1::uuid[])`, [
+          accepted.map((h) => h.id),
+        ]);
         return row.n === accepted.length ? true : undefined;
       },
       60_000,

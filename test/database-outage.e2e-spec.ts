@@ -20,7 +20,12 @@ class ThrowAwayCluster {
   private readonly bin = join('/usr/lib/postgresql', readdirSync('/usr/lib/postgresql').sort().pop()!, 'bin');
 
   constructor(readonly port: number) {
-    if (process.getuid?.() === 0) chownSync(this.dir, Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })));
+    if (process.getuid?.() === 0)
+      chownSync(
+        this.dir,
+        Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })),
+        Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })),
+      );
     this.run('initdb', ['-D', this.data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
   }
 
@@ -33,7 +38,16 @@ class ThrowAwayCluster {
   }
 
   start(): void {
-    this.run('pg_ctl', ['-D', this.data, '-l', join(this.dir, 'server.log'), '-w', '-o', `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']);
+    this.run('pg_ctl', [
+      '-D',
+      this.data,
+      '-l',
+      join(this.dir, 'server.log'),
+      '-w',
+      '-o',
+      `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+      'start',
+    ]);
   }
 
   /** Started unless it runs (after a test that failed while it was down, its scratch schema still has to go). */
@@ -82,7 +96,14 @@ describe('a node whose database is down', () => {
     cluster.start();
     net = await TestNetwork.create(['AT'], { databaseUrl: cluster.url });
     const port = await freePort();
-    gateway = processes.start({ node: 'AT', port, configFile: net.writeNodeFiles('AT', cluster.dir, port), entry: ENTRY, env: process.env, logFile: join(cluster.dir, 'AT.log') });
+    gateway = processes.start({
+      node: 'AT',
+      port,
+      configFile: net.writeNodeFiles('AT', cluster.dir, port),
+      entry: ENTRY,
+      env: process.env,
+      logFile: join(cluster.dir, 'AT.log'),
+    });
     await processes.waitUntilServing(gateway, 30_000);
     token = await net.token('AT', { roles: ['administrator'] });
   });

@@ -42,7 +42,9 @@ describe('AT sends a return handover to RS', () => {
 
     // The receipt names the digest of exactly the bytes AT sent.
     const [sent] = await net.sql<{ jws: string; receipt_id: string }>('AT', 'SELECT jws, receipt_id FROM outbound_message WHERE id = $1', [submitted.body.id]);
-    const [receipt] = await net.sql<{ envelope: { body: { digest: string; status: string } } }>('AT', 'SELECT envelope FROM inbound_message WHERE id = $1', [sent.receipt_id]);
+    const [receipt] = await net.sql<{ envelope: { body: { digest: string; status: string } } }>('AT', 'SELECT envelope FROM inbound_message WHERE id = $1', [
+      sent.receipt_id,
+    ]);
     expect(receipt.envelope.body).toMatchObject({ status: 'delivered', digest: digestOf(sent.jws) });
 
     const incoming = await call(rs.url, 'GET', `/v1/handovers/${submitted.body.id}`);
@@ -52,7 +54,12 @@ describe('AT sends a return handover to RS', () => {
   it('answers 400 naming every bad field and stores nothing', async () => {
     const at = net.node('AT');
     const stored = async () =>
-      (await net.sql<Record<string, number>>('AT', 'SELECT (SELECT count(*) FROM case_file)::int AS cases, (SELECT count(*) FROM outbound_message)::int AS messages'))[0];
+      (
+        await net.sql<Record<string, number>>(
+          'AT',
+          'SELECT (SELECT count(*) FROM case_file)::int AS cases, (SELECT count(*) FROM outbound_message)::int AS messages',
+        )
+      )[0];
     const before = await stored();
     const bad = sampleReturnHandover();
     const body = { ...bad.body, person: { ...bad.body.person, ageGroup: 'teen', name: 'Jana' }, consent: { ...bad.body.consent, given: false } };

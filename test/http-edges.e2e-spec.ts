@@ -20,16 +20,22 @@ const ask = (method: string, path: string, o: { token?: string | null; from?: st
 
 beforeAll(async () => {
   net = await TestNetwork.create(['AT', 'RS'], {
-    tune: (c) => { if (c.node === 'AT') Object.assign(c.auth, { maxFailures: MAX_FAILURES, failureWindowMs: 3_600_000 }); },
+    tune: (c) => {
+      if (c.node === 'AT') Object.assign(c.auth, { maxFailures: MAX_FAILURES, failureWindowMs: 3_600_000 });
+    },
   });
   await net.start('RS');
   port = Number(new URL((await net.start('AT')).url).port);
   token = await net.token('AT', { subject: 'edges', roles: ['coordinator', 'administrator'], ttlSeconds: 3600 });
   await net.converged(['AT', 'RS']);
-  const r = await ask('POST', '/v1/handovers', { body: JSON.stringify({ sender: 'AT/bmi-thb/coordination', recipient: 'RS/cptv/intake', body: sampleReturnHandover().body }) });
+  const r = await ask('POST', '/v1/handovers', {
+    body: JSON.stringify({ sender: 'AT/bmi-thb/coordination', recipient: 'RS/cptv/intake', body: sampleReturnHandover().body }),
+  });
   caseRef = JSON.parse(r.text).caseRef;
 }, 120_000);
-afterAll(async () => { await net?.close(); });
+afterAll(async () => {
+  await net?.close();
+});
 
 describe('no-store, however the path is spelt (the router decodes /%761/ to /v1/)', () => {
   it.each(['/%761/cases/CASE', '/v%31/inbox?limit=5', '/%76%31/cases?limit=5'])('GET %s answers 200 with no-store', async (p) => {
@@ -51,12 +57,19 @@ describe('errors of the router and the HTTP parser carry the security headers an
   });
   it('a request whose headers exceed the limit (431) carries them too', async () => {
     const a = await ask('GET', '/v1/inbox?limit=1&q=' + 'x'.repeat(20_000));
-    expect({ status: a.status, nosniff: a.headers['x-content-type-options'], cache: a.headers['cache-control'] }).toEqual({ status: 431, nosniff: 'nosniff', cache: 'no-store' });
+    expect({ status: a.status, nosniff: a.headers['x-content-type-options'], cache: a.headers['cache-control'] }).toEqual({
+      status: 431,
+      nosniff: 'nosniff',
+      cache: 'no-store',
+    });
   });
 });
 
 describe('a JSON body null is refused, not taken for {}', () => {
-  it.each([['PATCH', '/v1/organisations/bmi-thb'], ['PATCH', '/v1/roles/bmi-thb/coordination']])('%s %s with body null → 400', async (m, p) => {
+  it.each([
+    ['PATCH', '/v1/organisations/bmi-thb'],
+    ['PATCH', '/v1/roles/bmi-thb/coordination'],
+  ])('%s %s with body null → 400', async (m, p) => {
     const a = await ask(m, p, { body: 'null' });
     expect(a.status).toBe(400);
   });

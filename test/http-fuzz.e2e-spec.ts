@@ -15,10 +15,37 @@ const REQUESTS = 500;
 
 /** Inputs that broke the API before (500s), and values any validator should meet once. */
 const AWKWARD = [
-  '2026-W05-3', '2026-031', '2026-01-31T12', '20260131T120000Z', '2026-02-30T00:00:00Z', '0000-01-01T00:00:00Z',
-  '2026-01-31T12:00:00Z', '\u0000', 'a\u0000b', '\u0007', '\ud800', '', ' ', '-1', '0', '1.5', '1e308', 'NaN',
-  '99999999999999999999', 'null', 'true', '[]', '{}', '../..', '%00', '%', 'AT/bmi-thb/coordination', 'RS/cptv/intake',
-  'AT-2026-ABCDEFGH', '00000000-0000-0000-0000-000000000000', 'x'.repeat(3000),
+  '2026-W05-3',
+  '2026-031',
+  '2026-01-31T12',
+  '20260131T120000Z',
+  '2026-02-30T00:00:00Z',
+  '0000-01-01T00:00:00Z',
+  '2026-01-31T12:00:00Z',
+  '\u0000',
+  'a\u0000b',
+  '\u0007',
+  '\ud800',
+  '',
+  ' ',
+  '-1',
+  '0',
+  '1.5',
+  '1e308',
+  'NaN',
+  '99999999999999999999',
+  'null',
+  'true',
+  '[]',
+  '{}',
+  '../..',
+  '%00',
+  '%',
+  'AT/bmi-thb/coordination',
+  'RS/cptv/intake',
+  'AT-2026-ABCDEFGH',
+  '00000000-0000-0000-0000-000000000000',
+  'x'.repeat(3000),
 ];
 
 /**
@@ -44,7 +71,10 @@ interface Attempt {
 }
 
 type OpenApi = {
-  paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string }>; requestBody?: { content?: Record<string, { schema?: { $ref?: string } }> } }>>;
+  paths: Record<
+    string,
+    Record<string, { parameters?: Array<{ name: string; in: string }>; requestBody?: { content?: Record<string, { schema?: { $ref?: string } }> } }>
+  >;
   components?: { schemas?: Record<string, { properties?: Record<string, unknown> }> };
 };
 
@@ -71,7 +101,11 @@ const KNOWN: Record<string, string[]> = { org: ['bmi-thb'], role: ['coordination
 /** Known troublemakers, and short strings with control characters in them. */
 const troublesome = fc.oneof(
   fc.constantFrom(...AWKWARD),
-  fc.string({ unit: fc.oneof(fc.constant('\u0000'), fc.constantFrom('a', 'Z', '0', ' ', '-', ':', 'T', '\u0007', '\u001f', '\u007f', '\u017e')), minLength: 1, maxLength: 12 }),
+  fc.string({
+    unit: fc.oneof(fc.constant('\u0000'), fc.constantFrom('a', 'Z', '0', ' ', '-', ':', 'T', '\u0007', '\u001f', '\u007f', '\u017e')),
+    minLength: 1,
+    maxLength: 12,
+  }),
 );
 const awkwardString = fc.oneof(
   { arbitrary: troublesome, weight: 4 },
@@ -106,8 +140,14 @@ const fieldsOf = (names: string[]): fc.Arbitrary<Record<string, unknown>> => {
 const segment = (v: string): string => encodeURIComponent(v.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd'));
 
 function attempts(op: Operation): fc.Arbitrary<Attempt> {
-  const params = fc.tuple(...op.pathParams.map((p) => (KNOWN[p] ? fc.oneof({ arbitrary: fc.constantFrom(...KNOWN[p]), weight: 4 }, awkwardString) : awkwardString)));
-  const query = fc.oneof({ arbitrary: fc.constant({}), weight: op.query.length ? 0 : 4 }, fieldsOf(op.query)).map((q) => new URLSearchParams(Object.entries(q).map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : String(JSON.stringify(v))])).toString());
+  const params = fc.tuple(
+    ...op.pathParams.map((p) => (KNOWN[p] ? fc.oneof({ arbitrary: fc.constantFrom(...KNOWN[p]), weight: 4 }, awkwardString) : awkwardString)),
+  );
+  const query = fc
+    .oneof({ arbitrary: fc.constant({}), weight: op.query.length ? 0 : 4 }, fieldsOf(op.query))
+    .map((q) =>
+      new URLSearchParams(Object.entries(q).map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : String(JSON.stringify(v))])).toString(),
+    );
   const body =
     op.body === null
       ? fc.constant(undefined)
@@ -140,7 +180,14 @@ describe('the HTTP API answers malformed requests with 4xx, never 5xx', () => {
     net = await TestNetwork.create(['AT']);
     dir = mkdtempSync(join(tmpdir(), 'trm-fuzz-'));
     const port = await freePort();
-    const gateway = processes.start({ node: 'AT', port, configFile: net.writeNodeFiles('AT', dir, port), entry: ENTRY, env: process.env, logFile: join(dir, 'AT.log') });
+    const gateway = processes.start({
+      node: 'AT',
+      port,
+      configFile: net.writeNodeFiles('AT', dir, port),
+      entry: ENTRY,
+      env: process.env,
+      logFile: join(dir, 'AT.log'),
+    });
     await processes.waitUntilServing(gateway, 30_000);
     at.url = gateway.url;
     token = await net.token('AT', { roles: ['coordinator', 'administrator'] });
@@ -154,7 +201,9 @@ describe('the HTTP API answers malformed requests with 4xx, never 5xx', () => {
   });
 
   it('reads every operation from /openapi.json', () => {
-    expect(ops.map((o) => `${o.method} ${o.path}`)).toEqual(expect.arrayContaining(['POST /v1/handovers', 'GET /v1/roles/{org}/{role}/holders', 'POST /v1/people']));
+    expect(ops.map((o) => `${o.method} ${o.path}`)).toEqual(
+      expect.arrayContaining(['POST /v1/handovers', 'GET /v1/roles/{org}/{role}/holders', 'POST /v1/people']),
+    );
   });
 
   it(`answers ${REQUESTS} generated requests without a 5xx, and still serves /health afterwards`, async () => {
@@ -190,7 +239,12 @@ describe('the HTTP API answers malformed requests with 4xx, never 5xx', () => {
         ['PATCH', '/v1/organisations/bmi-thb', { name: 'Office\u0000' }, 'name'],
         ['PATCH', '/v1/roles/bmi-thb/coordination', { title: 'Coordination\u0000' }, 'title'],
         ['PATCH', '/v1/roles/bmi-thb/coordination', { region: 'national\u0007' }, 'region'],
-        ['POST', '/v1/organisations/bmi-thb/roles', { slug: 'nul-role', title: 'Desk\u001b', purposes: ['return'], ageGroups: ['adult'], languages: ['de'] }, 'title'],
+        [
+          'POST',
+          '/v1/organisations/bmi-thb/roles',
+          { slug: 'nul-role', title: 'Desk\u001b', purposes: ['return'], ageGroups: ['adult'], languages: ['de'] },
+          'title',
+        ],
       ];
       for (const [method, path, body, field] of cases) {
         const reply = await call(at.url, method, path, body);

@@ -38,7 +38,9 @@ describe('security headers', () => {
     const a = await ask(method, path, withToken ? { token } : {});
     expect(a.headers['x-content-type-options']).toBe('nosniff');
     expect(a.headers['x-frame-options']).toBe('DENY');
-    const csp = String(a.headers['content-security-policy']).split(';').map((d) => d.trim());
+    const csp = String(a.headers['content-security-policy'])
+      .split(';')
+      .map((d) => d.trim());
     expect(csp).toEqual(expect.arrayContaining(["default-src 'none'", "frame-ancestors 'none'"]));
   });
 

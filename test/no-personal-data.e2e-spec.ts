@@ -24,7 +24,6 @@ const PERSON: SealedPersonalData = {
 const FULL_NAME = `${PERSON.givenName} ${PERSON.familyName}`;
 const CANARIES = ['Ljiljana', 'Privacy-Canary', 'CANARY-PASS-4711', '+381 64 999 4711', 'Canaryville'];
 
-
 /** What must never appear: each canary in any letter case or URL-encoded, and in base64 at any alignment. */
 const PLAIN = [...new Set(CANARIES.flatMap((c) => [c, encodeURIComponent(c)]).map((c) => c.toLowerCase()))];
 const ENCODED = [...new Set(CANARIES.flatMap((c) => [...base64Forms(c), ...base64Forms(c.toLowerCase()), ...base64Forms(c.toUpperCase())]))];
@@ -64,7 +63,14 @@ describe('personal details stay out of logs, error responses and metrics', () =>
     const { configFile, port } = specs.get(node)!;
     const n = (starts.get(node) ?? 0) + 1;
     starts.set(node, n);
-    const gateway = processes.start({ node, port, configFile, entry: ENTRY, env: { ...process.env, TRM_TEST_LOGS: '' }, logFile: join(dir, `${node}-${n}.log`) });
+    const gateway = processes.start({
+      node,
+      port,
+      configFile,
+      entry: ENTRY,
+      env: { ...process.env, TRM_TEST_LOGS: '' },
+      logFile: join(dir, `${node}-${n}.log`),
+    });
     gateways.set(node, gateway);
     await processes.waitUntilServing(gateway, 30_000);
     return gateway;
@@ -72,7 +78,14 @@ describe('personal details stay out of logs, error responses and metrics', () =>
   const url = (node: string) => gateways.get(node)!.url;
 
   /** One HTTP call; the answer is kept for the final check unless `keep` is false. */
-  async function http(what: string, node: string, method: string, path: string, body?: string | object, options: { token?: string | null; contentType?: string; keep?: boolean } = {}): Promise<Reply> {
+  async function http(
+    what: string,
+    node: string,
+    method: string,
+    path: string,
+    body?: string | object,
+    options: { token?: string | null; contentType?: string; keep?: boolean } = {},
+  ): Promise<Reply> {
     const token = options.token === undefined ? tokens.get(node) : options.token;
     const res = await fetch(`${url(node)}${path}`, {
       method,
@@ -118,10 +131,20 @@ describe('personal details stay out of logs, error responses and metrics', () =>
   const logLines = (node?: string): Array<{ file: string; line: string }> =>
     readdirSync(dir)
       .filter((f) => f.endsWith('.log') && (!node || f.startsWith(`${node}-`)))
-      .flatMap((file) => readFileSync(join(dir, file), 'utf8').split('\n').filter((l) => l.length > 0).map((line) => ({ file, line })));
+      .flatMap((file) =>
+        readFileSync(join(dir, file), 'utf8')
+          .split('\n')
+          .filter((l) => l.length > 0)
+          .map((line) => ({ file, line })),
+      );
 
   const inbound = async (id: string) =>
-    eventually(async () => (await net.sql<{ status: string; reject_reason: string | null }>('RS', 'SELECT status, reject_reason FROM inbound_message WHERE id = $1', [id]))[0], 20_000, `RS to store ${id}`);
+    eventually(
+      async () =>
+        (await net.sql<{ status: string; reject_reason: string | null }>('RS', 'SELECT status, reject_reason FROM inbound_message WHERE id = $1', [id]))[0],
+      20_000,
+      `RS to store ${id}`,
+    );
   const outbound = (node: string, id: string) =>
     eventually(
       async () => {
@@ -181,17 +204,23 @@ describe('personal details stay out of logs, error responses and metrics', () =>
     const audit = await http('GET /v1/audit on RS', 'RS', 'GET', '/v1/audit?limit=1000', undefined, { token: auditor });
     expect(audit.status).toBe(200);
     expect(json(audit).items).toEqual(
-      expect.arrayContaining([expect.objectContaining({ action: 'sealed.opened', actor: 'svc-scratch', caseRef, subject: handoverId, detail: { type: 'handover.request' } })]),
+      expect.arrayContaining([
+        expect.objectContaining({ action: 'sealed.opened', actor: 'svc-scratch', caseRef, subject: handoverId, detail: { type: 'handover.request' } }),
+      ]),
     );
   });
 
   it('answers requests carrying the details where they do not belong with 400s that name fields, not values', async () => {
     const sample = sampleReturnHandover();
     const sealedScope = withSealedConsent(sample.body);
-    const post = (what: string, body: string | object, options: { token?: string | null; contentType?: string } = {}) => http(what, 'AT', 'POST', '/v1/handovers', body, options);
+    const post = (what: string, body: string | object, options: { token?: string | null; contentType?: string } = {}) =>
+      http(what, 'AT', 'POST', '/v1/handovers', body, options);
     const fields = (r: Reply) => problemFields(json(r)) ?? [];
 
-    const unknownField = await post('unknown field body.person.name', { ...sample, body: { ...sample.body, person: { ...sample.body.person, name: FULL_NAME } } });
+    const unknownField = await post('unknown field body.person.name', {
+      ...sample,
+      body: { ...sample.body, person: { ...sample.body.person, name: FULL_NAME } },
+    });
     expect(unknownField.status).toBe(400);
     expect(fields(unknownField)).toEqual(['body.person.name']);
 
@@ -203,11 +232,19 @@ describe('personal details stay out of logs, error responses and metrics', () =>
     expect(wrongType.status).toBe(400);
     expect(fields(wrongType)).toEqual(['sealed.dateOfBirth']);
 
-    const tooLong = await post('sealed.givenName too long', { ...sample, body: sealedScope, sealed: { ...PERSON, givenName: PERSON.givenName!.repeat(20), phone: 4711 } });
+    const tooLong = await post('sealed.givenName too long', {
+      ...sample,
+      body: sealedScope,
+      sealed: { ...PERSON, givenName: PERSON.givenName!.repeat(20), phone: 4711 },
+    });
     expect(tooLong.status).toBe(400);
     expect([...new Set(fields(tooLong))].sort()).toEqual(['sealed.givenName', 'sealed.phone']);
 
-    const nestedWrong = await post('sealed.travelDocument as a string', { ...sample, body: sealedScope, sealed: { ...PERSON, travelDocument: 'CANARY-PASS-4711' } });
+    const nestedWrong = await post('sealed.travelDocument as a string', {
+      ...sample,
+      body: sealedScope,
+      sealed: { ...PERSON, travelDocument: 'CANARY-PASS-4711' },
+    });
     expect(nestedWrong.status).toBe(400);
     expect(fields(nestedWrong)).toContain('sealed.travelDocument');
 
@@ -215,14 +252,21 @@ describe('personal details stay out of logs, error responses and metrics', () =>
     expect(noConsent.status).toBe(400);
     expect(fields(noConsent)).toEqual(['body.consent.scope']);
 
-    const malformed = await post('malformed JSON', `{"sender": "AT/bmi-thb/coordination", "sealed": {"givenName": "${PERSON.givenName}" "familyName": "${PERSON.familyName}", "phone": ${PERSON.phone}}`);
+    const malformed = await post(
+      'malformed JSON',
+      `{"sender": "AT/bmi-thb/coordination", "sealed": {"givenName": "${PERSON.givenName}" "familyName": "${PERSON.familyName}", "phone": ${PERSON.phone}}`,
+    );
     expect(malformed.status).toBe(400);
 
     const addressLike = await post('recipient built from the name', { ...sample, recipient: 'RS/ljiljana-privacy-canary/intake' });
     expect(addressLike.status).toBe(400);
     expect(fields(addressLike)).toEqual(['recipient']);
 
-    const notAnAddress = await post('recipient that is not an address', { ...sample, recipient: `RS/${FULL_NAME}/intake`, sender: `AT/${PERSON.familyName}/x` });
+    const notAnAddress = await post('recipient that is not an address', {
+      ...sample,
+      recipient: `RS/${FULL_NAME}/intake`,
+      sender: `AT/${PERSON.familyName}/x`,
+    });
     expect(notAnAddress.status).toBe(400);
     expect(fields(notAnAddress).sort()).toEqual(['recipient', 'sender']);
 
@@ -240,16 +284,26 @@ describe('personal details stay out of logs, error responses and metrics', () =>
     expect(notHeld.status).toBe(403);
 
     // Case messages: sealed details are not a field of them, and bodies are checked like the partner checks them.
-    const sealedInCase = await http('sealed in a case message', 'AT', 'POST', `/v1/cases/${caseRef}/messages`, { type: 'case.updated', body: bodies.updated(), sealed: PERSON });
+    const sealedInCase = await http('sealed in a case message', 'AT', 'POST', `/v1/cases/${caseRef}/messages`, {
+      type: 'case.updated',
+      body: bodies.updated(),
+      sealed: PERSON,
+    });
     expect(sealedInCase.status).toBe(400);
     expect(fields(sealedInCase)).toEqual(['sealed']);
-    const noteInCase = await http('the name in a case message body', 'AT', 'POST', `/v1/cases/${caseRef}/messages`, { type: 'case.updated', body: { changes: { needs: ['shelter'], note: FULL_NAME } } });
+    const noteInCase = await http('the name in a case message body', 'AT', 'POST', `/v1/cases/${caseRef}/messages`, {
+      type: 'case.updated',
+      body: { changes: { needs: ['shelter'], note: FULL_NAME } },
+    });
     expect(noteInCase.status).toBe(400);
     expect(fields(noteInCase)).toEqual(['body.changes.note']);
   });
 
   it('purges the sealed details on both nodes when consent is withdrawn', async () => {
-    const withdrawal = await http('consent.withdrawn', 'AT', 'POST', `/v1/cases/${caseRef}/messages`, { type: 'consent.withdrawn', body: bodies.withdrawn(new Date()) });
+    const withdrawal = await http('consent.withdrawn', 'AT', 'POST', `/v1/cases/${caseRef}/messages`, {
+      type: 'consent.withdrawn',
+      body: bodies.withdrawn(new Date()),
+    });
     expect(withdrawal.status).toBe(202);
     expect(await outbound('AT', json(withdrawal).id)).toBe('delivered');
     const confirmation = await eventually(
@@ -279,7 +333,16 @@ describe('personal details stay out of logs, error responses and metrics', () =>
     for (let round = 0; round < 50 && cut.length === 0; round++) {
       const requests = [
         ...Array.from({ length: 6 }, (_, i) => person(`${FULL_NAME} ${round}-${i}`, false)),
-        ...Array.from({ length: 3 }, () => http('POST /v1/handovers while sessions end', 'AT', 'POST', '/v1/handovers', { ...sample, body: withSealedConsent(sample.body), sealed: PERSON }, { keep: false })),
+        ...Array.from({ length: 3 }, () =>
+          http(
+            'POST /v1/handovers while sessions end',
+            'AT',
+            'POST',
+            '/v1/handovers',
+            { ...sample, body: withSealedConsent(sample.body), sealed: PERSON },
+            { keep: false },
+          ),
+        ),
       ];
       await net.sql('AT', 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = ANY($1)', [sessions]);
       cut.push(...(await Promise.all(requests)).filter((r) => r.status >= 500));
@@ -319,7 +382,7 @@ describe('personal details stay out of logs, error responses and metrics', () =>
 
     const sealedToRs = async (data: object): Promise<string> => {
       const jwk = currentKey(publicJwks(net.node('RS').keys.privateJwks), 'enc', new Date())!;
-      return seal(data as SealedPersonalData, { kid: jwk.kid, key: importKey(jwk) });
+      return seal(data, { kid: jwk.kid, key: importKey(jwk) });
     };
 
     it('refuses a signed handover with the name in an unknown body field (invalid-body)', async () => {
@@ -349,7 +412,10 @@ describe('personal details stay out of logs, error responses and metrics', () =>
     });
 
     it('refuses a signed handover whose sealed part has an unknown field holding the passport number (invalid-body)', async () => {
-      const envelope = at.handover({ body: withSealedConsent(sampleReturnHandover().body), sealed: await sealedToRs({ ...PERSON, passport: 'CANARY-PASS-4711' }) });
+      const envelope = at.handover({
+        body: withSealedConsent(sampleReturnHandover().body),
+        sealed: await sealedToRs({ ...PERSON, passport: 'CANARY-PASS-4711' }),
+      });
       await at.send(envelope);
       expect(await inbound(envelope.id)).toEqual({ status: 'rejected', reject_reason: 'invalid-body' });
       expect((await at.nextReceipt()).envelope.body).toMatchObject({ ref: envelope.id, status: 'rejected', reason: 'invalid-body' });
@@ -376,7 +442,10 @@ describe('personal details stay out of logs, error responses and metrics', () =>
 
     it('dead-letters garbage bytes containing the details', async () => {
       const envelope = at.handover();
-      const garbage = Buffer.from(`${FULL_NAME} born in ${PERSON.placeOfBirth}, passport ${PERSON.travelDocument!.number}, phone ${PERSON.phone}\u0000\u00ff`, 'utf8');
+      const garbage = Buffer.from(
+        `${FULL_NAME} born in ${PERSON.placeOfBirth}, passport ${PERSON.travelDocument!.number}, phone ${PERSON.phone}\u0000\u00ff`,
+        'utf8',
+      );
       await at.publish(garbage, envelope);
       expect((await at.nextDeadLetter()).equals(garbage)).toBe(true);
     });
@@ -416,15 +485,23 @@ describe('personal details stay out of logs, error responses and metrics', () =>
     // The message whose type was the name is counted, under a type that is not.
     expect(rsMetrics).toContain('trm_messages_received{partner="AT",type="unknown",status="rejected"} 1');
     // The message log's type column, which the inbox, the timelines and the permanent audit log show, holds no name.
-    await eventually(async () => ((await net.sql<{ n: number }>('RS', 'SELECT count(*)::int AS n FROM inbound_message WHERE audited_at IS NULL'))[0].n === 0 ? true : undefined));
-    const shown = JSON.stringify([await net.sql('RS', 'SELECT type FROM inbound_message'), await net.sql('RS', 'SELECT action, subject, case_ref, detail FROM audit_entry')]);
+    await eventually(async () =>
+      (await net.sql<{ n: number }>('RS', 'SELECT count(*)::int AS n FROM inbound_message WHERE audited_at IS NULL'))[0].n === 0 ? true : undefined,
+    );
+    const shown = JSON.stringify([
+      await net.sql('RS', 'SELECT type FROM inbound_message'),
+      await net.sql('RS', 'SELECT action, subject, case_ref, detail FROM audit_entry'),
+    ]);
     expect(shown).toContain('"type":"unknown"');
     expect(leaksIn(shown)).toEqual([]);
     await processes.stopAll(); // every line written, including shutdown
 
     const lines = logLines();
     // Logging is on: each process logged its start and the partner's directory, by node id and version.
-    for (const [node, partner] of [['AT', 'RS'], ['RS', 'AT']]) {
+    for (const [node, partner] of [
+      ['AT', 'RS'],
+      ['RS', 'AT'],
+    ]) {
       const own = lines.filter((l) => l.file.startsWith(`${node}-`)).map((l) => l.line);
       expect(own.filter((l) => l.includes(`node ${node} listening on http://127.0.0.1:`))).toHaveLength(starts.get(node)!);
       expect(own.filter((l) => l.includes(`directory of ${partner} is now version 1`))).not.toHaveLength(0);

@@ -30,7 +30,8 @@ describe('RS pages every list by a stable cursor', () => {
     for (const e of envelopes) sent.set(e.id, e.caseRef);
     await Promise.all(envelopes.map((e) => at.send(e)));
     await eventually(
-      async () => ((await net.sql<{ n: number }>('RS', `SELECT count(*)::int AS n FROM inbound_message WHERE type = 'handover.request'`))[0].n === COUNT || undefined),
+      async () =>
+        (await net.sql<{ n: number }>('RS', `SELECT count(*)::int AS n FROM inbound_message WHERE type = 'handover.request'`))[0].n === COUNT || undefined,
       60_000,
       `RS to store ${COUNT} handovers`,
     );
@@ -71,7 +72,9 @@ describe('RS pages every list by a stable cursor', () => {
     expect(await readAll(`/v1/inbox?before=${items[0].receivedAt}`, LIMIT)).toEqual([]);
     expect(await readAll(`/v1/inbox?before=${new Date(Date.parse(items[0].receivedAt) + 1).toISOString()}`, LIMIT)).toEqual(items);
     const role = items[0].recipient;
-    expect((await readAll(`/v1/inbox?role=${encodeURIComponent(role)}`, LIMIT)).map((i) => i.id)).toEqual(items.filter((i) => i.recipient === role).map((i) => i.id));
+    expect((await readAll(`/v1/inbox?role=${encodeURIComponent(role)}`, LIMIT)).map((i) => i.id)).toEqual(
+      items.filter((i) => i.recipient === role).map((i) => i.id),
+    );
   });
 
   it('lists the cases they opened, each once, in the order of one whole page', async () => {
@@ -84,7 +87,7 @@ describe('RS pages every list by a stable cursor', () => {
   it('lists overdue deadlines and the alerts they raised, each once, when all fell due at one time', async () => {
     clock.advance(3 * DAY_MS); // past the 48 h acceptance of every case
     await eventually(
-      async () => ((await net.sql<{ n: number }>('RS', `SELECT count(*)::int AS n FROM escalation WHERE action = 'alert'`))[0].n === COUNT || undefined),
+      async () => (await net.sql<{ n: number }>('RS', `SELECT count(*)::int AS n FROM escalation WHERE action = 'alert'`))[0].n === COUNT || undefined,
       60_000,
       'every acceptance deadline to escalate',
     );
@@ -99,7 +102,8 @@ describe('RS pages every list by a stable cursor', () => {
 
   it('pages the audit log by seq, every entry once', async () => {
     await eventually(
-      async () => ((await net.sql<{ n: number }>('RS', `SELECT count(*)::int AS n FROM audit_entry WHERE action = 'message.received'`))[0].n >= COUNT || undefined),
+      async () =>
+        (await net.sql<{ n: number }>('RS', `SELECT count(*)::int AS n FROM audit_entry WHERE action = 'message.received'`))[0].n >= COUNT || undefined,
       60_000,
       'the audit of every message received',
     );

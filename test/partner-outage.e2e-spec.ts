@@ -44,11 +44,12 @@ describe('a partner outage', () => {
       expect(r.status).toBe(202);
       ids.push(r.body.id);
     }
-    const rows = () => net.sql<{ state: string; attempts: number; failed: boolean }>(
-      'AT',
-      'SELECT state, attempts, last_error IS NOT NULL AS failed FROM outbound_message WHERE id = ANY($1::uuid[])',
-      [ids],
-    );
+    const rows = () =>
+      net.sql<{ state: string; attempts: number; failed: boolean }>(
+        'AT',
+        'SELECT state, attempts, last_error IS NOT NULL AS failed FROM outbound_message WHERE id = ANY($1::uuid[])',
+        [ids],
+      );
     await eventually(async () => ((await rows()).every((r) => r.failed) ? true : undefined), 20_000, 'a failed publish of each');
 
     await proxy.start();

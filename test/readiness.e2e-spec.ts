@@ -41,10 +41,14 @@ describe('RS reports whether it is ready', () => {
 
   const ready = () => call(url, 'GET', '/health/ready', undefined, null);
   const until = (status: number, what: string, also: (r: Reply) => boolean = () => true) =>
-    eventually(async () => {
-      const r = await ready();
-      return r.status === status && also(r) ? r : undefined;
-    }, 30_000, what);
+    eventually(
+      async () => {
+        const r = await ready();
+        return r.status === status && also(r) ? r : undefined;
+      },
+      30_000,
+      what,
+    );
   const down = (r: Reply) => Object.keys(r.body.error ?? {});
 
   it('is ready with its database and consumer working', async () => {

@@ -93,7 +93,12 @@ describe('RS applies the receiving rules to what AT sends', () => {
     [
       'a body with a field the profile does not define',
       'invalid-body',
-      () => signed(at.handover({ body: { ...(at.handover().body as object), person: { ageGroup: 'adult', sex: 'f', nationality: 'RS', languages: ['sr'], name: 'Jana' } } })),
+      () =>
+        signed(
+          at.handover({
+            body: { ...(at.handover().body as object), person: { ageGroup: 'adult', sex: 'f', nationality: 'RS', languages: ['sr'], name: 'Jana' } },
+          }),
+        ),
     ],
     [
       'consent not given',
@@ -181,7 +186,7 @@ describe('RS applies the receiving rules to what AT sends', () => {
       ['ahead of time (stale)', 'stale', () => at.handover({ createdAt: new Date(Date.now() + 10 * 60_000).toISOString() })],
       ['invalid-body', 'invalid-body', () => at.handover({ body: { ...(at.handover().body as object), padding: true } })],
       ['unknown-recipient', 'unknown-recipient', () => at.handover({ recipient: 'RS/cptv/nobody' })],
-    ])('records a message rejected %s as its id\'s answer: replays, with any headers, get the first receipt again', async (_what, reason, build) => {
+    ])("records a message rejected %s as its id's answer: replays, with any headers, get the first receipt again", async (_what, reason, build) => {
       const envelope = build();
       const jws = await at.send(envelope);
       const first = await at.nextReceipt();
@@ -209,7 +214,11 @@ describe('RS applies the receiving rules to what AT sends', () => {
 
       const receipt = out[1].reply!.jws;
       expect(JSON.parse(Buffer.from(receipt.split('.')[1], 'base64url').toString('utf8')).body).toMatchObject({ ref: envelope.id, status: 'delivered' });
-      expect(replies(out)).toEqual([['ack', receipt], ['ack', receipt], ['ack', receipt]]);
+      expect(replies(out)).toEqual([
+        ['ack', receipt],
+        ['ack', receipt],
+        ['ack', receipt],
+      ]);
       expect(await stored(envelope.id)).toEqual({ status: 'delivered', reject_reason: null });
     });
 

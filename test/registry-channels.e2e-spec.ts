@@ -12,7 +12,8 @@ describe("a role's published channels are functional, never a member of staff's"
   let rsUrl: string;
   let rs: ReturnType<typeof directoryApi>;
 
-  const attention = async () => (await ok(rsUrl, 'GET', '/v1/directory/attention')).personalChannels as Array<{ role: string; channel: string; reason: string }>;
+  const attention = async () =>
+    (await ok(rsUrl, 'GET', '/v1/directory/attention')).personalChannels as Array<{ role: string; channel: string; reason: string }>;
 
   beforeAll(async () => {
     net = await TestNetwork.create(['AT', 'RS']);
@@ -33,7 +34,14 @@ describe("a role's published channels are functional, never a member of staff's"
       [{ mailbox: email, phone: '381640001234' }, ['channels.mailbox', 'channels.phone']],
     ];
     for (const [channels, refused] of attempts) {
-      const r = await call(rsUrl, 'POST', '/v1/organisations/cptv/roles', { slug: 'legal-desk', title: 'Legal desk', purposes: ['assistance'], ageGroups: ['adult'], languages: ['sr'], channels });
+      const r = await call(rsUrl, 'POST', '/v1/organisations/cptv/roles', {
+        slug: 'legal-desk',
+        title: 'Legal desk',
+        purposes: ['assistance'],
+        ageGroups: ['adult'],
+        languages: ['sr'],
+        channels,
+      });
       expect({ channels, status: r.status, fields: problemFields(r.body) }).toEqual({ channels, status: 400, fields: refused });
       expect(JSON.stringify(r.body)).not.toMatch(/kovac|000.?1234|0001234/i);
     }
@@ -72,7 +80,10 @@ describe("a role's published channels are functional, never a member of staff's"
     await rs.createRole(copied);
     // As a registry filled before these checks (or a directory file) can have it: a staff member's own contacts published.
     await ok(rsUrl, 'POST', '/v1/people', { name: 'Petar Ilić', email: 'p.ilic@home.example', phone: '+381 65 000 7777' });
-    await net.sql('RS', `UPDATE role SET channels = $2 WHERE address = $1`, [copied, JSON.stringify({ mailbox: 'P.Ilic@home.example', phone: '381650007777' })]);
+    await net.sql('RS', `UPDATE role SET channels = $2 WHERE address = $1`, [
+      copied,
+      JSON.stringify({ mailbox: 'P.Ilic@home.example', phone: '381650007777' }),
+    ]);
 
     const flagged = await attention();
     expect(flagged).toEqual([
@@ -101,7 +112,11 @@ describe("a role's published channels are functional, never a member of staff's"
     expect(seen.matches.find((m) => m.address === role)?.channels).toEqual({ mailbox: corrected, phone: '+381 11 000 0043' });
     expect(JSON.stringify(seen)).not.toContain(old);
     const [stored] = await net.sql<{ version: number; body: string }>('AT', `SELECT version, body::text AS body FROM partner_directory WHERE node = 'RS'`);
-    expect({ version: stored.version, corrected: stored.body.includes(corrected), old: stored.body.includes(old) }).toEqual({ version, corrected: true, old: false });
+    expect({ version: stored.version, corrected: stored.body.includes(corrected), old: stored.body.includes(old) }).toEqual({
+      version,
+      corrected: true,
+      old: false,
+    });
     expect((await attention()).filter((c) => c.role === role)).toEqual([]);
   });
 });

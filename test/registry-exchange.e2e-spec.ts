@@ -26,9 +26,15 @@ const publication = async (net: TestNetwork, node: string, version: number) =>
   (await net.sql<{ body: RegistryUpdateBody }>(node, 'SELECT body FROM registry_publication WHERE version = $1', [version]))[0].body;
 
 const partnerDirectory = async (net: TestNetwork, holder: string, of: string) =>
-  (await net.sql<{ version: number; message_id: string; body: RegistryUpdateBody }>(holder, 'SELECT version, message_id, body FROM partner_directory WHERE node = $1', [of]))[0];
+  (
+    await net.sql<{ version: number; message_id: string; body: RegistryUpdateBody }>(
+      holder,
+      'SELECT version, message_id, body FROM partner_directory WHERE node = $1',
+      [of],
+    )
+  )[0];
 
-describe('two nodes converge on each other\'s directories', () => {
+describe("two nodes converge on each other's directories", () => {
   let net: TestNetwork;
 
   beforeAll(async () => {
@@ -39,8 +45,11 @@ describe('two nodes converge on each other\'s directories', () => {
   });
   afterAll(() => net?.close());
 
-  it('holds the other node\'s current version, exactly as published, after start', async () => {
-    for (const [holder, of] of [['AT', 'RS'], ['RS', 'AT']]) {
+  it("holds the other node's current version, exactly as published, after start", async () => {
+    for (const [holder, of] of [
+      ['AT', 'RS'],
+      ['RS', 'AT'],
+    ]) {
       const latest = await publishedVersion(net, of);
       await holds(net, holder, of, latest);
       const held = await partnerDirectory(net, holder, of);
@@ -49,7 +58,7 @@ describe('two nodes converge on each other\'s directories', () => {
     }
   });
 
-  it('passes a new role on RS to AT as the next version, and AT\'s lookup offers it', async () => {
+  it("passes a new role on RS to AT as the next version, and AT's lookup offers it", async () => {
     const role = 'RS/astra/mobile-team';
     const at = directoryApi(net.node('AT').url);
     const offered = async () => (await at.lookup({ country: 'RS', language: 'hu' })).matches.map((m: { address: string }) => m.address);
@@ -65,7 +74,11 @@ describe('two nodes converge on each other\'s directories', () => {
     expect(await heldVersion(net, 'AT', 'RS')).toBe(before! + 1);
     expect(await offered()).toContain(role);
     const found = await at.lookup({ country: 'RS', language: 'hu' });
-    expect(found.matches.find((m: { address: string }) => m.address === role)).toMatchObject({ node: 'RS', status: 'vacant', fallback: 'RS/astra/return-support' });
+    expect(found.matches.find((m: { address: string }) => m.address === role)).toMatchObject({
+      node: 'RS',
+      status: 'vacant',
+      fallback: 'RS/astra/return-support',
+    });
     expect(found.sources).toContainEqual(expect.objectContaining({ node: 'RS', version: before! + 1 }));
   });
 
@@ -123,14 +136,16 @@ describe('AT refuses an older or badly signed registry.update and keeps what it 
     const body: RegistryUpdateBody = structuredClone(base);
     body.version = version;
     body.issuedAt = new Date().toISOString();
-    body.organisations.find((o) => o.slug === 'astra')!.roles.push({
-      address: `RS/astra/${marker}`,
-      title: `Marker ${marker}`,
-      purposes: ['return'],
-      ageGroups: ['adult'],
-      languages: ['sr'],
-      status: 'active',
-    });
+    body.organisations
+      .find((o) => o.slug === 'astra')!
+      .roles.push({
+        address: `RS/astra/${marker}`,
+        title: `Marker ${marker}`,
+        purposes: ['return'],
+        ageGroups: ['adult'],
+        languages: ['sr'],
+        status: 'active',
+      });
     change(body);
     return createEnvelope({
       id: randomUUID(),
@@ -222,7 +237,7 @@ describe('AT refuses an older or badly signed registry.update and keeps what it 
     expect(await offered('rogue')).toBe(false);
   });
 
-  it('rejects an update that announces another node\'s directory (invalid-body)', async () => {
+  it("rejects an update that announces another node's directory (invalid-body)", async () => {
     const envelope = update(v + 1, 'impostor', (body) => (body.node = 'AL'));
     await unchanged(async () => {
       await rs.send(envelope);
@@ -302,12 +317,20 @@ describe('RS rotates its signing key', () => {
   it('accepts a handover RS signs with the new key once it is valid', async () => {
     clock.set(new Date(activateAt.getTime() + 60_000));
     const rsUrl = net.node('RS').url;
-    const submitted = await ok(rsUrl, 'POST', '/v1/handovers', { ...sampleReturnHandover(clock.now()), sender: 'RS/cptv/intake', recipient: 'AT/bmi-thb/coordination' });
-    await eventually(async () => ((await ok(rsUrl, 'GET', `/v1/handovers/${submitted.id}`)).status === 'delivered' ? true : undefined), 20_000, 'the handover to be delivered');
+    const submitted = await ok(rsUrl, 'POST', '/v1/handovers', {
+      ...sampleReturnHandover(clock.now()),
+      sender: 'RS/cptv/intake',
+      recipient: 'AT/bmi-thb/coordination',
+    });
+    await eventually(
+      async () => ((await ok(rsUrl, 'GET', `/v1/handovers/${submitted.id}`)).status === 'delivered' ? true : undefined),
+      20_000,
+      'the handover to be delivered',
+    );
     expect(await atStored(submitted.id)).toEqual({ status: 'delivered', kid: newKey.kid });
   });
 
-  it('still accepts a message signed with the old key and created before the old key\'s validUntil', async () => {
+  it("still accepts a message signed with the old key and created before the old key's validUntil", async () => {
     clock.set(new Date(retireAt.getTime() - 60_000));
     const { envelope } = await handPlayed(oldKey, clock.now());
     expect(await eventually(async () => atStored(envelope.id), 15_000, 'AT to store the message')).toEqual({ status: 'delivered', kid: oldKey.kid });

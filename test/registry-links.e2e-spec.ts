@@ -23,7 +23,8 @@ describe('a fallback or successor in another organisation waits for its consent'
   let rs: ReturnType<typeof directoryApi>;
   const token: Record<'astra' | 'cptv' | 'coordinator' | 'auditor', string> = {} as never;
   /** Links the tests made, by what became of them, for the audit test at the end. */
-  const links: Record<'accepted' | 'declined' | 'byCoordinator' | 'superseded' | 'withdrawn' | 'sameOrgSuperseded' | 'successor' | 'retiredWithRole', string> = {} as never;
+  const links: Record<'accepted' | 'declined' | 'byCoordinator' | 'superseded' | 'withdrawn' | 'sameOrgSuperseded' | 'successor' | 'retiredWithRole', string> =
+    {} as never;
 
   const as = (who: keyof typeof token, method: string, path: string, body?: unknown): Promise<Reply> => call(rsUrl, method, path, body, token[who]);
   /**
@@ -36,7 +37,8 @@ describe('a fallback or successor in another organisation waits for its consent'
       20_000,
       `AT to see ${address} ${what}`,
     );
-  const linkOf = async (id: string, who: keyof typeof token = 'coordinator') => (await as(who, 'GET', '/v1/role-links')).body.items.find((l: { id: string }) => l.id === id);
+  const linkOf = async (id: string, who: keyof typeof token = 'coordinator') =>
+    (await as(who, 'GET', '/v1/role-links')).body.items.find((l: { id: string }) => l.id === id);
   const ourRoles = async (ids: string[]) =>
     (await net.sql<{ our_role: string }>('RS', 'SELECT our_role FROM case_file WHERE id = ANY($1::uuid[]) ORDER BY id', [ids])).map((r) => r.our_role);
 
@@ -56,7 +58,14 @@ describe('a fallback or successor in another organisation waits for its consent'
   afterAll(() => net?.close());
 
   it('makes a role of the same organisation the fallback at once, and so does an administrator of the whole node across organisations', async () => {
-    const role = { slug: 'links-desk', title: 'Links desk', purposes: ['return', 'referral'], ageGroups: ['adult'], languages: ['sr', 'en'], fallback: ASTRA_FALLBACK };
+    const role = {
+      slug: 'links-desk',
+      title: 'Links desk',
+      purposes: ['return', 'referral'],
+      ageGroups: ['adult'],
+      languages: ['sr', 'en'],
+      fallback: ASTRA_FALLBACK,
+    };
     const created = await as('astra', 'POST', '/v1/organisations/astra/roles', role);
     expect(created).toMatchObject({ status: 201, body: { address: DESK, fallback: ASTRA_FALLBACK, pendingFallback: null } });
 
@@ -73,7 +82,11 @@ describe('a fallback or successor in another organisation waits for its consent'
     // The rest of the request is made; the fallback is asked for.
     expect(asked).toMatchObject({
       status: 200,
-      body: { title: 'Links desk (renamed)', fallback: ASTRA_FALLBACK, pendingFallback: { link: expect.any(String), target: INTAKE, requestedAt: expect.any(String) } },
+      body: {
+        title: 'Links desk (renamed)',
+        fallback: ASTRA_FALLBACK,
+        pendingFallback: { link: expect.any(String), target: INTAKE, requestedAt: expect.any(String) },
+      },
     });
     const id: string = asked.body.pendingFallback.link;
     links.accepted = id;
@@ -82,22 +95,47 @@ describe('a fallback or successor in another organisation waits for its consent'
 
     // cptv sees what waits for its decision, not who of astra asked; astra and the coordinator do, the auditor does not.
     // Asking the same again keeps the one request.
-    const pending = { id, kind: 'fallback', role: DESK, target: INTAKE, targetOrganisation: 'cptv', status: 'pending', requestedAt: expect.any(String), decidedBy: null, decidedAt: null };
+    const pending = {
+      id,
+      kind: 'fallback',
+      role: DESK,
+      target: INTAKE,
+      targetOrganisation: 'cptv',
+      status: 'pending',
+      requestedAt: expect.any(String),
+      decidedBy: null,
+      decidedAt: null,
+    };
     expect((await as('cptv', 'GET', '/v1/role-links?status=pending')).body.items).toEqual([pending]);
     expect((await as('cptv', 'GET', '/v1/directory/attention')).body.pendingLinks).toEqual([pending]);
     expect((await as('auditor', 'GET', '/v1/directory/attention')).body.pendingLinks).toEqual([pending]);
     for (const who of ['astra', 'coordinator'] as const) {
-      expect({ who, links: (await as(who, 'GET', '/v1/role-links?status=pending')).body.items }).toEqual({ who, links: [{ ...pending, requestedBy: 'admin-astra' }] });
-      expect({ who, links: (await as(who, 'GET', '/v1/directory/attention')).body.pendingLinks }).toEqual({ who, links: [{ ...pending, requestedBy: 'admin-astra' }] });
+      expect({ who, links: (await as(who, 'GET', '/v1/role-links?status=pending')).body.items }).toEqual({
+        who,
+        links: [{ ...pending, requestedBy: 'admin-astra' }],
+      });
+      expect({ who, links: (await as(who, 'GET', '/v1/directory/attention')).body.pendingLinks }).toEqual({
+        who,
+        links: [{ ...pending, requestedBy: 'admin-astra' }],
+      });
     }
     expect((await as('astra', 'PATCH', rolePath(DESK), { fallback: INTAKE })).body.pendingFallback).toMatchObject({ link: id });
 
     const accepted = await as('cptv', 'POST', `/v1/role-links/${id}/accept`);
-    expect(accepted).toMatchObject({ status: 200, body: { ...pending, status: 'accepted', decidedBy: 'admin-cptv', decidedAt: expect.any(String), transfer: null } });
+    expect(accepted).toMatchObject({
+      status: 200,
+      body: { ...pending, status: 'accepted', decidedBy: 'admin-cptv', decidedAt: expect.any(String), transfer: null },
+    });
     expect(accepted.body).not.toHaveProperty('requestedBy');
     // Who of cptv accepted: for cptv and the coordinator, not for astra.
     expect(await linkOf(id)).toMatchObject({ requestedBy: 'admin-astra', decidedBy: 'admin-cptv' });
-    expect(await linkOf(id, 'astra')).toEqual({ ...pending, status: 'accepted', decidedAt: expect.any(String), requestedBy: 'admin-astra', decidedBy: undefined });
+    expect(await linkOf(id, 'astra')).toEqual({
+      ...pending,
+      status: 'accepted',
+      decidedAt: expect.any(String),
+      requestedBy: 'admin-astra',
+      decidedBy: undefined,
+    });
     expect(await linkOf(id, 'astra')).not.toHaveProperty('decidedBy');
     expect(await rs.role(DESK)).toMatchObject({ fallback: INTAKE, pendingFallback: null });
     await atSees(DESK, (m) => m.fallback === INTAKE, `falling back to ${INTAKE}`);
@@ -122,12 +160,19 @@ describe('a fallback or successor in another organisation waits for its consent'
     expect((await as('cptv', 'GET', '/v1/role-links')).body.items.map((l: { id: string }) => l.id)).not.toContain(id);
     expect((await as('cptv', 'GET', '/v1/directory/attention')).body.pendingLinks.map((l: { id: string }) => l.id)).not.toContain(id);
     expect((await as('astra', 'GET', '/v1/role-links?status=pending')).body.items.map((l: { id: string }) => l.id)).toEqual([id]);
-    for (const [who, action] of [['cptv', 'accept'], ['cptv', 'decline'], ['astra', 'accept']] as const) {
+    for (const [who, action] of [
+      ['cptv', 'accept'],
+      ['cptv', 'decline'],
+      ['astra', 'accept'],
+    ] as const) {
       expect({ who, action, status: (await as(who, 'POST', `/v1/role-links/${id}/${action}`)).status }).toEqual({ who, action, status: 403 });
     }
     expect(await linkOf(id)).toMatchObject({ status: 'pending', targetOrganisation: 'atina' });
 
-    expect(await as('coordinator', 'POST', `/v1/role-links/${id}/accept`)).toMatchObject({ status: 200, body: { status: 'accepted', decidedBy: 'rs-coordinator' } });
+    expect(await as('coordinator', 'POST', `/v1/role-links/${id}/accept`)).toMatchObject({
+      status: 200,
+      body: { status: 'accepted', decidedBy: 'rs-coordinator' },
+    });
     expect(await rs.role(DESK)).toMatchObject({ fallback: TRANSITION });
   });
 
@@ -139,7 +184,10 @@ describe('a fallback or successor in another organisation waits for its consent'
     expect(await linkOf(first)).toMatchObject({ status: 'declined', decidedBy: 'admin-astra' });
     expect((await as('cptv', 'POST', `/v1/role-links/${first}/accept`)).status).toBe(409);
 
-    expect(await as('astra', 'POST', `/v1/role-links/${second}/decline`)).toMatchObject({ status: 200, body: { id: second, status: 'declined', decidedBy: 'admin-astra' } });
+    expect(await as('astra', 'POST', `/v1/role-links/${second}/decline`)).toMatchObject({
+      status: 200,
+      body: { id: second, status: 'declined', decidedBy: 'admin-astra' },
+    });
     expect(await rs.role(DESK)).toMatchObject({ fallback: TRANSITION, pendingFallback: null });
     // Who of astra replaced or withdrew the request: not for cptv, which was asked.
     for (const link of [first, second]) {
@@ -164,7 +212,10 @@ describe('a fallback or successor in another organisation waits for its consent'
     const ids = sent.map((s) => s.id);
 
     const asked = await as('astra', 'POST', rolePath(RETIRING, '/deactivate'), { successor: INTAKE });
-    expect(asked).toMatchObject({ status: 202, body: { kind: 'successor', role: RETIRING, target: INTAKE, targetOrganisation: 'cptv', status: 'pending', requestedBy: 'admin-astra' } });
+    expect(asked).toMatchObject({
+      status: 202,
+      body: { kind: 'successor', role: RETIRING, target: INTAKE, targetOrganisation: 'cptv', status: 'pending', requestedBy: 'admin-astra' },
+    });
     const id: string = asked.body.id;
     links.successor = id;
     expect(await rs.role(RETIRING)).toMatchObject({ status: 'active', retiredAt: null, successor: null, pendingSuccessor: { link: id, target: INTAKE } });
@@ -179,7 +230,13 @@ describe('a fallback or successor in another organisation waits for its consent'
       body: {
         id,
         status: 'accepted',
-        transfer: { role: RETIRING, kind: 'deactivation', successor: INTAKE, openCases: expect.arrayContaining(sent.map((s) => s.caseRef)), unansweredMessages: expect.arrayContaining(ids) },
+        transfer: {
+          role: RETIRING,
+          kind: 'deactivation',
+          successor: INTAKE,
+          openCases: expect.arrayContaining(sent.map((s) => s.caseRef)),
+          unansweredMessages: expect.arrayContaining(ids),
+        },
       },
     });
     // Who gave astra's role up is for astra and the coordinator, not for cptv, which took its work on.

@@ -36,7 +36,11 @@ describe('AT looks up contact points', () => {
     const vacant = matches.find((m) => m.address === 'RS/cptv/urgent-shelter')!;
 
     expect(staffed).toMatchObject({ node: 'RS', status: 'active', reasons: ['handles return', 'handles age group adult', 'works in sr', 'staffed'] });
-    expect(vacant).toMatchObject({ node: 'RS', status: 'vacant', reasons: ['handles return', 'handles age group adult', 'works in sr', 'vacant: messages go to RS/atina/transition-house'] });
+    expect(vacant).toMatchObject({
+      node: 'RS',
+      status: 'vacant',
+      reasons: ['handles return', 'handles age group adult', 'works in sr', 'vacant: messages go to RS/atina/transition-house'],
+    });
     expect(staffed.score).toBeGreaterThan(vacant.score);
     expect(addressesOf(matches).indexOf(staffed.address)).toBeLessThan(addressesOf(matches).indexOf(vacant.address));
     expect(matches.map((m) => m.score)).toEqual([...matches.map((m) => m.score)].sort((a, b) => b - a));
@@ -88,7 +92,8 @@ describe('an entry nobody confirmed for 180 days', () => {
   let net: TestNetwork;
   let rs: ReturnType<typeof directoryApi>;
 
-  const unconfirmedOnRs = async () => (await ok<{ unconfirmed: Match[] }>(net.node('RS').url, 'GET', '/v1/directory/attention')).unconfirmed.map((r) => r.address);
+  const unconfirmedOnRs = async () =>
+    (await ok<{ unconfirmed: Match[] }>(net.node('RS').url, 'GET', '/v1/directory/attention')).unconfirmed.map((r) => r.address);
   /** How AT sees the role, after RS published the version a change on RS led to. */
   async function seenByAt(change: () => Promise<unknown>): Promise<Match> {
     await holds(net, 'AT', 'RS', await republished(net, 'RS', change));
@@ -133,7 +138,7 @@ describe('an entry nobody confirmed for 180 days', () => {
     expect(await unconfirmedOnRs()).toContain(ROLE);
   });
 
-  it('is cleared by a current holder\'s confirmation, on RS and then at AT', async () => {
+  it("is cleared by a current holder's confirmation, on RS and then at AT", async () => {
     const holder = (await rs.role(ROLE)).holders[0].person.id;
     let confirmed: any;
     const seen = await seenByAt(async () => (confirmed = await ok(net.node('RS').url, 'POST', rolePath(ROLE, '/confirm'), { person: holder })));

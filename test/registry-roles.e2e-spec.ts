@@ -156,7 +156,11 @@ describe('a role is handed over, then retired in favour of a successor', () => {
       expect(await rs.inbox(SUCCESSOR)).toContain(envelope.id);
       // The running AT stored RS's receipt for it.
       const receipt = await eventually(async () => {
-        const [r] = await net.sql<{ envelope: { body: { status: string } } }>('AT', `SELECT envelope FROM inbound_message WHERE type = 'receipt' AND in_reply_to = $1`, [envelope.id]);
+        const [r] = await net.sql<{ envelope: { body: { status: string } } }>(
+          'AT',
+          `SELECT envelope FROM inbound_message WHERE type = 'receipt' AND in_reply_to = $1`,
+          [envelope.id],
+        );
         return r;
       });
       expect(receipt.envelope.body.status).toBe('delivered');
@@ -184,10 +188,17 @@ describe('a role is handed over, then retired in favour of a successor', () => {
   });
 
   it('refuses at AT a handover to the retired address once RS republished, naming the successor', async () => {
-    await eventually(async () => {
-      const [row] = await net.sql<{ body: { retired?: Array<{ address: string; successor: string }> } }>('AT', `SELECT body FROM partner_directory WHERE node = 'RS'`);
-      return row?.body.retired?.some((r) => r.address === ROLE && r.successor === SUCCESSOR) ? true : undefined;
-    }, 20_000, 'AT to learn that the role was retired');
+    await eventually(
+      async () => {
+        const [row] = await net.sql<{ body: { retired?: Array<{ address: string; successor: string }> } }>(
+          'AT',
+          `SELECT body FROM partner_directory WHERE node = 'RS'`,
+        );
+        return row?.body.retired?.some((r) => r.address === ROLE && r.successor === SUCCESSOR) ? true : undefined;
+      },
+      20_000,
+      'AT to learn that the role was retired',
+    );
 
     const r = await call(atUrl, 'POST', '/v1/handovers', { ...sampleReturnHandover(), recipient: ROLE });
     expect(r.status).toBe(400);
@@ -227,7 +238,9 @@ describe('who held a role when', () => {
   let switched: Date;
 
   const holdersAt = async (at?: Date) =>
-    (await ok(net.node('RS').url, 'GET', rolePath(ROLE, `/holders${at ? `?at=${at.toISOString()}` : ''}`))).items.map((h: { person: { id: string } }) => h.person.id);
+    (await ok(net.node('RS').url, 'GET', rolePath(ROLE, `/holders${at ? `?at=${at.toISOString()}` : ''}`))).items.map(
+      (h: { person: { id: string } }) => h.person.id,
+    );
 
   beforeAll(async () => {
     net = await TestNetwork.create(['AT', 'RS'], { clocks: { RS: clock } });
@@ -269,7 +282,12 @@ describe('who held a role when', () => {
     expect(handed).toMatchObject({ status: 201, body: { kind: 'handover', from: early, to: next } });
     const history = (await ok(url, 'GET', rolePath(role, '/history'))).items.map((h: any) => [h.person.id, h.startsAt, h.endsAt]);
     expect(history).toHaveLength(2);
-    expect(history).toEqual(expect.arrayContaining([[early, at.toISOString(), at.toISOString()], [next, at.toISOString(), null]]));
+    expect(history).toEqual(
+      expect.arrayContaining([
+        [early, at.toISOString(), at.toISOString()],
+        [next, at.toISOString(), null],
+      ]),
+    );
     expect((await ok(url, 'GET', rolePath(role, `/holders?at=${at.toISOString()}`))).items.map((h: any) => h.person.id)).toEqual([next]);
 
     const retired = await call(url, 'POST', rolePath(role, '/deactivate'), { successor: ROLE });
@@ -277,7 +295,7 @@ describe('who held a role when', () => {
     expect(await rs.role(role)).toMatchObject({ status: 'retired', holders: [] });
   });
 
-  it('answers for the node\'s own now when no time is given', async () => {
+  it("answers for the node's own now when no time is given", async () => {
     expect(await holdersAt()).toEqual([second]);
   });
 

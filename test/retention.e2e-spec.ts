@@ -34,7 +34,6 @@ const CANARIES = ['Zorica', 'Testović-Purge', 'P1234-PURGE-99', '1987-11-23', '
 /** Another person (SAMPLE DATA), in a case that stays open: their details must stay. */
 const OTHER: SealedPersonalData = { givenName: 'Keepina', familyName: 'Open-Case', dateOfBirth: '1979-05-02' };
 
-
 const clock = new ManualClock();
 const PERIODS = { sealedAfterEndMs: 30 * DAY_MS, caseDataAfterEndMs: 365 * DAY_MS, messageLogMs: 730 * DAY_MS };
 let net: TestNetwork;
@@ -133,7 +132,10 @@ describe('retention', () => {
     tick();
     closed = await sealedHandover(PERSON);
     // The details arrived and open on both sides (the opening is audited).
-    for (const [node, direction] of [['RS', 'in'], ['AT', 'out']] as const) {
+    for (const [node, direction] of [
+      ['RS', 'in'],
+      ['AT', 'out'],
+    ] as const) {
       const r = await call(url(node), 'GET', `/v1/cases/${closed.caseRef}/sealed`);
       expect(r.status).toBe(200);
       expect(r.body.items).toEqual([{ message: closed.id, type: 'handover.request', direction, data: PERSON }]);
@@ -164,7 +166,11 @@ describe('retention', () => {
     }
     // The request with its sealed part went out from AT (with AT's own sealed copy) and came into RS; receipts too.
     expect(sealedSecrets).toHaveLength(3);
-    expect(before.get('RS')!.get(closed.id)).toMatchObject({ type: 'handover.request', jws: expect.any(String), envelope: expect.objectContaining({ sealed: expect.any(String) }) });
+    expect(before.get('RS')!.get(closed.id)).toMatchObject({
+      type: 'handover.request',
+      jws: expect.any(String),
+      envelope: expect.objectContaining({ sealed: expect.any(String) }),
+    });
     expect(before.get('AT')!.get(closed.id)).toMatchObject({ jws: expect.any(String), sealed_at_rest: expect.any(String) });
 
     // The scan used below finds the person while the data is there: in the JWE RS received (inside the JWS too) and in
@@ -343,7 +349,12 @@ describe('retention', () => {
         }
       }
       expect(young).toBe(node === 'AT' ? 2 : 1);
-      expect(await caseRow(node, late.caseRef)).toMatchObject({ state: 'closed', purpose: 'return', consent: expect.objectContaining({ given: true }), purged_at: null });
+      expect(await caseRow(node, late.caseRef)).toMatchObject({
+        state: 'closed',
+        purpose: 'return',
+        consent: expect.objectContaining({ given: true }),
+        purged_at: null,
+      });
 
       // Registry updates: those received before the cutoff are tombstones; of those sent, the newest to the partner
       // (the directory in force there) stays whole.
@@ -355,7 +366,12 @@ describe('retention', () => {
       );
       const old = updates.filter((u) => u.stored < cutoff);
       expect(old.filter((u) => u.kind === 'in').length).toBeGreaterThan(0);
-      for (const u of old) expect({ kind: u.kind, newest: u.newest, body: u.body === null ? null : 'kept' }).toEqual({ kind: u.kind, newest: u.newest, body: u.newest ? 'kept' : null });
+      for (const u of old)
+        expect({ kind: u.kind, newest: u.newest, body: u.body === null ? null : 'kept' }).toEqual({
+          kind: u.kind,
+          newest: u.newest,
+          body: u.newest ? 'kept' : null,
+        });
       expect(updates.filter((u) => u.kind === 'out' && u.newest && u.body !== null)).toHaveLength(1);
     }
     for (const node of NODES) expect(await scanner.scan(node, [...sealedSecrets, ...jwsSecrets])).toEqual([]);

@@ -57,7 +57,9 @@ describe('values PostgreSQL cannot store as they are', () => {
     ['control characters in familyName', '{"familyName":"A\\u0007\\u001bB"}'],
   ])('sealed personal details with %s are invalid-body', async (_what, plaintext) => {
     const jwk = currentKey(publicJwks(net.node('RS').keys.privateJwks), 'enc', new Date())!;
-    const sealed = await new CompactEncrypt(Buffer.from(plaintext)).setProtectedHeader({ alg: 'ECDH-ES+A256KW', enc: 'A256GCM', kid: jwk.kid }).encrypt(importKey(jwk));
+    const sealed = await new CompactEncrypt(Buffer.from(plaintext))
+      .setProtectedHeader({ alg: 'ECDH-ES+A256KW', enc: 'A256GCM', kid: jwk.kid })
+      .encrypt(importKey(jwk));
     const body = sample() as { consent: { scope: string[] } };
     body.consent.scope = ['share-coded', 'share-sealed'];
     const e = at.handover({ body, sealed });
@@ -79,7 +81,9 @@ describe('values PostgreSQL cannot store as they are', () => {
             slug: 'bmi-thb',
             name: 'BMI',
             kind: 'government',
-            roles: [{ address: 'AT/bmi-thb/coordination', title: 'Coordination', purposes: ['return'], ageGroups: ['adult'], languages: ['de'], status: 'active' }],
+            roles: [
+              { address: 'AT/bmi-thb/coordination', title: 'Coordination', purposes: ['return'], ageGroups: ['adult'], languages: ['de'], status: 'active' },
+            ],
           },
         ],
       };

@@ -16,7 +16,11 @@ async function submit(base: string, n: number): Promise<Array<{ id: string; case
 }
 
 async function statuses(net: TestNetwork, node: string, ids: string[]): Promise<Record<string, number>> {
-  const rows = await net.sql<{ state: string; n: number }>(node, 'SELECT state, count(*)::int AS n FROM outbound_message WHERE id = ANY($1::uuid[]) GROUP BY state', [ids]);
+  const rows = await net.sql<{ state: string; n: number }>(
+    node,
+    'SELECT state, count(*)::int AS n FROM outbound_message WHERE id = ANY($1::uuid[]) GROUP BY state',
+    [ids],
+  );
   return Object.fromEntries(rows.map((r) => [r.state, r.n]));
 }
 
@@ -58,10 +62,14 @@ describe('store and forward', () => {
   it('keeps retrying with the same id while the partner broker is unreachable, then delivers', async () => {
     await proxy.cut();
     const ids = (await submit(net.node('AT').url, 5)).map((h) => h.id);
-    await eventually(async () => {
-      const rows = await net.sql<{ attempts: number }>('AT', 'SELECT attempts FROM outbound_message WHERE id = ANY($1::uuid[])', [ids]);
-      return rows.every((r) => r.attempts >= 2) ? true : undefined;
-    }, 20_000, 'two failed attempts each');
+    await eventually(
+      async () => {
+        const rows = await net.sql<{ attempts: number }>('AT', 'SELECT attempts FROM outbound_message WHERE id = ANY($1::uuid[])', [ids]);
+        return rows.every((r) => r.attempts >= 2) ? true : undefined;
+      },
+      20_000,
+      'two failed attempts each',
+    );
     expect(await statuses(net, 'AT', ids)).toEqual({ queued: 5 });
 
     await proxy.start();

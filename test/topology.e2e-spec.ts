@@ -70,7 +70,7 @@ async function attempt(conn: ChannelModel, action: (ch: ConfirmChannel) => Promi
     ch.once('error', (error: Error & { code?: number }) => resolve({ outcome: 'refused', code: error.code ?? 0, message: error.message })),
   );
   const done = action(ch).then(
-    () => ({ outcome: 'allowed' }) as Refusal,
+    (): Refusal => ({ outcome: 'allowed' }),
     () => closed, // the action failed because the server closed the channel: report the channel error
   );
   const timeout = new Promise<Refusal>((resolve) => setTimeout(() => resolve({ outcome: 'no-answer' }), 5000).unref());

@@ -55,14 +55,26 @@ const inboxItem = async (role: string, id: string, token?: string) =>
   (await call(rs, 'GET', `/v1/inbox?limit=500&role=${encodeURIComponent(role)}`, undefined, token)).body.items.find((i: { id: string }) => i.id === id);
 const sendAs = (token: string, caseRef: string, message: Record<string, unknown>) => call(rs, 'POST', `/v1/cases/${caseRef}/messages`, message, token);
 const outbound = async (node: string, id: string) =>
-  (await net.sql<{ sender: string; in_reply_to: string | null }>(node, `SELECT envelope->>'sender' AS sender, in_reply_to FROM outbound_message WHERE id = $1`, [id]))[0];
+  (
+    await net.sql<{ sender: string; in_reply_to: string | null }>(
+      node,
+      `SELECT envelope->>'sender' AS sender, in_reply_to FROM outbound_message WHERE id = $1`,
+      [id],
+    )
+  )[0];
 
 describe('the fallback of a vacant role', () => {
   it('opens, accepts and answers its case as the fallback, and hands it back when the role is staffed again', async () => {
     const onFallback = await caseworker(FALLBACK, 'Fallback caseworker');
     const { id, caseRef } = await deliverHandover(at, VACANT);
 
-    expect(await inboxItem(FALLBACK, id, onFallback)).toMatchObject({ recipient: VACANT, routedTo: FALLBACK, waiting: true, inReplyTo: null, body: expect.any(Object) });
+    expect(await inboxItem(FALLBACK, id, onFallback)).toMatchObject({
+      recipient: VACANT,
+      routedTo: FALLBACK,
+      waiting: true,
+      inReplyTo: null,
+      body: expect.any(Object),
+    });
     expect((await call(rs, 'GET', `/v1/cases/${caseRef}`, undefined, onFallback)).status).toBe(200);
     const listed = await call(rs, 'GET', `/v1/cases?role=${encodeURIComponent(VACANT)}`, undefined, onFallback);
     expect(listed.body.items.map((c: { caseRef: string }) => c.caseRef)).toContain(caseRef);
@@ -85,19 +97,27 @@ describe('the fallback of a vacant role', () => {
     const answer = await sendAs(onFallback, caseRef, { type: 'info.response', body: bodies.infoResponse() });
     expect(answer.status).toBe(202);
     expect(await steps.outcome('RS', answer.body.id)).toEqual({ state: 'delivered', reject_reason: null });
-    expect((await net.sql('AT', 'SELECT sender, in_reply_to FROM inbound_message WHERE id = $1', [answer.body.id]))[0]).toEqual({ sender: FALLBACK, in_reply_to: question });
+    expect((await net.sql('AT', 'SELECT sender, in_reply_to FROM inbound_message WHERE id = $1', [answer.body.id]))[0]).toEqual({
+      sender: FALLBACK,
+      in_reply_to: question,
+    });
     expect(await inboxItem(VACANT, question, onFallback)).toMatchObject({ waiting: false, inReplyTo: null });
 
     // Staffed again: the new holder has the case with what the fallback did; the fallback no longer works on it.
     const onRole = await caseworker(VACANT, 'New holder of the desk');
     const seen = await call(rs, 'GET', `/v1/cases/${caseRef}`, undefined, onRole);
     expect(seen.status).toBe(200);
-    expect(seen.body.timeline.filter((e: { event: string }) => e.event.startsWith('sent ')).map((e: { event: string; from: string }) => [e.event, e.from])).toEqual([
+    expect(
+      seen.body.timeline.filter((e: { event: string }) => e.event.startsWith('sent ')).map((e: { event: string; from: string }) => [e.event, e.from]),
+    ).toEqual([
       ['sent handover.accepted', FALLBACK],
       ['sent info.response', FALLBACK],
     ]);
     expect((await call(rs, 'GET', `/v1/cases/${caseRef}`, undefined, onFallback)).status).toBe(403);
-    expect({ inbox: await inboxItem(FALLBACK, id, onFallback), question: await inboxItem(FALLBACK, question, onFallback) }).toEqual({ inbox: undefined, question: undefined });
+    expect({ inbox: await inboxItem(FALLBACK, id, onFallback), question: await inboxItem(FALLBACK, question, onFallback) }).toEqual({
+      inbox: undefined,
+      question: undefined,
+    });
     expect(await inboxItem(VACANT, id, onRole)).toMatchObject({ routedTo: null, body: expect.any(Object) });
     expect((await sendAs(onFallback, caseRef, { type: 'case.updated', body: bodies.updated() })).status).toBe(403);
     const update = await sendAs(onRole, caseRef, { type: 'case.updated', body: bodies.updated() });
@@ -123,9 +143,15 @@ describe('the fallback of a vacant role', () => {
     const { caseRef } = await deliverHandover(at, FALLBACK);
     const other = await deliverHandover(at, FALLBACK);
     const foreign = await steps.attempt('RS', caseRef, 'handover.accepted', bodies.accepted('RS/astra/no-such-desk'));
-    expect({ status: foreign.status, problems: foreign.body.problems }).toEqual({ status: 400, problems: [{ field: 'body.role', problem: 'is not a role of this node' }] });
+    expect({ status: foreign.status, problems: foreign.body.problems }).toEqual({
+      status: 400,
+      problems: [{ field: 'body.role', problem: 'is not a role of this node' }],
+    });
     const elsewhere = await steps.attempt('RS', caseRef, 'handover.accepted', bodies.accepted(FALLBACK), { inReplyTo: other.id });
-    expect({ status: elsewhere.status, problems: elsewhere.body.problems }).toEqual({ status: 400, problems: [{ field: 'inReplyTo', problem: `is not a message of case ${caseRef}` }] });
+    expect({ status: elsewhere.status, problems: elsewhere.body.problems }).toEqual({
+      status: 400,
+      problems: [{ field: 'inReplyTo', problem: `is not a message of case ${caseRef}` }],
+    });
   });
 });
 
@@ -147,11 +173,21 @@ describe('what is unanswered', () => {
     for (const [id, want] of Object.entries(waitingNow)) expect({ id, waiting: (await inboxItem(DESK, id)).waiting }).toEqual({ id, waiting: want });
 
     const handedOver = await ok(rs, 'POST', rolePath(DESK, '/handover'), { to: await registry.person('Desk holder arriving') });
-    expect({ open: handedOver.openCases, unanswered: handedOver.unansweredMessages }).toEqual({ open: [a.caseRef, d.caseRef, e.caseRef], unanswered: [d.id, openQuestion] });
+    expect({ open: handedOver.openCases, unanswered: handedOver.unansweredMessages }).toEqual({
+      open: [a.caseRef, d.caseRef, e.caseRef],
+      unanswered: [d.id, openQuestion],
+    });
 
     const retired = await ok(rs, 'POST', rolePath(DESK, '/deactivate'), { successor: SUCCESSOR });
-    expect({ open: retired.openCases, unanswered: retired.unansweredMessages }).toEqual({ open: [a.caseRef, d.caseRef, e.caseRef], unanswered: [d.id, openQuestion] });
-    const routed = await net.sql<{ id: string; routed_to: string }>('RS', 'SELECT id, routed_to FROM inbound_message WHERE id = ANY($1::uuid[]) ORDER BY received_at', [Object.keys(waitingNow)]);
+    expect({ open: retired.openCases, unanswered: retired.unansweredMessages }).toEqual({
+      open: [a.caseRef, d.caseRef, e.caseRef],
+      unanswered: [d.id, openQuestion],
+    });
+    const routed = await net.sql<{ id: string; routed_to: string }>(
+      'RS',
+      'SELECT id, routed_to FROM inbound_message WHERE id = ANY($1::uuid[]) ORDER BY received_at',
+      [Object.keys(waitingNow)],
+    );
     expect(Object.fromEntries(routed.map((r) => [r.id, r.routed_to]))).toEqual({
       [a.id]: DESK,
       [b.id]: DESK,
@@ -161,7 +197,9 @@ describe('what is unanswered', () => {
       [openQuestion]: SUCCESSOR,
       [settledQuestion]: DESK,
     });
-    const roles = await net.sql<{ case_ref: string; our_role: string }>('RS', 'SELECT case_ref, our_role FROM case_file WHERE case_ref = ANY($1)', [cases.map((x) => x.caseRef)]);
+    const roles = await net.sql<{ case_ref: string; our_role: string }>('RS', 'SELECT case_ref, our_role FROM case_file WHERE case_ref = ANY($1)', [
+      cases.map((x) => x.caseRef),
+    ]);
     expect(Object.fromEntries(roles.map((r) => [r.case_ref, r.our_role]))).toEqual({
       [a.caseRef]: SUCCESSOR,
       [b.caseRef]: DESK,

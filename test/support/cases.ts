@@ -35,7 +35,13 @@ export const bodies = {
   accepted: (role = RS_INTAKE) => ({ role, services: ['shelter', 'psychosocial'] }),
   declined: () => ({ reason: 'no-capacity', redirectTo: 'RS/astra/return-support' }),
   infoRequest: () => ({ topics: ['documents', 'travel-arrangements'] }),
-  infoResponse: () => ({ answers: [{ topic: 'documents', status: 'provided' }, { topic: 'travel-arrangements', status: 'not-applicable' }], documents: 'valid' }),
+  infoResponse: () => ({
+    answers: [
+      { topic: 'documents', status: 'provided' },
+      { topic: 'travel-arrangements', status: 'not-applicable' },
+    ],
+    documents: 'valid',
+  }),
   scheduled: (date: string) => ({ date, time: '14:30', transport: 'air', arrivalPoint: { kind: 'airport', code: 'BEG' }, escort: true, metBy: RS_INTAKE }),
   arrived: (at: Date) => ({ arrivedAt: at.toISOString(), metBy: RS_INTAKE, immediateNeeds: ['shelter'] }),
   missed: () => ({ reason: 'travel-delayed' }),
@@ -46,13 +52,16 @@ export const bodies = {
 };
 
 /** `body` with consent to share sealed personal data as well as the coded facts. */
-export const withSealedConsent = (body: HandoverRequestBody): HandoverRequestBody => ({ ...body, consent: { ...body.consent, scope: ['share-coded', 'share-sealed'] } });
+export const withSealedConsent = (body: HandoverRequestBody): HandoverRequestBody => ({
+  ...body,
+  consent: { ...body.consent, scope: ['share-coded', 'share-sealed'] },
+});
 
 /** A referral (not a return): no plannedReturn. */
 export function referralHandover(now: Date): { sender: string; recipient: string; body: HandoverRequestBody } {
   const sample = sampleReturnHandover(now);
   const { plannedReturn: _none, ...rest } = sample.body;
-  return { ...sample, body: { ...rest, purpose: 'referral' } as HandoverRequestBody };
+  return { ...sample, body: { ...rest, purpose: 'referral' } };
 }
 
 export interface OutboundOutcome {
@@ -85,7 +94,9 @@ export class CaseSteps {
   }
 
   /** Opens a case on AT (a return to RS's intake unless `request` says otherwise) and waits until RS receipted it. */
-  async open(request: Partial<{ sender: string; recipient: string; body: HandoverRequestBody; sealed: SealedPersonalData }> = {}): Promise<{ id: string; caseRef: string }> {
+  async open(
+    request: Partial<{ sender: string; recipient: string; body: HandoverRequestBody; sealed: SealedPersonalData }> = {},
+  ): Promise<{ id: string; caseRef: string }> {
     const r = await call(this.url('AT'), 'POST', '/v1/handovers', { ...sampleReturnHandover(this.clock.now()), ...request });
     if (r.status !== 202) throw new Error(`POST /v1/handovers answered ${r.status}: ${JSON.stringify(r.body)}`);
     const outcome = await this.outcome('AT', r.body.id);
@@ -128,13 +139,17 @@ export class CaseSteps {
   /** Waits until `node`'s message `id` left (the partner's broker confirmed it) without being receipted yet. */
   async published(node: string, id: string): Promise<void> {
     await eventually(
-      async () => ((await this.net.sql<{ state: string }>(node, 'SELECT state FROM outbound_message WHERE id = $1', [id]))[0]?.state === 'sent' ? true : undefined),
+      async () =>
+        (await this.net.sql<{ state: string }>(node, 'SELECT state FROM outbound_message WHERE id = $1', [id]))[0]?.state === 'sent' ? true : undefined,
       20_000,
       `${node}'s message ${id} to be published`,
     );
   }
 
-  async view(node: string, caseRef: string): Promise<{ state: string; side: string; ourRole: string; partnerRole: string; participants: string[]; timeline: TimelineEntry[] }> {
+  async view(
+    node: string,
+    caseRef: string,
+  ): Promise<{ state: string; side: string; ourRole: string; partnerRole: string; participants: string[]; timeline: TimelineEntry[] }> {
     const r = await call(this.url(node), 'GET', `/v1/cases/${caseRef}`);
     if (r.status !== 200) throw new Error(`GET /v1/cases/${caseRef} on ${node} answered ${r.status}: ${JSON.stringify(r.body)}`);
     return r.body;
@@ -158,7 +173,10 @@ export class CaseSteps {
   }
 
   /** What `node` received for the case (receipts aside), in the order the partner created it. */
-  received(node: string, caseRef: string): Promise<Array<{ id: string; type: string; status: string; reject_reason: string | null; in_reply_to: string | null }>> {
+  received(
+    node: string,
+    caseRef: string,
+  ): Promise<Array<{ id: string; type: string; status: string; reject_reason: string | null; in_reply_to: string | null }>> {
     return this.net.sql(
       node,
       `SELECT id, type, status, reject_reason, in_reply_to FROM inbound_message WHERE case_ref = $1 AND type <> 'receipt' ORDER BY created_at, received_at`,
@@ -180,15 +198,7 @@ export class CaseSteps {
 }
 
 /** A case message from `from` to `to` for HandPartner to send, signed with `from`'s keys and dated by `now`. */
-export function caseEnvelope(
-  from: string,
-  to: string,
-  caseRef: string,
-  type: string,
-  body: unknown,
-  now: Date,
-  overrides: Partial<Envelope> = {},
-): Envelope {
+export function caseEnvelope(from: string, to: string, caseRef: string, type: string, body: unknown, now: Date, overrides: Partial<Envelope> = {}): Envelope {
   const roles: Record<string, string> = { AT: AT_COORDINATOR, RS: RS_INTAKE };
   return createEnvelope<unknown>({
     id: randomUUID(),
@@ -232,7 +242,10 @@ export function instants(timeline: TimelineEntry[]): Array<{ at: string; events:
  * AT and RS started on one manual clock with deadlines checked by hand (and `tune` applied after), once both hold
  * each other's directory.
  */
-export async function startCaseNodes(clock: ManualClock, tune: (config: NodeConfig) => void = () => undefined): Promise<{ net: TestNetwork; steps: CaseSteps }> {
+export async function startCaseNodes(
+  clock: ManualClock,
+  tune: (config: NodeConfig) => void = () => undefined,
+): Promise<{ net: TestNetwork; steps: CaseSteps }> {
   const net = await TestNetwork.create(['AT', 'RS'], {
     clocks: { AT: clock, RS: clock },
     tune: (config) => {

@@ -34,7 +34,7 @@ export function directoryApi(base: string) {
     /** Ids of the messages GET /v1/inbox?role= lists for `role`. */
     inbox: async (role: string): Promise<string[]> =>
       (await ok<{ items: Array<{ id: string }> }>(base, 'GET', `/v1/inbox?limit=500&role=${encodeURIComponent(role)}`)).items.map((i) => i.id),
-    lookup: (query: Record<string, string>) => ok(base, 'GET', `/v1/directory?${new URLSearchParams(query)}`),
+    lookup: (query: Record<string, string>) => ok(base, 'GET', `/v1/directory?${new URLSearchParams(query).toString()}`),
   };
 }
 

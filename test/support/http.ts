@@ -52,7 +52,7 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, timeout
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${JSON.stringify(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -60,7 +60,7 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, timeout
 /** The whole audit log of a node in seq order, read page by page with an auditor's `token`. */
 export async function auditLog(base: string, token: string): Promise<any[]> {
   const entries: any[] = [];
-  for (let path: string | null = '/v1/audit?limit=1000'; path !== null; ) {
+  for (let path: string | null = '/v1/audit?limit=1000'; path !== null;) {
     const page: Reply = await call(base, 'GET', path, undefined, token);
     if (page.status !== 200) throw new Error(`GET ${path} answered ${page.status}: ${JSON.stringify(page.body)}`);
     entries.push(...page.body.items);
@@ -80,7 +80,12 @@ export interface RawAnswer {
  * One HTTP request to a node on 127.0.0.1:`port`, on a connection of its own, from `from` (an address of the loopback
  * network: each is its own client address), with a bearer token and a JSON body as given, sent as they are.
  */
-export function rawRequest(port: number, method: string, path: string, options: { token?: string; from?: string; body?: string | Buffer } = {}): Promise<RawAnswer> {
+export function rawRequest(
+  port: number,
+  method: string,
+  path: string,
+  options: { token?: string; from?: string; body?: string | Buffer } = {},
+): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {};
     if (options.body !== undefined) headers['content-type'] = 'application/json';

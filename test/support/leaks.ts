@@ -17,7 +17,9 @@ export class LeakScanner {
     private readonly nodes: readonly string[],
     private readonly canaries: readonly string[],
   ) {
-    this.forbidden = [...new Set(canaries.flatMap((c) => [c, c.toLowerCase(), JSON.stringify(c).slice(1, -1), ...base64Forms(c)]))].filter((f) => f.length >= 6);
+    this.forbidden = [...new Set(canaries.flatMap((c) => [c, c.toLowerCase(), JSON.stringify(c).slice(1, -1), ...base64Forms(c)]))].filter(
+      (f) => f.length >= 6,
+    );
   }
 
   /** The tables of `node` holding anything of the canaries or secrets, with what each holds. */
@@ -36,17 +38,25 @@ export class LeakScanner {
       node,
       `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`,
     );
-    expect(tables.map((t) => t.table_name)).toEqual(expect.arrayContaining(['audit_entry', 'case_file', 'inbound_message', 'outbound_message', 'expectation', 'timeline_event']));
+    expect(tables.map((t) => t.table_name)).toEqual(
+      expect.arrayContaining(['audit_entry', 'case_file', 'inbound_message', 'outbound_message', 'expectation', 'timeline_event']),
+    );
     const out: Array<{ table: string; text: string }> = [];
     for (const { table_name } of tables) {
-      for (const r of await this.net.sql<{ text: string }>(node, `SELECT to_jsonb(t)::text AS text FROM "${table_name}" t`)) out.push({ table: table_name, text: r.text });
+      for (const r of await this.net.sql<{ text: string }>(node, `SELECT to_jsonb(t)::text AS text FROM "${table_name}" t`))
+        out.push({ table: table_name, text: r.text });
     }
     return out;
   }
 
   /** Every node's private encryption keys: whatever sealed part is left, one of them could open it. */
   private decryptionKeys(): EncryptionKey[] {
-    return this.nodes.flatMap((n) => this.net.node(n).keys.privateJwks.keys.filter((k) => k.use === 'enc').map((k) => ({ kid: k.kid, key: importKey(k) })));
+    return this.nodes.flatMap((n) =>
+      this.net
+        .node(n)
+        .keys.privateJwks.keys.filter((k) => k.use === 'enc')
+        .map((k) => ({ kid: k.kid, key: importKey(k) })),
+    );
   }
 
   private async leaks(text: string, secrets: string[]): Promise<string[]> {

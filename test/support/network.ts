@@ -72,7 +72,10 @@ export class TestNetwork extends ScratchNetwork {
     // And every registry.update receipted: a receipt still in flight would reach whoever reads the queue next.
     for (const id of ids) {
       await eventually(
-        async () => ((await this.sql<{ n: number }>(id, `SELECT count(*)::int AS n FROM outbound_message WHERE state IN ('queued', 'sent')`))[0].n === 0 ? true : undefined),
+        async () =>
+          (await this.sql<{ n: number }>(id, `SELECT count(*)::int AS n FROM outbound_message WHERE state IN ('queued', 'sent')`))[0].n === 0
+            ? true
+            : undefined,
         timeoutMs,
         `${id}'s registry updates to be receipted`,
       );

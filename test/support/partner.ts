@@ -3,7 +3,6 @@ import {
   JWS_ALG,
   JWS_TYP,
   EnvelopeInit,
-  HandoverRequestBody,
   MessageProperties,
   ReceiptBody,
   RejectReason,
@@ -88,7 +87,7 @@ export class HandPartner {
       recipient: sample.recipient,
       caseRef: `${this.from}-2026-${randomUUID().slice(0, 8).toUpperCase()}`,
       createdAt: new Date().toISOString(),
-      body: sample.body as HandoverRequestBody,
+      body: sample.body,
       ...overrides,
     });
   }

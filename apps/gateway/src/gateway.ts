@@ -46,7 +46,7 @@ export async function startGateway(config: NodeConfig, options: GatewayOptions =
     } catch {
       return done(invalidRequest([{ field: '(root)', problem: 'must be UTF-8' }]), undefined);
     }
-    parseJson(request, text, done);
+    void parseJson(request, text, done);
   });
   app.useGlobalPipes(new RequestValidationPipe());
   const openapi = SwaggerModule.createDocument(

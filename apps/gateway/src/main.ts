@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const config = loadNodeConfig(file);
   const logger = gatewayLogging(config.node).logger as LoggerService;
   // A promise nobody awaited (a timer's, a callback's) failed: logged like any error, the node keeps serving.
-  process.on('unhandledRejection', (err) => logger.error({ err }, `unhandled rejection: ${safeError(err)}`, 'Gateway'));
+  process.on('unhandledRejection', (err) => void logger.error({ err }, `unhandled rejection: ${safeError(err)}`, 'Gateway'));
   process.on('uncaughtException', (err) => {
     logger.fatal?.({ err }, `uncaught exception: ${safeError(err)}`, 'Gateway');
     process.exit(1);

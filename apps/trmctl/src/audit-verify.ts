@@ -18,11 +18,11 @@ export async function verifyAudit(databaseUrl: string, schema: string, pageSize 
   await client.connect();
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const exists = await client.query(`SELECT to_regclass('audit_entry') IS NOT NULL AS found`);
+    const exists = await client.query<{ found: boolean }>(`SELECT to_regclass('audit_entry') IS NOT NULL AS found`);
     if (!exists.rows[0].found) throw new CliError(`schema ${schema} holds no audit log (has the gateway started since the audit migration?)`);
     const verifier = new ChainVerifier();
     const query = async (sql: string, params: unknown[]) => (await client.query(sql, params)).rows as Array<Record<string, unknown>>;
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const page = await chainPage(query, after, pageSize);
       let going = true;
       for (const entry of page) if (!(going = verifier.push(entry))) break;

@@ -84,7 +84,9 @@ function readPrivateJwks(node: string, file: string): Jwks {
   const jwks = readJwks(file);
   const problems = privateJwksProblems(jwks, node);
   if (problems.length) {
-    throw new CliError(`${file} is not a usable private key set of ${node}: ${problems.join('; ')}. Move it away or run trmctl keys generate --node ${node} --force`);
+    throw new CliError(
+      `${file} is not a usable private key set of ${node}: ${problems.join('; ')}. Move it away or run trmctl keys generate --node ${node} --force`,
+    );
   }
   return jwks;
 }
@@ -105,5 +107,5 @@ function writeTrustAnchor(node: string, jwks: Jwks, dirs: KeyDirs): string {
 const kids = (jwks: Jwks): string[] => jwks.keys.map((k) => k.kid);
 
 function checkNodeId(node: string): void {
-  if (!isNodeId(node)) throw new CliError(`"${node}" is not a node id: two capital letters (AT), optionally a suffix (RS-ASTRA)`);
+  if (!isNodeId(node)) throw new CliError(`"${String(node)}" is not a node id: two capital letters (AT), optionally a suffix (RS-ASTRA)`);
 }

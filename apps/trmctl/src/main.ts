@@ -74,7 +74,7 @@ const COMMANDS: Command[] = [
       "Creates or checks the node's RabbitMQ vhost, exchanges, queues, bindings and partner users",
       '(deploy/rabbitmq/topology.yaml) through the management API; enables the management plugin on a local broker.',
       'Reads config/nodes/<node>.yaml, which needs what the gateway needs as well:',
-      '  - the private key and the partners\' trust anchors (trmctl keys generate, for every node),',
+      "  - the private key and the partners' trust anchors (trmctl keys generate, for every node),",
       '  - the link passwords in the environment, e.g. TRM_LINK_AT_RS and TRM_LINK_RS_AT',
       '    (`set -a; . var/links.env; set +a` after a demo run).',
     ].join('\n'),
@@ -96,7 +96,9 @@ const COMMANDS: Command[] = [
     ].join('\n'),
     options: ['node', 'sub', 'role', 'org', 'ttl'],
     run: async (args) => {
-      const roles = requiredOption(args, 'role', 'coordinator').split(',').map((r) => r.trim());
+      const roles = requiredOption(args, 'role', 'coordinator')
+        .split(',')
+        .map((r) => r.trim());
       const unknown = roles.filter((r) => !(APP_ROLES as readonly string[]).includes(r));
       if (unknown.length) throw new UsageError(`--role: ${unknown.join(', ')} is not one of ${APP_ROLES.join(', ')}`);
       const issuer = await ensureIssuer(join(varDir(), 'auth'));
@@ -161,7 +163,7 @@ const COMMANDS: Command[] = [
     help: [
       'Measures the whole path (HTTP submit -> outbox -> sign -> AMQP -> verify -> store -> receipt -> delivered)',
       'between two throw-away gateway processes AT and RS on the local broker and database, then a raw amqplib',
-      'baseline on the same broker. Prints handovers/s, p50/p99 submit-to-delivered latency, the gateways\' peak RSS',
+      "baseline on the same broker. Prints handovers/s, p50/p99 submit-to-delivered latency, the gateways' peak RSS",
       'and the ratio to the baseline. --count handovers go as fast as possible (closed loop, --concurrency',
       'submitters); then each rate in --rates is offered for --seconds (open loop) to measure latency at that rate.',
       "Last, --backlog handovers are submitted while AT's link to RS's broker is cut (a TCP proxy), and the rate at",
@@ -212,14 +214,18 @@ function keyDirsOf(args: ParsedArgs): KeyDirs {
 function loadConfigOf(node: string): NodeConfig {
   const file = nodeConfigFile(node);
   if (!existsSync(file)) {
-    const known = readdirSync(dirname(file)).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5));
+    const known = readdirSync(dirname(file))
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => f.slice(0, -5));
     throw new CliError(`no configuration ${file}; nodes configured here: ${known.join(', ') || '(none)'}`);
   }
   try {
     return loadNodeConfig(file, process.env);
   } catch (err) {
     if (err instanceof ConfigError && err.problems.some((p) => p.includes('TRM_LINK_'))) {
-      throw new CliError(`configuration error in ${err.message}\nThe link passwords come from the environment; after a demo run: set -a; . var/links.env; set +a`);
+      throw new CliError(
+        `configuration error in ${err.message}\nThe link passwords come from the environment; after a demo run: set -a; . var/links.env; set +a`,
+      );
     }
     throw err;
   }
@@ -287,7 +293,9 @@ main(process.argv.slice(2)).then(
         : err instanceof CliError
           ? err.message
           : err instanceof Error
-            ? (process.env.TRM_DEBUG ? (err.stack ?? err.message) : err.message)
+            ? process.env.TRM_DEBUG
+              ? (err.stack ?? err.message)
+              : err.message
             : String(err);
     process.stderr.write(`trmctl: ${text}\n`);
     process.exitCode = 1;

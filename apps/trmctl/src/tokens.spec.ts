@@ -11,7 +11,12 @@ describe('mintToken', () => {
   it('mints tokens a node reads as valid (trmctl token mint, the demo, the tests)', async () => {
     const issuer = await createIssuer();
     const admin = await mintToken(issuer, { node: 'AT', subject: 'person-1', roles: ['caseworker', 'administrator'], organisation: 'cptv', now });
-    expect(claimsOf(decodeJwt(admin), now, 12 * HOUR_MS)).toEqual({ subject: 'person-1', roles: ['caseworker', 'administrator'], organisation: 'cptv', expiresAt: seconds(8 * HOUR_MS) });
+    expect(claimsOf(decodeJwt(admin), now, 12 * HOUR_MS)).toEqual({
+      subject: 'person-1',
+      roles: ['caseworker', 'administrator'],
+      organisation: 'cptv',
+      expiresAt: seconds(8 * HOUR_MS),
+    });
     const whole = await mintToken(issuer, { node: 'AT', subject: 'svc', roles: ['coordinator'], now });
     expect(claimsOf(decodeJwt(whole), now, 12 * HOUR_MS)).toMatchObject({ organisation: null });
   });

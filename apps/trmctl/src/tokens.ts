@@ -33,7 +33,11 @@ export async function ensureIssuer(dir: string): Promise<LocalIssuer> {
   const privateFile = join(dir, 'issuer.private.jwk.json');
   const publicFile = join(dir, 'issuer.jwks.json');
   if (existsSync(privateFile) && existsSync(publicFile)) {
-    return { issuer: LOCAL_ISSUER, privateJwk: JSON.parse(readFileSync(privateFile, 'utf8')), publicJwks: JSON.parse(readFileSync(publicFile, 'utf8')) };
+    return {
+      issuer: LOCAL_ISSUER,
+      privateJwk: JSON.parse(readFileSync(privateFile, 'utf8')) as LocalIssuer['privateJwk'],
+      publicJwks: JSON.parse(readFileSync(publicFile, 'utf8')) as LocalIssuer['publicJwks'],
+    };
   }
   const issuer = await createIssuer();
   mkdirSync(dir, { recursive: true, mode: 0o700 });

@@ -46,7 +46,10 @@ describe('propertyMismatch', () => {
   it('reads header strings delivered as Buffers, and compares their content', () => {
     const env = envelope();
     const props = publishProperties(env);
-    const buffers = (to: string) => ({ ...props, headers: { 'trm-profile': Buffer.from('trm-amqp/1'), 'trm-from': Buffer.from('RS'), 'trm-to': Buffer.from(to) } });
+    const buffers = (to: string) => ({
+      ...props,
+      headers: { 'trm-profile': Buffer.from('trm-amqp/1'), 'trm-from': Buffer.from('RS'), 'trm-to': Buffer.from(to) },
+    });
     expect(propertyMismatch(buffers('AT-NGO'), env.type, env)).toBeNull();
     expect(propertyMismatch(buffers('AT'), env.type, env)).toMatch(/trm-to/);
   });

@@ -85,15 +85,7 @@ export const REINTEGRATION_STATUSES = [
   'at-risk-of-re-trafficking',
 ] as const;
 /** `case.closed`: why no further messages are expected. */
-export const CLOSE_REASONS = [
-  'reintegrated',
-  'declined',
-  'consent-withdrawn',
-  'lost-contact',
-  'transferred',
-  'no-longer-needed',
-  'other',
-] as const;
+export const CLOSE_REASONS = ['reintegrated', 'declined', 'consent-withdrawn', 'lost-contact', 'transferred', 'no-longer-needed', 'other'] as const;
 
 export type Purpose = (typeof PURPOSES)[number];
 export type AgeGroup = (typeof AGE_GROUPS)[number];

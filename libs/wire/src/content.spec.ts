@@ -20,21 +20,20 @@ const exampleBody = () => ({
 });
 
 /** The example envelope of section 4 with the example body of section 7; `changes` are applied to a plain copy. */
-const message = (changes: Record<string, unknown> = {}): Envelope =>
-  ({
-    ...createEnvelope({
-      id: '0b5c7a2e-8f5e-4f7e-9a51-2f1d3c4b5a69',
-      type: 'handover.request',
-      from: 'AT',
-      to: 'RS',
-      sender: 'AT/bmi-thb/coordination',
-      recipient: 'RS/cptv/intake',
-      caseRef: 'AT-2026-7F3K9Q',
-      createdAt: '2026-11-22T10:15:00Z',
-      body: exampleBody(),
-    }),
-    ...changes,
-  }) as Envelope;
+const message = (changes: Record<string, unknown> = {}): Envelope => ({
+  ...createEnvelope({
+    id: '0b5c7a2e-8f5e-4f7e-9a51-2f1d3c4b5a69',
+    type: 'handover.request',
+    from: 'AT',
+    to: 'RS',
+    sender: 'AT/bmi-thb/coordination',
+    recipient: 'RS/cptv/intake',
+    caseRef: 'AT-2026-7F3K9Q',
+    createdAt: '2026-11-22T10:15:00Z',
+    body: exampleBody(),
+  }),
+  ...changes,
+});
 
 const PERSON: SealedPersonalData = {
   givenName: 'Jovana',
@@ -92,7 +91,7 @@ describe('checkContent (rule 8)', () => {
   it('reports body problems with their body path, next to envelope problems', async () => {
     const body = exampleBody();
     (body.person as Record<string, unknown>).name = 'x';
-    body.consent.given = false as true;
+    body.consent.given = false;
     expect(await fieldsOf(message({ body, caseRef: 'x' }))).toEqual(['body.consent.given', 'body.person.name', 'caseRef']);
   });
 

@@ -19,21 +19,7 @@ export interface Envelope<B = unknown> {
   sealed: string | null;
 }
 
-const FIELDS = [
-  'profile',
-  'id',
-  'type',
-  'from',
-  'to',
-  'sender',
-  'recipient',
-  'caseRef',
-  'inReplyTo',
-  'createdAt',
-  'expiresAt',
-  'body',
-  'sealed',
-] as const;
+const FIELDS = ['profile', 'id', 'type', 'from', 'to', 'sender', 'recipient', 'caseRef', 'inReplyTo', 'createdAt', 'expiresAt', 'body', 'sealed'] as const;
 
 export type EnvelopeInit<B> = Omit<Envelope<B>, 'profile' | 'inReplyTo' | 'expiresAt' | 'sealed'> &
   Partial<Pick<Envelope<B>, 'inReplyTo' | 'expiresAt' | 'sealed'>>;
@@ -86,9 +72,9 @@ export function envelopeProblems(payload: Record<string, unknown>): Problem[] {
     if (!(FIELDS as readonly string[]).includes(key)) add(key, 'is not a known field');
   }
   if (!isAddress(payload.sender)) add('sender', 'must be an address <node>/<organisation>/<role>');
-  else if (!payload.sender.startsWith(`${payload.from}/`)) add('sender', 'must be an address of the node in "from"');
+  else if (!payload.sender.startsWith(`${String(payload.from)}/`)) add('sender', 'must be an address of the node in "from"');
   if (!isAddress(payload.recipient)) add('recipient', 'must be an address <node>/<organisation>/<role>');
-  else if (!payload.recipient.startsWith(`${payload.to}/`)) add('recipient', 'must be an address of the node in "to"');
+  else if (!payload.recipient.startsWith(`${String(payload.to)}/`)) add('recipient', 'must be an address of the node in "to"');
   if (!isCaseRef(payload.caseRef)) add('caseRef', 'must match ^[A-Z]{2}[A-Z0-9-]{3,40}$');
   if (payload.inReplyTo != null && (typeof payload.inReplyTo !== 'string' || !UUID.test(payload.inReplyTo))) {
     add('inReplyTo', 'must be a UUID or null');

@@ -60,8 +60,7 @@ const send = async (overrides: Partial<EnvelopeInit<unknown>> = {}, signer: Sign
   return delivery(await signEnvelope(env, signer), env);
 };
 
-const verify = (incoming: Incoming, ctx: Partial<VerifyContext> = {}) =>
-  verifyMessage(incoming, { node: 'RS', now: NOW, keyFor: TRUSTED, ...ctx });
+const verify = (incoming: Incoming, ctx: Partial<VerifyContext> = {}) => verifyMessage(incoming, { node: 'RS', now: NOW, keyFor: TRUSTED, ...ctx });
 
 const b64 = (s: string | Buffer) => Buffer.from(s).toString('base64url');
 const text = (incoming: Incoming) => Buffer.from(incoming.content).toString('ascii');
@@ -70,7 +69,7 @@ const withJws = (incoming: Incoming, jws: string): Incoming => ({ ...incoming, c
 /** Signs arbitrary payload bytes under an arbitrary protected header, to build messages a correct node never sends. */
 const signRaw = (payload: unknown, header: Record<string, unknown> = {}, key: KeyObject = AT.key) =>
   new CompactSign(Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload)))
-    .setProtectedHeader({ alg: 'EdDSA', kid: AT.kid, typ: 'trm+json', ...header } as { alg: string })
+    .setProtectedHeader({ alg: 'EdDSA', kid: AT.kid, typ: 'trm+json', ...header })
     .sign(key);
 
 /** Re-encodes the payload after `change`, keeping the original header and signature. */
@@ -120,8 +119,19 @@ describe('signEnvelope', () => {
     expect(decodeProtectedHeader(jws)).toEqual({ alg: 'EdDSA', kid: AT.kid, typ: 'trm+json' });
     const payload = JSON.parse(Buffer.from(jws.split('.')[1], 'base64url').toString('utf8'));
     expect(Object.keys(payload)).toEqual([
-      'profile', 'id', 'type', 'from', 'to', 'sender', 'recipient', 'caseRef',
-      'inReplyTo', 'createdAt', 'expiresAt', 'body', 'sealed',
+      'profile',
+      'id',
+      'type',
+      'from',
+      'to',
+      'sender',
+      'recipient',
+      'caseRef',
+      'inReplyTo',
+      'createdAt',
+      'expiresAt',
+      'body',
+      'sealed',
     ]);
     expect(payload).toEqual({ ...envelope(), profile: 'trm-amqp/1', inReplyTo: null, expiresAt: null, sealed: null });
   });
@@ -162,8 +172,11 @@ describe('verifyMessage', () => {
       ['typ JWT', () => signRaw(env, { typ: 'JWT' })],
       ['alg HS256', () => signRaw(env, { alg: 'HS256' }, createSecretKey(Buffer.alloc(32, 7)))],
       ['no kid', () => signRaw(env, { kid: undefined })],
-      ['an unencoded-payload (b64/crit) header', () =>
-        [b64(JSON.stringify({ alg: 'EdDSA', kid: AT.kid, typ: 'trm+json', b64: false, crit: ['b64'] })), b64(JSON.stringify(env)), 'A'.repeat(86)].join('.')],
+      [
+        'an unencoded-payload (b64/crit) header',
+        () =>
+          [b64(JSON.stringify({ alg: 'EdDSA', kid: AT.kid, typ: 'trm+json', b64: false, crit: ['b64'] })), b64(JSON.stringify(env)), 'A'.repeat(86)].join('.'),
+      ],
       ['a payload that is not JSON', () => signRaw('not json')],
       ['a payload starting with a byte-order mark', () => signRaw(`\ufeff${JSON.stringify(env)}`)],
       ['a JSON array payload', () => signRaw([env])],
@@ -177,9 +190,7 @@ describe('verifyMessage', () => {
       ['a to that is not a node id', () => signRaw({ ...env, to: 'rs' })],
       ['a createdAt that is not a timestamp', () => signRaw({ ...env, createdAt: '22.11.2026' })],
     ])('refuses %s', async (_label, make) => {
-      expect(await verify(withJws(await send(), await make()))).toEqual(
-        expect.objectContaining({ ok: false, reason: 'malformed', answer: null }),
-      );
+      expect(await verify(withJws(await send(), await make()))).toEqual(expect.objectContaining({ ok: false, reason: 'malformed', answer: null }));
     });
 
     it('refuses non-ASCII bytes even where dropping their high bit would give a valid JWS', async () => {
@@ -306,9 +317,7 @@ describe('verifyMessage', () => {
       ['an all-zero signature', (jws) => jws.replace(/[^.]+$/, '') + 'A'.repeat(86)],
     ])('refuses %s and offers an answer to the sender', async (_label, tamper) => {
       const incoming = await send();
-      expect(await verify(withJws(incoming, tamper(text(incoming))))).toEqual(
-        expect.objectContaining({ ok: false, reason: 'bad-signature', answer }),
-      );
+      expect(await verify(withJws(incoming, tamper(text(incoming))))).toEqual(expect.objectContaining({ ok: false, reason: 'bad-signature', answer }));
     });
 
     it('refuses a message signed by another key under the published kid', async () => {
@@ -371,9 +380,7 @@ describe('verifyMessage', () => {
 
     it('accepts header values delivered as Buffers (as amqplib may deliver them)', async () => {
       const incoming = await send();
-      const headers = Object.fromEntries(
-        Object.entries(incoming.properties.headers!).map(([k, v]) => [k, Buffer.from(String(v), 'utf8')]),
-      );
+      const headers = Object.fromEntries(Object.entries(incoming.properties.headers!).map(([k, v]) => [k, Buffer.from(String(v), 'utf8')]));
       expect(await verify(withProps(incoming, { headers }))).toMatchObject({ ok: true });
     });
 

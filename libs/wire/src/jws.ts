@@ -13,9 +13,7 @@ export interface SigningKey {
 }
 
 export async function signEnvelope(envelope: Envelope, signer: SigningKey): Promise<string> {
-  return new CompactSign(encodeEnvelope(envelope))
-    .setProtectedHeader({ alg: JWS_ALG, kid: signer.kid, typ: JWS_TYP })
-    .sign(signer.key);
+  return new CompactSign(encodeEnvelope(envelope)).setProtectedHeader({ alg: JWS_ALG, kid: signer.kid, typ: JWS_TYP }).sign(signer.key);
 }
 
 /** A delivery as it came off the broker. */

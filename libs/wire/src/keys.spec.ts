@@ -1,5 +1,17 @@
 import { sign, verify } from 'node:crypto';
-import { Jwks, TrmJwk, currentKey, generateNodeKeys, importKey, jwksProblems, keyStateAt, kidNode, privateJwksProblems, publicJwks, rotateNodeKeys } from './keys';
+import {
+  Jwks,
+  TrmJwk,
+  currentKey,
+  generateNodeKeys,
+  importKey,
+  jwksProblems,
+  keyStateAt,
+  kidNode,
+  privateJwksProblems,
+  publicJwks,
+  rotateNodeKeys,
+} from './keys';
 
 const NOW = new Date('2026-11-22T10:00:00Z');
 const rs = generateNodeKeys('RS', { now: NOW, validUntil: new Date('2027-11-22T10:00:00Z') });
@@ -177,7 +189,11 @@ describe('privateJwksProblems', () => {
 
   it('refuses a key without its private part, after the shape problems', () => {
     expect(privateJwksProblems(rs.publicJwks, 'RS')).toEqual(['every key needs its private part (d)']);
-    expect(privateJwksProblems(rs.publicJwks, 'HU')).toEqual([expect.stringContaining('keys[0].kid'), expect.stringContaining('keys[1].kid'), 'every key needs its private part (d)']);
+    expect(privateJwksProblems(rs.publicJwks, 'HU')).toEqual([
+      expect.stringContaining('keys[0].kid'),
+      expect.stringContaining('keys[1].kid'),
+      'every key needs its private part (d)',
+    ]);
     expect(privateJwksProblems(null, 'RS')).toEqual([expect.stringContaining('keys')]);
   });
 });

@@ -93,9 +93,7 @@ export function importKey(jwk: TrmJwk): KeyObject {
  * encrypts to.
  */
 export function currentKey(jwks: Jwks, use: 'sig' | 'enc', at: Date): TrmJwk | null {
-  const candidates = jwks.keys
-    .filter((k) => k.use === use && keyStateAt(k, at) === 'valid')
-    .sort((a, b) => Date.parse(b.validFrom) - Date.parse(a.validFrom));
+  const candidates = jwks.keys.filter((k) => k.use === use && keyStateAt(k, at) === 'valid').sort((a, b) => Date.parse(b.validFrom) - Date.parse(a.validFrom));
   return candidates[0] ?? null;
 }
 

@@ -32,8 +32,17 @@ const role = (address: string) => ({ address, title: 'Intake', purposes: ['retur
 const withPersonKey = (key: string, value: unknown) =>
   JSON.parse(JSON.stringify(request()).replace('"languages"', `${JSON.stringify(key)}:${JSON.stringify(value)},"languages"`));
 
-const PROTOTYPE_NAMES = ['valueOf', 'toString', 'hasOwnProperty', 'constructor', '__proto__', 'isPrototypeOf', 'toLocaleString',
-  'propertyIsEnumerable', '__defineGetter__'];
+const PROTOTYPE_NAMES = [
+  'valueOf',
+  'toString',
+  'hasOwnProperty',
+  'constructor',
+  '__proto__',
+  'isPrototypeOf',
+  'toLocaleString',
+  'propertyIsEnumerable',
+  '__defineGetter__',
+];
 
 describe('keys named like Object.prototype members', () => {
   it.each(PROTOTYPE_NAMES)('%s in body.person is not a known field, and its value is not quoted', (key) => {
@@ -60,7 +69,11 @@ describe('keys named like Object.prototype members', () => {
   it('is reported next to the other problems of the body', () => {
     const body = withPersonKey('valueOf', 'Jovana');
     body.person.sex = 'other';
-    expect(validateBody('handover.request', body).map((p: Problem) => p.field).sort()).toEqual(['body.person.sex', 'body.person.valueOf']);
+    expect(
+      validateBody('handover.request', body)
+        .map((p: Problem) => p.field)
+        .sort(),
+    ).toEqual(['body.person.sex', 'body.person.valueOf']);
   });
 
   it.each([
@@ -103,9 +116,7 @@ describe('nesting deeper than 32 levels', () => {
   it('is a problem of the field it is under, found without exhausting the stack', () => {
     const body = request() as Record<string, unknown>;
     (body.person as Record<string, unknown>).extra = nested(10_000);
-    expect(validateBody('handover.request', body)).toEqual([
-      { field: 'body.person', problem: `must not be nested deeper than ${MAX_JSON_DEPTH} levels` },
-    ]);
+    expect(validateBody('handover.request', body)).toEqual([{ field: 'body.person', problem: `must not be nested deeper than ${MAX_JSON_DEPTH} levels` }]);
   });
 
   it('applies to any class validated from plain JSON', () => {
@@ -174,8 +185,8 @@ describe('array limits', () => {
 
   it('gives every array of every body and of the sealed plaintext a limit', () => {
     const unlimited: string[] = [];
-    const seen = new Set<Function>();
-    const visit = (cls: Function) => {
+    const seen = new Set<Class>();
+    const visit = (cls: Class) => {
       if (seen.has(cls)) return;
       seen.add(cls);
       const metadata = getMetadataStorage().getTargetValidationMetadatas(cls, '', false, false);
@@ -192,9 +203,13 @@ describe('array limits', () => {
   });
 });
 
+/** A class whose decorators are read. */
+type Class = abstract new (...args: never[]) => unknown;
+
 /** The class `@Type` names for a property, if any. */
-function nestedOf(cls: Function, property: string): Function[] {
+function nestedOf(cls: Class, property: string): Class[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- class-transformer's storage is not exported
   const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as typeof import('class-transformer/types/storage');
   const type = defaultMetadataStorage.findTypeMetadata(cls, property);
-  return type ? [type.typeFunction()] : [];
+  return type ? [type.typeFunction() as Class] : [];
 }

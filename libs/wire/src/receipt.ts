@@ -35,10 +35,8 @@ export const unknownCaseRef = (node: string): string => `${node}-NONE`;
  */
 export function createReceipt(init: ReceiptInit): Envelope<ReceiptBody> {
   const { subject } = init;
-  const sender =
-    isAddress(subject.recipient) && init.publishes(subject.recipient) ? subject.recipient : receiptsAddress(init.node);
-  const recipient =
-    isAddress(subject.sender) && nodeOf(subject.sender) === subject.node ? subject.sender : receiptsAddress(subject.node);
+  const sender = isAddress(subject.recipient) && init.publishes(subject.recipient) ? subject.recipient : receiptsAddress(init.node);
+  const recipient = isAddress(subject.sender) && nodeOf(subject.sender) === subject.node ? subject.sender : receiptsAddress(subject.node);
   const body: ReceiptBody = {
     ref: subject.id,
     status: init.status,

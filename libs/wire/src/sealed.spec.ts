@@ -8,9 +8,9 @@ const encKeyOf = (node: string) => {
   const priv = find(privateJwks);
   return {
     /** What the sender encrypts to: the receiver's public key. */
-    to: { kid: priv.kid, key: importKey(find(publicJwks)) } as EncryptionKey,
+    to: { kid: priv.kid, key: importKey(find(publicJwks)) },
     /** What the receiver opens with. */
-    own: { kid: priv.kid, key: importKey(priv) } as EncryptionKey,
+    own: { kid: priv.kid, key: importKey(priv) },
   };
 };
 const RS = encKeyOf('RS');
@@ -40,16 +40,18 @@ const flipChar = (segment: string) => {
   return segment.slice(0, i) + (segment[i] === 'A' ? 'B' : 'A') + segment.slice(i + 1);
 };
 const encryptRaw = (plaintext: string, header: Record<string, string> = {}, to: EncryptionKey = RS.to) =>
-  new CompactEncrypt(Buffer.from(plaintext, 'utf8'))
-    .setProtectedHeader({ alg: 'ECDH-ES+A256KW', enc: 'A256GCM', kid: to.kid, ...header })
-    .encrypt(to.key);
+  new CompactEncrypt(Buffer.from(plaintext, 'utf8')).setProtectedHeader({ alg: 'ECDH-ES+A256KW', enc: 'A256GCM', kid: to.kid, ...header }).encrypt(to.key);
 
 describe('seal', () => {
   it('produces a JWE Compact with the header of section 4 and no readable plaintext', async () => {
     const jwe = await seal(PERSON, RS.to);
     expect(jwe.split('.')).toHaveLength(5);
     expect(decodeProtectedHeader(jwe)).toMatchObject({ alg: 'ECDH-ES+A256KW', enc: 'A256GCM', kid: RS.to.kid });
-    const visible = jwe.split('.').map((s) => Buffer.from(s, 'base64url').toString('latin1')).join(' ') + jwe;
+    const visible =
+      jwe
+        .split('.')
+        .map((s) => Buffer.from(s, 'base64url').toString('latin1'))
+        .join(' ') + jwe;
     for (const secret of SECRETS) expect(visible).not.toContain(secret);
   });
 

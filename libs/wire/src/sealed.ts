@@ -29,9 +29,7 @@ export interface EncryptionKey {
 
 /** Encrypts personal details to the receiving node's X25519 key. */
 export async function seal(data: SealedPersonalData, to: EncryptionKey): Promise<string> {
-  return new CompactEncrypt(Buffer.from(JSON.stringify(data), 'utf8'))
-    .setProtectedHeader({ alg: JWE_ALG, enc: JWE_ENC, kid: to.kid })
-    .encrypt(to.key);
+  return new CompactEncrypt(Buffer.from(JSON.stringify(data), 'utf8')).setProtectedHeader({ alg: JWE_ALG, enc: JWE_ENC, kid: to.kid }).encrypt(to.key);
 }
 
 export type Opened = { ok: true; data: SealedPersonalData } | { ok: false; problems: Problem[] };
@@ -48,7 +46,7 @@ export async function openSealed(jwe: string, keys: EncryptionKey[]): Promise<Op
     return fail('is not a JWE Compact Serialization');
   }
   const key = keys.find((k) => k.kid === kid);
-  if (!key) return fail("is not encrypted to a current encryption key of this node");
+  if (!key) return fail('is not encrypted to a current encryption key of this node');
   let plaintext: Uint8Array;
   try {
     ({ plaintext } = await compactDecrypt(jwe, key.key, { keyManagementAlgorithms: [JWE_ALG], contentEncryptionAlgorithms: [JWE_ENC] }));

@@ -81,9 +81,7 @@ describe('flattenValidationErrors', () => {
 
   it('refuses each item that is not an object at its own path, arrays of valid items included', () => {
     const many = [{ name: 'x' }, 'x', null, [{ name: 7 }], [{ name: 'x' }], []];
-    expect(validatePlain(Holder, { ...valid(), many })).toEqual(
-      [1, 2, 3, 4, 5].map((i) => ({ field: `many.${i}`, problem: 'must be an object' })),
-    );
+    expect(validatePlain(Holder, { ...valid(), many })).toEqual([1, 2, 3, 4, 5].map((i) => ({ field: `many.${i}`, problem: 'must be an object' })));
     expect(validatePlain(Holder, { ...valid(), loose: [[{ name: 7 }], 5] })).toEqual([
       { field: 'loose.0', problem: 'must be an object' },
       { field: 'loose.1', problem: 'must be an object' },

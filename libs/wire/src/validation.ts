@@ -14,7 +14,9 @@ import { COUNTRIES, LANGUAGES } from './codes';
 import { isAddress, isCaseRef, isNodeId } from './address';
 import { MAX_JSON_DEPTH } from './profile';
 
-// Where class-transformer keeps what `@Type` declares; Nest's mapped types read it the same way.
+// Where class-transformer keeps what `@Type` declares; Nest's mapped types read it the same way. Not exported from
+// its entry point, so it is required from the CommonJS build.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as typeof import('class-transformer/types/storage');
 
 /** One thing wrong with a message, named by its JSON path (e.g. `body.person.ageGroup`). */
@@ -144,8 +146,7 @@ export function checkShape(cls: new () => object, value: unknown, prefix = ''): 
       const v = object[key];
       if (!shape) {
         if (++unknownCount <= MAX_UNKNOWN_NAMED) unknown.push({ field, problem: 'is not a known field' });
-      }
-      else if (Array.isArray(v) && shape.maxItems !== undefined && v.length > shape.maxItems) {
+      } else if (Array.isArray(v) && shape.maxItems !== undefined && v.length > shape.maxItems) {
         overLimit.push({ field, problem: `must not hold more than ${shape.maxItems} items` });
       } else if (shape.nested && Array.isArray(v)) {
         // class-validator would accept an item that is itself an array of valid objects: null is refused at its path.
@@ -256,6 +257,7 @@ export const isTimestamp = (value: unknown): boolean =>
   typeof value === 'string' && TIMESTAMP.test(value) && !Number.isNaN(Date.parse(value)) && isIsoDate(value.slice(0, 10));
 
 /** C0 and C1 control characters and DEL: no name or title holds one, and PostgreSQL refuses NUL in text. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this finds
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
 /** Half of a UTF-16 surrogate pair without its other half: not a character, stored as U+FFFD by PostgreSQL. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

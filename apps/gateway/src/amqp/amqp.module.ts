@@ -25,10 +25,11 @@ import { TrmAmqpServer } from './trm-amqp.server';
             prefetch: config.broker.prefetch,
             batchSize: Math.min(config.broker.prefetch, 200),
             maxDeliveryAttempts: config.broker.maxDeliveryAttempts,
-            canProcess: () => dataSource.query('SELECT 1').then(
-              () => true,
-              () => false,
-            ),
+            canProcess: () =>
+              dataSource.query('SELECT 1').then(
+                () => true,
+                () => false,
+              ),
           },
           links,
         ),

@@ -12,7 +12,6 @@ import { LogThrottle } from '../logging/log-throttle';
 import { safeError } from '../logging/safe-error';
 import { PartnerLinks } from './partner-links';
 
-
 /**
  * Moves messages from the outbox to partners: signs each once, publishes the same bytes on every attempt, and keeps
  * trying — soon while the partner's broker does not confirm, then at growing intervals while no receipt comes —
@@ -97,7 +96,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       detail: { attempts: m.attempts },
     }));
     if (expired.length) {
-      await this.outbox.giveUp(expired.map((m) => m.id), now, tx);
+      await this.outbox.giveUp(
+        expired.map((m) => m.id),
+        now,
+        tx,
+      );
       this.logger.warn(`${expired.length} message(s) undeliverable: no receipt within ${giveUpAfterMs} ms`);
     }
 
@@ -115,7 +118,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     const results: AttemptResult[] = [];
     await Promise.all(
       [...byPartner].map(async ([partner, batch]) => {
-        const outcomes = await this.links.publish(partner, batch.map((s) => ({ envelope: s.message.envelope, jws: s.jws })));
+        const outcomes = await this.links.publish(
+          partner,
+          batch.map((s) => ({ envelope: s.message.envelope, jws: s.jws })),
+        );
         batch.forEach(({ message, jws, digest }, i) => {
           const { confirmed, error } = outcomes[i];
           results.push({ id: message.id, jws, digest, confirmed, error, nextAttemptAt: this.nextAttempt(message, confirmed, now) });
@@ -165,9 +171,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private nextAttempt(message: OutboundMessage, confirmed: boolean, now: Date): Date {
     const { receiptTimeoutMs, resendMaxIntervalMs, publishRetryMaxMs } = this.config.timers;
     const exponent = Math.min(message.attempts, 20);
-    const delay = confirmed
-      ? Math.min(resendMaxIntervalMs, receiptTimeoutMs * 2 ** exponent)
-      : Math.min(publishRetryMaxMs, 1_000 * 2 ** exponent);
+    const delay = confirmed ? Math.min(resendMaxIntervalMs, receiptTimeoutMs * 2 ** exponent) : Math.min(publishRetryMaxMs, 1_000 * 2 ** exponent);
     return new Date(now.getTime() + delay);
   }
 

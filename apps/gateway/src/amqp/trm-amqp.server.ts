@@ -118,10 +118,14 @@ export class TrmAmqpServer extends Server implements CustomTransportStrategy {
     const { url, queue, prefetch, node } = this.options;
     // noDelay: amqplib leaves Nagle's algorithm on, which holds each lone ack back for the broker's delayed ACK.
     const model = await connect(url, { noDelay: true, clientProperties: { connection_name: `trm-gateway ${node} inbound` } });
-    model.on('error', (err) => this.logger.warn(`inbound connection error: ${safeError(err)}`));
+    model.on('error', (err: unknown) => {
+      this.logger.warn(`inbound connection error: ${safeError(err)}`);
+    });
     model.on('close', () => this.lost());
     const channel = await model.createChannel();
-    channel.on('error', (err) => this.logger.warn(`inbound channel error: ${safeError(err)}`));
+    channel.on('error', (err: unknown) => {
+      this.logger.warn(`inbound channel error: ${safeError(err)}`);
+    });
     try {
       await channel.checkQueue(queue);
     } catch {
@@ -168,7 +172,7 @@ export class TrmAmqpServer extends Server implements CustomTransportStrategy {
    */
   private enqueue(delivery: Delivery): void {
     if (this.unsettled++ === 0) this.progressAt = Date.now();
-    const id = delivery.message.properties.messageId;
+    const id: unknown = delivery.message.properties.messageId;
     if (typeof id === 'string' && this.suspects.has(id)) {
       void this.retry(delivery, 0);
       return;
@@ -214,16 +218,19 @@ export class TrmAmqpServer extends Server implements CustomTransportStrategy {
   private async retry(delivery: Delivery, outages: number): Promise<void> {
     if (outages > 0) {
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          this.retries.delete(timer);
-          resolve();
-        }, Math.min(MAX_RETRY_DELAY_MS, 250 * 2 ** Math.min(outages, 10)));
+        const timer = setTimeout(
+          () => {
+            this.retries.delete(timer);
+            resolve();
+          },
+          Math.min(MAX_RETRY_DELAY_MS, 250 * 2 ** Math.min(outages, 10)),
+        );
         this.retries.add(timer);
       });
     }
     if (this.closing || delivery.channel !== this.channel) return; // the broker redelivers it
     const { message } = delivery;
-    const id = message.properties.messageId; // unverified: whatever the publisher put there
+    const id: unknown = message.properties.messageId; // unverified: whatever the publisher put there
     const shown = typeof id === 'string' && UUID.test(id) ? id : '?';
     try {
       await this.settle([delivery], await this.dispatch([delivery]));
@@ -262,7 +269,8 @@ export class TrmAmqpServer extends Server implements CustomTransportStrategy {
     try {
       const handler = this.getHandlerByPattern(INBOUND_FAILED);
       if (!handler) throw new Error(`no handler for ${INBOUND_FAILED}`);
-      return await lastValueFrom(this.transformToObservable<Disposition>(await handler(incomingOf(message))));
+      const disposition = (await handler(incomingOf(message))) as Disposition;
+      return await lastValueFrom(this.transformToObservable(disposition));
     } catch (err) {
       this.logger.error(`no internal-error receipt for a failed delivery: ${safeError(err)}`);
       return { settle: 'dead-letter' };
@@ -286,7 +294,8 @@ export class TrmAmqpServer extends Server implements CustomTransportStrategy {
   private async dispatch(batch: Delivery[]): Promise<Disposition[]> {
     const handler = this.getHandlerByPattern(INBOUND_BATCH);
     if (!handler) throw new Error(`no handler for ${INBOUND_BATCH}`);
-    return lastValueFrom(this.transformToObservable(await handler(batch.map(({ message }) => incomingOf(message)))));
+    const dispositions = (await handler(batch.map(({ message }) => incomingOf(message)))) as Disposition[];
+    return lastValueFrom(this.transformToObservable(dispositions));
   }
 
   private async settle(batch: Delivery[], dispositions: Disposition[]): Promise<void> {

@@ -37,7 +37,8 @@ function rehash(entries: ChainEntry[], from: number): ChainEntry[] {
 describe('entryHash', () => {
   it('is sha-256 in base64url over prevHash and the canonical JSON of the entry', () => {
     const entry = { seq: 1, at: new Date(T0), actor: 'node', action: 'message.sent', caseRef: 'AT-1', subject: 'm1', detail: { to: 'RS', type: 'x' } };
-    const json = '{"action":"message.sent","actor":"node","at":"2026-03-01T09:00:00.000Z","caseRef":"AT-1","detail":{"to":"RS","type":"x"},"seq":1,"subject":"m1"}';
+    const json =
+      '{"action":"message.sent","actor":"node","at":"2026-03-01T09:00:00.000Z","caseRef":"AT-1","detail":{"to":"RS","type":"x"},"seq":1,"subject":"m1"}';
     expect(entryHash(GENESIS, entry)).toBe(`sha-256:${createHash('sha256').update(`${GENESIS}\n${json}`).digest('base64url')}`);
   });
 
@@ -59,7 +60,9 @@ describe('entryHash', () => {
   it('hashes the same whether at is a Date or the ISO text read back from the database', () => {
     const base = { seq: 1, actor: 'node', action: 'message.sent', caseRef: null, subject: null, detail: null };
     expect(entryHash(GENESIS, { ...base, at: new Date(T0 + 123) })).toBe(entryHash(GENESIS, { ...base, at: isoFromPostgres('2026-03-01T09:00:00.123000Z') }));
-    expect(entryHash(GENESIS, { ...base, at: new Date(T0 + 123) })).not.toBe(entryHash(GENESIS, { ...base, at: isoFromPostgres('2026-03-01T09:00:00.123456Z') }));
+    expect(entryHash(GENESIS, { ...base, at: new Date(T0 + 123) })).not.toBe(
+      entryHash(GENESIS, { ...base, at: isoFromPostgres('2026-03-01T09:00:00.123456Z') }),
+    );
   });
 });
 

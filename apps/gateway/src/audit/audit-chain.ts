@@ -37,7 +37,12 @@ export interface ChainEntry extends ChainContent {
 
 export type ChainResult =
   | { ok: true; count: number; /** Hash of the last entry (GENESIS for an empty log): anchor it elsewhere to detect a cut tail. */ head: string }
-  | { ok: false; /** The first entry that does not fit (or the missing seq). */ seq: number; problem: string; /** Entries that verified before it. */ count: number };
+  | {
+      ok: false;
+      /** The first entry that does not fit (or the missing seq). */ seq: number;
+      problem: string;
+      /** Entries that verified before it. */ count: number;
+    };
 
 export function entryHash(prevHash: string, entry: ChainContent): string {
   const content = canonicalJson({

@@ -49,7 +49,13 @@ export class AuditLog {
     const after = Math.max(query.after, startOf(SEQ, query.cursor) ?? 0);
     // One entry more than asked: whether another page follows.
     const rows = await this.audit.page(after, query.limit + 1);
-    return pageOf(rows, query.limit, SEQ, (e) => e.seq, (e) => e);
+    return pageOf(
+      rows,
+      query.limit,
+      SEQ,
+      (e) => e.seq,
+      (e) => e,
+    );
   }
 
   private async append(entries: AuditInput[], tx: EntityManager): Promise<AuditEntry[]> {
@@ -80,7 +86,8 @@ export class AuditLog {
 
 function check(input: AuditInput): void {
   if (!AUDIT_ACTIONS.includes(input.action)) throw new Error(`unknown audit action ${String(input.action)}`);
-  if (typeof input.actor !== 'string' || !input.actor || input.actor.length > MAX_TEXT) throw new Error(`audit ${input.action}: the actor must be a subject id`);
+  if (typeof input.actor !== 'string' || !input.actor || input.actor.length > MAX_TEXT)
+    throw new Error(`audit ${input.action}: the actor must be a subject id`);
   for (const field of ['caseRef', 'subject'] as const) {
     const v = input[field];
     if (v !== undefined && v !== null && (typeof v !== 'string' || v.length > MAX_TEXT)) throw new Error(`audit ${input.action}: ${field} must be a short id`);

@@ -70,8 +70,16 @@ export class MessageAuditor implements OnApplicationBootstrap, OnModuleDestroy {
       const entries: AuditInput[] = [...sent.map(sentEntry), ...received.map(receivedEntry)];
       await this.log.record(entries, tx);
       const now = this.clock.now();
-      await this.outbox.markAudited(sent.map((m) => m.id), now, tx);
-      await this.inbox.markAudited(received.map((m) => m.id), now, tx);
+      await this.outbox.markAudited(
+        sent.map((m) => m.id),
+        now,
+        tx,
+      );
+      await this.inbox.markAudited(
+        received.map((m) => m.id),
+        now,
+        tx,
+      );
       return { appended: entries.length, more: sent.length === BATCH || received.length === BATCH };
     });
   }

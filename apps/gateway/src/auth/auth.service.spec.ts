@@ -1,7 +1,6 @@
 import { UnauthorizedException } from '@nestjs/common';
 import { JWTPayload, SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { AuditLog } from '../audit/audit.service';
-import { Clock } from '../clock/clock';
 import { NodeConfig } from '../config/node-config';
 import { RegistryService } from '../registry/registry.service';
 import { AuthService } from './auth.service';
@@ -23,8 +22,10 @@ describe('AuthService', () => {
   const setUp = () => {
     const record = jest.fn().mockResolvedValue(undefined);
     clockAt = now;
-    const clock = { now: () => clockAt } as Clock;
-    const config = { auth: { issuer: 'https://idp.example', audience: 'trm-XX', jwks: { keys: [jwk] }, maxTokenLifetimeMs: 12 * HOUR_MS } } as unknown as NodeConfig;
+    const clock = { now: () => clockAt };
+    const config = {
+      auth: { issuer: 'https://idp.example', audience: 'trm-XX', jwks: { keys: [jwk] }, maxTokenLifetimeMs: 12 * HOUR_MS },
+    } as unknown as NodeConfig;
     const registry = { heldBy: () => [], coveredBy: () => [] } as unknown as RegistryService;
     return { auth: new AuthService(config, registry, clock, { record } as unknown as AuditLog), record };
   };
@@ -91,7 +92,11 @@ describe('AuthService', () => {
       ['no iat (lifetime unknown)', { iat: undefined }, 'claim iat'],
       ['no exp', { exp: undefined }, 'claim exp'],
       ['iat two minutes in the future', { iat: seconds(120_000), exp: seconds(HOUR_MS) }, 'claim iat: issued in the future'],
-      ['a lifetime of 12 h and a second', { iat: seconds(-HOUR_MS), exp: seconds(11 * HOUR_MS) + 1 }, 'lifetime longer than this node accepts (auth.maxTokenLifetime)'],
+      [
+        'a lifetime of 12 h and a second',
+        { iat: seconds(-HOUR_MS), exp: seconds(11 * HOUR_MS) + 1 },
+        'lifetime longer than this node accepts (auth.maxTokenLifetime)',
+      ],
     ])('%s', async (_name, change, reason) => {
       const { auth, record } = setUp();
       const header = `Bearer ${await withClaims({ ...valid, ...change })}`;
@@ -100,7 +105,11 @@ describe('AuthService', () => {
         (err: unknown) => err,
       );
       expect(refused).toBeInstanceOf(UnauthorizedException);
-      expect((refused as UnauthorizedException).getResponse()).toEqual({ statusCode: 401, error: 'Unauthorized', message: `the bearer token is not valid here (${reason})` });
+      expect((refused as UnauthorizedException).getResponse()).toEqual({
+        statusCode: 401,
+        error: 'Unauthorized',
+        message: `the bearer token is not valid here (${reason})`,
+      });
       expect(record).not.toHaveBeenCalled();
     });
 

@@ -89,7 +89,9 @@ export class AuthService {
     const verified = claimsOf(payload, now, this.config.auth.maxTokenLifetimeMs);
     if (typeof verified === 'string') throw new UnauthorizedException(`the bearer token is not valid here (${verified})`);
     const { subject, roles } = verified;
-    await this.audit.record([{ actor: subject, action: 'auth.login', subject: typeof payload.jti === 'string' ? payload.jti : `${subject}@${payload.iat}`, detail: { roles } }]);
+    await this.audit.record([
+      { actor: subject, action: 'auth.login', subject: typeof payload.jti === 'string' ? payload.jti : `${subject}@${payload.iat}`, detail: { roles } },
+    ]);
     return verified;
   }
 }

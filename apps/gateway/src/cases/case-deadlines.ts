@@ -32,9 +32,7 @@ export class CaseDeadlines {
     const owedBy = ourSide(c) === 'receiving' ? 'us' : 'partner';
     const due =
       dueAt ??
-      new Date(
-        from.getTime() + (kind === 'acceptance' ? agreement.acceptanceMs : kind === 'arrival' ? agreement.arrivalGraceMs : agreement.followupEveryMs),
-      );
+      new Date(from.getTime() + (kind === 'acceptance' ? agreement.acceptanceMs : kind === 'arrival' ? agreement.arrivalGraceMs : agreement.followupEveryMs));
     const escalateAt = kind === 'followup' && owedBy === 'partner' ? new Date(due.getTime() + agreement.followupSenderGraceMs) : due;
     return Object.assign(new Expectation(), {
       id: randomUUID(),

@@ -77,13 +77,27 @@ export class CaseLifecycle implements InboundEffect, DeliveredEffect {
   async apply(messages: InboundMessage[], tx: EntityManager, now: Date): Promise<void> {
     const requests = messages.filter((m) => m.type === 'handover.request' && !isEscalationCopy(m.type, m.inReplyTo));
     await this.open(requests, tx, now);
-    await this.involveFallbacks(messages.filter((m) => isEscalationCopy(m.type, m.inReplyTo)), tx, now);
+    await this.involveFallbacks(
+      messages.filter((m) => isEscalationCopy(m.type, m.inReplyTo)),
+      tx,
+      now,
+    );
     const others = messages.filter((m) => m.type !== 'handover.request');
-    const cases = await this.cases.lockMany(others.map((m) => m.caseRef), tx);
+    const cases = await this.cases.lockMany(
+      others.map((m) => m.caseRef),
+      tx,
+    );
     for (const m of others) {
       const c = cases.get(m.caseRef);
       if (!c) continue; // checked before storing; gone only if a replica removed it meanwhile
-      const partnerMessage = { id: m.id, type: m.type as CaseMessageType, body: m.envelope.body, by: partnerSide(c), createdAt: m.createdAt, inReplyTo: m.inReplyTo };
+      const partnerMessage = {
+        id: m.id,
+        type: m.type as CaseMessageType,
+        body: m.envelope.body,
+        by: partnerSide(c),
+        createdAt: m.createdAt,
+        inReplyTo: m.inReplyTo,
+      };
       if (!transition(c.state, partnerMessage.type, partnerMessage.by, c.purpose, { body: partnerMessage.body }).ok) await this.applyOwnPending(c, tx, now); // the partner answered before our receipt came
       const problem = await this.step(c, partnerMessage, tx, now);
       if (problem) this.logger.warn(`${m.type} ${m.id} of case ${m.caseRef} not applied: ${problem}`);
@@ -94,8 +108,15 @@ export class CaseLifecycle implements InboundEffect, DeliveredEffect {
   /** This node's messages that the partner confirmed as delivered (unless applied already). */
   async delivered(ids: string[], tx: EntityManager, now: Date): Promise<void> {
     const delivered = (await this.outbox.findByIds(ids, tx)).filter((m) => isCaseMessage(m.type) && !m.appliedAt);
-    await this.outbox.markApplied(delivered.map((m) => m.id), now, tx);
-    const cases = await this.cases.lockMany(delivered.map((m) => m.caseRef), tx);
+    await this.outbox.markApplied(
+      delivered.map((m) => m.id),
+      now,
+      tx,
+    );
+    const cases = await this.cases.lockMany(
+      delivered.map((m) => m.caseRef),
+      tx,
+    );
     // A delivered request starts the wait for acceptance; its case needs no other change.
     const requests = delivered.filter((m) => m.type === 'handover.request' && !isEscalationCopy(m.type, m.inReplyTo));
     await this.expectations.add(
@@ -156,14 +177,20 @@ export class CaseLifecycle implements InboundEffect, DeliveredEffect {
    * directory: the role it now waits with takes part in the case, so its holders can open and answer it.
    */
   private async involveFallbacks(copies: InboundMessage[], tx: EntityManager, now: Date): Promise<void> {
-    const cases = await this.cases.lockMany(copies.map((m) => m.caseRef), tx);
+    const cases = await this.cases.lockMany(
+      copies.map((m) => m.caseRef),
+      tx,
+    );
     for (const m of copies) {
       const c = cases.get(m.caseRef);
       const role = m.routedTo ?? m.recipient;
       if (!c || c.ourRole === role || c.participants.includes(role)) continue;
       c.participants = [...c.participants, role];
       await this.cases.save(c, tx);
-      await this.timeline.record([{ caseRef: c.caseRef, messageId: null, at: now, kind: 'participant-added', detail: { role, reason: 'escalation-copy', copy: m.id } }], tx);
+      await this.timeline.record(
+        [{ caseRef: c.caseRef, messageId: null, at: now, kind: 'participant-added', detail: { role, reason: 'escalation-copy', copy: m.id } }],
+        tx,
+      );
     }
   }
 
@@ -226,7 +253,8 @@ export class CaseLifecycle implements InboundEffect, DeliveredEffect {
    */
   private async withdrawConsent(c: CaseFile, body: ConsentWithdrawnBody, tx: EntityManager, now: Date): Promise<void> {
     const purged = purgedBy(body.scope);
-    if (c.consent) c.consent = { ...c.consent, scope: c.consent.scope.filter((s) => !purged.includes(s as never)), withdrawnAt: body.withdrawnAt, withdrawnScope: purged };
+    if (c.consent)
+      c.consent = { ...c.consent, scope: c.consent.scope.filter((s) => !purged.includes(s as never)), withdrawnAt: body.withdrawnAt, withdrawnScope: purged };
     await this.messageLog.purgeSealed({ caseRef: c.caseRef }, now, tx);
     if (withdrawsEverything(body.scope)) {
       await this.expectations.cancel(c.caseRef, 'all', now, tx);

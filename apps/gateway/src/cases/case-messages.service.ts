@@ -53,7 +53,8 @@ export class CaseMessagesService {
     const sender = dto.sender ?? this.actingRole(found, caller, now);
     if (!actsAs(caller, sender)) throw new ForbiddenException(`you do not hold ${sender}`);
     if (!this.isOwnRole(sender)) throw invalidRequest([{ field: 'sender', problem: 'is not an address this node publishes' }]);
-    if (dto.inReplyTo && !(await this.isMessageOf(found, dto.inReplyTo))) throw invalidRequest([{ field: 'inReplyTo', problem: `is not a message of case ${caseRef}` }]);
+    if (dto.inReplyTo && !(await this.isMessageOf(found, dto.inReplyTo)))
+      throw invalidRequest([{ field: 'inReplyTo', problem: `is not a message of case ${caseRef}` }]);
 
     const envelope = await this.transactions.run(async (tx) => {
       const c = (await this.cases.lock(caseRef, tx)) ?? found;

@@ -51,7 +51,11 @@ export class CaseRules implements InboundCheck {
         const alt = fits(await this.withOwnPending(c, state));
         if (alt.ok) t = alt;
       }
-      const problem = !t.ok ? t.reason : c ? consentProblem(type, e.body, c.consent, type === 'purge.confirmed' ? await this.withdrawalAnswered(c, e.inReplyTo) : null) : null;
+      const problem = !t.ok
+        ? t.reason
+        : c
+          ? consentProblem(type, e.body, c.consent, type === 'purge.confirmed' ? await this.withdrawalAnswered(c, e.inReplyTo) : null)
+          : null;
       if (problem || !t.ok) refused.set(e.id, `${e.type} for case ${e.caseRef}: ${problem}`);
       else states.set(e.caseRef, t.state);
     }
@@ -62,7 +66,9 @@ export class CaseRules implements InboundCheck {
   private async withdrawalAnswered(c: CaseFile, id: string | null | undefined): Promise<{ scope: string[]; confirmed: boolean } | null> {
     const withdrawal = id ? await this.outbox.findById(id) : null;
     if (!withdrawal || withdrawal.caseRef !== c.caseRef || withdrawal.type !== 'consent.withdrawn') return null;
-    const confirmations = (await this.inbox.findByCase(c.caseRef)).filter((m) => m.type === 'purge.confirmed' && m.status === 'delivered' && m.inReplyTo === id);
+    const confirmations = (await this.inbox.findByCase(c.caseRef)).filter(
+      (m) => m.type === 'purge.confirmed' && m.status === 'delivered' && m.inReplyTo === id,
+    );
     return { scope: (withdrawal.envelope.body as ConsentWithdrawnBody).scope, confirmed: confirmations.length > 0 };
   }
 

@@ -77,9 +77,10 @@ const RULES: Record<CaseMessageType, Rule> = {
 export const CASE_MESSAGE_TYPES = Object.keys(RULES) as CaseMessageType[];
 
 /** What still fits a case that has ended, by state. */
-export const AFTER_THE_END = Object.fromEntries(
-  ENDED_STATES.map((state) => [state, CASE_MESSAGE_TYPES.filter((t) => RULES[t].in.includes(state))]),
-) as Record<'declined' | 'withdrawn' | 'closed', CaseMessageType[]>;
+export const AFTER_THE_END = Object.fromEntries(ENDED_STATES.map((state) => [state, CASE_MESSAGE_TYPES.filter((t) => RULES[t].in.includes(state))])) as Record<
+  'declined' | 'withdrawn' | 'closed',
+  CaseMessageType[]
+>;
 
 /** Whether a withdrawal of consent with this scope ends the case: withdrawing `share-coded` withdraws everything. */
 export const withdrawsEverything = (scope: readonly string[]): boolean => scope.includes('share-coded');
@@ -160,9 +161,13 @@ export function transition(
     if (!message.copy) return { ok: false, reason: 'the case exists already' };
     return state === 'referred' ? { ok: true, state } : { ok: false, reason: `a copy of the request fits only a case still referred, not one ${state}` };
   }
-  if (rule.purposes && purpose && !rule.purposes.includes(purpose)) return { ok: false, reason: `${type} is only for cases of purpose ${rule.purposes.join(', ')}` };
+  if (rule.purposes && purpose && !rule.purposes.includes(purpose))
+    return { ok: false, reason: `${type} is only for cases of purpose ${rule.purposes.join(', ')}` };
   if (!rule.in.includes(state)) {
-    return { ok: false, reason: ENDED_STATES.includes(state) ? `the case has ended (${state}): no ${type} after that` : `${type} does not fit a case that is ${state}` };
+    return {
+      ok: false,
+      reason: ENDED_STATES.includes(state) ? `the case has ended (${state}): no ${type} after that` : `${type} does not fit a case that is ${state}`,
+    };
   }
   if (type === 'consent.withdrawn' && !withdrawsEverything(scopeOf(message.body))) return { ok: true, state };
   return { ok: true, state: rule.to ?? state };

@@ -60,8 +60,7 @@ export class CaseViewsService {
           entries.push({ ...e, event: `${e.event} ${m.type}`, message: m.id, direction: 'out' });
         } else if (e.event === 'sent') {
           entries.push({ ...e, event: `sent ${m.type}`, message: m.id, direction: 'out', from: m.envelope.sender, to: m.envelope.recipient, ...replyTo(m) });
-        }
-        else entries.push({ ...e, event: `receipt ${e.event} for ${m.type}`, message: m.id, direction: 'in' });
+        } else entries.push({ ...e, event: `receipt ${e.event} for ${m.type}`, message: m.id, direction: 'in' });
       }
     }
     for (const m of received.filter((r) => r.type !== 'receipt')) {
@@ -90,7 +89,8 @@ export class CaseViewsService {
       // A late answer keeps the miss on record, even when it came before the deadline watch looked; an answer made in
       // time that arrived after the waiting side escalated leaves the escalation on record, not a miss.
       const metInTime = x.status === 'met' && !metLate;
-      if (!metInTime && (x.escalationStep > 0 || x.status === 'missed' || metLate)) entries.push({ at: x.dueAt.toISOString(), event: `deadline missed: ${x.kind}`, owedBy: x.owedBy });
+      if (!metInTime && (x.escalationStep > 0 || x.status === 'missed' || metLate))
+        entries.push({ at: x.dueAt.toISOString(), event: `deadline missed: ${x.kind}`, owedBy: x.owedBy });
     }
     const kinds = new Map(expectations.map((x) => [x.id, x.kind]));
     for (const e of escalations) {
@@ -116,7 +116,9 @@ export class CaseViewsService {
     const [sent, received] = await Promise.all([this.outbox.findByCase(caseRef), this.inbox.findByCase(caseRef)]);
     const sealed = [
       ...sent.filter((m) => m.sealedAtRest).map((m) => ({ message: m.id, type: m.type, direction: 'out' as const, jwe: m.sealedAtRest! })),
-      ...received.filter((m) => m.status === 'delivered' && typeof m.envelope.sealed === 'string').map((m) => ({ message: m.id, type: m.type, direction: 'in' as const, jwe: m.envelope.sealed! })),
+      ...received
+        .filter((m) => m.status === 'delivered' && typeof m.envelope.sealed === 'string')
+        .map((m) => ({ message: m.id, type: m.type, direction: 'in' as const, jwe: m.envelope.sealed! })),
     ];
     if (!sealed.length) {
       const purged = [...sent, ...received].some((m) => m.purgedAt);
@@ -140,33 +142,45 @@ export class CaseViewsService {
     const now = this.clock.now();
     const late = await this.expectations.overdue(now, page);
     const escalations = await this.expectations.escalationsOf(late.slice(0, page.limit).map((x) => x.id));
-    return pageOf(late, page.limit, TIME_AND_ID, (x) => ({ at: x.dueAt, id: x.id }), (x) => {
-      const mine = escalations.filter((e) => e.expectationId === x.id);
-      const overdueMs = now.getTime() - x.dueAt.getTime();
-      return {
-        caseRef: x.caseRef,
-        kind: x.kind,
-        owedBy: x.owedBy,
-        dueAt: x.dueAt.toISOString(),
-        overdueMs,
-        overdue: humanDuration(overdueMs),
-        status: x.status as 'open' | 'missed',
-        alerted: mine.filter((e) => e.action === 'alert').map((e) => e.target),
-        copiedTo: mine.filter((e) => e.action === 'copy-to-fallback').map((e) => e.target),
-      };
-    });
+    return pageOf(
+      late,
+      page.limit,
+      TIME_AND_ID,
+      (x) => ({ at: x.dueAt, id: x.id }),
+      (x) => {
+        const mine = escalations.filter((e) => e.expectationId === x.id);
+        const overdueMs = now.getTime() - x.dueAt.getTime();
+        return {
+          caseRef: x.caseRef,
+          kind: x.kind,
+          owedBy: x.owedBy,
+          dueAt: x.dueAt.toISOString(),
+          overdueMs,
+          overdue: humanDuration(overdueMs),
+          status: x.status as 'open' | 'missed',
+          alerted: mine.filter((e) => e.action === 'alert').map((e) => e.target),
+          copiedTo: mine.filter((e) => e.action === 'copy-to-fallback').map((e) => e.target),
+        };
+      },
+    );
   }
 
   async alerts(filter: { role?: string }, page: KeysetPage, caller: Principal): Promise<Page<AlertItem>> {
     const rows = await this.expectations.alerts(listScope(caller, filter.role), page);
-    return pageOf(rows, page.limit, TIME_AND_ID, (e) => ({ at: e.at, id: e.id }), (e) => ({
-      caseRef: e.caseRef,
-      at: e.at.toISOString(),
-      role: e.target,
-      expectation: e.expectationId,
-      kind: e.deadline.kind,
-      dueAt: e.deadline.dueAt.toISOString(),
-    }));
+    return pageOf(
+      rows,
+      page.limit,
+      TIME_AND_ID,
+      (e) => ({ at: e.at, id: e.id }),
+      (e) => ({
+        caseRef: e.caseRef,
+        at: e.at.toISOString(),
+        role: e.target,
+        expectation: e.expectationId,
+        kind: e.deadline.kind,
+        dueAt: e.deadline.dueAt.toISOString(),
+      }),
+    );
   }
 
   /** The case, for whoever reads or writes it; 404 when this node has none of that caseRef. */

@@ -80,7 +80,11 @@ export class CaseRepository {
   /** A retired role's part in the cases that have not ended passes to its successor (ended cases keep their history). */
   async moveCases(from: string, to: string, tx: EntityManager): Promise<void> {
     const open = 'state <> ALL($3::text[])';
-    await tx.query(`UPDATE case_file SET our_role = $2, participants = array_remove(participants, $2) WHERE our_role = $1 AND ${open}`, [from, to, ENDED_STATES]);
+    await tx.query(`UPDATE case_file SET our_role = $2, participants = array_remove(participants, $2) WHERE our_role = $1 AND ${open}`, [
+      from,
+      to,
+      ENDED_STATES,
+    ]);
     await tx.query(
       `UPDATE case_file SET participants = CASE WHEN our_role = $2 OR $2 = ANY(participants) THEN array_remove(participants, $1) ELSE array_replace(participants, $1, $2) END
        WHERE $1 = ANY(participants) AND ${open}`,

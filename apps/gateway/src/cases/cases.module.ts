@@ -24,7 +24,19 @@ import { UnansweredRepository } from './unanswered.repository';
 @Module({
   imports: [MessageLogModule, RegistryModule, AuditModule, RetentionModule, TypeOrmModule.forFeature([CaseFile, Expectation, Escalation])],
   controllers: [HandoverController, CasesController],
-  providers: [HandoverService, CaseMessagesService, CaseViewsService, CaseRules, CaseLifecycle, CaseDeadlines, CaseRepository, ExpectationRepository, DeadlineWatch, HandoverRoleWork, UnansweredRepository],
+  providers: [
+    HandoverService,
+    CaseMessagesService,
+    CaseViewsService,
+    CaseRules,
+    CaseLifecycle,
+    CaseDeadlines,
+    CaseRepository,
+    ExpectationRepository,
+    DeadlineWatch,
+    HandoverRoleWork,
+    UnansweredRepository,
+  ],
   exports: [DeadlineWatch, CaseRules, CaseLifecycle, HandoverRoleWork],
 })
 export class CasesModule {}

@@ -67,7 +67,10 @@ export class DeadlineWatch implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   private async escalate(due: Expectation[], now: Date, tx: EntityManager): Promise<{ taken: number; escalated: number }> {
-    const answered = await this.expectations.answerOnItsWay(due.filter((x) => x.owedBy === 'us').map((x) => x.id), tx);
+    const answered = await this.expectations.answerOnItsWay(
+      due.filter((x) => x.owedBy === 'us').map((x) => x.id),
+      tx,
+    );
     await this.expectations.postpone([...answered], new Date(now.getTime() + 1), tx);
     const missed = due.filter((x) => !answered.has(x.id));
     const coordinator = this.registry.responsibleRole(this.config.directory.coordinator, now);
@@ -77,7 +80,10 @@ export class DeadlineWatch implements OnApplicationBootstrap, OnApplicationShutd
       await this.record(x, step, 'alert', coordinator, null, now, tx);
       this.logger.warn(`${x.kind} for case ${x.caseRef} is overdue (owed by ${x.owedBy === 'us' ? 'this node' : 'the partner'}): ${coordinator} alerted`);
     }
-    await this.expectations.markMissed(missed.map((x) => x.id), tx);
+    await this.expectations.markMissed(
+      missed.map((x) => x.id),
+      tx,
+    );
     return { taken: due.length, escalated: missed.length };
   }
 
@@ -103,7 +109,15 @@ export class DeadlineWatch implements OnApplicationBootstrap, OnApplicationShutd
     await this.record(x, step, 'copy-to-fallback', role.fallback, envelope.id, now, tx);
   }
 
-  private async record(x: Expectation, step: number, action: Escalation['action'], target: string, messageId: string | null, now: Date, tx: EntityManager): Promise<void> {
+  private async record(
+    x: Expectation,
+    step: number,
+    action: Escalation['action'],
+    target: string,
+    messageId: string | null,
+    now: Date,
+    tx: EntityManager,
+  ): Promise<void> {
     await this.expectations.escalate(
       Object.assign(new Escalation(), { id: randomUUID(), expectationId: x.id, caseRef: x.caseRef, step, at: now, action, target, messageId }),
       tx,

@@ -77,7 +77,10 @@ export class ExpectationRepository {
 
   /** Escalated once, never again: missed, one step further, nothing more scheduled. */
   async markMissed(ids: string[], tx: EntityManager): Promise<void> {
-    if (ids.length) await tx.query(`UPDATE expectation SET status = 'missed', escalation_step = escalation_step + 1, next_escalation_at = NULL WHERE id = ANY($1::uuid[])`, [ids]);
+    if (ids.length)
+      await tx.query(`UPDATE expectation SET status = 'missed', escalation_step = escalation_step + 1, next_escalation_at = NULL WHERE id = ANY($1::uuid[])`, [
+        ids,
+      ]);
   }
 
   /** Records an escalation once: a repeat of the same step, action and target is ignored. */

@@ -44,8 +44,14 @@ export class HandoverService {
   /** Handovers submitted at the same time are stored in one transaction; each request waits for its own commit. */
   private readonly submissions = new GroupCommit<Submission>((batch) =>
     this.transactions.run(async (tx) => {
-      await this.cases.add(batch.map((s) => s.case), tx);
-      await this.messageLog.enqueue(batch.map((s) => s.message), tx);
+      await this.cases.add(
+        batch.map((s) => s.case),
+        tx,
+      );
+      await this.messageLog.enqueue(
+        batch.map((s) => s.message),
+        tx,
+      );
     }),
   );
 
@@ -134,7 +140,12 @@ export class HandoverService {
     if (handover.direction === 'incoming') {
       const message = await this.inbox.findById(id);
       if (!message) throw new NotFoundException(`no handover ${id}`);
-      return { ...common, status: 'received', body: contentsFor(access, message.envelope.body as HandoverRequestBody), timeline: await this.timelines.ofInbound(message) };
+      return {
+        ...common,
+        status: 'received',
+        body: contentsFor(access, message.envelope.body as HandoverRequestBody),
+        timeline: await this.timelines.ofInbound(message),
+      };
     }
     const message = await this.outbox.findById(id);
     if (!message) throw new NotFoundException(`no handover ${id}`);
@@ -159,8 +170,12 @@ export class HandoverService {
     const rows = await this.inbox.list({ recipients: roles && this.registry.addressesWaitingWith(roles, now), receivedBefore: filter.before }, page);
     const waiting = await this.unanswered.among(rows.slice(0, page.limit).map((m) => m.id));
     const waitsWith = (m: InboundMessage) => (m.status === 'delivered' ? this.registry.route(m.recipient, now) : null);
-    return pageOf(rows, page.limit, TIME_AND_ID, (m) => ({ at: m.receivedAt, id: m.id }), (m) =>
-      toInboxItem(m, accessTo(caller, [m.recipient]) === 'contents', waiting.has(m.id), waitsWith(m)),
+    return pageOf(
+      rows,
+      page.limit,
+      TIME_AND_ID,
+      (m) => ({ at: m.receivedAt, id: m.id }),
+      (m) => toInboxItem(m, accessTo(caller, [m.recipient]) === 'contents', waiting.has(m.id), waitsWith(m)),
     );
   }
 }

@@ -72,7 +72,14 @@ describe('config/directory', () => {
   });
 
   it('finds a role for children in Albanian in Kosovo or Albania', () => {
-    expect(lookup(loaded.map((l) => l.doc), ['XK', 'AL'], 'child', 'sq')).not.toEqual([]);
+    expect(
+      lookup(
+        loaded.map((l) => l.doc),
+        ['XK', 'AL'],
+        'child',
+        'sq',
+      ),
+    ).not.toEqual([]);
   });
 
   describe.each(loaded)('$file', ({ node, doc }) => {
@@ -115,7 +122,11 @@ describe('the directory checks on broken fixtures', () => {
     channels: { phone: '+43 1 000 0001 (sample)', mailbox: `${slug}@org.example` },
     ...extra,
   });
-  const dir = (...roles: RoleEntry[]): Directory => ({ node: 'XX', coordinator: 'XX/org/a', organisations: [{ slug: 'org', name: 'Org', kind: 'ngo', roles }] });
+  const dir = (...roles: RoleEntry[]): Directory => ({
+    node: 'XX',
+    coordinator: 'XX/org/a',
+    organisations: [{ slug: 'org', name: 'Org', kind: 'ngo', roles }],
+  });
 
   it('finds no problem in a sound fixture', () => {
     const d = dir(role('a'), role('b', { status: 'vacant', fallback: 'XX/org/a' }));
@@ -133,7 +144,9 @@ describe('the directory checks on broken fixtures', () => {
 
   it('directoryProblems refuses a role a partner would refuse, naming the field', () => {
     expect(directoryProblems(dir(role('a', { purposes: [] })), 'XX')).toEqual([expect.stringMatching(/^organisations\[0\]\.roles\[0\]\.purposes /)]);
-    expect(directoryProblems(dir(role('a', { ageGroups: ['adult', 'adult'] })), 'XX')).toEqual([expect.stringMatching(/^organisations\[0\]\.roles\[0\]\.ageGroups /)]);
+    expect(directoryProblems(dir(role('a', { ageGroups: ['adult', 'adult'] })), 'XX')).toEqual([
+      expect.stringMatching(/^organisations\[0\]\.roles\[0\]\.ageGroups /),
+    ]);
     const badChannel = role('a', { channels: { mailbox: 'no-at-sign' } });
     expect(directoryProblems(dir(badChannel), 'XX')).toEqual([expect.stringMatching(/^organisations\[0\]\.roles\[0\]\.channels\.mailbox /)]);
     const unknownField = { ...role('a'), email: 'a@org.example' } as RoleEntry;
@@ -151,7 +164,11 @@ describe('the directory checks on broken fixtures', () => {
 
   it('reports duplicate addresses, including the receipts address', () => {
     expect(duplicateAddresses(dir(role('a'), role('a')))).toEqual(['XX/org/a']);
-    const receipts: Directory = { node: 'XX', coordinator: 'XX/gateway/receipts', organisations: [{ slug: 'gateway', name: 'G', kind: 'government', roles: [role('receipts')] }] };
+    const receipts: Directory = {
+      node: 'XX',
+      coordinator: 'XX/gateway/receipts',
+      organisations: [{ slug: 'gateway', name: 'G', kind: 'government', roles: [role('receipts')] }],
+    };
     expect(duplicateAddresses(receipts)).toEqual(['XX/gateway/receipts']);
   });
 
@@ -182,6 +199,13 @@ describe('the directory checks on broken fixtures', () => {
   });
 
   it('lookup finds nothing for a language no role lists', () => {
-    expect(lookup(loaded.map((l) => l.doc), ['XK', 'AL'], 'child', 'zu')).toEqual([]);
+    expect(
+      lookup(
+        loaded.map((l) => l.doc),
+        ['XK', 'AL'],
+        'child',
+        'zu',
+      ),
+    ).toEqual([]);
   });
 });

@@ -118,7 +118,7 @@ export function rolesOf(d: Directory): IndexedRole[] {
   const out: IndexedRole[] = [];
   for (const o of Array.isArray(d?.organisations) ? d.organisations : []) {
     if (!isPlain(o) || !Array.isArray(o.roles)) continue;
-    for (const r of o.roles) if (isPlain(r)) out.push({ address: addressOf(d.node, String(o.slug), String(r.slug)), role: r as unknown as RoleEntry });
+    for (const r of o.roles) if (isPlain(r)) out.push({ address: addressOf(d.node, String(o.slug), String(r.slug)), role: r });
   }
   return out;
 }

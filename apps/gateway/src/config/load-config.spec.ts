@@ -102,10 +102,18 @@ describe('loadNodeConfig', () => {
   it.each<[string, Record<string, unknown>, string]>([
     ['http', { http: { prot: 3000 } }, 'http.prot is not a known key (known: host, port)'],
     ['database', { database: { shema: 'x' } }, 'database.shema is not a known key (known: url, schema, poolSize)'],
-    ['broker', { broker: { prefech: 10 } }, 'broker.prefech is not a known key (known: url, managementUrl, queue, prefetch, maxDeliveryAttempts, stallTimeout)'],
+    [
+      'broker',
+      { broker: { prefech: 10 } },
+      'broker.prefech is not a known key (known: url, managementUrl, queue, prefetch, maxDeliveryAttempts, stallTimeout)',
+    ],
     ['relay', { relay: { pollIntervall: '1s' } }, 'relay.pollIntervall is not a known key (known: batchSize, pollInterval, concurrency)'],
     ['deadlines', { deadlines: { interval: '1s' } }, 'deadlines.interval is not a known key (known: checkInterval)'],
-    ['auth', { auth: { audiences: 'x' } }, 'auth.audiences is not a known key (known: issuer, audience, jwks, jwksUrl, maxTokenLifetime, maxFailures, failureWindow)'],
+    [
+      'auth',
+      { auth: { audiences: 'x' } },
+      'auth.audiences is not a known key (known: issuer, audience, jwks, jwksUrl, maxTokenLifetime, maxFailures, failureWindow)',
+    ],
   ])('refuses an unknown key in %s, naming it', (_section, changes, problem) => {
     expect(problems(changes)).toEqual([problem]);
   });
@@ -181,7 +189,12 @@ describe('retention', () => {
 
   it('reads every period given in milliseconds, as a scratch node writes them', () => {
     const retention = { sealedAfterEndMs: 2 * DAY_MS, caseDataAfterEndMs: 3 * DAY_MS, messageLogMs: 4 * DAY_MS, checkIntervalMs: 5_000 };
-    const written = { sealedAfterEnd: retention.sealedAfterEndMs, caseDataAfterEnd: retention.caseDataAfterEndMs, messageLog: retention.messageLogMs, checkInterval: retention.checkIntervalMs };
+    const written = {
+      sealedAfterEnd: retention.sealedAfterEndMs,
+      caseDataAfterEnd: retention.caseDataAfterEndMs,
+      messageLog: retention.messageLogMs,
+      checkInterval: retention.checkIntervalMs,
+    };
     expect(loadNodeConfig(nodeFile({ retention: written }), {}).retention).toEqual(retention);
   });
 

@@ -1,3 +1,5 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access --
+   the YAML is untyped input: each value is read by a checker below that names the key of anything out of place. */
 import { Jwks, isNodeId, jwksProblems, privateJwksProblems } from '@trm/wire';
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -27,7 +29,22 @@ export function parseDuration(text: string): number | null {
 }
 
 /** The top-level keys of a node file. */
-const TOP_LEVEL = ['node', 'timeZone', 'http', 'database', 'broker', 'keys', 'directory', 'partners', 'timers', 'relay', 'registry', 'deadlines', 'retention', 'auth'];
+const TOP_LEVEL = [
+  'node',
+  'timeZone',
+  'http',
+  'database',
+  'broker',
+  'keys',
+  'directory',
+  'partners',
+  'timers',
+  'relay',
+  'registry',
+  'deadlines',
+  'retention',
+  'auth',
+];
 
 export const DEFAULTS = {
   timeZone: 'UTC',
@@ -285,9 +302,7 @@ function interpolate(value: unknown, env: NodeJS.ProcessEnv, problems: string[],
   }
   if (Array.isArray(value)) return value.map((v, i) => interpolate(v, env, problems, `${key}[${i}]`));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, interpolate(v, env, problems, key ? `${key}.${k}` : k)]),
-    );
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(v, env, problems, key ? `${key}.${k}` : k)]));
   }
   return value;
 }

@@ -11,13 +11,7 @@ export interface Column<T> {
  * Inserts any number of rows with one statement and one parameter per column (`INSERT … SELECT FROM unnest(…)`).
  * Used on the message hot paths, where building a parameter per value costs more than the insert itself.
  */
-export async function bulkInsert<T>(
-  tx: EntityManager,
-  table: string,
-  columns: Column<T>[],
-  rows: T[],
-  suffix = '',
-): Promise<Array<Record<string, unknown>>> {
+export async function bulkInsert<T>(tx: EntityManager, table: string, columns: Column<T>[], rows: T[], suffix = ''): Promise<Array<Record<string, unknown>>> {
   if (!rows.length) return [];
   const sql =
     `INSERT INTO ${table} (${columns.map((c) => c.name).join(', ')}) ` +

@@ -24,5 +24,8 @@ export function keyset<T extends ObjectLiteral>(
   page: KeysetPage,
 ): SelectQueryBuilder<T> {
   if (page.after) q.andWhere(`(${time}, ${id}) ${order === 'DESC' ? '<' : '>'} (:keysetAt, :keysetId)`, { keysetAt: page.after.at, keysetId: page.after.id });
-  return q.orderBy(time, order).addOrderBy(id, order).limit(page.limit + 1);
+  return q
+    .orderBy(time, order)
+    .addOrderBy(id, order)
+    .limit(page.limit + 1);
 }

@@ -33,7 +33,8 @@ export class AttentionJob implements OnApplicationBootstrap, OnApplicationShutdo
     const { vacant, unconfirmed, pendingLinks, personalChannels } = await this.directory.attention(null);
     if (vacant.length) this.logger.warn(`vacant roles (messages go to their fallback): ${vacant.map((r) => r.address).join(', ')}`);
     if (unconfirmed.length) this.logger.warn(`roles not confirmed recently: ${unconfirmed.map((r) => r.address).join(', ')}`);
-    if (pendingLinks.length) this.logger.warn(`fallbacks and successors waiting for a decision: ${pendingLinks.map((l) => `${l.role} -> ${l.target} (${l.kind})`).join(', ')}`);
+    if (pendingLinks.length)
+      this.logger.warn(`fallbacks and successors waiting for a decision: ${pendingLinks.map((l) => `${l.role} -> ${l.target} (${l.kind})`).join(', ')}`);
     if (personalChannels.length) this.logger.warn(`published channels that look personal: ${personalChannels.length}`);
   }
 }

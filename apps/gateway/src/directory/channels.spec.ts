@@ -37,7 +37,11 @@ describe('a role channel that is a member of staff’s own', () => {
 });
 
 describe('published channels that look personal', () => {
-  const staff = [person('Marija Petrović'), person('Nikola Đorđević', 'nikola@home.example', '+381 63 000 0009'), person('Sample staff, RS/cptv/intake (fictional)')];
+  const staff = [
+    person('Marija Petrović'),
+    person('Nikola Đorđević', 'nikola@home.example', '+381 63 000 0009'),
+    person('Sample staff, RS/cptv/intake (fictional)'),
+  ];
   const reasons = (mailbox?: string, phone?: string) => personalChannels([role(mailbox, phone)], staff).map((c) => `${c.channel} ${c.reason}`);
 
   it("flags a mailbox holding a staff member's name, without case or diacritics", () => {
@@ -61,7 +65,10 @@ describe('published channels that look personal', () => {
   it("leaves functional words and name parts under three letters alone, and reads Jean-Luc O'Brien in parts", () => {
     expect(reasons('intake@cptv.example', '+381 11 000 0001')).toEqual([]);
     expect(personalChannels([role('li-wu@cptv.example')], [person('Li Wu')])).toEqual([]);
-    expect(personalChannels([role('luc@cptv.example'), role('brien@cptv.example')], [person("Jean-Luc O'Brien")]).map((c) => c.reason)).toEqual(['staff-name', 'staff-name']);
+    expect(personalChannels([role('luc@cptv.example'), role('brien@cptv.example')], [person("Jean-Luc O'Brien")]).map((c) => c.reason)).toEqual([
+      'staff-name',
+      'staff-name',
+    ]);
   });
 
   it('flags no channel of the sample directories, staffed as the seed staffs them', () => {
@@ -69,7 +76,13 @@ describe('published channels that look personal', () => {
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
       const roles = rolesOf(parse(readFileSync(join(dir, file), 'utf8')) as Directory);
       const people = roles.filter(({ role }) => role.status === 'active').map(({ address }) => person(sampleStaffName(address)));
-      expect({ file, flagged: personalChannels(roles.map(({ address, role }) => ({ address, channels: role.channels ?? null })), people) }).toEqual({ file, flagged: [] });
+      expect({
+        file,
+        flagged: personalChannels(
+          roles.map(({ address, role }) => ({ address, channels: role.channels ?? null })),
+          people,
+        ),
+      }).toEqual({ file, flagged: [] });
     }
   });
 });

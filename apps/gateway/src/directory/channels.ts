@@ -28,14 +28,38 @@ export interface PersonalChannel {
 
 /** Words a functional mailbox is made of: never read as a person's name. */
 const FUNCTIONAL_WORDS = new Set([
-  'office', 'info', 'intake', 'duty', 'desk', 'team', 'staff', 'support', 'return', 'case', 'cases', 'help', 'helpline',
-  'hotline', 'contact', 'coordination', 'shelter', 'reintegration', 'referral', 'assistance', 'protection', 'admin',
-  'mail', 'secretariat', 'service', 'centre', 'center', 'unit',
+  'office',
+  'info',
+  'intake',
+  'duty',
+  'desk',
+  'team',
+  'staff',
+  'support',
+  'return',
+  'case',
+  'cases',
+  'help',
+  'helpline',
+  'hotline',
+  'contact',
+  'coordination',
+  'shelter',
+  'reintegration',
+  'referral',
+  'assistance',
+  'protection',
+  'admin',
+  'mail',
+  'secretariat',
+  'service',
+  'centre',
+  'center',
+  'unit',
 ]);
 
 /** Lowercase, without diacritics (Petrović: petrovic; Đorđević: djordjevic). */
-const fold = (text: string): string =>
-  text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/đ/g, 'dj');
+const fold = (text: string): string => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/đ/g, 'dj');
 
 /** E-mail addresses and mailboxes compare trimmed and case-insensitively. */
 const mailboxKey = (value: string): string => value.trim().toLowerCase();

@@ -15,15 +15,7 @@ import { DirectoryPublisher } from './directory-publisher';
 import { DirectoryRepository } from '../registry/directory.repository';
 import { addressOf, organisationOf } from '../config/directory';
 import { holdsAt, isUnconfirmed } from '../registry/directory-view';
-import {
-  AssignDto,
-  CreateOrganisationDto,
-  CreatePersonDto,
-  CreateRoleDto,
-  DeactivateRoleDto,
-  UpdateOrganisationDto,
-  UpdateRoleDto,
-} from './dto/directory.dto';
+import { AssignDto, CreateOrganisationDto, CreatePersonDto, CreateRoleDto, DeactivateRoleDto, UpdateOrganisationDto, UpdateRoleDto } from './dto/directory.dto';
 import {
   AcceptedLink,
   AssignedRole,
@@ -150,10 +142,12 @@ export class DirectoryService {
   /** Whose staff a new person is: an administrator of one organisation creates its own; one of the whole node names any, or none. */
   private async staffOrganisation(named: string | undefined, caller: Principal, tx: EntityManager): Promise<string | null> {
     if (caller.organisation !== null) {
-      if (named !== undefined && named !== caller.organisation) throw new ForbiddenException(`an administrator of ${caller.organisation} creates staff of ${caller.organisation} only`);
+      if (named !== undefined && named !== caller.organisation)
+        throw new ForbiddenException(`an administrator of ${caller.organisation} creates staff of ${caller.organisation} only`);
       return caller.organisation;
     }
-    if (named !== undefined && !(await this.directory.organisation(named, tx))) throw invalidRequest([{ field: 'organisation', problem: 'is not an organisation of this node' }]);
+    if (named !== undefined && !(await this.directory.organisation(named, tx)))
+      throw invalidRequest([{ field: 'organisation', problem: 'is not an organisation of this node' }]);
     return named ?? null;
   }
 
@@ -278,7 +272,12 @@ export class DirectoryService {
   async acceptLink(id: string, caller: Principal): Promise<AcceptedLink> {
     let transfer: TransferView | null = null;
     const link = await this.inDirectory(async (tx, now) => {
-      const link = await this.pendingLinkFor(id, tx, (l) => decidesFor(caller, l.targetOrganisation), (l) => `only an administrator of ${l.targetOrganisation} or a coordinator may accept it`);
+      const link = await this.pendingLinkFor(
+        id,
+        tx,
+        (l) => decidesFor(caller, l.targetOrganisation),
+        (l) => `only an administrator of ${l.targetOrganisation} or a coordinator may accept it`,
+      );
       Object.assign(link, { status: 'accepted', decidedBy: caller.subject, decidedFor: link.targetOrganisation, decidedAt: now });
       await this.directory.save(link, tx);
       await this.audit.record([{ actor: caller.subject, action: 'registry.link.accepted', subject: link.id, detail: linkDetail(link) }], tx);
@@ -485,7 +484,10 @@ export class DirectoryService {
    * attention list still flags it, without saying whose).
    */
   private async requireFunctionalChannels(channels: RoleChannels | undefined, caller: Principal, tx: EntityManager): Promise<void> {
-    const personal = staffContactsIn(channels, (await this.directory.everyone(tx)).filter((p) => seesStaffOf(caller, p.organisation)));
+    const personal = staffContactsIn(
+      channels,
+      (await this.directory.everyone(tx)).filter((p) => seesStaffOf(caller, p.organisation)),
+    );
     if (personal.length) {
       throw invalidRequest(
         personal.map((kind) =>
@@ -595,9 +597,7 @@ function linkView(l: RoleLink, caller: Principal | null): RoleLinkView {
   const sees = (organisation: string) => !!caller && seesStaffOf(caller, organisation);
   const requestShown = l.requestedBy === caller?.subject || sees(organisationOf(l.role));
   const decisionShown =
-    l.decidedBy === null ||
-    l.decidedBy === caller?.subject ||
-    (l.decidedFor ? sees(l.decidedFor) : sees(organisationOf(l.role)) && sees(l.targetOrganisation));
+    l.decidedBy === null || l.decidedBy === caller?.subject || (l.decidedFor ? sees(l.decidedFor) : sees(organisationOf(l.role)) && sees(l.targetOrganisation));
   return {
     id: l.id,
     kind: l.kind,

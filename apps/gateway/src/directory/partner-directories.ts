@@ -24,9 +24,7 @@ export class PartnerDirectories implements InboundEffect {
   ) {}
 
   async apply(messages: InboundMessage[], tx: EntityManager, now: Date): Promise<void> {
-    const updates = messages
-      .map((m) => ({ message: m, body: m.envelope.body as RegistryUpdateBody }))
-      .sort((a, b) => a.body.version - b.body.version);
+    const updates = messages.map((m) => ({ message: m, body: m.envelope.body as RegistryUpdateBody })).sort((a, b) => a.body.version - b.body.version);
     for (const { message, body } of updates) {
       const current = await this.directories.lockedVersion(body.node, tx);
       const base = { caseRef: message.caseRef, messageId: message.id, at: now };

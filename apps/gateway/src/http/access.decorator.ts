@@ -14,4 +14,6 @@ export const Allow = (...roles: AppRole[]) => applyDecorators(SetMetadata(ACCESS
 export const Public = () => SetMetadata(ACCESS, 'public');
 
 /** The authenticated caller, for services that limit what a role sees. */
-export const Caller = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => ctx.switchToHttp().getRequest().principal);
+export const Caller = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): Principal => ctx.switchToHttp().getRequest<{ principal: Principal }>().principal,
+);

@@ -19,7 +19,23 @@ describe('list cursors', () => {
 
   it('give the next page only when a row beyond the limit was read', () => {
     const rows = [3, 2, 1].map((n) => ({ n }));
-    expect(pageOf(rows, 2, SEQ, (r) => r.n, (r) => r.n)).toEqual({ items: [3, 2], next: writeCursor(SEQ, 2) });
-    expect(pageOf(rows, 3, SEQ, (r) => r.n, (r) => r.n)).toEqual({ items: [3, 2, 1], next: null });
+    expect(
+      pageOf(
+        rows,
+        2,
+        SEQ,
+        (r) => r.n,
+        (r) => r.n,
+      ),
+    ).toEqual({ items: [3, 2], next: writeCursor(SEQ, 2) });
+    expect(
+      pageOf(
+        rows,
+        3,
+        SEQ,
+        (r) => r.n,
+        (r) => r.n,
+      ),
+    ).toEqual({ items: [3, 2, 1], next: null });
   });
 });

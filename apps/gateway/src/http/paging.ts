@@ -84,8 +84,12 @@ export const PageCursor = (kind: CursorKind<unknown>) =>
 export const IntQuery = (min: number, max: number) =>
   applyDecorators(
     IsOptional(),
-    Transform(({ value }) => (typeof value === 'string' && /^\d{1,16}$/.test(value) ? Number(value) : value)),
-    simple('isIntIn', (v) => Number.isSafeInteger(v) && (v as number) >= min && (v as number) <= max, `must be an integer from ${min} to ${max}`)() as PropertyDecorator,
+    Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^\d{1,16}$/.test(value) ? Number(value) : value)),
+    simple(
+      'isIntIn',
+      (v) => Number.isSafeInteger(v) && (v as number) >= min && (v as number) <= max,
+      `must be an integer from ${min} to ${max}`,
+    )() as PropertyDecorator,
     ApiPropertyOptional({ type: 'integer', minimum: min, maximum: max }),
   );
 

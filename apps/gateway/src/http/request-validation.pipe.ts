@@ -12,7 +12,7 @@ const NOT_VALIDATED = new Set<unknown>([String, Boolean, Number, Array, Object])
 export class RequestValidationPipe implements PipeTransform {
   transform(value: unknown, { type, metatype }: ArgumentMetadata): unknown {
     if (type === 'custom' || !metatype || NOT_VALIDATED.has(metatype)) return value;
-    const checked = toValidInstance(metatype as new () => object, value === undefined ? {} : value) // no body: {}; null is refused;
+    const checked = toValidInstance(metatype as new () => object, value === undefined ? {} : value); // no body: {}; null is refused;
     if (!checked.ok) throw invalidRequest(checked.problems);
     return checked.instance;
   }

@@ -40,16 +40,28 @@ const fixedAnswer = (status: number, message: string) => JSON.stringify({ status
  */
 export function routerError(error: { code?: string }, _request: FastifyRequest, reply: FastifyReply): void {
   const [status, message] = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? [414, 'a path parameter is too long'] : [400, 'the path is not valid'];
-  void reply.code(status).headers({ ...BASE_HEADERS, 'content-type': 'application/json; charset=utf-8' }).send(fixedAnswer(status, message));
+  void reply
+    .code(status)
+    .headers({ ...BASE_HEADERS, 'content-type': 'application/json; charset=utf-8' })
+    .send(fixedAnswer(status, message));
 }
 
 /** Errors of the HTTP parser, below Fastify (headers too large, a request that is not HTTP): answered like the rest. */
 export function clientError(error: { code?: string }, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const [status, message] =
-    error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'the request headers are too large'] : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'the request took too long'] : [400, 'the request is not valid HTTP'];
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'the request headers are too large']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'the request took too long']
+        : [400, 'the request is not valid HTTP'];
   const body = fixedAnswer(status, message);
-  const headers = Object.entries({ ...BASE_HEADERS, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), connection: 'close' })
+  const headers = Object.entries({
+    ...BASE_HEADERS,
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(body)),
+    connection: 'close',
+  })
     .map(([k, v]) => `${k}: ${v}\r\n`)
     .join('');
   if (socket.writable) socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${headers}\r\n${body}`);
@@ -107,7 +119,7 @@ export async function secureHttp(app: NestFastifyApplication, config: NodeConfig
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply) => {
     reply.header('cache-control', BASE_HEADERS['cache-control']);
-    if (reply.statusCode === HttpStatus.UNAUTHORIZED) {
+    if (reply.statusCode === Number(HttpStatus.UNAUTHORIZED)) {
       const now = Date.now();
       const entry = alive(request.ip, now) ?? { count: 0, since: now };
       entry.count += 1;

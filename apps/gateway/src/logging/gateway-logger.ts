@@ -30,7 +30,14 @@ export const safeErrorFields = (serialized: unknown) => {
 
 /** The lowest of Nest's levels, as pino's. */
 function pinoLevel(levels: LogLevel[]): LevelWithSilent {
-  const order: Array<[LogLevel, LevelWithSilent]> = [['verbose', 'trace'], ['debug', 'debug'], ['log', 'info'], ['warn', 'warn'], ['error', 'error'], ['fatal', 'fatal']];
+  const order: Array<[LogLevel, LevelWithSilent]> = [
+    ['verbose', 'trace'],
+    ['debug', 'debug'],
+    ['log', 'info'],
+    ['warn', 'warn'],
+    ['error', 'error'],
+    ['fatal', 'fatal'],
+  ];
   return order.find(([nest]) => levels.includes(nest))?.[1] ?? 'silent';
 }
 
@@ -63,7 +70,7 @@ export function gatewayLogging(node: string, levels: LogLevel[] | false = ['log'
             const [first, second] = args as unknown[];
             if (first instanceof Error) return method.apply(this, [{ err: first }, safeError(first)]);
             if (first && typeof first === 'object' && 'err' in first && typeof second !== 'string') {
-              return method.apply(this, [first, safeError((first as { err: unknown }).err)]);
+              return method.apply(this, [first, safeError(first.err)]);
             }
             return method.apply(this, args);
           },

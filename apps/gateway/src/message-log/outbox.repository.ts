@@ -237,10 +237,7 @@ export class OutboxRepository {
 
   /** Stops resending: the partner never answered before the give-up time. */
   async giveUp(ids: string[], now: Date, tx: EntityManager): Promise<void> {
-    await tx.query(
-      `UPDATE outbound_message SET state = 'undeliverable', next_attempt_at = NULL, settled_at = $2 WHERE id = ANY($1::uuid[])`,
-      [ids, now],
-    );
+    await tx.query(`UPDATE outbound_message SET state = 'undeliverable', next_attempt_at = NULL, settled_at = $2 WHERE id = ANY($1::uuid[])`, [ids, now]);
   }
 
   /**

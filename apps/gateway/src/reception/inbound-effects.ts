@@ -47,7 +47,7 @@ export class InboundEffects {
       for (const effect of this.byType.get(m.type) ?? []) groups.set(effect, [...(groups.get(effect) ?? []), m]);
     }
     for (const [effect, group] of groups) await effect.apply(group, tx, now);
-    const after = [...groups.keys()].filter((e) => e.committed);
+    const after = [...groups.keys()].filter((e) => e.committed !== undefined);
     return async () => {
       for (const effect of after) await effect.committed!();
     };

@@ -1,5 +1,19 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Answerable, Envelope, Incoming, NOT_A_VERDICT, Problem, Refusal, RejectReason, UUID, createReceipt, isAddress, isCaseRef, isKnownType, unknownCaseRef } from '@trm/wire';
+import {
+  Answerable,
+  Envelope,
+  Incoming,
+  NOT_A_VERDICT,
+  Problem,
+  Refusal,
+  RejectReason,
+  UUID,
+  createReceipt,
+  isAddress,
+  isCaseRef,
+  isKnownType,
+  unknownCaseRef,
+} from '@trm/wire';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../clock/clock';
 import { Transactions } from '../database/transactions';
@@ -47,7 +61,7 @@ export class ReceptionService {
   ) {}
 
   async receive(batch: Incoming[]): Promise<Disposition[]> {
-    const out: Disposition[] = new Array(batch.length);
+    const out = new Array<Disposition>(batch.length);
     const verified: Verified[] = [];
 
     // Rules 1–4.
@@ -81,7 +95,8 @@ export class ReceptionService {
       // Rules 5–6.
       const refusal = this.envelopes.deliveryRefusal(batch[v.index], v);
       if (refusal && NOT_A_VERDICT.includes(refusal.reason)) mismatched.push({ verified: v, refusal });
-      else if (refusal && !refusal.answer) out[v.index] = await this.refuse(refusal); // a stale receipt: never answered
+      else if (refusal && !refusal.answer)
+        out[v.index] = await this.refuse(refusal); // a stale receipt: never answered
       else {
         if (refusal) this.logger.warn(`refused ${id} from ${v.envelope.from}: ${refusal.reason} (${refusal.detail})`);
         seen.add(id);
@@ -256,5 +271,4 @@ function loggable(p: Problem): string {
   return `${dot > 0 ? p.field.slice(0, dot) : 'the envelope'} has a field that is not known`;
 }
 
-const decodePayload = (jws: string): Envelope =>
-  JSON.parse(Buffer.from(jws.split('.')[1], 'base64url').toString('utf8')) as Envelope;
+const decodePayload = (jws: string): Envelope => JSON.parse(Buffer.from(jws.split('.')[1], 'base64url').toString('utf8')) as Envelope;

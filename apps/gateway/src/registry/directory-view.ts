@@ -17,13 +17,7 @@ export interface DirectoryView {
  * The directory as partners see it at `at`: functional entries only — no staff, no assignments — with each role's
  * status (vacant when nobody holds it) and an `unconfirmed` flag when nobody confirmed it for `unconfirmedAfterMs`.
  */
-export function directoryView(
-  organisations: Organisation[],
-  roles: Role[],
-  assignments: Assignment[],
-  at: Date,
-  unconfirmedAfterMs: number,
-): DirectoryView {
+export function directoryView(organisations: Organisation[], roles: Role[], assignments: Assignment[], at: Date, unconfirmedAfterMs: number): DirectoryView {
   const held = new Set(assignments.filter((a) => holdsAt(a, at)).map((a) => a.role));
   const live = roles.filter((r) => !r.retiredAt || r.retiredAt > at);
   return {

@@ -121,6 +121,12 @@ export class DirectoryRepository {
 
   /** Pending requests `address` made, or that ask `address` to take work on. */
   pendingLinksAbout(address: string, tx: EntityManager): Promise<RoleLink[]> {
-    return this.m(tx).find(RoleLink, { where: [{ role: address, status: 'pending' }, { target: address, status: 'pending' }], order: { requestedAt: 'ASC' } });
+    return this.m(tx).find(RoleLink, {
+      where: [
+        { role: address, status: 'pending' },
+        { target: address, status: 'pending' },
+      ],
+      order: { requestedAt: 'ASC' },
+    });
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { RegistryUpdateBody, TrmJwk } from '@trm/wire';
+import { RegistryUpdateBody } from '@trm/wire';
 import { DataSource, EntityManager } from 'typeorm';
 import { PartnerDirectory, PartnerKey, RegistryPublication } from './entities';
 
@@ -29,7 +29,7 @@ export class PartnerDirectoryRepository {
        ON CONFLICT (node) DO UPDATE SET version = $2, issued_at = $3, received_at = $4, message_id = $5, body = $6`,
       [body.node, body.version, new Date(body.issuedAt), receivedAt, messageId, JSON.stringify(body)],
     );
-    for (const jwk of body.keys.keys as TrmJwk[]) {
+    for (const jwk of body.keys.keys) {
       await tx.query(
         `INSERT INTO partner_key (kid, node, jwk, version) VALUES ($1, $2, $3, $4)
          ON CONFLICT (kid) DO UPDATE SET jwk = $3, version = $4 WHERE partner_key.node = $2`,

@@ -1,5 +1,16 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { DirectoryOrganisation, RegistryUpdateBody, ResolvedKey, TrmJwk, importKey, keyStateAt, kidNode, nodeOf, receiptsAddress, registryAddress } from '@trm/wire';
+import {
+  DirectoryOrganisation,
+  RegistryUpdateBody,
+  ResolvedKey,
+  TrmJwk,
+  importKey,
+  keyStateAt,
+  kidNode,
+  nodeOf,
+  receiptsAddress,
+  registryAddress,
+} from '@trm/wire';
 import { Clock } from '../clock/clock';
 import { Periodic } from '../clock/periodic';
 import { NODE_CONFIG, NodeConfig, PartnerConfig } from '../config/node-config';
@@ -128,7 +139,13 @@ export class RegistryService implements OnModuleInit, OnApplicationShutdown {
     for (let hop = 0; hop < MAX_ROUTE_HOPS; hop++) {
       const current = chain[chain.length - 1];
       const role = this.roles.get(current);
-      const next = !role ? null : role.retiredAt && role.retiredAt <= at && role.successor ? role.successor : role.fallback && this.isVacant(current, at) ? role.fallback : null;
+      const next = !role
+        ? null
+        : role.retiredAt && role.retiredAt <= at && role.successor
+          ? role.successor
+          : role.fallback && this.isVacant(current, at)
+            ? role.fallback
+            : null;
       if (!next || chain.includes(next)) break;
       chain.push(next);
     }
@@ -148,9 +165,7 @@ export class RegistryService implements OnModuleInit, OnApplicationShutdown {
 
   /** The roles a person holds or deputises for at `at`. */
   heldBy(person: string, at: Date): string[] {
-    return [
-      ...new Set(this.assignments.filter((a) => (a.person === person || a.deputy === person) && holdsAt(a, at)).map((a) => a.role)),
-    ];
+    return [...new Set(this.assignments.filter((a) => (a.person === person || a.deputy === person) && holdsAt(a, at)).map((a) => a.role))];
   }
 
   /** Roles whose messages wait, at `at`, with one of `held` without being one of them (see `route`). */

@@ -21,7 +21,14 @@ export async function seedDirectory(directory: Directory, now: Date, repository:
       const address = addressOf(directory.node, org.slug, r.slug);
       await repository.save(Role.create(address, org.slug, r, now), tx);
       if (r.status !== 'active') continue;
-      const person = Object.assign(new Person(), { id: randomUUID(), name: sampleStaffName(address), organisation: org.slug, email: null, phone: null, createdAt: now });
+      const person = Object.assign(new Person(), {
+        id: randomUUID(),
+        name: sampleStaffName(address),
+        organisation: org.slug,
+        email: null,
+        phone: null,
+        createdAt: now,
+      });
       await repository.save(person, tx);
       await repository.save(
         Object.assign(new Assignment(), { id: randomUUID(), role: address, person: person.id, deputy: null, startsAt: now, endsAt: null, createdAt: now }),

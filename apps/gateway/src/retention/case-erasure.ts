@@ -43,7 +43,9 @@ export class CaseErasure {
 
   /** Every message of the cases becomes a tombstone; their deadlines and escalations go. */
   private async tombstoneCases(refs: string[], now: Date, tx: EntityManager, options: { keepReceipts: boolean; keepTypes: string[] }): Promise<number> {
-    const { inbound, outbound } = await this.messageLog.tombstone({ caseRefs: refs, keepTypes: options.keepTypes }, now, tx, { keepReceipts: options.keepReceipts });
+    const { inbound, outbound } = await this.messageLog.tombstone({ caseRefs: refs, keepTypes: options.keepTypes }, now, tx, {
+      keepReceipts: options.keepReceipts,
+    });
     await this.repository.dropDeadlines(refs, tx);
     return inbound + outbound;
   }

@@ -99,7 +99,11 @@ export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /** One class, batch after batch; the last batch also writes the audit entry for the whole class. */
-  private async purge(session: RetentionSession, cls: RetentionClass, batch: (tx: EntityManager) => Promise<BatchResult>): Promise<{ count: number; messages?: number }> {
+  private async purge(
+    session: RetentionSession,
+    cls: RetentionClass,
+    batch: (tx: EntityManager) => Promise<BatchResult>,
+  ): Promise<{ count: number; messages?: number }> {
     let count = 0;
     let messages: number | undefined;
     for (;;) {
@@ -108,7 +112,10 @@ export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
         count += r.count;
         if (r.messages !== undefined) messages = (messages ?? 0) + r.messages;
         if (!r.more && count > 0) {
-          await this.audit.record([{ actor: NODE_ACTOR, action: 'retention.purged', detail: { class: cls, count, ...(messages !== undefined ? { messages } : {}) } }], tx);
+          await this.audit.record(
+            [{ actor: NODE_ACTOR, action: 'retention.purged', detail: { class: cls, count, ...(messages !== undefined ? { messages } : {}) } }],
+            tx,
+          );
         }
         return r.more;
       });

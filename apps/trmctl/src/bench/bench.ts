@@ -35,7 +35,6 @@ interface PhaseResult {
   failed: number;
 }
 
-
 /**
  * `trmctl bench`: the whole path — HTTP submit, outbox, signature, AMQP to the partner, verification, storage, receipt
  * back, status delivered — between two gateway processes on this machine, next to a raw amqplib baseline on the same
@@ -74,7 +73,10 @@ export async function runBench(options: BenchOptions): Promise<void> {
         entry: join(repoRoot(), 'dist/apps/gateway/src/main.js'),
         env: { ...process.env, NODE_ENV: 'production' },
         // TRM_BENCH_PROFILE=<dir>: a V8 CPU profile of each gateway, to see where the time goes.
-        nodeOptions: [...(process.env.TRM_BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean), ...(process.env.TRM_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.TRM_BENCH_PROFILE}`] : [])],
+        nodeOptions: [
+          ...(process.env.TRM_BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean),
+          ...(process.env.TRM_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.TRM_BENCH_PROFILE}`] : []),
+        ],
         logFile: join(dir, `${node}.log`),
       });
     }
@@ -151,7 +153,7 @@ async function openLoop(target: Target, body: string, rate: number, count: numbe
   const result: Submitted = { ids: [], failed: 0 };
   const pending: Promise<void>[] = [];
   const started = performance.now();
-  for (let sent = 0; sent < count; ) {
+  for (let sent = 0; sent < count;) {
     const due = Math.min(count, Math.floor(((performance.now() - started) / 1000) * rate) + 1);
     while (sent < due) {
       pending.push(submit(target, body, result));
@@ -255,7 +257,9 @@ async function explainSlowest(net: ScratchNetwork, name: string, ids: string[], 
   );
   if (!slowest || slowest.ms < 5_000) return;
   const rs = await net.sql<{ received_at: Date }>('RS', 'SELECT received_at FROM inbound_message WHERE id = $1', [slowest.id]);
-  const receipt = await net.sql<{ received_at: Date }>('AT', `SELECT received_at FROM inbound_message WHERE type = 'receipt' AND in_reply_to = $1`, [slowest.id]);
+  const receipt = await net.sql<{ received_at: Date }>('AT', `SELECT received_at FROM inbound_message WHERE type = 'receipt' AND in_reply_to = $1`, [
+    slowest.id,
+  ]);
   const time = (d: Date | undefined | null) => d?.toISOString().slice(11, 23) ?? 'never';
   out(
     `${name}: slowest handover ${slowest.id} took ${slowest.ms.toFixed(0)} ms: submitted ${time(slowest.created_at)}, ` +
@@ -288,7 +292,9 @@ function report(
     const total = cpu.reduce((sum, [, ms]) => sum + ms, 0);
     out(`CPU per handover while saturated: ${cpu.map(([label, ms]) => `${label} ${ms.toFixed(2)} ms`).join(', ')}; total ${total.toFixed(2)} ms`);
   }
-  out(`JSON ${JSON.stringify({ results, baseline, ratio: throughput.perSecond / baseline.perSecond, peakRss: rss, cpuMsPerHandover: Object.fromEntries(cpu) })}`);
+  out(
+    `JSON ${JSON.stringify({ results, baseline, ratio: throughput.perSecond / baseline.perSecond, peakRss: rss, cpuMsPerHandover: Object.fromEntries(cpu) })}`,
+  );
 }
 
 function hostAndPort(address: string): [string, number] {

@@ -71,7 +71,11 @@ export async function runHostileBench(out: (line: string) => void): Promise<void
       via: 'HTTP',
       bytes: Buffer.byteLength(body),
       send: async () => {
-        const res = await fetch(`${rs.url}/v1/handovers`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body });
+        const res = await fetch(`${rs.url}/v1/handovers`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body,
+        });
         const reply = (await res.json()) as { problems?: Array<{ field: string }> };
         return `${res.status}${reply.problems ? ` ${[...new Set(reply.problems.map((p) => p.field))].join(',').slice(0, 20)}` : ''}`;
       },
@@ -104,14 +108,20 @@ export async function runHostileBench(out: (line: string) => void): Promise<void
     };
     const receiptFor = async (ids: Set<string>): Promise<string> => {
       const answers: string[] = [];
-      for (const deadline = Date.now() + 60_000; ids.size && Date.now() < deadline; ) {
+      for (const deadline = Date.now() + 60_000; ids.size && Date.now() < deadline;) {
         const m = await receipts.get('trm.node', { noAck: true });
         if (!m) {
           await new Promise((r) => setTimeout(r, 5));
           continue;
         }
         if (m.properties.type !== 'receipt') continue;
-        const body = (JSON.parse(Buffer.from(m.content.toString('ascii').split('.')[1], 'base64url').toString('utf8')) as Envelope<{ ref: string; status: string; reason?: string }>).body;
+        const body = (
+          JSON.parse(Buffer.from(m.content.toString('ascii').split('.')[1], 'base64url').toString('utf8')) as Envelope<{
+            ref: string;
+            status: string;
+            reason?: string;
+          }>
+        ).body;
         if (!ids.delete(body.ref)) continue;
         answers.push(body.reason ? `${body.status}/${body.reason}` : body.status);
       }
@@ -143,7 +153,7 @@ export async function runHostileBench(out: (line: string) => void): Promise<void
       await amqp('valid handover (comparison)', [JSON.stringify(['shelter'])]),
       await amqp('10,000 levels of objects', [nested(10_000, '{"a":', '}')]),
       await amqp('256 KiB of nested arrays', [nested(Math.floor(jwsRoom / 2))]),
-      await amqp('ten 34,000-item arrays', Array(10).fill(items(34_000, '"x"'))),
+      await amqp('ten 34,000-item arrays', Array<string>(10).fill(items(34_000, '"x"'))),
     ];
 
     const rows: Row[] = [];

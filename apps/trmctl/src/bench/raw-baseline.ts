@@ -58,7 +58,9 @@ export async function rawBaseline(amqpHost: string, managementUrl: string, vhost
     });
 
     const publish = await producer.createConfirmChannel();
-    const payload = randomBytes(Math.ceil((size * 3) / 4)).toString('base64url').slice(0, size);
+    const payload = randomBytes(Math.ceil((size * 3) / 4))
+      .toString('base64url')
+      .slice(0, size);
     const started = process.hrtime.bigint();
     await publishWindowed(publish, count, Buffer.from(payload, 'ascii'));
     await done;

@@ -31,7 +31,12 @@ const inState = (node: NodeClient, caseRef: string, state: string) =>
 export async function playReturn(at: NodeClient, rs: NodeClient, caseRef: string, out: Out): Promise<CaseView> {
   const inDays = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);
   const steps: Array<[NodeClient, string, () => Promise<unknown>, string]> = [
-    [rs, 'RS/cptv/intake accepts the case', () => rs.sendCaseMessage(caseRef, { type: 'handover.accepted', body: { role: 'RS/cptv/intake', services: ['shelter', 'psychosocial', 'legal'] } }), 'accepted'],
+    [
+      rs,
+      'RS/cptv/intake accepts the case',
+      () => rs.sendCaseMessage(caseRef, { type: 'handover.accepted', body: { role: 'RS/cptv/intake', services: ['shelter', 'psychosocial', 'legal'] } }),
+      'accepted',
+    ],
     [rs, 'CPTV tells ASTRA (RS/astra/return-support) about the case', () => rs.addParticipant(caseRef, 'RS/astra/return-support'), 'accepted'],
     [
       at,
@@ -39,20 +44,37 @@ export async function playReturn(at: NodeClient, rs: NodeClient, caseRef: string
       () =>
         at.sendCaseMessage(caseRef, {
           type: 'return.scheduled',
-          body: { date: inDays(11), time: '14:30', transport: 'air', arrivalPoint: { kind: 'airport', code: 'BEG' }, escort: true, metBy: 'RS/astra/return-support' },
+          body: {
+            date: inDays(11),
+            time: '14:30',
+            transport: 'air',
+            arrivalPoint: { kind: 'airport', code: 'BEG' },
+            escort: true,
+            metBy: 'RS/astra/return-support',
+          },
         }),
       'return-scheduled',
     ],
     [
       rs,
       'ASTRA confirms the arrival',
-      () => rs.sendCaseMessage(caseRef, { type: 'arrival.confirmed', sender: 'RS/astra/return-support', body: { arrivedAt: new Date().toISOString(), metBy: 'RS/astra/return-support', immediateNeeds: ['shelter'] } }),
+      () =>
+        rs.sendCaseMessage(caseRef, {
+          type: 'arrival.confirmed',
+          sender: 'RS/astra/return-support',
+          body: { arrivedAt: new Date().toISOString(), metBy: 'RS/astra/return-support', immediateNeeds: ['shelter'] },
+        }),
       'arrived',
     ],
     [
       rs,
       'ASTRA sends the first follow-up report',
-      () => rs.sendCaseMessage(caseRef, { type: 'followup.report', sender: 'RS/astra/return-support', body: { period: 1, status: 'in-shelter', services: ['shelter', 'psychosocial'], risk: { level: 'low', assessedAt: inDays(0) } } }),
+      () =>
+        rs.sendCaseMessage(caseRef, {
+          type: 'followup.report',
+          sender: 'RS/astra/return-support',
+          body: { period: 1, status: 'in-shelter', services: ['shelter', 'psychosocial'], risk: { level: 'low', assessedAt: inDays(0) } },
+        }),
       'in-follow-up',
     ],
     [at, 'AT closes the case', () => at.sendCaseMessage(caseRef, { type: 'case.closed', body: { reason: 'reintegrated' } }), 'closed'],
@@ -65,9 +87,17 @@ export async function playReturn(at: NodeClient, rs: NodeClient, caseRef: string
   return at.caseView(caseRef);
 }
 
+/** A timeline detail as text: details are codes, ids and times. */
+const text = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
+
 export function caseTimeline(view: CaseView): string[] {
   const detail = (e: CaseView['timeline'][number]) =>
-    [[e.from && `from ${String(e.from)}`, e.to && `to ${String(e.to)}`].filter(Boolean).join(' '), e.dueAt && `due ${String(e.dueAt).slice(0, 19).replace('T', ' ')}`, e.target && String(e.target), e.role && String(e.role)]
+    [
+      [e.from && `from ${text(e.from)}`, e.to && `to ${text(e.to)}`].filter(Boolean).join(' '),
+      e.dueAt && `due ${text(e.dueAt).slice(0, 19).replace('T', ' ')}`,
+      e.target && text(e.target),
+      e.role && text(e.role),
+    ]
       .filter(Boolean)
       .join(', ');
   return [
@@ -86,5 +116,7 @@ export async function playEscalation(at: NodeClient, request: { sender: string; 
   const item = await until(`the escalation of case ${submitted.caseRef}`, async () =>
     (await at.overdue()).find((o) => o.caseRef === submitted.caseRef && o.alerted.length > 0),
   );
-  out(`      acceptance overdue by ${item.overdue}: AT alerted ${item.alerted.join(', ')}; request copied to ${item.copiedTo.join(', ') || '(no fallback published)'}`);
+  out(
+    `      acceptance overdue by ${item.overdue}: AT alerted ${item.alerted.join(', ')}; request copied to ${item.copiedTo.join(', ') || '(no fallback published)'}`,
+  );
 }

@@ -76,7 +76,10 @@ export async function runDemo(env: NodeJS.ProcessEnv = process.env, { out, err: 
     step(8, `checking the receipt against ${RECIPIENT}'s trust anchor`);
     if ((await report(view, at, rs, dirs, { out, err: fail })) !== 0) return 1;
 
-    step(9, `the case moves on, message by message, the same on both nodes (acceptance due within ${nodeEnv.TRM_AGREEMENT_ACCEPTANCE} for this demo, not 48 h)`);
+    step(
+      9,
+      `the case moves on, message by message, the same on both nodes (acceptance due within ${nodeEnv.TRM_AGREEMENT_ACCEPTANCE} for this demo, not 48 h)`,
+    );
     const finished = await playReturn(at, rs, submitted.caseRef, out);
     out('');
     for (const line of caseTimeline(finished)) out(line);
@@ -148,7 +151,9 @@ async function startGateways(gateways: GatewayProcesses, nodeEnv: NodeJS.Process
   for (const g of started) out(`      ${g.node} on ${g.url} (pid ${g.child.pid}, log ${displayPath(g.logFile)})`);
   // The demo acts as each node's operator: coordinator and administrator.
   return Promise.all(
-    started.map(async (g) => new NodeClient(g.node, g.url, await mintToken(issuer, { subject: 'demo-operator', roles: ['coordinator', 'administrator'], node: g.node }))),
+    started.map(
+      async (g) => new NodeClient(g.node, g.url, await mintToken(issuer, { subject: 'demo-operator', roles: ['coordinator', 'administrator'], node: g.node })),
+    ),
   );
 }
 
@@ -168,7 +173,8 @@ async function awaitDirectories(...nodes: NodeClient[]): Promise<void> {
     for (;;) {
       const { sources } = await node.directory();
       if (others.every((o) => sources.some((s) => s.node === o && s.version !== null))) break;
-      if (Date.now() > deadline) throw new CliError(`${node.node} did not receive the directory of ${others.join(', ')} within ${DELIVERY_TIMEOUT_MS / 1000} s`);
+      if (Date.now() > deadline)
+        throw new CliError(`${node.node} did not receive the directory of ${others.join(', ')} within ${DELIVERY_TIMEOUT_MS / 1000} s`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -219,7 +225,10 @@ async function report(view: HandoverView, sender: NodeClient, recipient: NodeCli
   for (const line of [
     ...handoverHeader(view),
     ...timelineBlock(`${sender.node} (sender) timeline`, view.timeline),
-    ...inboxBlock(recipient.node, inbox.filter((i) => i.caseRef === view.caseRef)),
+    ...inboxBlock(
+      recipient.node,
+      inbox.filter((i) => i.caseRef === view.caseRef),
+    ),
     ...timelineBlock(`${recipient.node} (recipient) timeline`, incoming.timeline),
   ]) {
     out(line);
@@ -237,7 +246,12 @@ async function stopGateways(gateways: GatewayProcesses, out: Out): Promise<void>
   await gateways.stopAll();
   const unusual = gateways.list().filter((g) => !stoppedCleanly(g));
   const detail = unusual.length ? ` (${unusual.map((g) => `${g.node}: ${describeExit(g)}`).join(', ')}; see var/logs/)` : '';
-  out(`Gateways ${gateways.list().map((g) => g.node).join(' and ')} stopped${detail}.`);
+  out(
+    `Gateways ${gateways
+      .list()
+      .map((g) => g.node)
+      .join(' and ')} stopped${detail}.`,
+  );
 }
 
 /**

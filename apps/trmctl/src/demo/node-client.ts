@@ -36,7 +36,7 @@ export class NodeClient {
 
   /** GET /v1/directory: who handles what, across every node this node knows. */
   directory(query: Record<string, string> = {}): Promise<LookupAnswer> {
-    return this.call<LookupAnswer>('GET', `/v1/directory?${new URLSearchParams(query)}`);
+    return this.call<LookupAnswer>('GET', `/v1/directory?${new URLSearchParams(query).toString()}`);
   }
 
   sendCaseMessage(caseRef: string, message: { type: string; body: unknown; sender?: string }): Promise<CaseMessageSubmitted> {
@@ -58,7 +58,7 @@ export class NodeClient {
   /** The items of a list, page after page until `next` is null. */
   private async everyPage<T>(path: string): Promise<T[]> {
     const items: T[] = [];
-    for (let cursor: string | null = null; ; ) {
+    for (let cursor: string | null = null; ;) {
       const page: Page<T> = await this.call<Page<T>>('GET', cursor === null ? path : `${path}&cursor=${encodeURIComponent(cursor)}`);
       items.push(...page.items);
       if (page.next === null) return items;

@@ -29,9 +29,7 @@ export function timelineBlock(title: string, entries: TimelineEntry[]): string[]
 }
 
 export function inboxBlock(node: string, items: InboxItem[]): string[] {
-  const lines = items.map(
-    (i) => `    ${clock(i.receivedAt)}  ${i.type} from ${i.sender} to ${i.recipient}: ${i.status}${i.reason ? ` (${i.reason})` : ''}`,
-  );
+  const lines = items.map((i) => `    ${clock(i.receivedAt)}  ${i.type} from ${i.sender} to ${i.recipient}: ${i.status}${i.reason ? ` (${i.reason})` : ''}`);
   return [`  ${node} inbox for this case:`, ...(lines.length ? lines : ['    (nothing)'])];
 }
 

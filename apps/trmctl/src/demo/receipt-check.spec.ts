@@ -26,7 +26,7 @@ async function receipt(body: Record<string, unknown>, keys = rs, from = 'RS'): P
 const claim = (jws: string) => ({ jws, handoverId, digest, partner: 'RS', trustAnchor: rs.publicJwks });
 
 describe('checkReceipt', () => {
-  it('accepts RS\'s signed receipt naming this handover and the digest sent', async () => {
+  it("accepts RS's signed receipt naming this handover and the digest sent", async () => {
     const result = await checkReceipt(claim(await receipt({ ref: handoverId, status: 'delivered', digest })));
     expect(result).toEqual({ ok: true, kid: expect.stringMatching(/^RS#sig-/), status: 'delivered', digest });
   });

@@ -14,9 +14,7 @@ export interface ReceiptClaim {
   trustAnchor: Jwks;
 }
 
-export type ReceiptCheck =
-  | { ok: true; kid: string; status: ReceiptBody['status']; reason?: string; digest: string }
-  | { ok: false; problem: string };
+export type ReceiptCheck = { ok: true; kid: string; status: ReceiptBody['status']; reason?: string; digest: string } | { ok: false; problem: string };
 
 /**
  * Checks a receipt without trusting the node that stored it: the signature against the partner's trust anchor, and

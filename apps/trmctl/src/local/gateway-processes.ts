@@ -42,13 +42,24 @@ export class GatewayProcesses {
     mkdirSync(dirname(spec.logFile), { recursive: true });
     const log = openSync(spec.logFile, 'w');
     // Own process group: Ctrl-C reaches trmctl only, which then stops the gateways in order.
-    const child = spawn(process.execPath, [...GATEWAY_NODE_OPTIONS, ...(spec.nodeOptions ?? []), spec.entry, ...(spec.configFile ? [] : ['--node', spec.node])], {
-      env: { ...spec.env, TRM_HTTP_PORT: String(spec.port), ...(spec.configFile ? { TRM_CONFIG: spec.configFile } : {}) },
-      stdio: ['ignore', log, log],
-      detached: true,
-    });
+    const child = spawn(
+      process.execPath,
+      [...GATEWAY_NODE_OPTIONS, ...(spec.nodeOptions ?? []), spec.entry, ...(spec.configFile ? [] : ['--node', spec.node])],
+      {
+        env: { ...spec.env, TRM_HTTP_PORT: String(spec.port), ...(spec.configFile ? { TRM_CONFIG: spec.configFile } : {}) },
+        stdio: ['ignore', log, log],
+        detached: true,
+      },
+    );
     closeSync(log);
-    const gateway: GatewayProcess = { node: spec.node, url: `http://127.0.0.1:${spec.port}`, logFile: spec.logFile, child, exit: null, exited: Promise.resolve() };
+    const gateway: GatewayProcess = {
+      node: spec.node,
+      url: `http://127.0.0.1:${spec.port}`,
+      logFile: spec.logFile,
+      child,
+      exit: null,
+      exited: Promise.resolve(),
+    };
     gateway.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
         gateway.exit = { code, signal };
@@ -68,11 +79,16 @@ export class GatewayProcesses {
   async waitUntilServing(gateway: GatewayProcess, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (gateway.exit) throw new CliError(`gateway ${gateway.node} exited (${describeExit(gateway)}) while starting. Last lines of ${displayPath(gateway.logFile)}:\n${logTail(gateway.logFile)}`);
+      if (gateway.exit)
+        throw new CliError(
+          `gateway ${gateway.node} exited (${describeExit(gateway)}) while starting. Last lines of ${displayPath(gateway.logFile)}:\n${logTail(gateway.logFile)}`,
+        );
       if (await answers(`${gateway.url}/health`)) return;
       await sleep(200);
     }
-    throw new CliError(`gateway ${gateway.node} did not answer on ${gateway.url} within ${timeoutMs / 1000} s. Last lines of ${displayPath(gateway.logFile)}:\n${logTail(gateway.logFile)}`);
+    throw new CliError(
+      `gateway ${gateway.node} did not answer on ${gateway.url} within ${timeoutMs / 1000} s. Last lines of ${displayPath(gateway.logFile)}:\n${logTail(gateway.logFile)}`,
+    );
   }
 
   /** SIGTERM to every gateway still running, SIGKILL to those not gone after `graceMs`. Safe to call repeatedly. */
@@ -116,10 +132,7 @@ async function stop(gateway: GatewayProcess, graceMs: number): Promise<void> {
   if (gateway.exit) return;
   gateway.child.kill('SIGTERM');
   let timer: NodeJS.Timeout | undefined;
-  const gone = await Promise.race([
-    gateway.exited.then(() => true),
-    new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), graceMs))),
-  ]);
+  const gone = await Promise.race([gateway.exited.then(() => true), new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), graceMs)))]);
   clearTimeout(timer); // a pending timer would keep trmctl alive after the demo
   if (!gone) {
     process.stderr.write(`gateway ${gateway.node} did not stop within ${graceMs / 1000} s; killing it\n`);
@@ -165,7 +178,11 @@ export function logTail(file: string, lines = 15): string {
     return '    (no log)';
   }
   if (!text) return '    (empty)';
-  return text.split('\n').slice(-lines).map((l) => `    ${readableLogLine(l)}`).join('\n');
+  return text
+    .split('\n')
+    .slice(-lines)
+    .map((l) => `    ${readableLogLine(l)}`)
+    .join('\n');
 }
 
 function readableLogLine(line: string): string {

@@ -44,7 +44,10 @@ export class ScratchNetwork {
   /** The search_path each pooled connection was last given. */
   private readonly searchPaths = new WeakMap<PoolClient, string>();
 
-  protected constructor(readonly prefix: string, databaseUrl: string) {
+  protected constructor(
+    readonly prefix: string,
+    databaseUrl: string,
+  ) {
     this.databaseUrl = databaseUrl;
   }
 
@@ -263,7 +266,16 @@ export function sampleDirectory(id: string): Directory {
           slug: 'coordination',
           name: `National coordination of ${id} (sample)`,
           kind: 'government',
-          roles: [{ slug: 'intake', title: 'Intake', purposes: ['return', 'referral', 'assistance'], ageGroups: ['adult', 'child', 'unknown'], languages: ['en'], status: 'active' }],
+          roles: [
+            {
+              slug: 'intake',
+              title: 'Intake',
+              purposes: ['return', 'referral', 'assistance'],
+              ageGroups: ['adult', 'child', 'unknown'],
+              languages: ['en'],
+              status: 'active',
+            },
+          ],
         },
       ],
     };

@@ -79,7 +79,9 @@ async function verify(api: ManagementClient, { vhost, definitions }: NodeTopolog
     const found = await api.getExchange(vhost, exchange.name);
     if (!found) throw new Error(`exchange "${exchange.name}" is missing in vhost "${vhost}" after import`);
     if (found.type !== exchange.type || found.durable !== exchange.durable) {
-      throw new Error(`exchange "${exchange.name}" in vhost "${vhost}" exists as ${found.type}${found.durable ? '' : ', transient'}; the topology wants ${exchange.type}, durable`);
+      throw new Error(
+        `exchange "${exchange.name}" in vhost "${vhost}" exists as ${found.type}${found.durable ? '' : ', transient'}; the topology wants ${exchange.type}, durable`,
+      );
     }
   }
   for (const queue of definitions.queues) {

@@ -24,7 +24,11 @@ describe('hashPassword', () => {
   it('is base64(salt + sha256(salt + utf8 password))', () => {
     const raw = Buffer.from(hashPassword('päss', salt), 'base64');
     expect(raw.subarray(0, 4)).toEqual(salt);
-    expect(raw.subarray(4)).toEqual(createHash('sha256').update(Buffer.concat([salt, Buffer.from('päss', 'utf8')])).digest());
+    expect(raw.subarray(4)).toEqual(
+      createHash('sha256')
+        .update(Buffer.concat([salt, Buffer.from('päss', 'utf8')]))
+        .digest(),
+    );
   });
 });
 

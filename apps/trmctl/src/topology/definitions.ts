@@ -160,11 +160,7 @@ export function parseTopology(text: string): Topology {
  * Renders the topology for one node: vhost, exchanges, queues and bindings, one user per partner
  * (no tags, salted SHA-256 password hash) with the partner permissions. Pure apart from the salt source.
  */
-export function buildDefinitions(
-  topology: Topology,
-  config: TopologyConfig,
-  randomBytes: (size: number) => Buffer = cryptoRandomBytes,
-): NodeTopology {
+export function buildDefinitions(topology: Topology, config: TopologyConfig, randomBytes: (size: number) => Buffer = cryptoRandomBytes): NodeTopology {
   const { vhost, user: gatewayUser } = brokerTarget(config.broker.url);
   const queue = config.broker.queue;
   if (!queue || queue.includes(QUEUE_PLACEHOLDER)) throw new Error('broker.queue must name the node queue');

@@ -169,14 +169,7 @@ export class ManagementClient {
     }
   }
 
-  private async request<T = void>(
-    method: string,
-    path: string,
-    what: string,
-    body?: unknown,
-    withReason = true,
-    tolerated: number[] = [],
-  ): Promise<T> {
+  private async request<T = void>(method: string, path: string, what: string, body?: unknown, withReason = true, tolerated: number[] = []): Promise<T> {
     let response: Response;
     try {
       response = await fetch(`${this.base}${path}`, {

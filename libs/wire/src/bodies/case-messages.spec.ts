@@ -4,7 +4,7 @@ import { checkContent } from '../content';
 import { Envelope, createEnvelope } from '../envelope';
 import { MESSAGE_TYPES, MessageType } from '../profile';
 
-type Plain = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Plain = Record<string, any>;
 
 /** A valid body of each case message type (SAMPLE DATA, coded only). */
 const EXAMPLES = {
@@ -71,20 +71,42 @@ describe('case message bodies', () => {
     ...DECLINE_REASONS.map((r): [CaseType, string, (b: Plain) => void] => ['handover.declined', `reason ${r}`, (b) => void (b.reason = r)]),
     ['info.request', 'no dueBy', (b) => delete b.dueBy],
     ['info.request', 'every topic', (b) => void (b.topics = [...INFO_TOPICS])],
-    ['info.response', 'answers only', (b) => { delete b.risk; delete b.needs; delete b.documents; }],
+    [
+      'info.response',
+      'answers only',
+      (b) => {
+        delete b.risk;
+        delete b.needs;
+        delete b.documents;
+      },
+    ],
     ['info.response', 'an unavailable answer', (b) => void (b.answers = [{ topic: 'family-situation', status: 'unavailable' }])],
     ['info.response', 'empty needs', (b) => void (b.needs = [])],
     ['return.scheduled', 'no time', (b) => delete b.time],
     ['return.scheduled', 'midnight', (b) => void (b.time = '00:00')],
     ['return.scheduled', 'a minute to midnight', (b) => void (b.time = '23:59')],
-    ['return.scheduled', 'by road over a border crossing', (b) => { b.transport = 'road'; b.arrivalPoint = { kind: 'border-crossing', code: 'BATROVCI' }; }],
+    [
+      'return.scheduled',
+      'by road over a border crossing',
+      (b) => {
+        b.transport = 'road';
+        b.arrivalPoint = { kind: 'border-crossing', code: 'BATROVCI' };
+      },
+    ],
     ['return.scheduled', 'a code with digits and hyphens', (b) => void (b.arrivalPoint = { kind: 'station', code: 'RS-BG-01' })],
     ['return.scheduled', 'no escort', (b) => void (b.escort = false)],
     ['arrival.confirmed', 'no immediateNeeds', (b) => delete b.immediateNeeds],
     ['arrival.confirmed', 'arrivedAt in UTC with fractions', (b) => void (b.arrivedAt = '2026-12-03T10:05:00.250Z')],
     ...MISSED_ARRIVAL_REASONS.map((r): [CaseType, string, (b: Plain) => void] => ['arrival.missed', `reason ${r}`, (b) => void (b.reason = r)]),
     ['followup.report', 'no services delivered', (b) => void (b.services = [])],
-    ['followup.report', 'neither risk nor nextReportDue', (b) => { delete b.risk; delete b.nextReportDue; }],
+    [
+      'followup.report',
+      'neither risk nor nextReportDue',
+      (b) => {
+        delete b.risk;
+        delete b.nextReportDue;
+      },
+    ],
     ['followup.report', 'a later period', (b) => void (b.period = 4)],
     ...REINTEGRATION_STATUSES.map((s): [CaseType, string, (b: Plain) => void] => ['followup.report', `status ${s}`, (b) => void (b.status = s)]),
     ['case.updated', 'only person', (b) => void (b.changes = { person: { ageGroup: 'child', sex: 'f', nationality: 'XK', languages: ['sq'] } })],
@@ -92,13 +114,18 @@ describe('case message bodies', () => {
     ['case.updated', 'only risk', (b) => void (b.changes = { risk: { level: 'low', assessedAt: '2026-11-30' } })],
     ['case.updated', 'only needs, emptied', (b) => void (b.changes = { needs: [] })],
     ['case.updated', 'only plannedReturn', (b) => void (b.changes = { plannedReturn: { date: '2026-12-10', escort: false } })],
-    ['case.updated', 'every field', (b) => void (b.changes = {
-      person: { ageGroup: 'adult', sex: 'unknown', nationality: 'unknown', languages: [] },
-      exploitation: ['unknown'],
-      risk: { level: 'medium', assessedAt: '2026-11-30' },
-      needs: ['travel'],
-      plannedReturn: { date: '2026-12-10', escort: true },
-    })],
+    [
+      'case.updated',
+      'every field',
+      (b) =>
+        void (b.changes = {
+          person: { ageGroup: 'adult', sex: 'unknown', nationality: 'unknown', languages: [] },
+          exploitation: ['unknown'],
+          risk: { level: 'medium', assessedAt: '2026-11-30' },
+          needs: ['travel'],
+          plannedReturn: { date: '2026-12-10', escort: true },
+        }),
+    ],
     ['consent.withdrawn', 'share-coded (the whole case)', (b) => void (b.scope = ['share-coded'])],
     ['consent.withdrawn', 'both scopes', (b) => void (b.scope = ['share-coded', 'share-sealed'])],
     ['purge.confirmed', 'both scopes', (b) => void (b.scope = ['share-sealed', 'share-coded'])],
@@ -217,8 +244,18 @@ describe('case message bodies', () => {
     ['case.updated', 'only a field that cannot change', (b) => void (b.changes = { purpose: 'referral' }), ['body.changes', 'body.changes.purpose']],
     ['case.updated', 'consent among the changes', (b) => void (b.changes.consent = { given: true }), ['body.changes.consent']],
     ['case.updated', 'a field next to changes', (b) => void (b.reason = 'x'), ['body.reason']],
-    ['case.updated', 'a name in person', (b) => void (b.changes.person = { ageGroup: 'adult', sex: 'f', nationality: 'RS', languages: ['sr'], name: 'x' }), ['body.changes.person.name']],
-    ['case.updated', 'an incomplete person', (b) => void (b.changes.person = { ageGroup: 'adult' }), ['body.changes.person.languages', 'body.changes.person.nationality', 'body.changes.person.sex']],
+    [
+      'case.updated',
+      'a name in person',
+      (b) => void (b.changes.person = { ageGroup: 'adult', sex: 'f', nationality: 'RS', languages: ['sr'], name: 'x' }),
+      ['body.changes.person.name'],
+    ],
+    [
+      'case.updated',
+      'an incomplete person',
+      (b) => void (b.changes.person = { ageGroup: 'adult' }),
+      ['body.changes.person.languages', 'body.changes.person.nationality', 'body.changes.person.sex'],
+    ],
     ['case.updated', 'person as an array', (b) => void (b.changes.person = [{ sex: 'x' }]), ['body.changes.person']],
     ['case.updated', 'person null', (b) => void (b.changes.person = null), ['body.changes.person']],
     ['case.updated', 'no exploitation form', (b) => void (b.changes.exploitation = []), ['body.changes.exploitation']],
@@ -271,12 +308,25 @@ describe('case message bodies', () => {
       'handover.accepted': { role: S, services: ['SR1234567'] },
       'handover.declined': { reason: S, redirectTo: 'Novi Sad' },
       'info.request': { topics: [S], dueBy: D },
-      'info.response': { answers: [{ topic: S, status: 'SR1234567', name: S }, 'Novi Sad'], risk: { level: S, assessedAt: D }, needs: [S], documents: 'SR1234567' },
+      'info.response': {
+        answers: [{ topic: S, status: 'SR1234567', name: S }, 'Novi Sad'],
+        risk: { level: S, assessedAt: D },
+        needs: [S],
+        documents: 'SR1234567',
+      },
       'return.scheduled': { date: D, time: S, transport: S, arrivalPoint: { kind: S, code: 'Novi Sad' }, escort: S, metBy: S },
       'arrival.confirmed': { arrivedAt: D, metBy: S, immediateNeeds: [S] },
       'arrival.missed': { reason: S },
       'followup.report': { period: S, status: S, services: [S], risk: { level: S, assessedAt: D }, nextReportDue: D },
-      'case.updated': { changes: { person: { ageGroup: S, sex: S, nationality: S, languages: [S], givenName: S }, exploitation: [S], risk: { level: S, assessedAt: D }, needs: [S], plannedReturn: { date: D, escort: S } } },
+      'case.updated': {
+        changes: {
+          person: { ageGroup: S, sex: S, nationality: S, languages: [S], givenName: S },
+          exploitation: [S],
+          risk: { level: S, assessedAt: D },
+          needs: [S],
+          plannedReturn: { date: D, escort: S },
+        },
+      },
       'consent.withdrawn': { withdrawnAt: D, scope: [S] },
       'purge.confirmed': { purgedAt: D, scope: [S] },
       'case.closed': { reason: S },
@@ -332,13 +382,10 @@ describe('checkContent: case messages and their envelopes', () => {
     expect(await problemsOf(message(type))).toEqual([]);
   });
 
-  it.each(CASE_TYPES.filter((t) => t !== 'info.response' && t !== 'purge.confirmed'))(
-    'accepts %s without inReplyTo',
-    async (type) => {
-      expect(await problemsOf(message(type, { inReplyTo: null }))).toEqual([]);
-      expect(await problemsOf(message(type, { inReplyTo: undefined }))).toEqual([]);
-    },
-  );
+  it.each(CASE_TYPES.filter((t) => t !== 'info.response' && t !== 'purge.confirmed'))('accepts %s without inReplyTo', async (type) => {
+    expect(await problemsOf(message(type, { inReplyTo: null }))).toEqual([]);
+    expect(await problemsOf(message(type, { inReplyTo: undefined }))).toEqual([]);
+  });
 
   it.each<[CaseType, Plain]>([
     ['info.response', { inReplyTo: null }],

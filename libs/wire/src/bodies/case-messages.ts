@@ -64,7 +64,10 @@ const UniqueTopics = simple(
   'uniqueTopics',
   (value) => {
     if (!Array.isArray(value)) return true;
-    const topics = value.filter(isPlain).map((a) => a.topic).filter((t) => typeof t === 'string');
+    const topics = value
+      .filter(isPlain)
+      .map((a) => a.topic)
+      .filter((t) => typeof t === 'string');
     return new Set(topics).size === topics.length;
   },
   'must not answer a topic twice',
@@ -72,8 +75,7 @@ const UniqueTopics = simple(
 
 const NotEmptyChanges = simple(
   'notEmptyChanges',
-  (value) =>
-    !isPlain(value) || CASE_CHANGE_FIELDS.some((f) => Object.prototype.hasOwnProperty.call(value, f) && value[f] !== undefined),
+  (value) => !isPlain(value) || CASE_CHANGE_FIELDS.some((f) => Object.prototype.hasOwnProperty.call(value, f) && value[f] !== undefined),
   `must contain at least one of ${CASE_CHANGE_FIELDS.join(', ')}`,
 );
 

@@ -26,16 +26,48 @@ describe('validateBody("handover.request")', () => {
   });
 
   it.each<[string, (b: Body) => void]>([
-    ['a referral without plannedReturn', (b) => { b.purpose = 'referral'; delete (b as Partial<Body>).plannedReturn; }],
-    ['assistance without plannedReturn', (b) => { b.purpose = 'assistance'; delete (b as Partial<Body>).plannedReturn; }],
-    ['a child with consent by a guardian', (b) => { b.person.ageGroup = 'child'; b.consent.by = 'guardian'; }],
+    [
+      'a referral without plannedReturn',
+      (b) => {
+        b.purpose = 'referral';
+        delete (b as Partial<Body>).plannedReturn;
+      },
+    ],
+    [
+      'assistance without plannedReturn',
+      (b) => {
+        b.purpose = 'assistance';
+        delete (b as Partial<Body>).plannedReturn;
+      },
+    ],
+    [
+      'a child with consent by a guardian',
+      (b) => {
+        b.person.ageGroup = 'child';
+        b.consent.by = 'guardian';
+      },
+    ],
     ['an unknown age group with consent by the person', (b) => void (b.person.ageGroup = 'unknown')],
     ['nationality XK (Kosovo)', (b) => void (b.person.nationality = 'XK')],
     ['nationality "unknown"', (b) => void (b.person.nationality = 'unknown')],
     ['several languages', (b) => void (b.person.languages = ['sq', 'sr', 'en'])],
     ['scope share-coded only (no sealed part)', (b) => void (b.consent.scope = ['share-coded'])],
-    ['every exploitation form', (b) => void (b.exploitation = ['sexual', 'labour', 'begging', 'forced-marriage',
-      'criminality', 'domestic-servitude', 'organ-removal', 'illegal-adoption', 'other', 'unknown'])],
+    [
+      'every exploitation form',
+      (b) =>
+        void (b.exploitation = [
+          'sexual',
+          'labour',
+          'begging',
+          'forced-marriage',
+          'criminality',
+          'domestic-servitude',
+          'organ-removal',
+          'illegal-adoption',
+          'other',
+          'unknown',
+        ]),
+    ],
     ['a leap day', (b) => void (b.risk.assessedAt = '2024-02-29')],
     ['recordedAt with an offset and fractions', (b) => void (b.consent.recordedAt = '2026-11-19T10:00:00.123+01:00')],
     ['no escort', (b) => void (b.plannedReturn.escort = false)],
@@ -65,7 +97,14 @@ describe('validateBody("handover.request")', () => {
     ['recordedAt on an impossible day', (b) => void (b.consent.recordedAt = '2026-02-30T09:00:00Z'), ['body.consent.recordedAt']],
     ['no consent', (b) => void delete (b as Partial<Body>).consent, ['body.consent']],
     // purpose and plannedReturn
-    ['an unknown purpose', (b) => { b.purpose = 'deportation'; delete (b as Partial<Body>).plannedReturn; }, ['body.purpose']],
+    [
+      'an unknown purpose',
+      (b) => {
+        b.purpose = 'deportation';
+        delete (b as Partial<Body>).plannedReturn;
+      },
+      ['body.purpose'],
+    ],
     ['a return without plannedReturn', (b) => void delete (b as Partial<Body>).plannedReturn, ['body.plannedReturn']],
     ['a return with plannedReturn null', (b) => void ((b as Record<string, unknown>).plannedReturn = null), ['body.plannedReturn']],
     ['a referral with plannedReturn', (b) => void (b.purpose = 'referral'), ['body.plannedReturn']],

@@ -33,11 +33,7 @@ import {
 } from '../codes';
 import { IsCountry, IsIsoDate, IsLanguage, IsTimestamp, simple } from '../validation';
 
-const ContainsShareCoded = simple(
-  'containsShareCoded',
-  (v) => Array.isArray(v) && v.includes('share-coded'),
-  'must contain "share-coded"',
-);
+const ContainsShareCoded = simple('containsShareCoded', (v) => Array.isArray(v) && v.includes('share-coded'), 'must contain "share-coded"');
 
 const PlannedReturnOnlyForReturn = simple(
   'plannedReturnOnlyForReturn',

@@ -31,7 +31,7 @@ const example = () => ({
           unconfirmed: false,
           fallback: 'RS/cptv/duty',
           channels: { phone: '+381 11 000 0001 (sample)', mailbox: 'intake@cptv.example' },
-        } as Record<string, unknown>,
+        },
         {
           address: 'RS/cptv/duty',
           title: 'Duty officer',
@@ -39,7 +39,7 @@ const example = () => ({
           ageGroups: ['adult', 'child', 'unknown'],
           languages: ['sr'],
           status: 'active',
-        } as Record<string, unknown>,
+        },
       ],
     } as Record<string, unknown> & { roles: Array<Record<string, unknown>> },
     {
@@ -55,13 +55,11 @@ const example = () => ({
           languages: ['sr', 'en'],
           status: 'vacant',
           fallback: 'RS/cptv/duty',
-        } as Record<string, unknown>,
+        },
       ],
     } as Record<string, unknown> & { roles: Array<Record<string, unknown>> },
   ],
-  retired: [{ address: 'RS/cptv/old-intake', successor: 'RS/cptv/intake', retiredAt: '2026-11-01T00:00:00Z' }] as Array<
-    Record<string, unknown>
-  >,
+  retired: [{ address: 'RS/cptv/old-intake', successor: 'RS/cptv/intake', retiredAt: '2026-11-01T00:00:00Z' }] as Array<Record<string, unknown>>,
 });
 type Body = ReturnType<typeof example> & Record<string, unknown>;
 
@@ -93,9 +91,12 @@ describe('validateBody("registry.update")', () => {
     ['an organisation without roles', (b) => void (b.organisations[1].roles = [])],
     ['no retired entries', (b) => void delete (b as Partial<Body>).retired],
     ['an empty retired list', (b) => void (b.retired = [])],
-    ['a role with only the required fields', (b) => {
-      for (const f of ['exploitation', 'region', 'unconfirmed', 'fallback', 'channels']) delete role(b)[f];
-    }],
+    [
+      'a role with only the required fields',
+      (b) => {
+        for (const f of ['exploitation', 'region', 'unconfirmed', 'fallback', 'channels']) delete role(b)[f];
+      },
+    ],
     ['an unconfirmed role', (b) => void (role(b).unconfirmed = true)],
     ['a role with no languages', (b) => void (role(b).languages = [])],
     ['a role with an empty exploitation list', (b) => void (role(b).exploitation = [])],
@@ -106,10 +107,13 @@ describe('validateBody("registry.update")', () => {
     ['plain amqp with no port', (b) => void (b.endpoint.amqp = 'amqp://broker.rs.example/trm-rs')],
     ['an amqps URL with query parameters', (b) => void (b.endpoint.amqp = 'amqps://broker.rs.example:5671/trm-rs?heartbeat=30')],
     ['an issuedAt with an offset and fractions', (b) => void (b.issuedAt = '2026-11-22T11:00:00.123+01:00')],
-    ['a key with validUntil and a revoked key', (b) => {
-      key(b).validUntil = '2027-11-22T00:00:00.000Z';
-      b.keys.keys.push({ ...key(b), kid: 'RS#sig-20251122-000000', revokedAt: '2026-11-22T00:00:00.000Z' });
-    }],
+    [
+      'a key with validUntil and a revoked key',
+      (b) => {
+        key(b).validUntil = '2027-11-22T00:00:00.000Z';
+        b.keys.keys.push({ ...key(b), kid: 'RS#sig-20251122-000000', revokedAt: '2026-11-22T00:00:00.000Z' });
+      },
+    ],
     ['only a signing key', (b) => void b.keys.keys.splice(1, 1)],
     ['version 1', (b) => void (b.version = 1)],
   ])('accepts %s', (_label, change) => {
@@ -225,7 +229,11 @@ describe('validateBody("registry.update")', () => {
     ['a phone under 3 characters', (b) => void (role(b).channels = { phone: '12' }), ['body.organisations.0.roles.0.channels.phone']],
     ['a phone over 40 characters', (b) => void (role(b).channels = { phone: '1'.repeat(41) }), ['body.organisations.0.roles.0.channels.phone']],
     ['a mailbox without @', (b) => void (role(b).channels = { mailbox: 'intake.cptv.example' }), ['body.organisations.0.roles.0.channels.mailbox']],
-    ['a mailbox over 254 characters', (b) => void (role(b).channels = { mailbox: `${'m'.repeat(243)}@cptv.example` }), ['body.organisations.0.roles.0.channels.mailbox']],
+    [
+      'a mailbox over 254 characters',
+      (b) => void (role(b).channels = { mailbox: `${'m'.repeat(243)}@cptv.example` }),
+      ['body.organisations.0.roles.0.channels.mailbox'],
+    ],
     // retired
     ['retired as an object', (b) => void ((b as Record<string, unknown>).retired = {}), ['body.retired']],
     ['retired as one entry', (b) => void ((b as Record<string, unknown>).retired = b.retired[0]), ['body.retired']],
@@ -264,7 +272,15 @@ describe('validateBody("registry.update")', () => {
       b.organisations[0].name = 'Centre\u0000';
       Object.assign(role(b), { title: 'Intake\u0007', region: 'north\n', channels: { phone: '+381\u0085 11', mailbox: 'intake\u007f@example.org' } });
     });
-    expect(fields).toEqual(['organisations.0.name', 'organisations.0.roles.0.channels.mailbox', 'organisations.0.roles.0.channels.phone', 'organisations.0.roles.0.region', 'organisations.0.roles.0.title'].map((f) => `body.${f}`));
+    expect(fields).toEqual(
+      [
+        'organisations.0.name',
+        'organisations.0.roles.0.channels.mailbox',
+        'organisations.0.roles.0.channels.phone',
+        'organisations.0.roles.0.region',
+        'organisations.0.roles.0.title',
+      ].map((f) => `body.${f}`),
+    );
   });
 
   it('refuses a body that is not an object', () => {
@@ -310,21 +326,20 @@ describe('validateBody("registry.update")', () => {
 });
 
 describe('checkContent of registry.update', () => {
-  const message = (body: unknown, changes: Record<string, unknown> = {}): Envelope =>
-    ({
-      ...createEnvelope({
-        id: '6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f',
-        type: 'registry.update',
-        from: 'RS',
-        to: 'AT',
-        sender: registryAddress('RS'),
-        recipient: registryAddress('AT'),
-        caseRef: registryCaseRef('RS'),
-        createdAt: '2026-11-22T10:00:00Z',
-        body,
-      }),
-      ...changes,
-    }) as Envelope;
+  const message = (body: unknown, changes: Record<string, unknown> = {}): Envelope => ({
+    ...createEnvelope({
+      id: '6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f',
+      type: 'registry.update',
+      from: 'RS',
+      to: 'AT',
+      sender: registryAddress('RS'),
+      recipient: registryAddress('AT'),
+      caseRef: registryCaseRef('RS'),
+      createdAt: '2026-11-22T10:00:00Z',
+      body,
+    }),
+    ...changes,
+  });
 
   it('uses the registry addresses and caseRef of decision registry-addresses', () => {
     expect([registryAddress('RS'), registryAddress('AT'), registryCaseRef('RS'), registryCaseRef('RS-ASTRA')]).toEqual([
@@ -357,9 +372,6 @@ describe('checkContent of registry.update', () => {
   it('reports body problems with their body path, next to envelope problems', async () => {
     const body = example() as Body;
     role(body, 0, 1).fallback = 'duty';
-    expect((await checkContent(message(body, { caseRef: 'x' }), [])).map((p) => p.field).sort()).toEqual([
-      'body.organisations.0.roles.1.fallback',
-      'caseRef',
-    ]);
+    expect((await checkContent(message(body, { caseRef: 'x' }), [])).map((p) => p.field).sort()).toEqual(['body.organisations.0.roles.1.fallback', 'caseRef']);
   });
 });

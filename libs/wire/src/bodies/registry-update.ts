@@ -54,6 +54,7 @@ const OKP_PUBLIC_X = /^[A-Za-z0-9_-]{43}$/;
 
 /** `amqp://` or `amqps://` with a host and no user information (credentials never travel in a registry). */
 export const isAmqpUrl = (value: unknown): boolean => {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
   if (typeof value !== 'string' || value.length > 2048 || /[\s\u0000-\u001f\u007f-\u009f]/.test(value)) return false;
   if (/^[a-z]+:\/\/[^/?#]*@/i.test(value)) return false;
   let url: URL;
@@ -65,11 +66,7 @@ export const isAmqpUrl = (value: unknown): boolean => {
   return (url.protocol === 'amqp:' || url.protocol === 'amqps:') && url.hostname !== '' && url.username === '' && url.password === '';
 };
 
-const IsAmqpUrl = simple(
-  'isAmqpUrl',
-  isAmqpUrl,
-  'must be an amqp:// or amqps:// URL with a host and without credentials',
-);
+const IsAmqpUrl = simple('isAmqpUrl', isAmqpUrl, 'must be an amqp:// or amqps:// URL with a host and without credentials');
 
 export class RegistryEndpoint {
   @IsAmqpUrl()

@@ -6,7 +6,9 @@ import { CASE_MESSAGE_TYPES, CaseMessageType } from '../case-states';
  * What people send on a case: everything but the request that opens it (POST /v1/handovers) and purge.confirmed,
  * which the node sends by itself once it has purged.
  */
-export const SENDABLE_TYPES = CASE_MESSAGE_TYPES.filter((t): t is Exclude<CaseMessageType, 'handover.request' | 'purge.confirmed'> => t !== 'handover.request' && t !== 'purge.confirmed');
+export const SENDABLE_TYPES = CASE_MESSAGE_TYPES.filter(
+  (t): t is Exclude<CaseMessageType, 'handover.request' | 'purge.confirmed'> => t !== 'handover.request' && t !== 'purge.confirmed',
+);
 
 /** POST /v1/cases/:caseRef/messages: a coded message of section 7 for the case's partner. */
 export class SendCaseMessageDto {

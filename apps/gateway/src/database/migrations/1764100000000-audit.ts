@@ -32,9 +32,7 @@ export class Audit1764100000000 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX audit_entry_case ON audit_entry (case_ref, seq) WHERE case_ref IS NOT NULL`);
     // Each message is audited once as sent and once as received: the database holds the auditor to it.
-    await q.query(
-      `CREATE UNIQUE INDEX audit_entry_message_once ON audit_entry (action, subject) WHERE action IN ('message.sent', 'message.received')`,
-    );
+    await q.query(`CREATE UNIQUE INDEX audit_entry_message_once ON audit_entry (action, subject) WHERE action IN ('message.sent', 'message.received')`);
     await q.query(`
       CREATE FUNCTION audit_entry_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN

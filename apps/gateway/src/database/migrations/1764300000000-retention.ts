@@ -19,9 +19,7 @@ export class Retention1764300000000 implements MigrationInterface {
     await q.query(`CREATE INDEX inbound_message_log ON inbound_message (received_at) WHERE tombstoned_at IS NULL`);
     await q.query(`CREATE INDEX outbound_message_log ON outbound_message (created_at) WHERE tombstoned_at IS NULL`);
     await q.query(`CREATE INDEX inbound_message_sealed ON inbound_message (case_ref) WHERE envelope->>'sealed' IS NOT NULL`);
-    await q.query(
-      `CREATE INDEX outbound_message_sealed ON outbound_message (case_ref) WHERE envelope->>'sealed' IS NOT NULL OR sealed_at_rest IS NOT NULL`,
-    );
+    await q.query(`CREATE INDEX outbound_message_sealed ON outbound_message (case_ref) WHERE envelope->>'sealed' IS NOT NULL OR sealed_at_rest IS NOT NULL`);
   }
 
   async down(q: QueryRunner): Promise<void> {

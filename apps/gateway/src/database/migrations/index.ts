@@ -14,4 +14,19 @@ import { StaffOrganisation1764730000000 } from './1764730000000-staff-organisati
 import { WithdrawalEvidence1764760000000 } from './1764760000000-withdrawal-evidence';
 
 /** In order of creation. Schema changes only ever go through a new migration. */
-export const MIGRATIONS = [MessageLog1763800000000, Directory1763900000000, Cases1764000000000, OutboxOrder1764050000000, Audit1764100000000, Privacy1764200000000, Retention1764300000000, AuditedMessages1764400000000, MessageLogIndexes1764500000000, KeysetPaging1764620000000, RoleLinks1764700000000, StaffPhone1764710000000, StaffOrganisation1764730000000, WithdrawalEvidence1764760000000];
+export const MIGRATIONS = [
+  MessageLog1763800000000,
+  Directory1763900000000,
+  Cases1764000000000,
+  OutboxOrder1764050000000,
+  Audit1764100000000,
+  Privacy1764200000000,
+  Retention1764300000000,
+  AuditedMessages1764400000000,
+  MessageLogIndexes1764500000000,
+  KeysetPaging1764620000000,
+  RoleLinks1764700000000,
+  StaffPhone1764710000000,
+  StaffOrganisation1764730000000,
+  WithdrawalEvidence1764760000000,
+];

@@ -16,15 +16,7 @@ import {
 } from '@trm/wire';
 import { OmitType, PartialType } from '@nestjs/swagger';
 import { ROLE_LINK_STATUSES, RoleLinkStatus } from '../../registry/entities';
-import {
-  IsEmail,
-  IsIn,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  Matches,
-} from 'class-validator';
+import { IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 
 export class CreateOrganisationDto {
   /** Lowercase slug; becomes the middle part of every address of the organisation. */
