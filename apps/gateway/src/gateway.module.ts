@@ -11,6 +11,7 @@ import { CaseRules } from './cases/case-rules';
 import { HandoverRoleWork } from './cases/handover-role-work';
 import { CasesModule } from './cases/cases.module';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { DirectoryModule } from './directory/directory.module';
 import { PartnerDirectories } from './directory/partner-directories';
 import { MessageLogModule } from './message-log/message-log.module';
@@ -60,6 +61,7 @@ export class GatewayModule {
         ReceptionModule,
         AmqpModule,
         HealthModule,
+        MetricsModule,
         CasesModule,
         DirectoryModule,
         RetentionModule,

@@ -37,6 +37,6 @@ import { UnansweredRepository } from './unanswered.repository';
     HandoverRoleWork,
     UnansweredRepository,
   ],
-  exports: [DeadlineWatch, CaseRules, CaseLifecycle, HandoverRoleWork],
+  exports: [DeadlineWatch, CaseRules, CaseLifecycle, HandoverRoleWork, ExpectationRepository],
 })
 export class CasesModule {}

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { LabelledCount } from '../database/labelled-count';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { Column, bulkInsert } from '../database/bulk-insert';
@@ -21,6 +22,13 @@ const ANSWER_ON_ITS_WAY = `e.owed_by = 'us' AND EXISTS (SELECT 1 FROM outbound_m
 @Injectable()
 export class ExpectationRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Deadlines passed and not met, by kind and by who owes them (for /metrics). */
+  overdueCounts(): Promise<LabelledCount[]> {
+    return this.dataSource.query(
+      `SELECT json_build_object('kind', kind, 'owed_by', owed_by) AS labels, count(*)::text AS n FROM expectation WHERE status = 'missed' OR (status = 'open' AND due_at <= now()) GROUP BY kind, owed_by`,
+    );
+  }
 
   async add(expectations: Expectation[], tx: EntityManager): Promise<void> {
     await bulkInsert(tx, 'expectation', EXPECTATION_COLUMNS, expectations);

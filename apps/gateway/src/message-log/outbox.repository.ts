@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { LabelledCount } from '../database/labelled-count';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { NOT_A_VERDICT, RejectReason } from '@trm/wire';
 import { DataSource, EntityManager } from 'typeorm';
@@ -72,6 +73,13 @@ export interface SettleResult {
 @Injectable()
 export class OutboxRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** How many messages this node sent, by partner, type and delivery state (for /metrics: codes and node ids only). */
+  countsByOutcome(): Promise<LabelledCount[]> {
+    return this.dataSource.query(
+      `SELECT json_build_object('partner', to_node, 'type', type, 'state', state) AS labels, count(*)::text AS n FROM outbound_message GROUP BY to_node, type, state`,
+    );
+  }
 
   async add(messages: OutboundMessage[], tx: EntityManager): Promise<void> {
     await bulkInsert(tx, 'outbound_message', OUTBOUND_COLUMNS, messages);

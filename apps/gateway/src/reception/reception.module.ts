@@ -4,17 +4,14 @@ import { RegistryModule } from '../registry/registry.module';
 import { InboundChecks } from './inbound-checks';
 import { InboundEffects } from './inbound-effects';
 import { ReceiptSettlement } from './receipt-settlement';
-import { MetricsController } from './metrics.controller';
-import { MetricsRepository } from './metrics.repository';
-import { MetricsService } from './metrics.service';
 import { ReceptionController } from './reception.controller';
 import { ReceptionService } from './reception.service';
 
 /** Receiving rules and receipts: what arrived, what was answered, and what happened to what we sent. */
 @Module({
   imports: [MessageLogModule, RegistryModule],
-  controllers: [ReceptionController, MetricsController],
-  providers: [ReceptionService, MetricsService, MetricsRepository, InboundEffects, InboundChecks, ReceiptSettlement],
+  controllers: [ReceptionController],
+  providers: [ReceptionService, InboundEffects, InboundChecks, ReceiptSettlement],
   exports: [InboundEffects, InboundChecks, ReceiptSettlement],
 })
 export class ReceptionModule {}

@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { Count, MetricsRepository } from './metrics.repository';
+import { ExpectationRepository } from '../cases/expectation.repository';
+import { LabelledCount } from '../database/labelled-count';
+import { InboxRepository } from '../message-log/inbox.repository';
+import { OutboxRepository } from '../message-log/outbox.repository';
 
 /**
  * Prometheus text format: message counts by partner, type and outcome, and what waits. Labels are codes and node ids
@@ -7,10 +10,14 @@ import { Count, MetricsRepository } from './metrics.repository';
  */
 @Injectable()
 export class MetricsService {
-  constructor(private readonly metrics: MetricsRepository) {}
+  constructor(
+    private readonly outbox: OutboxRepository,
+    private readonly inbox: InboxRepository,
+    private readonly expectations: ExpectationRepository,
+  ) {}
 
   async exposition(): Promise<string> {
-    const { sent, received, overdue } = await this.metrics.counts();
+    const [sent, received, overdue] = await Promise.all([this.outbox.countsByOutcome(), this.inbox.countsByOutcome(), this.expectations.overdueCounts()]);
     return (
       [
         ...family('trm_messages_sent', 'Messages this node sent, by partner, type and delivery state.', sent),
@@ -21,7 +28,7 @@ export class MetricsService {
   }
 }
 
-function family(name: string, help: string, rows: Count[]): string[] {
+function family(name: string, help: string, rows: LabelledCount[]): string[] {
   const label = (labels: Record<string, string>) =>
     Object.entries(labels)
       .map(([k, v]) => `${k}="${String(v).replace(/["\\\n]/g, '_')}"`)
