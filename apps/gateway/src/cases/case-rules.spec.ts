@@ -1,5 +1,6 @@
-import { Envelope, EnvelopeInit, createEnvelope } from '@trm/wire';
+import { Envelope } from '@trm/wire';
 import { randomUUID } from 'node:crypto';
+import { UNIT_CASE as INCOMING, UNIT_NOW as NOW, caseFile, fromAT, sentByRS as ours } from '../../../../test/support/case-units';
 import { InboundMessage } from '../message-log/inbound-message.entity';
 import { InboxRepository } from '../message-log/inbox.repository';
 import { OutboundMessage } from '../message-log/outbound-message.entity';
@@ -9,69 +10,9 @@ import { CaseRules } from './case-rules';
 import { CaseRepository } from './case.repository';
 
 // RS checks what AT sends: AT referred INCOMING to RS, RS referred OUTGOING to AT.
-const NOW = new Date('2026-11-22T10:15:30Z');
 const AT_COORDINATOR = 'AT/bmi-thb/coordination';
 const RS_INTAKE = 'RS/cptv/intake';
-const INCOMING = 'AT-2026-7F3K9Q';
 const OUTGOING = 'RS-2026-4H2M8P';
-
-const caseFile = (change: Partial<CaseFile>): CaseFile =>
-  Object.assign(new CaseFile(), {
-    id: randomUUID(),
-    caseRef: INCOMING,
-    direction: 'incoming',
-    partner: 'AT',
-    sender: AT_COORDINATOR,
-    recipient: RS_INTAKE,
-    purpose: 'return',
-    createdAt: NOW,
-    ourRole: RS_INTAKE,
-    partnerRole: AT_COORDINATOR,
-    participants: [],
-    state: 'accepted',
-    stateChangedAt: NOW,
-    closedAt: null,
-    purgedAt: null,
-    consent: { given: true, by: 'person', recordedAt: NOW.toISOString(), scope: ['share-coded', 'share-sealed'] },
-    ...change,
-  });
-
-const fromAT = (change: Partial<EnvelopeInit<unknown>>): Envelope =>
-  createEnvelope({
-    id: randomUUID(),
-    type: 'case.updated',
-    from: 'AT',
-    to: 'RS',
-    sender: AT_COORDINATOR,
-    recipient: RS_INTAKE,
-    caseRef: INCOMING,
-    createdAt: NOW.toISOString(),
-    body: { changes: {} },
-    ...change,
-  });
-
-/** This node's message as the outbox holds it. */
-const ours = (change: Partial<EnvelopeInit<unknown>>): OutboundMessage => {
-  const envelope = createEnvelope({
-    id: randomUUID(),
-    type: 'case.updated',
-    from: 'RS',
-    to: 'AT',
-    sender: RS_INTAKE,
-    recipient: AT_COORDINATOR,
-    caseRef: INCOMING,
-    createdAt: NOW.toISOString(),
-    body: {},
-    ...change,
-  });
-  return Object.assign(new OutboundMessage(), {
-    id: envelope.id,
-    type: envelope.type,
-    caseRef: envelope.caseRef,
-    inReplyTo: envelope.inReplyTo,
-    envelope,
-  });
-};
 
 describe('CaseRules', () => {
   const setUp = (...known: CaseFile[]) => {
