@@ -57,7 +57,13 @@ export class AuthService {
       known = await this.verifyOnce(token, now);
     }
     const holds = this.registry.heldBy(known.subject, now);
-    return { subject: known.subject, roles: known.roles, organisation: known.organisation, holds, covers: this.registry.coveredBy(holds, now) };
+    return {
+      subject: known.subject,
+      roles: known.roles,
+      organisation: known.organisation,
+      holds,
+      covers: known.roles.includes('caseworker') ? this.registry.coveredBy(holds, now) : [],
+    };
   }
 
   /** The token's check, started now unless one is cached or under way; a failed check is not kept. */

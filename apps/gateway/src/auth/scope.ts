@@ -4,7 +4,8 @@ import { AppRole, Principal, is } from '../http/principal';
 /**
  * What a caller may reach beyond the endpoint's role rule. A coordinator acts for the whole node; a caseworker only for
  * the contact-point roles they hold, and for the roles whose work waits with one of those (a vacant role whose
- * fallback they hold, a retired one whose successor they hold) — sending always as a role they hold; an auditor sees metadata, never contents; an administrator looks after the
+ * fallback they hold, a retired one whose successor they hold: all of that role's cases, as its holder would, while it
+ * stays vacant) — sending always as a role they hold; an auditor sees metadata, never contents; an administrator looks after the
  * registry of their organisation (or of every organisation, without `trm_org`), never case contents.
  *
  * Each application role's rule is applied alone, and a caller with several gets the union of what each grants, item

@@ -28,7 +28,8 @@ describe('CaseRules', () => {
       unapplied: (caseRef: string) => Promise.resolve(sent.filter((m) => m.caseRef === caseRef && pending.has(m.id))),
     } as unknown as OutboxRepository;
     const inbox = {
-      findByCase: (caseRef: string) => Promise.resolve(received.filter((m) => m.caseRef === caseRef)),
+      answered: (caseRef: string, type: string, inReplyTo: string) =>
+        Promise.resolve(received.some((m) => m.caseRef === caseRef && m.type === type && m.status === 'delivered' && m.inReplyTo === inReplyTo)),
     } as unknown as InboxRepository;
     const rules = new CaseRules(cases, outbox, inbox);
     /** What the rules refuse of `batch`, by position. */
@@ -123,12 +124,18 @@ describe('CaseRules', () => {
       fromAT({ type: 'purge.confirmed', caseRef: OUTGOING, inReplyTo, body: { purgedAt: NOW.toISOString(), scope } });
     const unanswered = `purge.confirmed for case ${OUTGOING}: purge.confirmed must answer (inReplyTo) a consent.withdrawn of the case`;
     const confirmation = purge(withdrawal.id);
-    expect(await refused(confirmation, purge(null), purge(randomUUID()), purge(otherCase.id), purge(withdrawal.id, ['share-coded', 'share-sealed']))).toEqual([
-      null,
+    expect(await refused(purge(null), purge(randomUUID()), purge(otherCase.id), purge(withdrawal.id, ['share-coded', 'share-sealed']))).toEqual([
       unanswered,
       unanswered,
       unanswered,
       `purge.confirmed for case ${OUTGOING}: the withdrawal it answers purges share-sealed`,
+    ]);
+    expect(await refused(confirmation)).toEqual([null]);
+
+    // Twice in one batch: the second is a repeat although neither is stored yet.
+    expect(await refused(purge(withdrawal.id), purge(withdrawal.id))).toEqual([
+      null,
+      `purge.confirmed for case ${OUTGOING}: that withdrawal was confirmed already`,
     ]);
 
     received.push({ ...(confirmation as unknown as InboundMessage), caseRef: OUTGOING, status: 'delivered', envelope: confirmation });

@@ -29,6 +29,8 @@ export class CaseRules implements InboundCheck {
     const relevant = envelopes.filter((e) => isCaseMessage(e.type));
     const known = await this.cases.findByRefs([...new Set(relevant.map((e) => e.caseRef))]);
     const states = new Map<string, CaseState | null>();
+    /** Withdrawals a purge.confirmed earlier in this batch answers: a second one is a repeat. */
+    const confirmedInBatch = new Set<string>();
     for (const e of relevant) {
       const c = known.get(e.caseRef) ?? null;
       if (c && c.partner !== e.from) {
@@ -54,22 +56,29 @@ export class CaseRules implements InboundCheck {
       const problem = !t.ok
         ? t.reason
         : c
-          ? consentProblem(type, e.body, c.consent, type === 'purge.confirmed' ? await this.withdrawalAnswered(c, e.inReplyTo) : null)
+          ? consentProblem(type, e.body, c.consent, type === 'purge.confirmed' ? await this.withdrawalAnswered(c, e.inReplyTo, confirmedInBatch) : null)
           : null;
       if (problem || !t.ok) refused.set(e.id, `${e.type} for case ${e.caseRef}: ${problem}`);
-      else states.set(e.caseRef, t.state);
+      else {
+        states.set(e.caseRef, t.state);
+        if (type === 'purge.confirmed' && e.inReplyTo) confirmedInBatch.add(e.inReplyTo);
+      }
     }
     return refused;
   }
 
   /** The scope of this node's withdrawal `id` in case `c`, and whether the partner confirmed its purge already; null when `id` is none. */
-  private async withdrawalAnswered(c: CaseFile, id: string | null | undefined): Promise<{ scope: string[]; confirmed: boolean } | null> {
+  private async withdrawalAnswered(
+    c: CaseFile,
+    id: string | null | undefined,
+    confirmedInBatch: Set<string>,
+  ): Promise<{ scope: string[]; confirmed: boolean } | null> {
     const withdrawal = id ? await this.outbox.findById(id) : null;
     if (!withdrawal || withdrawal.caseRef !== c.caseRef || withdrawal.type !== 'consent.withdrawn') return null;
-    const confirmations = (await this.inbox.findByCase(c.caseRef)).filter(
-      (m) => m.type === 'purge.confirmed' && m.status === 'delivered' && m.inReplyTo === id,
-    );
-    return { scope: (withdrawal.envelope.body as ConsentWithdrawnBody).scope, confirmed: confirmations.length > 0 };
+    return {
+      scope: (withdrawal.envelope.body as ConsentWithdrawnBody).scope,
+      confirmed: confirmedInBatch.has(withdrawal.id) || (await this.inbox.answered(c.caseRef, 'purge.confirmed', withdrawal.id)),
+    };
   }
 
   /** The state `state` of case `c` leads to once this node's messages still waiting for their receipt apply. */

@@ -153,6 +153,15 @@ export class InboxRepository {
     return this.dataSource.getRepository(InboundMessage).find({ where: { caseRef }, order: { receivedAt: 'ASC' } });
   }
 
+  /** Whether this node took (receipted delivered) a `type` message of the case answering `inReplyTo`. */
+  async answered(caseRef: string, type: string, inReplyTo: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `SELECT 1 FROM inbound_message WHERE case_ref = $1 AND type = $2 AND status = 'delivered' AND in_reply_to = $3 LIMIT 1`,
+      [caseRef, type, inReplyTo],
+    );
+    return rows.length > 0;
+  }
+
   /** The id of the latest `type` message of the case that this node took (receipted delivered). */
   async latestDelivered(caseRef: string, type: string): Promise<string | null> {
     const rows: Array<{ id: string }> = await this.dataSource.query(
