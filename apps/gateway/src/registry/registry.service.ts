@@ -133,8 +133,8 @@ export class RegistryService implements OnModuleInit, OnApplicationShutdown {
     return chain[chain.length - 1];
   }
 
-  /** `address`, then each role its messages pass to at `at` (successor of a retired role, fallback of a vacant one). */
-  private routeChain(address: string, at: Date): string[] {
+  /** `address`, then each role its messages pass to at `at`: a retired role's successor, and a vacant one's fallback unless `throughVacancy` is false. */
+  private routeChain(address: string, at: Date, throughVacancy = true): string[] {
     const chain = [address];
     for (let hop = 0; hop < MAX_ROUTE_HOPS; hop++) {
       const current = chain[chain.length - 1];
@@ -143,7 +143,7 @@ export class RegistryService implements OnModuleInit, OnApplicationShutdown {
         ? null
         : role.retiredAt && role.retiredAt <= at && role.successor
           ? role.successor
-          : role.fallback && this.isVacant(current, at)
+          : throughVacancy && role.fallback && this.isVacant(current, at)
             ? role.fallback
             : null;
       if (!next || chain.includes(next)) break;
@@ -154,13 +154,8 @@ export class RegistryService implements OnModuleInit, OnApplicationShutdown {
 
   /** The role responsible for work addressed to `address`: a retired role's successor (vacancy does not move work). */
   responsibleRole(address: string, at: Date): string {
-    let current = address;
-    for (let hop = 0; hop < MAX_ROUTE_HOPS; hop++) {
-      const role = this.roles.get(current);
-      if (!role?.retiredAt || role.retiredAt > at || !role.successor) return current;
-      current = role.successor;
-    }
-    return current;
+    const chain = this.routeChain(address, at, false);
+    return chain[chain.length - 1];
   }
 
   /** The roles a person holds or deputises for at `at`. */
