@@ -55,8 +55,8 @@ export class OidcBrowser {
       if (v === undefined) query.delete(k);
       else query.set(k, v);
     }
-    const { res, url } = await this.follow(`/auth?${query.toString()}`);
-    return { page: await res.text(), pageUrl: url, status: res.status, verifier, state };
+    const { res, url, back } = await this.follow(`/auth?${query.toString()}`);
+    return { page: back ? '' : await res.text(), pageUrl: url, status: res.status, verifier, state };
   }
 
   /** Submits the sign-in form of `page`. */

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { Directory } from '../../../gateway/src/config/directory';
+import type { GatewaySpec } from '../local/gateway-processes';
 import { displayPath, repoRoot, varDir } from '../paths';
 import { ensureIssuer } from '../tokens';
 import { startIdentityProvider } from './provider';
@@ -57,4 +58,43 @@ export async function runIdentityProvider(command: IdentityProviderCommand, out:
   });
   await provider.close();
   return 0;
+}
+
+export interface ProviderProcessOptions {
+  node: string;
+  port: number;
+  consoleUrl: string;
+  logFile: string;
+  env?: NodeJS.ProcessEnv;
+  accountsFile?: string;
+  authDir?: string;
+  directoryFile?: string;
+  /** The build's trmctl (dist/apps/trmctl/src/main.js) unless given. */
+  entry?: string;
+}
+
+/** A node's identity provider as a process next to its gateway (demo, tests): start it with GatewayProcesses. */
+export function identityProviderSpec(o: ProviderProcessOptions): GatewaySpec {
+  const option = (name: string, value: string | undefined) => (value === undefined ? [] : [`--${name}`, value]);
+  return {
+    node: o.node,
+    port: o.port,
+    entry: o.entry ?? join(repoRoot(), 'dist', 'apps', 'trmctl', 'src', 'main.js'),
+    logFile: o.logFile,
+    env: o.env ?? process.env,
+    label: `identity provider ${o.node}`,
+    readyPath: '/.well-known/openid-configuration',
+    args: [
+      'identity-provider',
+      '--node',
+      o.node,
+      '--port',
+      String(o.port),
+      '--console-url',
+      o.consoleUrl,
+      ...option('accounts', o.accountsFile),
+      ...option('auth-dir', o.authDir),
+      ...option('directory', o.directoryFile),
+    ],
+  };
 }

@@ -226,6 +226,13 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
       res.writeHead(200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600' });
       return void res.end(STYLESHEET);
     }
+    // Discovery and keys are public; every other endpoint a browser may call cross-origin (token, revocation,
+    // userinfo) is for the console only. oidc-provider checks the origin of the call itself, not of its preflight.
+    const origin = req.headers.origin;
+    if (req.method === 'OPTIONS' && origin && origin !== consoleOrigin && !path.startsWith('/.well-known/') && path !== '/jwks') {
+      res.writeHead(204, { vary: 'Origin' });
+      return void res.end();
+    }
     const match = /^\/interaction\/([A-Za-z0-9_-]{1,64})(\/login)?$/.exec(path);
     if (match && (req.method === 'GET' ? !match[2] : req.method === 'POST' && match[2])) {
       return void interaction(req, res, match[1], req.method === 'POST').catch((err: Error) => {
