@@ -169,15 +169,17 @@ const COMMANDS: Command[] = [
   },
   {
     words: ['demo'],
-    usage: 'trmctl demo',
+    usage: 'trmctl demo [--keep]',
     help: [
-      'Runs nodes AT and RS locally: AT hands a sample return case over to RS, the demo prints both timelines and',
-      "verifies RS's signed receipt. Needs RabbitMQ (5672, management 15672) and PostgreSQL (5432) on 127.0.0.1 and a",
-      'build (npx nest build gateway). Creates keys and link passwords under var/ once and reuses them; logs go to',
-      'var/logs/. Ports: TRM_DEMO_AT_PORT (3001), TRM_DEMO_RS_PORT (3002).',
+      'Runs nodes AT and RS locally, each with its identity provider: AT hands a sample return case over to RS, the demo',
+      "prints both timelines and verifies RS's signed receipt. Needs RabbitMQ (5672, management 15672) and PostgreSQL",
+      '(5432) on 127.0.0.1 and a build (npm run demo builds first). Creates keys, link passwords and the sample accounts',
+      'under var/ once and reuses them; logs go to var/logs/. --keep leaves both nodes running after the story and prints',
+      'their consoles with the sample logins and passwords, until Ctrl-C (npm run console). Ports: TRM_DEMO_AT_PORT (3001),',
+      'TRM_DEMO_RS_PORT (3002), TRM_DEMO_AT_IDP_PORT (3101), TRM_DEMO_RS_IDP_PORT (3102).',
     ].join('\n'),
-    options: [],
-    run: () => runDemo(),
+    options: ['keep'],
+    run: (args) => runDemo(process.env, undefined, { keep: flag(args, 'keep') }),
   },
   {
     words: ['bench', 'hostile'],
@@ -288,7 +290,7 @@ function findCommand(positionals: string[]): Command | undefined {
 async function main(argv: readonly string[]): Promise<number> {
   let args: ParsedArgs;
   try {
-    args = parseArgs(argv, new Set(['force', 'help']));
+    args = parseArgs(argv, new Set(['force', 'help', 'keep']));
   } catch (err) {
     if (err instanceof UsageError) throw new UsageError(`${err.message} (see trmctl help)`);
     throw err;
