@@ -1,0 +1,5 @@
+import type { ReactNode } from 'react';
+import { InboxPage } from './pages/inbox/InboxPage';
+
+/** Every page of the console by path; the navigation (shell/navigation.ts) says who sees which. */
+export const ROUTES: Array<{ path: string; page: ReactNode }> = [{ path: '/inbox', page: <InboxPage /> }];
