@@ -31,7 +31,7 @@ export function ReasonText({ text }: { text: string }) {
         <>
           {t('reason.missingLanguage', {
             language: names.language(r.language),
-            count: r.languages.length,
+            listed: r.languages.length ? 'yes' : 'no',
             languages: r.languages.map(names.language).join(', '),
           })}
         </>
