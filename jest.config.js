@@ -3,10 +3,10 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/test'],
   testRegex: '\\.(spec|e2e-spec)\\.ts$',
-  // Type checking is the build's job (npm test builds first); here ts-jest only transpiles. jose 6 is published as
+  // Type checking is the build's job (npm test builds first); here ts-jest only transpiles. jose 6 (and content-disposition, under @fastify/static) is published as
   // ESM only: ts-jest turns it into CommonJS as well.
   transform: { '^.+\\.(t|j)s$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true } }] },
-  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(jose|content-disposition)/)'],
   moduleNameMapper: { '^@trm/wire$': '<rootDir>/libs/wire/src' },
   testTimeout: 60000,
 };

@@ -51,14 +51,14 @@ export class ConsoleSite implements SiteFallback {
     return !isApiPath(path);
   }
 
-  async answer(path: string, _request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  async answer(path: string, _request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     const file = await this.fileOf(path);
     const last = path.slice(path.lastIndexOf('/') + 1);
     // A missing file (a script, an image) is a 404, not the page: only routes without an extension are the console's.
     const page = file === null && !last.includes('.') ? await this.fileOf('/index.html') : null;
     if (file === null && page === null) {
       const built = (await this.fileOf('/index.html')) !== null;
-      return void reply
+      return reply
         .code(404)
         .header('content-type', 'text/plain; charset=utf-8')
         .send(built ? 'no such file\n' : 'the web console is not built: run npm run build\n');
@@ -66,7 +66,7 @@ export class ConsoleSite implements SiteFallback {
     const name = (file ?? page)!;
     reply.header('content-security-policy', this.contentSecurityPolicy);
     if (file !== null && path.startsWith(ASSETS)) reply.header('cache-control', IMMUTABLE_CACHE);
-    return void reply.sendFile(name, { cacheControl: false, dotfiles: 'deny' });
+    return reply.sendFile(name, { cacheControl: false, dotfiles: 'deny' });
   }
 
   /** The file of the build that `path` names, relative to the root; null when it names none (or leaves the root). */

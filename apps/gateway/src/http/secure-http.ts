@@ -75,7 +75,7 @@ export const IMMUTABLE_CACHE = 'public, max-age=31536000, immutable';
 export interface SiteFallback {
   /** Whether the site answers this path (decoded); API paths are never the site's. */
   serves(path: string): boolean;
-  answer(path: string, request: FastifyRequest, reply: FastifyReply): Promise<void>;
+  answer(path: string, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply>;
 }
 
 /** The path of a request as the router reads it (percent-decoded, without the query), or null when it does not decode. */
