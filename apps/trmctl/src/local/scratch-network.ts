@@ -231,7 +231,13 @@ export class ScratchNetwork {
           maxFailures: c.auth.maxFailures,
           failureWindow: c.auth.failureWindowMs,
         },
-        console: { clientId: c.console.clientId, authority: c.console.authority, scope: c.console.scope, root: c.console.root },
+        // The authority defaults to the token issuer (not an http URL for the local issuer).
+        console: {
+          clientId: c.console.clientId,
+          ...(c.console.authority === c.auth.issuer ? {} : { authority: c.console.authority }),
+          scope: c.console.scope,
+          root: c.console.root,
+        },
       }),
     );
   }
