@@ -544,6 +544,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/console/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where the console signs in: public, since it is asked before anyone has a token. */
+        get: operations["ConsoleController_settings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller as the node sees them today: roles from the token, contact-point roles from the registry. */
+        get: operations["ConsoleController_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/partners": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Each partner node: its link's state and since when, its latest receipt, messages waiting for it, its directory version. */
+        get: operations["PartnersController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -572,8 +623,54 @@ export interface components {
             status: string;
             node: string;
         };
-        HandoverRequestBody: Record<string, never>;
-        SealedPersonalData: Record<string, never>;
+        PersonProfile: {
+            /** @enum {string} */
+            ageGroup: "child" | "adult" | "unknown";
+            /** @enum {string} */
+            sex: "f" | "m" | "x" | "unknown";
+            nationality: string;
+            languages: string[];
+        };
+        RiskAssessment: {
+            /** @enum {string} */
+            level: "low" | "medium" | "high";
+            assessedAt: string;
+        };
+        Consent: {
+            given: boolean;
+            /** @enum {string} */
+            by: "person" | "guardian";
+            recordedAt: string;
+            scope: ("share-coded" | "share-sealed")[];
+        };
+        PlannedReturn: {
+            date: string;
+            escort: boolean;
+        };
+        HandoverRequestBody: {
+            /** @enum {string} */
+            purpose: "return" | "referral" | "assistance";
+            person: components["schemas"]["PersonProfile"];
+            exploitation: ("sexual" | "labour" | "begging" | "forced-marriage" | "criminality" | "domestic-servitude" | "organ-removal" | "illegal-adoption" | "other" | "unknown")[];
+            risk: components["schemas"]["RiskAssessment"];
+            needs: ("shelter" | "medical" | "psychosocial" | "legal" | "documents" | "interpretation" | "guardian" | "education" | "employment" | "financial" | "family-tracing" | "security" | "travel")[];
+            consent: components["schemas"]["Consent"];
+            plannedReturn?: components["schemas"]["PlannedReturn"];
+        };
+        TravelDocument: {
+            type?: string;
+            number?: string;
+            issuer?: string;
+            expires?: string;
+        };
+        SealedPersonalData: {
+            givenName?: string;
+            familyName?: string;
+            dateOfBirth?: string;
+            placeOfBirth?: string;
+            travelDocument?: components["schemas"]["TravelDocument"];
+            phone?: string;
+        };
         SubmitHandoverDto: {
             sender: string;
             recipient: string;
@@ -591,6 +688,39 @@ export interface components {
             /** @enum {string} */
             status: "delivered" | "rejected" | "sent" | "undeliverable" | "submitted" | "received";
         };
+        TimelineEntryView: {
+            /** @enum {string} */
+            direction?: "in" | "out";
+            /** @enum {string} */
+            owedBy?: "us" | "partner";
+            /** @description RFC 3339. */
+            at: string;
+            /** @description e.g. "sent handover.request", "receipt delivered for handover.request", "deadline set: acceptance", "escalated: alert". */
+            event: string;
+            /** @description The message the event is about. */
+            message?: string;
+            /** @description Sender and recipient addresses of a message sent or received. */
+            from?: string;
+            to?: string;
+            /** @description The role a received message waits with, when not its recipient. */
+            routedTo?: string;
+            inReplyTo?: string;
+            /** @description Of a received message: "delivered" or "rejected (<reason>)"; of a receipt event: the receipt's id. */
+            receipt?: string;
+            /** @description A reject reason. */
+            reason?: string;
+            /** @description Of a deadline set: when it is due, and who owes it. */
+            dueAt?: string;
+            /** @description Of a deadline met: the message that met it. */
+            by?: string;
+            /** @description Of an escalation: the deadline's kind and the role alerted or copied to. */
+            kind?: string;
+            target?: string;
+            /** @description Of a participant added: the role. */
+            role?: string;
+        } & {
+            [key: string]: unknown;
+        };
         ReceiptEvidence: {
             id: string;
             /** @description The partner's signed receipt; null once retention deleted it. */
@@ -601,6 +731,9 @@ export interface components {
             receipt: components["schemas"]["ReceiptEvidence"] | null;
         };
         HandoverView: {
+            /** @description Absent for callers who see metadata only (auditors). */
+            body?: components["schemas"]["HandoverRequestBody"];
+            timeline: components["schemas"]["TimelineEntryView"][];
             id: string;
             caseRef: string;
             /** @enum {string} */
@@ -614,12 +747,13 @@ export interface components {
             status: "delivered" | "rejected" | "sent" | "undeliverable" | "submitted" | "received";
             reason?: string;
             createdAt: string;
-            /** @description Absent for callers who see metadata only (auditors). */
-            body?: components["schemas"]["HandoverRequestBody"];
-            timeline: Record<string, never>[];
             evidence?: components["schemas"]["HandoverEvidence"];
         };
         InboxItem: {
+            /** @description The message's body as docs/asyncapi.yaml defines it for its type; only for whoever works on it, delivered ones only. */
+            body?: {
+                [key: string]: unknown;
+            };
             id: string;
             type: string;
             from: string;
@@ -636,15 +770,30 @@ export interface components {
             status: "delivered" | "rejected";
             /** @description It asks this node for an answer nobody has sent yet (a request not accepted or declined, a question not answered). */
             waiting: boolean;
+            /**
+             * @description When the answer this node owes for it is due (the acceptance deadline of a handover.request, the arrival deadline
+             *     of a return.scheduled, ...), from the case's deadlines still open or missed; null when it owes none.
+             */
+            dueAt: string | null;
             reason?: string;
-            body?: Record<string, never>;
         };
         InboxPage: {
             items: components["schemas"]["InboxItem"][];
             /** @description Pass as `cursor` for the next page; null on the last page. */
             next: string | null;
         };
+        CaseConsentView: {
+            /** @enum {string} */
+            by: "person" | "guardian";
+            scope: ("share-coded" | "share-sealed")[];
+            withdrawnScope?: ("share-coded" | "share-sealed")[];
+            given: boolean;
+            recordedAt: string;
+            withdrawnAt?: string;
+        };
         CaseSummary: {
+            /** @description The consent recorded with the case, and its withdrawal. */
+            consent: components["schemas"]["CaseConsentView"] | null;
             caseRef: string;
             id: string;
             /** @enum {string} */
@@ -658,8 +807,6 @@ export interface components {
             ourRole: string;
             partnerRole: string;
             participants: string[];
-            /** @description The consent recorded with the case, and its withdrawal. */
-            consent: Record<string, never> | null;
             /** @description When retention deleted the case's coded data; what is left is a tombstone. */
             purgedAt?: string;
         };
@@ -669,6 +816,16 @@ export interface components {
             next: string | null;
         };
         CaseView: {
+            /** @description The consent recorded with the case, and its withdrawal. */
+            consent: components["schemas"]["CaseConsentView"] | null;
+            /** @description Every message both ways with its receipt, each deadline set, met or missed, each escalation — in order. */
+            timeline: components["schemas"]["TimelineEntryView"][];
+            /**
+             * @description What the caller may do on the case now, by the rules the API enforces: the message types it would take from them
+             *     (POST /v1/cases/:caseRef/messages), `addParticipant`, `openSealed` (the case holds sealed details). Empty for
+             *     whoever only sees metadata (auditors).
+             */
+            actions: ("handover.accepted" | "handover.declined" | "info.request" | "info.response" | "case.updated" | "return.scheduled" | "arrival.confirmed" | "arrival.missed" | "followup.report" | "consent.withdrawn" | "case.closed" | "addParticipant" | "openSealed")[];
             caseRef: string;
             id: string;
             /** @enum {string} */
@@ -682,12 +839,8 @@ export interface components {
             ourRole: string;
             partnerRole: string;
             participants: string[];
-            /** @description The consent recorded with the case, and its withdrawal. */
-            consent: Record<string, never> | null;
             /** @description When retention deleted the case's coded data; what is left is a tombstone. */
             purgedAt?: string;
-            /** @description Every message both ways with its receipt, each deadline set, met or missed, each escalation — in order. */
-            timeline: Record<string, never>[];
         };
         SendCaseMessageDto: {
             /** @enum {string} */
@@ -720,11 +873,11 @@ export interface components {
             role: string;
         };
         SealedItem: {
+            data: components["schemas"]["SealedPersonalData"];
             message: string;
             type: string;
             /** @enum {string} */
             direction: "in" | "out";
-            data: components["schemas"]["SealedPersonalData"];
         };
         SealedDetails: {
             caseRef: string;
@@ -771,7 +924,10 @@ export interface components {
             name: string;
             kind: string;
         };
-        RoleChannels: Record<string, never>;
+        RoleChannels: {
+            phone?: string;
+            mailbox?: string;
+        };
         LookupMatch: {
             address: string;
             node: string;
@@ -902,9 +1058,38 @@ export interface components {
             kind?: "government" | "ngo" | "international";
         };
         CreateRoleDto: {
+            title: string;
+            purposes: ("return" | "referral" | "assistance")[];
+            ageGroups: ("child" | "adult" | "unknown")[];
+            /** @description Forms of exploitation the role handles; absent means all. */
+            exploitation?: ("sexual" | "labour" | "begging" | "forced-marriage" | "criminality" | "domestic-servitude" | "organ-removal" | "illegal-adoption" | "other" | "unknown")[];
+            languages: string[];
+            /** @description `national`, or a region's name as used in the country. */
+            region?: string;
+            /**
+             * @description Receives the role's messages while it is vacant; an address of the same node. A vacant role should have one, but
+             *     a directory is not refused for a role without it: messages for that role are still accepted and wait with it.
+             */
+            fallback?: string;
+            channels?: components["schemas"]["RoleChannels"];
             slug: string;
         };
-        UpdateRoleDto: Record<string, never>;
+        UpdateRoleDto: {
+            title?: string;
+            purposes?: ("return" | "referral" | "assistance")[];
+            ageGroups?: ("child" | "adult" | "unknown")[];
+            /** @description Forms of exploitation the role handles; absent means all. */
+            exploitation?: ("sexual" | "labour" | "begging" | "forced-marriage" | "criminality" | "domestic-servitude" | "organ-removal" | "illegal-adoption" | "other" | "unknown")[];
+            languages?: string[];
+            /** @description `national`, or a region's name as used in the country. */
+            region?: string;
+            /**
+             * @description Receives the role's messages while it is vacant; an address of the same node. A vacant role should have one, but
+             *     a directory is not refused for a role without it: messages for that role are still accepted and wait with it.
+             */
+            fallback?: string;
+            channels?: components["schemas"]["RoleChannels"];
+        };
         HolderList: {
             items: components["schemas"]["HolderView"][];
         };
@@ -1038,6 +1223,59 @@ export interface components {
         EndAssignmentDto: {
             /** @description Defaults to now. */
             endsAt?: string;
+        };
+        ConsoleSettings: {
+            /** @description This node's id, e.g. AT. */
+            node: string;
+            /** @description The OpenID Connect issuer the console signs in at (its discovery document is `<authority>/.well-known/openid-configuration`). */
+            authority: string;
+            /** @description The OpenID client the console is registered as at the identity provider. */
+            clientId: string;
+            /** @description The scopes the console asks for (space-separated). */
+            scope: string;
+        };
+        Me: {
+            roles: ("coordinator" | "caseworker" | "auditor" | "administrator")[];
+            /** @description The token's `sub`: for staff, their person id in this node's registry. */
+            subject: string;
+            /** @description The organisation an administrator looks after; null: every organisation of the node. */
+            organisation: string | null;
+            /** @description Contact-point roles the caller holds or deputises now. */
+            holds: string[];
+            /** @description Roles whose work waits with one the caller holds: vacant roles whose fallback it is, retired roles whose successor it is. */
+            covers: string[];
+            /** @description This node's id. */
+            node: string;
+        };
+        PartnerLinkState: {
+            /** @enum {string} */
+            state: "up" | "down" | "idle";
+            /**
+             * Format: date-time
+             * @description When the link became so (this process's view; null while idle).
+             */
+            since: string | null;
+        };
+        PartnerDirectoryHeld: {
+            version: number;
+            issuedAt: string;
+            receivedAt: string;
+        };
+        PartnerStatus: {
+            link: components["schemas"]["PartnerLinkState"];
+            /**
+             * Format: date-time
+             * @description When the latest receipt from the partner arrived; null when none did.
+             */
+            lastReceiptAt: string | null;
+            /** @description Null until the partner's first registry.update arrived. */
+            directory: components["schemas"]["PartnerDirectoryHeld"] | null;
+            node: string;
+            /** @description Messages to the partner not yet delivered: queued, or sent and waiting for its receipt. */
+            waiting: number;
+        };
+        PartnerList: {
+            items: components["schemas"]["PartnerStatus"][];
         };
     };
     responses: never;
@@ -1308,6 +1546,10 @@ export interface operations {
                 /** @description The `next` value of the page before; omit for the first page. */
                 cursor?: string;
                 state?: "referred" | "accepted" | "declined" | "return-scheduled" | "arrived" | "arrival-missed" | "in-follow-up" | "withdrawn" | "closed";
+                /** @description Only cases with this partner node. */
+                partner?: string;
+                /** @description `true`: only cases with a deadline missed or past due (as GET /v1/overdue lists them); `false`: no filter. */
+                overdue?: boolean;
                 /** @description What concerns one role of this node: the cases it is responsible for or takes part in. */
                 role?: string;
             };
@@ -1943,6 +2185,63 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RoleView"];
+                };
+            };
+        };
+    };
+    ConsoleController_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsoleSettings"];
+                };
+            };
+        };
+    };
+    ConsoleController_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+        };
+    };
+    PartnersController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerList"];
                 };
             };
         };
