@@ -96,6 +96,7 @@ const TABLE: Array<[op: string, ...cells: Outcome[]]> = [
   ['GET /v1/overdue',                                  U,   A,    D,     D,       A,      D,      D,        D],
   ['GET /v1/alerts',                                   U,   A,    A,     D,       A,      D,      D,        D],
   ['GET /v1/audit',                                    U,   D,    D,     D,       A,      D,      D,        D],
+  ['GET /v1/audit/verification',                       U,   D,    D,     D,       A,      D,      D,        D],
   // the web console
   ['GET /v1/console/settings',                         A,   A,    A,     A,       A,      A,      A,        A],
   ['GET /v1/me',                                       U,   A,    A,     A,       A,      A,      A,        A],
@@ -339,6 +340,11 @@ const ROWS: Record<string, (caller: Caller) => Promise<Prepared>> = {
     verify: (r) => expect(r.body.items).toEqual(expect.any(Array)),
   }),
   'GET /v1/audit': async () => ({ method: 'GET', path: '/v1/audit?limit=10', verify: (r) => expect(r.body.items.length).toBeGreaterThan(0) }),
+  'GET /v1/audit/verification': async () => ({
+    method: 'GET',
+    path: '/v1/audit/verification',
+    verify: (r) => expect(r.body).toMatchObject({ verified: true }),
+  }),
 
   'GET /v1/console/settings': async () => ({
     method: 'GET',
