@@ -20,6 +20,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit/verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether the hash chain is intact, and where it first breaks if not. */
+        get: operations["AuditController_verification"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -619,6 +636,21 @@ export interface components {
             /** @description Pass as `cursor` for the next page; null on the last page. */
             next: string | null;
         };
+        BrokenEntry: {
+            /** @description The seq of the first entry that does not fit (or of the missing one). */
+            seq: number;
+            /** @description What does not fit, in English (ids and seqs only). */
+            problem: string;
+        };
+        AuditVerification: {
+            /** @description True when every entry fits the chain. */
+            verified: boolean;
+            /** @description Entries that verified: all of them, or those before the first broken one. */
+            entries: number;
+            /** @description Hash of the last entry when verified (anchor it elsewhere: a log cut short after it would show). */
+            head?: string;
+            firstBroken?: components["schemas"]["BrokenEntry"];
+        };
         Liveness: {
             status: string;
             node: string;
@@ -937,6 +969,8 @@ export interface components {
             status: "active" | "vacant";
             unconfirmed: boolean;
             fallback: string | null;
+            /** @description ISO 639-1 codes of the languages the role works in. */
+            languages: string[];
             channels: components["schemas"]["RoleChannels"] | null;
             score: number;
             /** @description Why the role is offered, and what speaks against it — in the order the score counts them. */
@@ -1307,6 +1341,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+        };
+    };
+    AuditController_verification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditVerification"];
                 };
             };
         };
