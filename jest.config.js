@@ -3,10 +3,10 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/test'],
   testRegex: '\\.(spec|e2e-spec)\\.ts$',
-  // Type checking is the build's job (npm test builds first); here ts-jest only transpiles. jose 6 is published as
-  // ESM only: ts-jest turns it into CommonJS as well.
+  // Type checking is the build's job (npm test builds first); here ts-jest only transpiles. jose 6 and FormatJS's ICU
+  // message parser (the console's translations spec) are published as ESM only: ts-jest turns them into CommonJS as well.
   transform: { '^.+\\.(t|j)s$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true } }] },
-  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(jose|@formatjs)/)'],
   moduleNameMapper: { '^@trm/wire$': '<rootDir>/libs/wire/src' },
   testTimeout: 60000,
 };
