@@ -7,6 +7,7 @@ import { formatAuditVerification, verifyAudit } from './audit-verify';
 import { runBench } from './bench/bench';
 import { runHostileBench } from './bench/hostile';
 import { runDemo } from './demo/demo';
+import { DEMO_PORTS, accountsFileOf, directoryFile, runIdentityProvider } from './identity';
 import { CliError, UsageError } from './errors';
 import { APP_ROLES, AppRole } from '../../gateway/src/http/principal';
 import { KeyDirs, generateKeyFiles, rotateKeyFiles } from './keys';
@@ -117,6 +118,42 @@ const COMMANDS: Command[] = [
     },
   },
   {
+    words: ['identity-provider'],
+    usage: 'trmctl identity-provider --node AT [--port 3101] [--console-url http://127.0.0.1:3001] [--accounts FILE] [--auth-dir DIR] [--directory FILE]',
+    help: [
+      "Runs the node's embedded default OpenID provider for development, the demo and tests (in production a node points",
+      "auth.issuer at the organisation's own provider, e.g. Keycloak: see README). Authorization code flow with PKCE for",
+      'one public client, trm-console-<node>, redirecting to <console-url>/signed-in. Accounts: the sample staff of',
+      'config/directory/<node>.yaml (<org>.<role> per active role), auditor, admin and <org>.admin; their passwords are',
+      'generated once in var/identity/<node>.accounts.json (--accounts). Tokens are signed with the local issuer in',
+      'var/auth (--auth-dir), which the node configurations accept through auth.jwks; start the gateway with',
+      'TRM_AUTH_ISSUER=<the URL printed>. Defaults: AT on 3101 for the console on 3001, RS on 3102 for 3002.',
+    ].join('\n'),
+    options: ['node', 'port', 'console-url', 'accounts', 'auth-dir', 'directory'],
+    run: async (args) => {
+      const node = requiredOption(args, 'node', 'AT');
+      const demo = DEMO_PORTS[node];
+      const rawPort = stringOption(args, 'port') ?? (demo ? String(demo.provider) : undefined);
+      if (rawPort === undefined) throw new UsageError(`--port is required for node ${node}, e.g. --port 3101`);
+      const port = Number(rawPort);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be a TCP port (0 for any free one)');
+      const consoleUrl = stringOption(args, 'console-url') ?? (demo ? `http://127.0.0.1:${demo.gateway}` : undefined);
+      if (consoleUrl === undefined) throw new UsageError(`--console-url is required for node ${node}, e.g. --console-url http://127.0.0.1:3001`);
+      if (!URL.canParse(consoleUrl)) throw new UsageError('--console-url must be a URL such as http://127.0.0.1:3001');
+      return runIdentityProvider(
+        {
+          node,
+          port,
+          consoleUrl,
+          authDir: resolve(stringOption(args, 'auth-dir') ?? join(varDir(), 'auth')),
+          accountsFile: resolve(stringOption(args, 'accounts') ?? accountsFileOf(node)),
+          directoryFile: resolve(stringOption(args, 'directory') ?? directoryFile(node)),
+        },
+        print,
+      );
+    },
+  },
+  {
     words: ['audit', 'verify'],
     usage: 'trmctl audit verify --node AT',
     help: [
@@ -152,15 +189,17 @@ const COMMANDS: Command[] = [
   },
   {
     words: ['demo'],
-    usage: 'trmctl demo',
+    usage: 'trmctl demo [--keep]',
     help: [
-      'Runs nodes AT and RS locally: AT hands a sample return case over to RS, the demo prints both timelines and',
-      "verifies RS's signed receipt. Needs RabbitMQ (5672, management 15672) and PostgreSQL (5432) on 127.0.0.1 and a",
-      'build (npx nest build gateway). Creates keys and link passwords under var/ once and reuses them; logs go to',
-      'var/logs/. Ports: TRM_DEMO_AT_PORT (3001), TRM_DEMO_RS_PORT (3002).',
+      'Runs nodes AT and RS locally, each with its identity provider: AT hands a sample return case over to RS, the demo',
+      "prints both timelines and verifies RS's signed receipt. Needs RabbitMQ (5672, management 15672) and PostgreSQL",
+      '(5432) on 127.0.0.1 and a build (npm run demo builds first). Creates keys, link passwords and the sample accounts',
+      'under var/ once and reuses them; logs go to var/logs/. --keep leaves both nodes running after the story and prints',
+      'their consoles with the sample logins and passwords, until Ctrl-C (npm run console). Ports: TRM_DEMO_AT_PORT (3001),',
+      'TRM_DEMO_RS_PORT (3002), TRM_DEMO_AT_IDP_PORT (3101), TRM_DEMO_RS_IDP_PORT (3102).',
     ].join('\n'),
-    options: [],
-    run: () => runDemo(),
+    options: ['keep'],
+    run: (args) => runDemo(process.env, undefined, { keep: flag(args, 'keep') }),
   },
   {
     words: ['bench', 'hostile'],
@@ -271,7 +310,7 @@ function findCommand(positionals: string[]): Command | undefined {
 async function main(argv: readonly string[]): Promise<number> {
   let args: ParsedArgs;
   try {
-    args = parseArgs(argv, new Set(['force', 'help']));
+    args = parseArgs(argv, new Set(['force', 'help', 'keep']));
   } catch (err) {
     if (err instanceof UsageError) throw new UsageError(`${err.message} (see trmctl help)`);
     throw err;

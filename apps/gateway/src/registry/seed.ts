@@ -3,14 +3,15 @@ import { EntityManager } from 'typeorm';
 import { Directory, addressOf } from '../config/directory';
 import { DirectoryRepository } from './directory.repository';
 import { Assignment, Organisation, Person, Role } from './entities';
+import { sampleStaffId, sampleStaffName } from './sample-staff';
 
-/** The fictional member of staff a seeded active role starts with. */
-export const sampleStaffName = (address: string): string => `Sample staff, ${address} (fictional)`;
+export { sampleStaffId, sampleStaffName };
 
 /**
  * First start of a node: its directory file becomes the registry. Roles marked active get a fictional member of staff
  * of the role's organisation (sample data; real staff are assigned through the API), so they start staffed; the others
- * start vacant.
+ * start vacant. The sample person's id follows from the role's address (sampleStaffId): the default identity provider
+ * signs them in under it.
  */
 export async function seedDirectory(directory: Directory, now: Date, repository: DirectoryRepository, tx: EntityManager): Promise<void> {
   for (const org of directory.organisations) {
@@ -22,7 +23,7 @@ export async function seedDirectory(directory: Directory, now: Date, repository:
       await repository.save(Role.create(address, org.slug, r, now), tx);
       if (r.status !== 'active') continue;
       const person = Object.assign(new Person(), {
-        id: randomUUID(),
+        id: sampleStaffId(address),
         name: sampleStaffName(address),
         organisation: org.slug,
         email: null,

@@ -13,6 +13,11 @@ import { caseTimeline, playEscalation, playReturn } from './case-story';
 import { checkReceipt } from './receipt-check';
 import { LocalIssuer, ensureIssuer, mintToken } from '../tokens';
 import { sampleReturnHandover } from './sample-handover';
+import { AccountsFile, DEMO_PORTS, accountsFileOf, directoryFile, identityProviderSpec } from '../identity';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import type { Directory } from '../../../gateway/src/config/directory';
+import { sampleStaffId } from '../../../gateway/src/registry/sample-staff';
 
 const SENDER = 'AT';
 const RECIPIENT = 'RS';
@@ -33,14 +38,20 @@ const terminal: DemoOutput = {
   err: (line) => process.stderr.write(`${line}\n`),
 };
 
+export interface DemoOptions {
+  /** After the story, leave the gateways and identity providers running (the consoles to try) until Ctrl-C. */
+  keep?: boolean;
+}
+
 /**
- * `trmctl demo`: two local nodes, AT and RS, on the local RabbitMQ and PostgreSQL. AT hands a return case over to RS;
- * the demo shows both sides' timelines and checks RS's signed receipt itself. Returns the exit code.
+ * `trmctl demo`: two local nodes, AT and RS, on the local RabbitMQ and PostgreSQL, each with its identity provider.
+ * AT hands a return case over to RS; the demo shows both sides' timelines and checks RS's signed receipt itself.
+ * Returns the exit code.
  */
-export async function runDemo(env: NodeJS.ProcessEnv = process.env, { out, err: fail }: DemoOutput = terminal): Promise<number> {
+export async function runDemo(env: NodeJS.ProcessEnv = process.env, { out, err: fail }: DemoOutput = terminal, options: DemoOptions = {}): Promise<number> {
   const step = (n: number, text: string) => out(`[${n}/${STEPS}] ${text}`);
   const gateways = new GatewayProcesses();
-  const stopOnSignal = installSignalHandlers(gateways, out);
+  const signals = installSignalHandlers(gateways, out);
   try {
     out(`trmctl demo: node ${SENDER} hands a return case over to node ${RECIPIENT} over RabbitMQ`);
     step(1, 'checking RabbitMQ and PostgreSQL');
@@ -55,8 +66,9 @@ export async function runDemo(env: NodeJS.ProcessEnv = process.env, { out, err: 
     step(3, 'broker topology');
     for (const node of [SENDER, RECIPIENT]) out(`      ${formatSummary(await applyTopology(loadNodeConfig(nodeConfigFile(node), nodeEnv)))}`);
 
-    step(4, 'starting the gateways');
+    step(4, 'starting the identity providers and the gateways');
     const [at, rs] = await startGateways(gateways, nodeEnv, out, issuer);
+    for (const n of [at, rs]) await noteOlderSampleStaff(n, out);
 
     step(5, 'exchanging directories (signed registry.update both ways)');
     await awaitDirectories(at, rs);
@@ -88,6 +100,10 @@ export async function runDemo(env: NodeJS.ProcessEnv = process.env, { out, err: 
     step(10, `variant: acceptance never comes (deadline shortened to ${nodeEnv.TRM_AGREEMENT_ACCEPTANCE} for the demo)`);
     await playEscalation(at, { ...request, recipient: 'RS/atina/reintegration' }, out);
     out('\nDemo succeeded.');
+    if (options.keep) {
+      printConsoles([at, rs], out);
+      await signals.interrupted();
+    }
     return 0;
   } catch (err) {
     if (gateways.isStopping) return 130; // interrupted: the signal handler has said so and exits
@@ -97,7 +113,7 @@ export async function runDemo(env: NodeJS.ProcessEnv = process.env, { out, err: 
     return 1;
   } finally {
     await stopGateways(gateways, out);
-    stopOnSignal();
+    signals.remove();
   }
 }
 
@@ -133,28 +149,92 @@ function prepareNodeEnv(env: NodeJS.ProcessEnv, dirs: KeyDirs, out: Out): NodeJS
 async function startGateways(gateways: GatewayProcesses, nodeEnv: NodeJS.ProcessEnv, out: Out, issuer: LocalIssuer): Promise<NodeClient[]> {
   const entry = join(repoRoot(), 'dist', 'apps', 'gateway', 'src', 'main.js');
   const specs = [
-    { node: SENDER, port: demoPort(nodeEnv, 'TRM_DEMO_AT_PORT', 3001) },
-    { node: RECIPIENT, port: demoPort(nodeEnv, 'TRM_DEMO_RS_PORT', 3002) },
+    {
+      node: SENDER,
+      port: demoPort(nodeEnv, 'TRM_DEMO_AT_PORT', DEMO_PORTS.AT.gateway),
+      providerPort: demoPort(nodeEnv, 'TRM_DEMO_AT_IDP_PORT', DEMO_PORTS.AT.provider),
+    },
+    {
+      node: RECIPIENT,
+      port: demoPort(nodeEnv, 'TRM_DEMO_RS_PORT', DEMO_PORTS.RS.gateway),
+      providerPort: demoPort(nodeEnv, 'TRM_DEMO_RS_IDP_PORT', DEMO_PORTS.RS.provider),
+    },
   ];
-  if (specs[0].port === specs[1].port) throw new CliError(`TRM_DEMO_AT_PORT and TRM_DEMO_RS_PORT must differ (both ${specs[0].port})`);
-  for (const { node, port } of specs) {
-    if (await isPortInUse(port)) {
-      const variable = node === SENDER ? 'TRM_DEMO_AT_PORT' : 'TRM_DEMO_RS_PORT';
-      throw new CliError(
-        `port ${port} for node ${node} is already in use, perhaps by a gateway of an earlier run (see: ss -ltnp "sport = :${port}"). ` +
-          `Stop that process, or choose another port: ${variable}=<port> npm run demo`,
-      );
+  const ports = specs.flatMap((s) => [s.port, s.providerPort]);
+  if (new Set(ports).size !== ports.length) throw new CliError(`the demo's ports must all differ: ${ports.join(', ')}`);
+  for (const { node, port, providerPort } of specs) {
+    for (const [p, variable] of [
+      [port, `TRM_DEMO_${node}_PORT`],
+      [providerPort, `TRM_DEMO_${node}_IDP_PORT`],
+    ] as const) {
+      if (await isPortInUse(p)) {
+        throw new CliError(
+          `port ${p} for node ${node} is already in use, perhaps by a gateway or identity provider of an earlier run (see: ss -ltnp "sport = :${p}"). ` +
+            `Stop that process, or choose another port: ${variable}=<port> npm run demo`,
+        );
+      }
     }
   }
-  const started = specs.map(({ node, port }) => gateways.start({ node, port, entry, env: nodeEnv, logFile: join(varDir(), 'logs', `${node}.log`) }));
-  await Promise.all(started.map((g) => gateways.waitUntilServing(g, START_TIMEOUT_MS)));
-  for (const g of started) out(`      ${g.node} on ${g.url} (pid ${g.child.pid}, log ${displayPath(g.logFile)})`);
-  // The demo acts as each node's operator: coordinator and administrator.
-  return Promise.all(
-    started.map(
-      async (g) => new NodeClient(g.node, g.url, await mintToken(issuer, { subject: 'demo-operator', roles: ['coordinator', 'administrator'], node: g.node })),
+  // Each node's identity provider first: its URL is the issuer the node's gateway accepts tokens from.
+  const providers = specs.map(({ node, port, providerPort }) =>
+    gateways.start(
+      identityProviderSpec({
+        node,
+        port: providerPort,
+        consoleUrl: `http://127.0.0.1:${port}`,
+        logFile: join(varDir(), 'logs', `${node}.identity.log`),
+        env: nodeEnv,
+        authDir: join(varDir(), 'auth'),
+      }),
     ),
   );
+  await Promise.all(providers.map((p) => gateways.waitUntilServing(p, START_TIMEOUT_MS)));
+  for (const p of providers) out(`      ${p.label} on ${p.url} (pid ${p.child.pid}, log ${displayPath(p.logFile)})`);
+  const started = specs.map(({ node, port }, i) =>
+    gateways.start({ node, port, entry, env: { ...nodeEnv, TRM_AUTH_ISSUER: providers[i].url }, logFile: join(varDir(), 'logs', `${node}.log`) }),
+  );
+  await Promise.all(started.map((g) => gateways.waitUntilServing(g, START_TIMEOUT_MS)));
+  for (const g of started) out(`      ${g.label} on ${g.url} (pid ${g.child.pid}, log ${displayPath(g.logFile)})`);
+  // The demo acts as each node's operator: coordinator and administrator, with a token as from the node's provider.
+  return Promise.all(
+    started.map(
+      async (g, i) =>
+        new NodeClient(
+          g.node,
+          g.url,
+          await mintToken({ ...issuer, issuer: providers[i].url }, { subject: 'demo-operator', roles: ['coordinator', 'administrator'], node: g.node }),
+        ),
+    ),
+  );
+}
+
+/**
+ * A node first started before sample staff had ids of their own (sampleStaffId) keeps people the identity provider
+ * does not know: its staff logins would hold no role. Says how to start that node afresh.
+ */
+async function noteOlderSampleStaff(node: NodeClient, out: Out): Promise<void> {
+  const { coordinator } = parse(readFileSync(directoryFile(node.node), 'utf8')) as Directory;
+  const { items } = await node.holders(coordinator);
+  if (items.some((h) => h.person.id === sampleStaffId(coordinator))) return;
+  out(
+    `      note: ${node.node}'s database holds sample staff from an earlier version, unknown to its identity provider: the staff ` +
+      `logins would see no cases. To start ${node.node} afresh, stop the demo and drop its schema (database.schema in ` +
+      `${displayPath(nodeConfigFile(node.node))}), e.g. psql -h 127.0.0.1 -U postgres -c 'DROP SCHEMA trm_${node.node.toLowerCase()} CASCADE'`,
+  );
+}
+
+/** --keep: where to sign in, and as whom. */
+function printConsoles(nodes: NodeClient[], out: Out): void {
+  out('\nThe consoles keep running until Ctrl-C:');
+  for (const n of nodes) out(`  ${n.node}  ${n.url}/`);
+  for (const n of nodes) {
+    const file = accountsFileOf(n.node);
+    const { accounts } = JSON.parse(readFileSync(file, 'utf8')) as AccountsFile;
+    const width = Math.max(...accounts.map((a) => a.login.length));
+    out(`\nSample logins of ${n.node} (fictional staff; passwords kept in ${displayPath(file)}):`);
+    for (const a of accounts) out(`  ${a.login.padEnd(width)}  ${a.password}  ${[...a.roles, ...(a.organisation ? [`of ${a.organisation}`] : [])].join(', ')}`);
+  }
+  out('');
 }
 
 function demoPort(env: NodeJS.ProcessEnv, variable: string, fallback: number): number {
@@ -245,36 +325,41 @@ async function stopGateways(gateways: GatewayProcesses, out: Out): Promise<void>
   if (!gateways.list().length) return;
   await gateways.stopAll();
   const unusual = gateways.list().filter((g) => !stoppedCleanly(g));
-  const detail = unusual.length ? ` (${unusual.map((g) => `${g.node}: ${describeExit(g)}`).join(', ')}; see var/logs/)` : '';
+  const detail = unusual.length ? ` (${unusual.map((g) => `${g.label}: ${describeExit(g)}`).join(', ')}; see var/logs/)` : '';
   out(
-    `Gateways ${gateways
+    `Stopped ${gateways
       .list()
-      .map((g) => g.node)
-      .join(' and ')} stopped${detail}.`,
+      .map((g) => g.label)
+      .join(', ')}${detail}.`,
   );
 }
 
 /**
- * Ctrl-C (or SIGTERM/SIGHUP) stops the gateways before trmctl exits; a second one kills them at once. Returns a function
- * that removes the handlers.
+ * Ctrl-C (or SIGTERM/SIGHUP) stops the gateways and identity providers before trmctl exits; a second one kills them at
+ * once. While the demo waits in `interrupted()` (--keep), the first one ends that wait instead.
  */
-function installSignalHandlers(gateways: GatewayProcesses, out: Out): () => void {
+function installSignalHandlers(gateways: GatewayProcesses, out: Out): { interrupted: () => Promise<void>; remove: () => void } {
   let interrupted = false;
+  let endWait: (() => void) | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     if (interrupted) {
       gateways.killAllNow();
       process.exit(130);
     }
     interrupted = true;
-    out(`\n${signal}: stopping the gateways (again to kill them)`);
+    out(`\n${signal}: stopping the gateways and identity providers (again to kill them)`);
+    if (endWait) return endWait();
     void gateways.stopAll().finally(() => process.exit(130));
   };
   const onExit = () => gateways.killAllNow();
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const s of signals) process.on(s, onSignal);
   process.on('exit', onExit);
-  return () => {
-    for (const s of signals) process.off(s, onSignal);
-    process.off('exit', onExit);
+  return {
+    interrupted: () => new Promise<void>((resolve) => (endWait = resolve)),
+    remove: () => {
+      for (const s of signals) process.off(s, onSignal);
+      process.off('exit', onExit);
+    },
   };
 }

@@ -15,11 +15,19 @@ export interface GatewaySpec {
   configFile?: string;
   /** Options for node itself, e.g. --cpu-prof. */
   nodeOptions?: string[];
+  /** Arguments after the entry instead of `--node <node>`: another program of the build, e.g. trmctl identity-provider. */
+  args?: string[];
+  /** Answers 200 once the process serves (default /health). */
+  readyPath?: string;
+  /** How messages name it (default `gateway <node>`). */
+  label?: string;
 }
 
 export interface GatewayProcess {
   node: string;
+  label: string;
   url: string;
+  readyPath: string;
   logFile: string;
   child: ChildProcess;
   /** Set once the process has ended. */
@@ -44,7 +52,7 @@ export class GatewayProcesses {
     // Own process group: Ctrl-C reaches trmctl only, which then stops the gateways in order.
     const child = spawn(
       process.execPath,
-      [...GATEWAY_NODE_OPTIONS, ...(spec.nodeOptions ?? []), spec.entry, ...(spec.configFile ? [] : ['--node', spec.node])],
+      [...GATEWAY_NODE_OPTIONS, ...(spec.nodeOptions ?? []), spec.entry, ...(spec.args ?? (spec.configFile ? [] : ['--node', spec.node]))],
       {
         env: { ...spec.env, TRM_HTTP_PORT: String(spec.port), ...(spec.configFile ? { TRM_CONFIG: spec.configFile } : {}) },
         stdio: ['ignore', log, log],
@@ -54,7 +62,9 @@ export class GatewayProcesses {
     closeSync(log);
     const gateway: GatewayProcess = {
       node: spec.node,
+      label: spec.label ?? `gateway ${spec.node}`,
       url: `http://127.0.0.1:${spec.port}`,
+      readyPath: spec.readyPath ?? '/health',
       logFile: spec.logFile,
       child,
       exit: null,
@@ -67,7 +77,7 @@ export class GatewayProcesses {
       });
       child.once('error', (err) => {
         gateway.exit = { code: null, signal: null };
-        process.stderr.write(`cannot start gateway ${spec.node}: ${err.message}\n`);
+        process.stderr.write(`cannot start ${gateway.label}: ${err.message}\n`);
         resolve();
       });
     });
@@ -75,19 +85,19 @@ export class GatewayProcesses {
     return gateway;
   }
 
-  /** Polls GET /health until it answers 200; fails with the tail of the log when the process ends or time runs out. */
+  /** Polls GET /health (or its readyPath) until it answers 200; fails with the tail of the log when the process ends or time runs out. */
   async waitUntilServing(gateway: GatewayProcess, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (gateway.exit)
         throw new CliError(
-          `gateway ${gateway.node} exited (${describeExit(gateway)}) while starting. Last lines of ${displayPath(gateway.logFile)}:\n${logTail(gateway.logFile)}`,
+          `${gateway.label} exited (${describeExit(gateway)}) while starting. Last lines of ${displayPath(gateway.logFile)}:\n${logTail(gateway.logFile)}`,
         );
-      if (await answers(`${gateway.url}/health`)) return;
+      if (await answers(`${gateway.url}${gateway.readyPath}`)) return;
       await sleep(200);
     }
     throw new CliError(
-      `gateway ${gateway.node} did not answer on ${gateway.url} within ${timeoutMs / 1000} s. Last lines of ${displayPath(gateway.logFile)}:\n${logTail(gateway.logFile)}`,
+      `${gateway.label} did not answer on ${gateway.url} within ${timeoutMs / 1000} s. Last lines of ${displayPath(gateway.logFile)}:\n${logTail(gateway.logFile)}`,
     );
   }
 
@@ -135,7 +145,7 @@ async function stop(gateway: GatewayProcess, graceMs: number): Promise<void> {
   const gone = await Promise.race([gateway.exited.then(() => true), new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), graceMs)))]);
   clearTimeout(timer); // a pending timer would keep trmctl alive after the demo
   if (!gone) {
-    process.stderr.write(`gateway ${gateway.node} did not stop within ${graceMs / 1000} s; killing it\n`);
+    process.stderr.write(`${gateway.label} did not stop within ${graceMs / 1000} s; killing it\n`);
     gateway.child.kill('SIGKILL');
     await gateway.exited;
   }
