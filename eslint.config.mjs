@@ -22,6 +22,11 @@ export default tseslint.config(
     },
   },
   {
+    // The console's Jest specs run under Node: their own tsconfig (the root one's options), not the browser app's.
+    files: ['apps/console/src/**/*.spec.ts'],
+    languageOptions: { parserOptions: { projectService: false, project: './apps/console/tsconfig.spec.json', tsconfigRootDir: import.meta.dirname } },
+  },
+  {
     files: ['test/**/*.ts', '**/*.spec.ts', '**/*.e2e-spec.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',

@@ -96,6 +96,11 @@ const TABLE: Array<[op: string, ...cells: Outcome[]]> = [
   ['GET /v1/overdue',                                  U,   A,    D,     D,       A,      D,      D,        D],
   ['GET /v1/alerts',                                   U,   A,    A,     D,       A,      D,      D,        D],
   ['GET /v1/audit',                                    U,   D,    D,     D,       A,      D,      D,        D],
+  ['GET /v1/audit/verification',                       U,   D,    D,     D,       A,      D,      D,        D],
+  // the web console
+  ['GET /v1/console/settings',                         A,   A,    A,     A,       A,      A,      A,        A],
+  ['GET /v1/me',                                       U,   A,    A,     A,       A,      A,      A,        A],
+  ['GET /v1/partners',                                 U,   A,    D,     D,       A,      A,      A,        A],
   // the registry
   ['GET /v1/directory',                                U,   A,    A,     A,       A,      A,      A,        A],
   ['GET /v1/directory/attention',                      U,   A,    D,     D,       A,      A,      A,        A],
@@ -335,6 +340,23 @@ const ROWS: Record<string, (caller: Caller) => Promise<Prepared>> = {
     verify: (r) => expect(r.body.items).toEqual(expect.any(Array)),
   }),
   'GET /v1/audit': async () => ({ method: 'GET', path: '/v1/audit?limit=10', verify: (r) => expect(r.body.items.length).toBeGreaterThan(0) }),
+  'GET /v1/audit/verification': async () => ({
+    method: 'GET',
+    path: '/v1/audit/verification',
+    verify: (r) => expect(r.body).toMatchObject({ verified: true }),
+  }),
+
+  'GET /v1/console/settings': async () => ({
+    method: 'GET',
+    path: '/v1/console/settings',
+    verify: (r) => expect(r.body).toMatchObject({ node: 'RS', clientId: 'trm-console-RS' }),
+  }),
+  'GET /v1/me': async () => ({ method: 'GET', path: '/v1/me', verify: (r) => expect(r.body).toMatchObject({ node: 'RS', roles: expect.any(Array) }) }),
+  'GET /v1/partners': async () => ({
+    method: 'GET',
+    path: '/v1/partners',
+    verify: (r) => expect(r.body.items.map((p: { node: string }) => p.node)).toEqual(['AT']),
+  }),
 
   'GET /v1/directory': async () => ({
     method: 'GET',
@@ -663,7 +685,8 @@ describe('access matrix of the HTTP API (node RS)', () => {
       const want = unionOf(op, parts);
       await play(op, `as ${label}`, want, world.combined[label], prepared);
       // Public rows answer everyone alike (their counters move between calls): nothing to compare.
-      if (want !== A || prepared.method !== 'GET' || PUBLIC.has(op)) return;
+      // /v1/me tells each token its own subject and roles: those of a combined token are its own by construction.
+      if (want !== A || prepared.method !== 'GET' || PUBLIC.has(op) || op === 'GET /v1/me') return;
       // What it reads, against what each role alone reads at the same moment.
       const combined = await call(world.rs, 'GET', prepared.path, undefined, world.combined[label]);
       const alone = [];

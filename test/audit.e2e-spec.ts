@@ -251,6 +251,15 @@ describe('the audit log', () => {
     });
   });
 
+  it('answers the verification auditors read (GET /v1/audit/verification): the chain intact, with its length and head', async () => {
+    const rows = await entries();
+    expect(await replicas[1].log.verify()).toEqual({
+      verified: true,
+      entries: rows.length,
+      head: rows[rows.length - 1].hash,
+    });
+  });
+
   it('pinpoints the entry a superuser changed behind the trigger', async () => {
     const total = (await entries()).length;
     const N = 42;
@@ -258,6 +267,14 @@ describe('the audit log', () => {
     const result = await verifyAudit(DATABASE_URL, schema, 10);
     expect(result).toEqual({ ok: false, seq: N, problem: expect.stringContaining('hash does not match'), count: N - 1 });
     expect(formatAuditVerification('AT', result)).toContain(`BROKEN at entry ${N}`);
+    // The console's answer says the same: not verified, broken at that entry, the entries before it verified.
+    const answer = await replicas[0].log.verify();
+    expect(answer).toEqual({
+      verified: false,
+      entries: N - 1,
+      firstBroken: { seq: N, problem: expect.stringContaining('hash does not match') },
+    });
+    expect(answer).not.toHaveProperty('head');
 
     // A time moved by a microsecond, earlier in the chain, is found as well.
     await sql(`UPDATE audit_entry SET at = at + interval '1 microsecond' WHERE seq = 17`, [], ['SET session_replication_role = replica']);

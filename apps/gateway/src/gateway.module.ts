@@ -4,6 +4,7 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { Clock } from './clock/clock';
 import { ConfigModule } from './config/config.module';
+import { ConsoleModule } from './console/console.module';
 import { NodeConfig } from './config/node-config';
 import { DatabaseModule } from './database/database.module';
 import { CaseLifecycle } from './cases/case-lifecycle';
@@ -17,6 +18,7 @@ import { PartnerDirectories } from './directory/partner-directories';
 import { MessageLogModule } from './message-log/message-log.module';
 import { INBOUND_CHECKS, InboundCheck } from './reception/inbound-checks';
 import { DELIVERED_EFFECTS, DeliveredEffect, INBOUND_EFFECTS, InboundEffect } from './reception/inbound-effects';
+import { PartnersModule } from './partners/partners.module';
 import { ReceptionModule } from './reception/reception.module';
 import { RegistryModule } from './registry/registry.module';
 import { ROLE_WORK_SOURCES, RoleWorkSource } from './registry/role-work';
@@ -65,6 +67,8 @@ export class GatewayModule {
         CasesModule,
         DirectoryModule,
         RetentionModule,
+        ConsoleModule,
+        PartnersModule,
         NodePipeline,
       ],
     };

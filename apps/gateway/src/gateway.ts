@@ -2,7 +2,7 @@ import { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { RawServerDefault } from 'fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { MAX_JSON_DEPTH, jsonTextDeeperThan } from '@trm/wire';
 import { Clock, SystemClock } from './clock/clock';
 import { NodeConfig } from './config/node-config';
@@ -13,6 +13,8 @@ import { RequestValidationPipe } from './http/request-validation.pipe';
 import { clientError, routerError, secureHttp } from './http/secure-http';
 import { gatewayLogging } from './logging/gateway-logger';
 import { TrmAmqpServer } from './amqp/trm-amqp.server';
+import { ConsoleSite } from './console/console-site';
+import { openApiDocument } from './openapi';
 
 export interface GatewayOptions {
   clock?: Clock;
@@ -49,20 +51,14 @@ export async function startGateway(config: NodeConfig, options: GatewayOptions =
     void parseJson(request, text, done);
   });
   app.useGlobalPipes(new RequestValidationPipe());
-  const openapi = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle(`TRM Gateway — node ${config.node}`)
-      .setDescription('REST API of one national node. Message bodies follow TRM-AMQP/1; see docs/asyncapi.yaml.')
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: "a token of the organisation's identity provider" })
-      .build(),
-  );
+  const openapi = openApiDocument(app, config.node);
   SwaggerModule.setup('docs', app, openapi, { jsonDocumentUrl: 'openapi.json', ui: false });
   useHttpErrorFilter(app);
   app.connectMicroservice({ strategy: app.get(TrmAmqpServer) });
   try {
-    await secureHttp(app, config); // before init: it wraps every route Nest registers
+    const site = app.get(ConsoleSite);
+    await site.install(app);
+    await secureHttp(app, config, site); // before init: it wraps every route Nest registers
     // Modules first (migrations, registry loaded), then deliveries may come in.
     await app.init();
     await app.startAllMicroservices();

@@ -1,17 +1,15 @@
 import { Client } from 'pg';
-import { ChainResult, ChainVerifier } from '../../gateway/src/audit/audit-chain';
-import { chainPage } from '../../gateway/src/audit/audit.repository';
+import { ChainResult } from '../../gateway/src/audit/audit-chain';
+import { VERIFY_PAGE, verifyChainPages } from '../../gateway/src/audit/audit.repository';
 import { schemaNameProblem } from '../../gateway/src/config/node-config';
 import { CliError } from './errors';
-
-const PAGE = 5_000;
 
 /**
  * Reads a node's audit log in seq order, a page at a time (a long log never sits in memory whole), inside one
  * read-only snapshot, and checks its hash chain. Answers where the chain first breaks, or how many entries it holds
  * and the hash of the last one.
  */
-export async function verifyAudit(databaseUrl: string, schema: string, pageSize = PAGE): Promise<ChainResult> {
+export async function verifyAudit(databaseUrl: string, schema: string, pageSize = VERIFY_PAGE): Promise<ChainResult> {
   const problem = schemaNameProblem(schema);
   if (problem) throw new CliError(problem);
   const client = new Client({ connectionString: databaseUrl, options: `-c search_path=${schema}`, application_name: 'trmctl audit verify' });
@@ -20,17 +18,10 @@ export async function verifyAudit(databaseUrl: string, schema: string, pageSize 
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const exists = await client.query<{ found: boolean }>(`SELECT to_regclass('audit_entry') IS NOT NULL AS found`);
     if (!exists.rows[0].found) throw new CliError(`schema ${schema} holds no audit log (has the gateway started since the audit migration?)`);
-    const verifier = new ChainVerifier();
     const query = async (sql: string, params: unknown[]) => (await client.query(sql, params)).rows as Array<Record<string, unknown>>;
-    for (let after = 0; ;) {
-      const page = await chainPage(query, after, pageSize);
-      let going = true;
-      for (const entry of page) if (!(going = verifier.push(entry))) break;
-      if (!going || page.length < pageSize) break;
-      after = page[page.length - 1].seq;
-    }
+    const result = await verifyChainPages(query, pageSize);
     await client.query('COMMIT');
-    return verifier.result();
+    return result;
   } finally {
     await client.end();
   }

@@ -12,7 +12,8 @@ import { CliError, UsageError } from './errors';
 import { APP_ROLES, AppRole } from '../../gateway/src/http/principal';
 import { KeyDirs, generateKeyFiles, rotateKeyFiles } from './keys';
 import { ensureIssuer, mintToken } from './tokens';
-import { defaultKeysDir, defaultTrustDir, nodeConfigFile, varDir } from './paths';
+import { defaultKeysDir, defaultTrustDir, displayPath, nodeConfigFile, varDir } from './paths';
+import { writeOpenApi } from './openapi';
 import { applyTopology, formatSummary } from './topology/apply';
 
 interface Command {
@@ -21,6 +22,8 @@ interface Command {
   usage: string;
   help: string;
   options: string[];
+  /** Positional arguments after the words it takes (none unless said). */
+  arguments?: number;
   run(args: ParsedArgs): Promise<number>;
 }
 
@@ -171,6 +174,23 @@ const COMMANDS: Command[] = [
     },
   },
   {
+    words: ['openapi'],
+    usage: 'trmctl openapi <out-file> [--node AT]',
+    help: [
+      "Writes the gateway's OpenAPI document (what /openapi.json serves) to <out-file>, without a database, broker or",
+      'key files: what the web console generates its typed API client from at build time. --node only names the node',
+      'in the title (default XX).',
+    ].join('\n'),
+    options: ['node'],
+    arguments: 1,
+    run: async (args) => {
+      const file = args.positionals[1];
+      if (!file) throw new UsageError('name the file to write, e.g. dist/openapi.json');
+      print(`wrote ${displayPath(await writeOpenApi(file, stringOption(args, 'node')))}`);
+      return 0;
+    },
+  },
+  {
     words: ['demo'],
     usage: 'trmctl demo [--keep]',
     help: [
@@ -314,7 +334,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   try {
-    const extra = positionals.slice(command.words.length);
+    const extra = positionals.slice(command.words.length + (command.arguments ?? 0));
     if (extra.length) throw new UsageError(`unexpected argument "${extra.join(' ')}"`);
     expectOptions(args, [...command.options, 'help']);
     return await command.run(args);

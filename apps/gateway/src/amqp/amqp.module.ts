@@ -35,6 +35,6 @@ import { TrmAmqpServer } from './trm-amqp.server';
         ),
     },
   ],
-  exports: [TrmAmqpServer],
+  exports: [TrmAmqpServer, PartnerLinks],
 })
 export class AmqpModule {}

@@ -10,6 +10,15 @@ export interface PublishOutcome {
   error: string | null;
 }
 
+/**
+ * Whether the partner's broker takes our messages: up once connected (and the last publish was confirmed), down while
+ * it cannot be reached or does not confirm; idle until the link was first needed. `since`: when it became so.
+ */
+export interface LinkStatus {
+  state: 'up' | 'down' | 'idle';
+  since: Date | null;
+}
+
 export interface PartnerLinkOptions {
   /** Called when the partner's broker is reachable again after an outage: what waits for it can go now. */
   onReachable?: () => void;
@@ -42,6 +51,7 @@ export class PartnerLink {
   /** message ids the broker returned as unroutable; a return arrives before the confirm of the same message. */
   private readonly returned = new Set<string>();
   private readonly confirmTimeoutMs: number;
+  private status: LinkStatus = { state: 'idle', since: null };
 
   constructor(
     readonly partner: string,
@@ -53,9 +63,20 @@ export class PartnerLink {
     this.confirmTimeoutMs = options.confirmTimeoutMs ?? CONFIRM_TIMEOUT_MS;
   }
 
+  /** The link's state now, and since when. */
+  linkStatus(): LinkStatus {
+    return { ...this.status };
+  }
+
+  private becomes(state: 'up' | 'down'): void {
+    if (this.status.state !== state) this.status = { state, since: new Date() };
+  }
+
   async publish(messages: Outgoing[]): Promise<PublishOutcome[]> {
     const outcomes = await this.attempt(messages);
     const failed = outcomes.some((o) => !o.confirmed && o.error !== RETURNED);
+    if (failed) this.becomes('down');
+    else if (outcomes.some((o) => o.confirmed)) this.becomes('up');
     if (failed) this.unconfirmed = true;
     else if (this.unconfirmed && outcomes.some((o) => o.confirmed)) this.reachable();
     return outcomes;
@@ -171,6 +192,7 @@ export class PartnerLink {
       }
       this.model = model;
       this.channel = channel;
+      if (!this.unconfirmed) this.becomes('up');
       if (this.failures > 0) {
         this.logger.log(`partner broker reachable again after ${this.failures} failed attempts`);
         this.failures = 0;
@@ -179,6 +201,7 @@ export class PartnerLink {
       return channel;
     } catch (err) {
       this.failures += 1;
+      this.becomes('down');
       const delay = Math.min(MAX_RECONNECT_DELAY_MS, 250 * 2 ** Math.min(this.failures, 10));
       this.retryAt = Date.now() + delay;
       // Once a minute or so through a long outage, not at every attempt.
@@ -193,6 +216,7 @@ export class PartnerLink {
   /** The connection went away without `close`: reconnect soon, so that the link is back when the broker is. */
   private lost(model: ChannelModel): void {
     if (this.model === model) this.drop();
+    if (!this.closed) this.becomes('down');
     if (!this.closed && this.model === null) this.reconnect(250);
   }
 

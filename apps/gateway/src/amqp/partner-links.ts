@@ -1,7 +1,7 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { RegistryService } from '../registry/registry.service';
 import { Outgoing } from './delivery';
-import { PartnerLink, PublishOutcome } from './partner-link';
+import { LinkStatus, PartnerLink, PublishOutcome } from './partner-link';
 
 /** The node's links to every configured partner; each reply and each outbox message goes out through one of them. */
 @Injectable()
@@ -19,6 +19,11 @@ export class PartnerLinks implements OnApplicationShutdown {
   /** `listener` learns of each partner whose broker is reachable again after an outage. */
   onReachable(listener: (partner: string) => void): void {
     this.reachable.push(listener);
+  }
+
+  /** The state of the link to each partner, by node. */
+  statuses(): Map<string, LinkStatus> {
+    return new Map([...this.links].map(([node, link]) => [node, link.linkStatus()]));
   }
 
   publish(partner: string, messages: Outgoing[]): Promise<PublishOutcome[]> {

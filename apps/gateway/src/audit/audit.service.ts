@@ -6,6 +6,7 @@ import { SEQ, pageOf, startOf } from '../http/paging';
 import { AuditDetail, GENESIS, canonicalJson, entryHash } from './audit-chain';
 import { AUDIT_ACTIONS, AuditAction, AuditEntry } from './audit-entry.entity';
 import { AuditPage, AuditQueryDto } from './audit-page.dto';
+import { AuditVerification } from './audit-verification.dto';
 import { AuditRepository } from './audit.repository';
 
 /** Something to audit. `at`, `seq` and the hashes are the log's to set. */
@@ -56,6 +57,14 @@ export class AuditLog {
       (e) => e.seq,
       (e) => e,
     );
+  }
+
+  /** The whole chain checked in one snapshot (the same check as `trmctl audit verify`). */
+  async verify(): Promise<AuditVerification> {
+    const result = await this.audit.verify();
+    return result.ok
+      ? { verified: true, entries: result.count, head: result.head }
+      : { verified: false, entries: result.count, firstBroken: { seq: result.seq, problem: result.problem } };
   }
 
   private async append(entries: AuditInput[], tx: EntityManager): Promise<AuditEntry[]> {

@@ -12,6 +12,7 @@ import { MessageLog } from '../message-log/message-log';
 import { OutboxRepository } from '../message-log/outbox.repository';
 import { invalidRequest } from '../http/problems';
 import { RegistryService } from '../registry/registry.service';
+import { CaseActions } from './case-actions';
 import { CaseFile } from './case-file.entity';
 import { CaseRules } from './case-rules';
 import { CaseMessageType, CaseState, consentProblem, ourSide, questionAnswered, transition } from './case-states';
@@ -38,6 +39,7 @@ export class CaseMessagesService {
     private readonly clock: Clock,
     private readonly unanswered: UnansweredRepository,
     private readonly views: CaseViewsService,
+    private readonly actions: CaseActions,
   ) {}
 
   /**
@@ -50,7 +52,7 @@ export class CaseMessagesService {
     const found = await this.views.require(caseRef);
     if (!worksOn(caller, [found.ourRole, ...found.participants])) throw new ForbiddenException(`case ${caseRef} belongs to roles you do not hold`);
     const now = this.clock.now();
-    const sender = dto.sender ?? this.actingRole(found, caller, now);
+    const sender = dto.sender ?? this.actions.actingRole(found, caller, now);
     if (!actsAs(caller, sender)) throw new ForbiddenException(`you do not hold ${sender}`);
     if (!this.isOwnRole(sender)) throw invalidRequest([{ field: 'sender', problem: 'is not an address this node publishes' }]);
     if (dto.inReplyTo && !(await this.isMessageOf(found, dto.inReplyTo)))
@@ -107,16 +109,6 @@ export class CaseMessagesService {
 
   private isOwnRole(address: string): boolean {
     return this.registry.publishes(address) && nodeOf(address) === this.config.node;
-  }
-
-  /**
-   * Who the caller sends as when they do not say: the case's own role, else the first role of the case they hold,
-   * else the role they hold that the case's work waits with (the fallback of a vacant role, say) — so the partner
-   * sees which role acted.
-   */
-  private actingRole(c: CaseFile, caller: Principal, now: Date): string {
-    const roles = [c.ourRole, ...c.participants];
-    return roles.find((r) => actsAs(caller, r)) ?? roles.map((r) => this.registry.route(r, now)).find((r) => actsAs(caller, r)) ?? c.ourRole;
   }
 
   /** What an answer replies to by default (ANSWERED_BY): the request of the case, or its oldest question still open. */

@@ -8,8 +8,11 @@ import { Clock } from '../clock/clock';
 import { KeysetPage } from '../database/keyset';
 import { InboxRepository } from '../message-log/inbox.repository';
 import { OutboxRepository } from '../message-log/outbox.repository';
+import { OutboundMessage } from '../message-log/outbound-message.entity';
+import { InboundMessage } from '../message-log/inbound-message.entity';
 import { Page, TIME_AND_ID, pageOf } from '../http/paging';
 import { RegistryService } from '../registry/registry.service';
+import { CaseActions } from './case-actions';
 import { CaseFile } from './case-file.entity';
 import { CaseState, ourSide } from './case-states';
 import { CaseRepository } from './case.repository';
@@ -32,11 +35,25 @@ export class CaseViewsService {
     private readonly clock: Clock,
     private readonly envelopes: EnvelopeService,
     private readonly audit: AuditLog,
+    private readonly actions: CaseActions,
   ) {}
 
-  async list(filter: { state?: CaseState; role?: string }, page: KeysetPage, caller: Principal): Promise<Page<CaseSummary>> {
+  async list(
+    filter: { state?: CaseState; role?: string; partner?: string; overdue?: boolean },
+    page: KeysetPage,
+    caller: Principal,
+  ): Promise<Page<CaseSummary>> {
     const roles = listScope(caller, filter.role);
-    const rows = await this.cases.list({ state: filter.state, roles: roles && this.registry.addressesWaitingWith(roles, this.clock.now()) }, page);
+    const now = this.clock.now();
+    const rows = await this.cases.list(
+      {
+        state: filter.state,
+        roles: roles && this.registry.addressesWaitingWith(roles, now),
+        partner: filter.partner,
+        overdueAt: filter.overdue ? now : undefined,
+      },
+      page,
+    );
     return pageOf(rows, page.limit, TIME_AND_ID, (c) => ({ at: c.createdAt, id: c.id }), header);
   }
 
@@ -103,7 +120,11 @@ export class CaseViewsService {
       });
     }
     entries.sort((a, b) => a.at.localeCompare(b.at));
-    return { ...header(c), timeline: entries };
+    const actions = await this.actions.of(c, caller, {
+      infoRequestReceived: received.some((m) => m.type === 'info.request' && m.status === 'delivered'),
+      sealed: sealedParts(sent, received).length > 0,
+    });
+    return { ...header(c), timeline: entries, actions };
   }
 
   /**
@@ -114,12 +135,7 @@ export class CaseViewsService {
     const c = await this.require(caseRef);
     if (!worksOn(caller, [c.ourRole, ...c.participants])) throw new ForbiddenException(`case ${caseRef} belongs to roles you do not hold`);
     const [sent, received] = await Promise.all([this.outbox.findByCase(caseRef), this.inbox.findByCase(caseRef)]);
-    const sealed = [
-      ...sent.filter((m) => m.sealedAtRest).map((m) => ({ message: m.id, type: m.type, direction: 'out' as const, jwe: m.sealedAtRest! })),
-      ...received
-        .filter((m) => m.status === 'delivered' && typeof m.envelope.sealed === 'string')
-        .map((m) => ({ message: m.id, type: m.type, direction: 'in' as const, jwe: m.envelope.sealed! })),
-    ];
+    const sealed = sealedParts(sent, received);
     if (!sealed.length) {
       const purged = [...sent, ...received].some((m) => m.purgedAt);
       if (purged) throw new GoneException(`the sealed data of case ${caseRef} was purged`);
@@ -189,6 +205,16 @@ export class CaseViewsService {
     if (!c) throw new NotFoundException(`no case ${caseRef}`);
     return c;
   }
+}
+
+/** The sealed parts a case's messages hold: this node's own copy of what it sent, and what it received delivered. */
+function sealedParts(sent: OutboundMessage[], received: InboundMessage[]) {
+  return [
+    ...sent.filter((m) => m.sealedAtRest).map((m) => ({ message: m.id, type: m.type, direction: 'out' as const, jwe: m.sealedAtRest! })),
+    ...received
+      .filter((m) => m.status === 'delivered' && typeof m.envelope.sealed === 'string')
+      .map((m) => ({ message: m.id, type: m.type, direction: 'in' as const, jwe: m.envelope.sealed! })),
+  ];
 }
 
 const replyTo = (m: { inReplyTo: string | null }) => (m.inReplyTo ? { inReplyTo: m.inReplyTo } : {});

@@ -5,6 +5,7 @@ import { Column, bulkInsert } from '../database/bulk-insert';
 import { KeysetPage, keyset } from '../database/keyset';
 import { CaseFile } from './case-file.entity';
 import { CaseState, ENDED_STATES } from './case-states';
+import { OVERDUE } from './expectation.repository';
 
 @Injectable()
 export class CaseRepository {
@@ -51,10 +52,15 @@ export class CaseRepository {
     return new Map(rows.map((c) => [c.caseRef, c]));
   }
 
-  /** Newest first (index case_file_created); with `roles`, cases one of them is responsible for or takes part in. */
-  list(filter: { state?: CaseState; roles: string[] | null }, page: KeysetPage): Promise<CaseFile[]> {
+  /**
+   * Newest first (index case_file_created); with `roles`, cases one of them is responsible for or takes part in; with
+   * `overdueAt`, cases with a deadline missed, or open and due by then (ExpectationRepository.overdue).
+   */
+  list(filter: { state?: CaseState; roles: string[] | null; partner?: string; overdueAt?: Date }, page: KeysetPage): Promise<CaseFile[]> {
     const q = this.dataSource.getRepository(CaseFile).createQueryBuilder('c');
     if (filter.state) q.andWhere('c.state = :state', { state: filter.state });
+    if (filter.partner) q.andWhere('c.partner = :partner', { partner: filter.partner });
+    if (filter.overdueAt) q.andWhere(`EXISTS (SELECT 1 FROM expectation e WHERE e.case_ref = c.case_ref AND ${OVERDUE})`, { now: filter.overdueAt });
     if (filter.roles) q.andWhere('(c.our_role = ANY(:roles) OR c.participants && :roles)', { roles: filter.roles });
     return keyset(q, ['c.created_at', 'c.id'], 'DESC', page).getMany();
   }

@@ -34,7 +34,7 @@ export class CasesController {
   @Allow('coordinator', 'caseworker', 'auditor')
   @ApiOkResponse({ type: CasePage })
   list(@Query() query: CaseQueryDto, @Caller() caller: Principal): Promise<CasePage> {
-    return this.views.list({ state: query.state, role: query.role }, keysetPageOf(query), caller);
+    return this.views.list({ state: query.state, role: query.role, partner: query.partner, overdue: query.overdue }, keysetPageOf(query), caller);
   }
 
   /** The case's state and every message both ways, each receipt, each deadline met or missed, each escalation. */

@@ -4,6 +4,7 @@ import { AuditModule } from '../audit/audit.module';
 import { MessageLogModule } from '../message-log/message-log.module';
 import { RegistryModule } from '../registry/registry.module';
 import { RetentionModule } from '../retention/retention.module';
+import { CaseActions } from './case-actions';
 import { CaseDeadlines } from './case-deadlines';
 import { CaseFile } from './case-file.entity';
 import { CaseLifecycle } from './case-lifecycle';
@@ -28,6 +29,7 @@ import { UnansweredRepository } from './unanswered.repository';
     HandoverService,
     CaseMessagesService,
     CaseViewsService,
+    CaseActions,
     CaseRules,
     CaseLifecycle,
     CaseDeadlines,

@@ -19,6 +19,9 @@ const ANSWER_ON_ITS_WAY = `e.owed_by = 'us' AND EXISTS (SELECT 1 FROM outbound_m
     .map(([kind, types]) => `(e.kind = '${kind}' AND o.type IN (${types.map((t) => `'${t}'`).join(', ')}))`)
     .join(' OR ')}))`;
 
+/** `e` passed its deadline (`:now`) and is not met: missed (escalated), or open and due — unless ANSWER_ON_ITS_WAY. */
+export const OVERDUE = `(e.status = 'missed' OR (e.status = 'open' AND e.due_at <= :now AND NOT (${ANSWER_ON_ITS_WAY})))`;
+
 @Injectable()
 export class ExpectationRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -114,11 +117,19 @@ export class ExpectationRepository {
    * made in time is on its way; the longest overdue first.
    */
   overdue(now: Date, page: KeysetPage): Promise<Expectation[]> {
-    const q = this.dataSource
-      .getRepository(Expectation)
-      .createQueryBuilder('e')
-      .where(`(e.status = 'missed' OR (e.status = 'open' AND e.due_at <= :now AND NOT (${ANSWER_ON_ITS_WAY})))`, { now });
+    const q = this.dataSource.getRepository(Expectation).createQueryBuilder('e').where(OVERDUE, { now });
     return keyset(q, ['e.due_at', 'e.id'], 'ASC', page).getMany();
+  }
+
+  /** When the answer this node owes for each of the messages `causes` is due (deadlines open or missed they set). */
+  async owedFor(causes: string[]): Promise<Map<string, Date>> {
+    if (!causes.length) return new Map();
+    const rows = await this.dataSource
+      .getRepository(Expectation)
+      .find({ where: { cause: In(causes), owedBy: 'us', status: In(['open', 'missed']) }, order: { dueAt: 'ASC' } });
+    const due = new Map<string, Date>();
+    for (const x of rows) if (x.cause && !due.has(x.cause)) due.set(x.cause, x.dueAt);
+    return due;
   }
 
   async escalationsOf(expectationIds: string[]): Promise<Escalation[]> {

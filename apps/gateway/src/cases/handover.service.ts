@@ -25,6 +25,7 @@ import { SubmitHandoverDto } from './dto/submit-handover.dto';
 import { CaseFile } from './case-file.entity';
 import { CaseRepository } from './case.repository';
 import { UnansweredRepository } from './unanswered.repository';
+import { ExpectationRepository } from './expectation.repository';
 
 const STATUS: Record<OutboundState, HandoverStatus> = {
   queued: 'submitted',
@@ -67,6 +68,7 @@ export class HandoverService {
     private readonly clock: Clock,
     private readonly envelopes: EnvelopeService,
     private readonly unanswered: UnansweredRepository,
+    private readonly expectations: ExpectationRepository,
   ) {}
 
   /** Stores the handover and its `handover.request` in the outbox in one transaction, then wakes the relay. */
@@ -168,20 +170,24 @@ export class HandoverService {
     const now = this.clock.now();
     const roles = listScope(caller, filter.role);
     const rows = await this.inbox.list({ recipients: roles && this.registry.addressesWaitingWith(roles, now), receivedBefore: filter.before }, page);
-    const waiting = await this.unanswered.among(rows.slice(0, page.limit).map((m) => m.id));
+    const shown = rows.slice(0, page.limit).map((m) => m.id);
+    const [waiting, due] = await Promise.all([this.unanswered.among(shown), this.expectations.owedFor(shown)]);
     const waitsWith = (m: InboundMessage) => (m.status === 'delivered' ? this.registry.route(m.recipient, now) : null);
     return pageOf(
       rows,
       page.limit,
       TIME_AND_ID,
       (m) => ({ at: m.receivedAt, id: m.id }),
-      (m) => toInboxItem(m, accessTo(caller, [m.recipient]) === 'contents', waiting.has(m.id), waitsWith(m)),
+      (m) => toInboxItem(m, accessTo(caller, [m.recipient]) === 'contents', waiting.has(m.id), waitsWith(m), due.get(m.id) ?? null),
     );
   }
 }
 
-/** `waitsWith`: the role the message waits with now (its recipient, a vacant one's fallback, a retired one's successor). */
-function toInboxItem(m: InboundMessage, contents: boolean, waiting: boolean, waitsWith: string | null): InboxItem {
+/**
+ * `waitsWith`: the role the message waits with now (its recipient, a vacant one's fallback, a retired one's successor);
+ * `dueAt`: when the answer this node owes for it is due.
+ */
+function toInboxItem(m: InboundMessage, contents: boolean, waiting: boolean, waitsWith: string | null, dueAt: Date | null): InboxItem {
   return {
     id: m.id,
     type: m.type,
@@ -195,6 +201,7 @@ function toInboxItem(m: InboundMessage, contents: boolean, waiting: boolean, wai
     receivedAt: m.receivedAt.toISOString(),
     status: m.status,
     waiting,
+    dueAt: dueAt && m.status === 'delivered' ? dueAt.toISOString() : null,
     ...(m.rejectReason ? { reason: m.rejectReason } : {}),
     ...(contents && m.status === 'delivered' ? { body: m.envelope.body } : {}),
   };

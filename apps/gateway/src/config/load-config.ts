@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access --
    the YAML is untyped input: each value is read by a checker below that names the key of anything out of place. */
 import { Jwks, isNodeId, jwksProblems, privateJwksProblems } from '@trm/wire';
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { canonicalTimeZone } from '../clock/local-day';
@@ -44,6 +44,7 @@ const TOP_LEVEL = [
   'deadlines',
   'retention',
   'auth',
+  'console',
 ];
 
 export const DEFAULTS = {
@@ -57,6 +58,7 @@ export const DEFAULTS = {
   deadlines: { checkInterval: '30s' },
   retention: { sealedAfterEnd: '30d', caseDataAfterEnd: '1825d', messageLog: '730d', checkInterval: '1d' },
   auth: { maxTokenLifetime: '12h', maxFailures: 20, failureWindow: '1m' },
+  console: { scope: 'openid profile' },
   agreement: { acceptance: '48h', arrivalGrace: '2d', followupEvery: '90d', followupSenderGrace: '14d' },
 };
 
@@ -133,6 +135,16 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
   need(auth.issuer, 'auth.issuer', 'the iss of the bearer tokens the API accepts');
   need(auth.audience, 'auth.audience', 'the aud the tokens must carry for this node');
   if (!auth.jwks && !auth.jwksUrl) problems.push("auth.jwks (a JWKS file) or auth.jwksUrl is required: the identity provider's public keys");
+  const consoleSection = section(doc.console, 'console', DEFAULTS.console, problems, ['clientId', 'authority', 'root']);
+  const consoleAuthority = String(consoleSection.authority ?? auth.issuer ?? '');
+  if (consoleSection.clientId !== undefined && (typeof consoleSection.clientId !== 'string' || !consoleSection.clientId.trim()))
+    problems.push('console.clientId must be a non-empty string');
+  if (consoleSection.authority !== undefined && !isHttpUrl(consoleAuthority))
+    problems.push("console.authority must be an http(s) URL: the issuer of the console's identity provider");
+  if (typeof consoleSection.scope !== 'string' || !consoleSection.scope.split(' ').includes('openid'))
+    problems.push('console.scope must be a space-separated list of scopes including openid');
+  if (consoleSection.root !== undefined && (typeof consoleSection.root !== 'string' || !consoleSection.root))
+    problems.push('console.root must be a path (the folder of the built console)');
   const authJwks = auth.jwks ? readJson<{ keys: Array<Record<string, unknown>> }>(auth.jwks, 'auth.jwks') : undefined;
   if (authJwks && (!Array.isArray(authJwks.keys) || authJwks.keys.some((k) => 'd' in k))) problems.push('auth.jwks must be a JWKS of public keys');
 
@@ -222,6 +234,12 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
       maxFailures: integer(auth.maxFailures, 'auth.maxFailures', 1),
       failureWindowMs: duration(auth.failureWindow, 'auth.failureWindow', 1),
     },
+    console: {
+      clientId: String(consoleSection.clientId ?? `trm-console-${node}`),
+      authority: consoleAuthority,
+      scope: String(consoleSection.scope),
+      root: consoleSection.root ? resolve(base, String(consoleSection.root)) : defaultConsoleRoot(),
+    },
     registry: {
       endpoint: registry.endpoint ?? publicEndpoint(broker.url),
       unconfirmedAfterMs: duration(registry.unconfirmedAfter, 'registry.unconfirmedAfter'),
@@ -229,6 +247,21 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
   };
   if (problems.length) throw new ConfigError(path, problems);
   return config;
+}
+
+let repository: string | undefined;
+
+/**
+ * Where `npm run build` puts the console: dist/console of the repository, the first folder above this module holding
+ * a package.json (the same from src/ and from dist/).
+ */
+export function defaultConsoleRoot(): string {
+  if (!repository) {
+    let dir = __dirname;
+    while (!existsSync(resolve(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+    repository = dir;
+  }
+  return resolve(repository, 'dist', 'console');
 }
 
 /**
@@ -266,6 +299,14 @@ export function exposedFileProblem(path: string): string | null {
   if (!(mode & 0o077)) return null;
   return `${path} holds private keys but is open to group or others (mode ${mode.toString(8).padStart(4, '0')}); run chmod 600 ${path}`;
 }
+
+const isHttpUrl = (text: string): boolean => {
+  try {
+    return ['http:', 'https:'].includes(new URL(text).protocol);
+  } catch {
+    return false;
+  }
+};
 
 /** The broker URL without its credentials: what partners are told to connect to. */
 export function publicEndpoint(url: string): string {

@@ -84,6 +84,11 @@ export interface NodeConfig {
     maxFailures: number;
     failureWindowMs: number;
   };
+  /**
+   * The web console this node serves at `/`: the OpenID client it signs in as, at which authority (the identity
+   * provider's issuer), with which scopes, and the folder holding its build.
+   */
+  console: { clientId: string; authority: string; scope: string; root: string };
   /** How often due deadlines are looked for. */
   deadlines: { checkIntervalMs: number };
   registry: {

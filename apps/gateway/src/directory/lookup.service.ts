@@ -93,6 +93,7 @@ function rank(node: string, org: DirectoryOrganisation, role: DirectoryRole, c: 
     status: role.status,
     unconfirmed: role.unconfirmed ?? false,
     fallback: role.fallback ?? null,
+    languages: role.languages,
     channels: role.channels ?? null,
     score,
     reasons,

@@ -68,6 +68,25 @@ export function clientError(error: { code?: string }, socket: Socket): void {
   socket.destroy();
 }
 
+/** The only caching an answer may allow: files whose name changes with their content (the console's hashed assets). */
+export const IMMUTABLE_CACHE = 'public, max-age=31536000, immutable';
+
+/** What answers a GET or HEAD no route took, before the 404 (the web console: its files, or its page for any path). */
+export interface SiteFallback {
+  /** Whether the site answers this path (decoded); API paths are never the site's. */
+  serves(path: string): boolean;
+  answer(path: string, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply>;
+}
+
+/** The path of a request as the router reads it (percent-decoded, without the query), or null when it does not decode. */
+function decodedPath(url: string): string | null {
+  try {
+    return decodeURIComponent(url.split('?')[0]);
+  } catch {
+    return null;
+  }
+}
+
 /** Client addresses whose failed authentications are remembered at once; the oldest is forgotten first. */
 const ADDRESSES_KEPT = 10_000;
 
@@ -77,7 +96,7 @@ const ADDRESSES_KEPT = 10_000;
  * `auth.maxFailures` failed authentications (401) within `auth.failureWindow` — successful requests are not counted —
  * and a 404 for unknown routes and methods that does not repeat the path.
  */
-export async function secureHttp(app: NestFastifyApplication, config: NodeConfig): Promise<void> {
+export async function secureHttp(app: NestFastifyApplication, config: NodeConfig, site?: SiteFallback): Promise<void> {
   await app.register(helmet, {
     contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
     frameguard: { action: 'deny' },
@@ -118,7 +137,7 @@ export async function secureHttp(app: NestFastifyApplication, config: NodeConfig
 
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply) => {
-    reply.header('cache-control', BASE_HEADERS['cache-control']);
+    if (reply.getHeader('cache-control') !== IMMUTABLE_CACHE) reply.header('cache-control', BASE_HEADERS['cache-control']);
     if (reply.statusCode === Number(HttpStatus.UNAUTHORIZED)) {
       const now = Date.now();
       const entry = alive(request.ip, now) ?? { count: 0, since: now };
@@ -131,7 +150,9 @@ export async function secureHttp(app: NestFastifyApplication, config: NodeConfig
 
   // Nest's own handler answers "Cannot GET /the/path": the path may carry a caseRef or worse, so it is not repeated.
   app.getHttpAdapter().setNotFoundHandler = () =>
-    fastify.setNotFoundHandler((_request: FastifyRequest, reply: FastifyReply) => {
-      void reply.code(HttpStatus.NOT_FOUND).send({ statusCode: 404, error: 'Not Found', message: 'no such route or method' });
+    fastify.setNotFoundHandler(async (request: FastifyRequest, reply: FastifyReply) => {
+      const path = request.method === 'GET' || request.method === 'HEAD' ? decodedPath(request.url) : null;
+      if (site && path !== null && site.serves(path)) return site.answer(path, request, reply);
+      return reply.code(HttpStatus.NOT_FOUND).send({ statusCode: 404, error: 'Not Found', message: 'no such route or method' });
     });
 }

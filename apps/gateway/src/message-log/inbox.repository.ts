@@ -171,6 +171,14 @@ export class InboxRepository {
     return rows[0]?.id ?? null;
   }
 
+  /** When the latest receipt from each partner node arrived. */
+  async lastReceiptByPartner(): Promise<Map<string, Date>> {
+    const rows: Array<{ from_node: string; at: Date }> = await this.dataSource.query(
+      `SELECT from_node, max(received_at) AS at FROM inbound_message WHERE type = 'receipt' GROUP BY from_node`,
+    );
+    return new Map(rows.map((r) => [r.from_node, r.at]));
+  }
+
   findById(id: string): Promise<InboundMessage | null> {
     return this.dataSource.getRepository(InboundMessage).findOneBy({ id });
   }

@@ -81,6 +81,14 @@ export class OutboxRepository {
     );
   }
 
+  /** Messages not yet delivered (queued, or sent and waiting for a receipt), by partner node. */
+  async waitingByPartner(): Promise<Map<string, number>> {
+    const rows: Array<{ to_node: string; n: number }> = await this.dataSource.query(
+      `SELECT to_node, count(*)::int AS n FROM outbound_message WHERE state IN ('queued', 'sent') GROUP BY to_node`,
+    );
+    return new Map(rows.map((r) => [r.to_node, r.n]));
+  }
+
   async add(messages: OutboundMessage[], tx: EntityManager): Promise<void> {
     await bulkInsert(tx, 'outbound_message', OUTBOUND_COLUMNS, messages);
   }

@@ -13,6 +13,11 @@ export class PartnerDirectoryRepository {
     return this.dataSource.getRepository(PartnerDirectory).find({ order: { node: 'ASC' } });
   }
 
+  /** Which version of each partner's directory this node holds, without the directories. */
+  versions(): Promise<Array<Pick<PartnerDirectory, 'node' | 'version' | 'issuedAt' | 'receivedAt'>>> {
+    return this.dataSource.getRepository(PartnerDirectory).find({ select: { node: true, version: true, issuedAt: true, receivedAt: true } });
+  }
+
   keys(): Promise<PartnerKey[]> {
     return this.dataSource.getRepository(PartnerKey).find();
   }

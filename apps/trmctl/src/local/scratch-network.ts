@@ -6,6 +6,7 @@ import { Pool, PoolClient } from 'pg';
 import { parse, stringify } from 'yaml';
 import { DEFAULT_AGREEMENT, NodeConfig } from '../../../gateway/src/config/node-config';
 import { Directory } from '../../../gateway/src/config/directory';
+import { defaultConsoleRoot } from '../../../gateway/src/config/load-config';
 import { repoRoot } from '../paths';
 import { applyTopology, removeTopology } from '../topology/apply';
 import { LocalIssuer, TokenClaims, audienceOf, createIssuer, mintToken } from '../tokens';
@@ -105,6 +106,7 @@ export class ScratchNetwork {
           maxFailures: 20,
           failureWindowMs: 60_000,
         },
+        console: { clientId: `trm-console-${id}`, authority: this.issuer.issuer, scope: 'openid profile', root: defaultConsoleRoot() },
       };
       options.tune?.(config);
       this.nodes.set(id, { id, config, keys: keys.get(id)!, amqpUrl: config.broker.url });
@@ -228,6 +230,13 @@ export class ScratchNetwork {
           maxTokenLifetime: c.auth.maxTokenLifetimeMs,
           maxFailures: c.auth.maxFailures,
           failureWindow: c.auth.failureWindowMs,
+        },
+        // The authority defaults to the token issuer (not an http URL for the local issuer).
+        console: {
+          clientId: c.console.clientId,
+          ...(c.console.authority === c.auth.issuer ? {} : { authority: c.console.authority }),
+          scope: c.console.scope,
+          root: c.console.root,
         },
       }),
     );

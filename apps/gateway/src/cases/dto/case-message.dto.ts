@@ -10,6 +10,8 @@ export const SENDABLE_TYPES = CASE_MESSAGE_TYPES.filter(
   (t): t is Exclude<CaseMessageType, 'handover.request' | 'purge.confirmed'> => t !== 'handover.request' && t !== 'purge.confirmed',
 );
 
+export type SendableType = (typeof SENDABLE_TYPES)[number];
+
 /** POST /v1/cases/:caseRef/messages: a coded message of section 7 for the case's partner. */
 export class SendCaseMessageDto {
   @IsIn(SENDABLE_TYPES)

@@ -1,6 +1,21 @@
 import { PageOf } from '../../http/paging';
+import { ApiProperty } from '@nestjs/swagger';
+import { CONSENT_GIVERS, CONSENT_SCOPES } from '@trm/wire';
 import { CaseConsent } from '../case-file.entity';
 import { CaseState } from '../case-states';
+
+/** The person's consent as the handover.request recorded it, and its withdrawal. */
+export class CaseConsentView implements CaseConsent {
+  given!: true;
+  @ApiProperty({ enum: CONSENT_GIVERS })
+  by!: 'person' | 'guardian';
+  recordedAt!: string;
+  @ApiProperty({ enum: CONSENT_SCOPES, isArray: true })
+  scope!: string[];
+  withdrawnAt?: string;
+  @ApiProperty({ enum: CONSENT_SCOPES, isArray: true, required: false })
+  withdrawnScope?: string[];
+}
 
 /** A case without its timeline. */
 export class CaseSummary {
@@ -16,6 +31,7 @@ export class CaseSummary {
   partnerRole!: string;
   participants!: string[];
   /** The consent recorded with the case, and its withdrawal. */
+  @ApiProperty({ type: CaseConsentView, nullable: true })
   consent!: CaseConsent | null;
   /** When retention deleted the case's coded data; what is left is a tombstone. */
   purgedAt?: string;

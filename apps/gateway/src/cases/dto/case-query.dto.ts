@@ -1,5 +1,6 @@
-import { IsAddress } from '@trm/wire';
-import { IsIn, IsOptional } from 'class-validator';
+import { IsAddress, IsNodeId } from '@trm/wire';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsOptional } from 'class-validator';
 import { PageCursor, PageLimit, TIME_AND_ID } from '../../http/paging';
 import { CASE_STATES, CaseState } from '../case-states';
 
@@ -22,4 +23,15 @@ export class CaseQueryDto extends AlertQueryDto {
   @IsOptional()
   @IsIn(CASE_STATES)
   state?: CaseState;
+
+  /** Only cases with this partner node. */
+  @IsOptional()
+  @IsNodeId()
+  partner?: string;
+
+  /** `true`: only cases with a deadline missed or past due (as GET /v1/overdue lists them); `false`: no filter. */
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  overdue?: boolean;
 }

@@ -1,5 +1,7 @@
-import type { HandoverRequestBody } from '@trm/wire';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { HandoverRequestBody } from '@trm/wire';
 import type { TimelineEntry } from '../../message-log/timelines';
+import { TimelineEntryView } from './timeline-entry.dto';
 
 export type HandoverStatus = 'submitted' | 'sent' | 'delivered' | 'rejected' | 'undeliverable' | 'received';
 
@@ -36,7 +38,9 @@ export class HandoverView {
   reason?: string;
   createdAt!: string;
   /** Absent for callers who see metadata only (auditors). */
+  @ApiPropertyOptional({ type: HandoverRequestBody })
   body?: HandoverRequestBody;
+  @ApiProperty({ type: TimelineEntryView, isArray: true })
   timeline!: TimelineEntry[];
   evidence?: HandoverEvidence;
 }

@@ -159,6 +159,8 @@ export class LookupMatch {
   status!: 'active' | 'vacant';
   unconfirmed!: boolean;
   fallback!: string | null;
+  /** ISO 639-1 codes of the languages the role works in. */
+  languages!: string[];
   channels!: RoleChannels | null;
   score!: number;
   /** Why the role is offered, and what speaks against it — in the order the score counts them. */

@@ -1,0 +1,185 @@
+import {
+  ActionGroup,
+  Button,
+  Content,
+  EmptyState,
+  Form,
+  FormGroup,
+  FormHelperText,
+  FormSelect,
+  FormSelectOption,
+  Grid,
+  GridItem,
+  HelperText,
+  HelperTextItem,
+  Label,
+  LabelGroup,
+  PageSection,
+  Title,
+} from '@patternfly/react-core';
+import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
+import { AGE_GROUPS, EXPLOITATION_FORMS, PURPOSES } from '@trm/wire/codes';
+import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { type Schemas, api } from '../../api/client';
+import type { operations } from '../../api/schema';
+import { answer } from '../../api/polling';
+import { fieldProblems } from '../../api/problems';
+import { CodeLabel, useCodeLabel } from '../../components/CodeLabel';
+import { LoadFailed, Loading } from '../../components/Loading';
+import { useLanguageName, useReasonText } from './reasons';
+
+type Query = NonNullable<operations['DirectoryController_find']['parameters']['query']>;
+
+// TO REPLACE when the schema types them: a match's channels (schema: Record<string, never>) and its languages
+// (added to LookupMatch on this branch; the schema is regenerated once `npm run build` writes it).
+type Match = Schemas['LookupMatch'] & { languages?: string[]; channels: { mailbox?: string; phone?: string } | null };
+
+/** The nodes of the network and the languages of the region, for the selects. */
+const COUNTRIES = ['AT', 'RS', 'AL', 'BA', 'ME', 'MK', 'XK'];
+const LANGUAGES = ['sr', 'sq', 'mk', 'bs', 'hr', 'de', 'en', 'ro', 'tr', 'ar', 'fa', 'ps'];
+
+/** Who to send a case to, across every known node, ranked with the reasons. */
+export function DirectoryPage() {
+  const { t } = useTranslation('directory');
+  const code = useCodeLabel();
+  const language = useLanguageName();
+  const reasonText = useReasonText();
+  const [criteria, setCriteria] = useState<Record<string, string>>({});
+  const [result, setResult] = useState<{ matches: Match[]; sources: Schemas['LookupSource'][] }>();
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const problems = fieldProblems(error);
+
+  const search = async (e?: FormEvent) => {
+    e?.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const query = Object.fromEntries(Object.entries(criteria).filter(([, v]) => v)) as Query;
+      const found: Schemas['LookupAnswer'] = await answer(api.GET('/v1/directory', { params: { query } }));
+      setResult({ matches: found.matches, sources: found.sources });
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const select = (name: string, options: readonly string[], label: (v: string) => string) => (
+    <GridItem md={4} lg={2}>
+      <FormGroup label={t(`field.${name}`)} fieldId={`directory-${name}`}>
+        <FormSelect
+          id={`directory-${name}`}
+          value={criteria[name] ?? ''}
+          onChange={(_e, value) => setCriteria((c) => ({ ...c, [name]: value }))}
+          validated={problems[name] ? 'error' : 'default'}
+        >
+          <FormSelectOption value="" label={t('any')} />
+          {options.map((o) => (
+            <FormSelectOption key={o} value={o} label={label(o)} />
+          ))}
+        </FormSelect>
+        {problems[name] && (
+          <FormHelperText>
+            <HelperText>
+              <HelperTextItem variant="error">{problems[name]}</HelperTextItem>
+            </HelperText>
+          </FormHelperText>
+        )}
+      </FormGroup>
+    </GridItem>
+  );
+
+  return (
+    <PageSection>
+      <Title headingLevel="h1">{t('title')}</Title>
+      <Content component="p">{t('intro')}</Content>
+      <Form onSubmit={(e) => void search(e)} aria-label={t('form')}>
+        <Grid hasGutter>
+          {select('country', COUNTRIES, (c) => t('country', { country: c }))}
+          {select('purpose', PURPOSES, (v) => code('purpose', v))}
+          {select('ageGroup', AGE_GROUPS, (v) => code('ageGroup', v))}
+          {select('language', LANGUAGES, language)}
+          {select('exploitation', EXPLOITATION_FORMS, (v) => code('exploitation', v))}
+        </Grid>
+        <ActionGroup>
+          <Button type="submit" isLoading={busy} isDisabled={busy}>
+            {t('search')}
+          </Button>
+        </ActionGroup>
+      </Form>
+      {error !== undefined && !Object.keys(problems).length && <LoadFailed error={error} />}
+      {busy && !result ? (
+        <Loading />
+      ) : result && !result.matches.length ? (
+        <EmptyState headingLevel="h2" titleText={t('empty')} />
+      ) : result ? (
+        <>
+          <Content component="p" aria-live="polite">
+            {t('summary', { count: result.matches.length })}
+          </Content>
+          <Table aria-label={t('table')} variant="compact">
+            <Thead>
+              <Tr>
+                <Th>{t('column.role')}</Th>
+                <Th>{t('column.status')}</Th>
+                <Th>{t('column.languages')}</Th>
+                <Th>{t('column.channels')}</Th>
+                <Th>{t('column.reasons')}</Th>
+              </Tr>
+            </Thead>
+            <Tbody>
+              {result.matches.map((m) => (
+                <Tr key={m.address}>
+                  <Td dataLabel={t('column.role')}>
+                    <div>
+                      <strong>{m.title}</strong>
+                    </div>
+                    <div>{m.organisation.name}</div>
+                    <code>{m.address}</code>
+                  </Td>
+                  <Td dataLabel={t('column.status')}>
+                    <Label color={m.status === 'active' ? 'green' : 'orange'} isCompact>
+                      <CodeLabel list="roleStatus" value={m.status} />
+                    </Label>
+                    {m.unconfirmed && (
+                      <div>
+                        <Label color="grey" isCompact>
+                          {t('unconfirmed')}
+                        </Label>
+                      </div>
+                    )}
+                    {m.fallback && <div>{t('fallback', { role: m.fallback })}</div>}
+                  </Td>
+                  <Td dataLabel={t('column.languages')}>{m.languages?.length ? m.languages.map(language).join(', ') : t('none')}</Td>
+                  <Td dataLabel={t('column.channels')}>
+                    {m.channels?.mailbox && <div>{t('mailbox', { mailbox: m.channels.mailbox })}</div>}
+                    {m.channels?.phone && <div>{t('phone', { phone: m.channels.phone })}</div>}
+                    {!m.channels?.mailbox && !m.channels?.phone && t('none')}
+                  </Td>
+                  <Td dataLabel={t('column.reasons')}>
+                    <LabelGroup numLabels={10} aria-label={t('column.reasons')}>
+                      {m.reasons.map((r) => (
+                        <Label key={r} isCompact color={/^(does not|vacant|entry not)/.test(r) ? 'orange' : 'blue'}>
+                          {reasonText(r)}
+                        </Label>
+                      ))}
+                    </LabelGroup>
+                  </Td>
+                </Tr>
+              ))}
+            </Tbody>
+          </Table>
+          <Content component="small">
+            {t('sources', {
+              sources: result.sources
+                .map((s) => (s.version === null ? t('sourceMissing', { node: s.node }) : t('source', { node: s.node, version: s.version })))
+                .join('; '),
+            })}
+          </Content>
+        </>
+      ) : null}
+    </PageSection>
+  );
+}

@@ -1,0 +1,58 @@
+import { Content, EmptyState, Label, PageSection, Title } from '@patternfly/react-core';
+import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
+import { useTranslation } from 'react-i18next';
+import { answer, usePolling } from '../../api/polling';
+import { LoadFailed, Loading } from '../../components/Loading';
+import { useFormat } from '../../i18n/format';
+import { partnerList, partnersApi } from './partners';
+
+/** Each partner node: whether the link is up, the last signed receipt from it, what waits to go there; live. */
+export function PartnersPage() {
+  const { t } = useTranslation('partners');
+  const format = useFormat();
+  const partners = usePolling(async () => partnerList(await answer(partnersApi.GET('/v1/partners'))), 'partners');
+  const items = partners.data ?? [];
+  const down = items.filter((p) => p.link.state === 'down').length;
+  return (
+    <PageSection>
+      <Title headingLevel="h1">{t('title')}</Title>
+      <Content component="p">{t('summary', { count: items.length, down })}</Content>
+      {partners.error !== undefined && <LoadFailed error={partners.error} />}
+      {partners.loading && !partners.data ? (
+        <Loading />
+      ) : !items.length ? (
+        <EmptyState headingLevel="h2" titleText={t('empty')} />
+      ) : (
+        <Table aria-label={t('table')} variant="compact">
+          <Thead>
+            <Tr>
+              <Th>{t('column.node')}</Th>
+              <Th>{t('column.link')}</Th>
+              <Th>{t('column.lastReceipt')}</Th>
+              <Th>{t('column.waiting')}</Th>
+              <Th>{t('column.directory')}</Th>
+            </Tr>
+          </Thead>
+          <Tbody>
+            {items.map((p) => (
+              <Tr key={p.node}>
+                <Td dataLabel={t('column.node')}>{p.node}</Td>
+                <Td dataLabel={t('column.link')}>
+                  <Label color={p.link.state === 'up' ? 'green' : 'red'} isCompact>
+                    {t(`link.${p.link.state}`)}
+                  </Label>{' '}
+                  {t('since', { since: format.fromNow(p.link.since) })}
+                </Td>
+                <Td dataLabel={t('column.lastReceipt')}>{p.lastReceiptAt ? format.dateTime(p.lastReceiptAt) : t('never')}</Td>
+                <Td dataLabel={t('column.waiting')}>{t('waiting', { count: p.waiting })}</Td>
+                <Td dataLabel={t('column.directory')}>
+                  {p.directoryVersion === null ? t('noDirectory') : t('directoryVersion', { version: p.directoryVersion })}
+                </Td>
+              </Tr>
+            ))}
+          </Tbody>
+        </Table>
+      )}
+    </PageSection>
+  );
+}

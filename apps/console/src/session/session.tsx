@@ -1,0 +1,155 @@
+import { User, UserManager, WebStorageStateStore } from 'oidc-client-ts';
+import { type ReactNode, createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useAccessToken } from '../api/client';
+
+export type AppRole = 'coordinator' | 'caseworker' | 'auditor' | 'administrator';
+
+export interface ConsoleSettings {
+  node: string;
+  authority: string;
+  clientId: string;
+  scope: string;
+}
+
+export interface SignedIn {
+  node: string;
+  /** The person's display name from the identity provider (shown in the masthead only). */
+  name: string;
+  roles: AppRole[];
+  signOut: () => Promise<void>;
+}
+
+type Phase = { phase: 'starting' } | { phase: 'signed-out'; reason?: 'ended' | 'failed' } | { phase: 'signed-in'; user: User } | { phase: 'unavailable' };
+
+interface SessionState {
+  settings: ConsoleSettings | undefined;
+  state: Phase;
+  signIn: () => Promise<void>;
+  session: SignedIn | undefined;
+}
+
+const SessionContext = createContext<SessionState | undefined>(undefined);
+
+export const CALLBACK_PATH = '/signed-in';
+const RETURN_KEY = 'trm.console.return';
+
+/**
+ * Sign-in with the node's identity provider: OpenID Connect authorization code flow with PKCE (oidc-client-ts). The
+ * tokens live in session storage, which the tab forgets when it is closed; never in local storage. No silent renewal:
+ * when the access token expires the session ends and the person signs in again.
+ */
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const { i18n } = useTranslation();
+  const [settings, setSettings] = useState<ConsoleSettings>();
+  const [manager, setManager] = useState<UserManager>();
+  const [state, setState] = useState<Phase>({ phase: 'starting' });
+
+  const end = useCallback(
+    (reason?: 'ended' | 'failed') => {
+      useAccessToken(null, () => undefined);
+      void manager?.removeUser();
+      setState({ phase: 'signed-out', reason });
+    },
+    [manager],
+  );
+
+  useEffect(() => {
+    let live = true;
+    void (async () => {
+      const response = await fetch('/v1/console/settings').catch(() => undefined);
+      if (!response?.ok) return live && setState({ phase: 'unavailable' });
+      const found = (await response.json()) as ConsoleSettings;
+      const store = new WebStorageStateStore({ store: window.sessionStorage });
+      const next = new UserManager({
+        authority: found.authority,
+        client_id: found.clientId,
+        redirect_uri: `${window.location.origin}${CALLBACK_PATH}`,
+        post_logout_redirect_uri: `${window.location.origin}/`,
+        response_type: 'code',
+        scope: found.scope,
+        userStore: store,
+        stateStore: store,
+        automaticSilentRenew: false,
+        monitorSession: false,
+      });
+      if (!live) return;
+      setSettings(found);
+      setManager(next);
+    })();
+    return () => void (live = false);
+  }, []);
+
+  useEffect(() => {
+    if (!manager) return;
+    let live = true;
+    void (async () => {
+      try {
+        let user: User | null;
+        if (window.location.pathname === CALLBACK_PATH) {
+          user = await manager.signinRedirectCallback();
+          const back = window.sessionStorage.getItem(RETURN_KEY) ?? '/';
+          window.sessionStorage.removeItem(RETURN_KEY);
+          window.history.replaceState(null, '', back.startsWith('/') && back !== CALLBACK_PATH ? back : '/');
+        } else {
+          user = await manager.getUser();
+        }
+        if (!live) return;
+        if (user && !user.expired) setState({ phase: 'signed-in', user });
+        else setState({ phase: 'signed-out' });
+      } catch {
+        if (live) setState({ phase: 'signed-out', reason: 'failed' });
+      }
+    })();
+    const expired = () => {
+      if (live) end('ended');
+    };
+    manager.events.addAccessTokenExpired(expired);
+    return () => {
+      live = false;
+      manager.events.removeAccessTokenExpired(expired);
+    };
+  }, [manager, end]);
+
+  const user = state.phase === 'signed-in' ? state.user : undefined;
+  useAccessToken(user?.access_token ?? null, () => end('ended'));
+
+  const signIn = useCallback(async () => {
+    if (!manager) return;
+    window.sessionStorage.setItem(RETURN_KEY, window.location.pathname === CALLBACK_PATH ? '/' : window.location.pathname);
+    await manager.signinRedirect({ extraQueryParams: { ui_locales: i18n.language } });
+  }, [manager, i18n]);
+
+  const session = useMemo<SignedIn | undefined>(() => {
+    if (!user || !settings || !manager) return undefined;
+    const profile = user.profile as { name?: string; trm_roles?: AppRole[] };
+    return {
+      node: settings.node,
+      name: profile.name ?? user.profile.sub,
+      roles: profile.trm_roles ?? [],
+      signOut: async () => {
+        const idToken = user.id_token;
+        useAccessToken(null, () => undefined);
+        await manager.removeUser();
+        await manager.signoutRedirect({ id_token_hint: idToken, extraQueryParams: { ui_locales: i18n.language } });
+      },
+    };
+  }, [user, settings, manager, i18n]);
+
+  return <SessionContext.Provider value={{ settings, state, signIn, session }}>{children}</SessionContext.Provider>;
+}
+
+export function useSessionState(): SessionState {
+  const state = useContext(SessionContext);
+  if (!state) throw new Error('useSessionState outside SessionProvider');
+  return state;
+}
+
+/** The signed-in person; only for pages behind the sign-in (the shell renders them only then). */
+export function useSession(): SignedIn {
+  const { session } = useSessionState();
+  if (!session) throw new Error('useSession before sign-in');
+  return session;
+}
+
+export const hasRole = (session: SignedIn, ...roles: AppRole[]): boolean => roles.some((r) => session.roles.includes(r));
