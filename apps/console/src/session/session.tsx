@@ -1,6 +1,7 @@
 import { User, UserManager, WebStorageStateStore } from 'oidc-client-ts';
-import { type ReactNode, createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { type ReactNode, createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router';
 import { useAccessToken } from '../api/client';
 
 export type AppRole = 'coordinator' | 'caseworker' | 'auditor' | 'administrator';
@@ -41,6 +42,8 @@ const RETURN_KEY = 'trm.console.return';
  */
 export function SessionProvider({ children }: { children: ReactNode }) {
   const { i18n } = useTranslation();
+  // The declarative router gives a new navigate at each location: kept in a ref so that a page change does not start over.
+  const navigate = useRef(useNavigate());
   const [settings, setSettings] = useState<ConsoleSettings>();
   const [manager, setManager] = useState<UserManager>();
   const [state, setState] = useState<Phase>({ phase: 'starting' });
@@ -90,7 +93,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
           user = await manager.signinRedirectCallback();
           const back = window.sessionStorage.getItem(RETURN_KEY) ?? '/';
           window.sessionStorage.removeItem(RETURN_KEY);
-          window.history.replaceState(null, '', back.startsWith('/') && back !== CALLBACK_PATH ? back : '/');
+          // Through the router, which would otherwise still be at the callback's path.
+          void navigate.current(back.startsWith('/') && back !== CALLBACK_PATH ? back : '/', { replace: true });
         } else {
           user = await manager.getUser();
         }
