@@ -35,6 +35,7 @@ export class IdentityNetwork {
       tune: (config) => {
         config.http.port = ports.get(config.node)!.gateway;
         config.auth.issuer = providerUrl(config.node);
+        config.console.authority = providerUrl(config.node);
         options.tune?.(config);
       },
     });

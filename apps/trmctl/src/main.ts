@@ -91,21 +91,24 @@ const COMMANDS: Command[] = [
   },
   {
     words: ['token', 'mint'],
-    usage: 'trmctl token mint --node AT --sub <person-id> --role coordinator[,caseworker,auditor,administrator] [--org <slug>] [--ttl 8h]',
+    usage: 'trmctl token mint --node AT --sub <person-id> --role coordinator[,caseworker,auditor,administrator] [--org <slug>] [--ttl 8h] [--issuer URL]',
     help: [
       "Prints a bearer token for node AT's HTTP API, signed by the local issuer in var/auth (created on first use; the",
       "node configurations accept it through auth.jwks). --sub is the caller's person id in the node's registry (what a",
       'caseworker may see follows the roles that person holds); --org limits an administrator to one organisation.',
-      "For local use and tests: in production an organisation's identity provider issues the tokens.",
+      "For local use and tests: in production an organisation's identity provider issues the tokens. --issuer is the iss",
+      "the node expects (its auth.issuer): by default $TRM_AUTH_ISSUER, else trm-local-issuer (the node YAMLs' default);",
+      "a node started next to its identity provider expects that provider's URL.",
     ].join('\n'),
-    options: ['node', 'sub', 'role', 'org', 'ttl'],
+    options: ['node', 'sub', 'role', 'org', 'ttl', 'issuer'],
     run: async (args) => {
       const roles = requiredOption(args, 'role', 'coordinator')
         .split(',')
         .map((r) => r.trim());
       const unknown = roles.filter((r) => !(APP_ROLES as readonly string[]).includes(r));
       if (unknown.length) throw new UsageError(`--role: ${unknown.join(', ')} is not one of ${APP_ROLES.join(', ')}`);
-      const issuer = await ensureIssuer(join(varDir(), 'auth'));
+      const local = await ensureIssuer(join(varDir(), 'auth'));
+      const issuer = { ...local, issuer: stringOption(args, 'issuer') ?? process.env.TRM_AUTH_ISSUER ?? local.issuer };
       const token = await mintToken(issuer, {
         node: requiredOption(args, 'node', 'AT'),
         subject: requiredOption(args, 'sub', 'a person id'),

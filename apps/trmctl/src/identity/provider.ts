@@ -233,6 +233,10 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
       res.writeHead(204, { vary: 'Origin' });
       return void res.end();
     }
+    if (path === '/favicon.ico') {
+      res.writeHead(204);
+      return void res.end();
+    }
     const match = /^\/interaction\/([A-Za-z0-9_-]{1,64})(\/login)?$/.exec(path);
     if (match && (req.method === 'GET' ? !match[2] : req.method === 'POST' && match[2])) {
       return void interaction(req, res, match[1], req.method === 'POST').catch((err: Error) => {
