@@ -12,6 +12,7 @@ interface Match {
   unconfirmed: boolean;
   score: number;
   reasons: string[];
+  because: Array<Record<string, unknown>>;
 }
 
 const addressesOf = (matches: Match[]) => matches.map((m) => m.address);
@@ -41,6 +42,13 @@ describe('AT looks up contact points', () => {
       status: 'vacant',
       reasons: ['handles return', 'handles age group adult', 'works in sr', 'vacant: messages go to RS/atina/transition-house'],
     });
+    // The same grounds coded, for the console to word in the reader's language.
+    expect(vacant.because).toEqual([
+      { code: 'purpose', value: 'return' },
+      { code: 'ageGroup', value: 'adult' },
+      { code: 'language', value: 'sr' },
+      { code: 'vacantFallback', fallback: 'RS/atina/transition-house' },
+    ]);
     expect(staffed.score).toBeGreaterThan(vacant.score);
     expect(addressesOf(matches).indexOf(staffed.address)).toBeLessThan(addressesOf(matches).indexOf(vacant.address));
     expect(matches.map((m) => m.score)).toEqual([...matches.map((m) => m.score)].sort((a, b) => b - a));

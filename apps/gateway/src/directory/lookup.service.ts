@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AgeGroup, DirectoryOrganisation, DirectoryRole, ExploitationForm, Purpose } from '@trm/wire';
 import { Clock } from '../clock/clock';
-import { LookupAnswer, LookupMatch } from './dto/directory-views.dto';
+import { LookupAnswer, LookupMatch, RankingReason } from './dto/directory-views.dto';
 import { RegistryService } from '../registry/registry.service';
 
 export interface LookupCriteria {
@@ -42,48 +42,81 @@ export class LookupService {
   }
 }
 
+/** The same ground in English words, for `reasons` (read by people using the API directly and by trmctl). */
+export function reasonText(r: RankingReason): string {
+  switch (r.code) {
+    case 'purpose':
+      return `handles ${r.value}`;
+    case 'ageGroup':
+      return `handles age group ${r.value}`;
+    case 'language':
+      return `works in ${r.value}`;
+    case 'notLanguage':
+      return `does not list ${r.value} (works in ${r.languages.join(', ') || 'no listed language'})`;
+    case 'everyExploitation':
+      return 'handles every form of exploitation';
+    case 'exploitation':
+      return `handles ${r.value} exploitation`;
+    case 'notExploitation':
+      return `does not list ${r.value} exploitation`;
+    case 'region':
+    case 'otherRegion':
+      return `works in ${r.value}`;
+    case 'national':
+      return 'works nationally';
+    case 'staffed':
+      return 'staffed';
+    case 'vacantFallback':
+      return `vacant: messages go to ${r.fallback}`;
+    case 'vacant':
+      return 'vacant';
+    case 'unconfirmed':
+      return 'entry not confirmed recently';
+  }
+}
+
 function rank(node: string, org: DirectoryOrganisation, role: DirectoryRole, c: LookupCriteria): LookupMatch | null {
-  const reasons: string[] = [];
+  const because: RankingReason[] = [];
   let score = 0;
   if (c.purpose) {
     if (!role.purposes.includes(c.purpose)) return null;
-    reasons.push(`handles ${c.purpose}`);
+    because.push({ code: 'purpose', value: c.purpose });
   }
   if (c.ageGroup) {
     if (!role.ageGroups.includes(c.ageGroup)) return null;
-    reasons.push(`handles age group ${c.ageGroup}`);
+    because.push({ code: 'ageGroup', value: c.ageGroup });
   }
   if (c.language) {
     if (role.languages.includes(c.language)) {
       score += 4;
-      reasons.push(`works in ${c.language}`);
-    } else reasons.push(`does not list ${c.language} (works in ${role.languages.join(', ') || 'no listed language'})`);
+      because.push({ code: 'language', value: c.language });
+    } else because.push({ code: 'notLanguage', value: c.language, languages: role.languages });
   }
   if (c.exploitation) {
     if (!role.exploitation) {
       score += 2;
-      reasons.push('handles every form of exploitation');
+      because.push({ code: 'everyExploitation' });
     } else if (role.exploitation.includes(c.exploitation)) {
       score += 3;
-      reasons.push(`handles ${c.exploitation} exploitation`);
-    } else reasons.push(`does not list ${c.exploitation} exploitation`);
+      because.push({ code: 'exploitation', value: c.exploitation });
+    } else because.push({ code: 'notExploitation', value: c.exploitation });
   }
   if (c.region) {
     if (role.region?.toLowerCase() === c.region.toLowerCase()) {
       score += 2;
-      reasons.push(`works in ${role.region}`);
+      because.push({ code: 'region', value: role.region });
     } else if (!role.region || role.region === 'national') {
       score += 1;
-      reasons.push('works nationally');
-    } else reasons.push(`works in ${role.region}`);
+      because.push({ code: 'national' });
+    } else because.push({ code: 'otherRegion', value: role.region });
   }
   if (role.status === 'active') {
     score += 2;
-    reasons.push('staffed');
-  } else reasons.push(role.fallback ? `vacant: messages go to ${role.fallback}` : 'vacant');
+    because.push({ code: 'staffed' });
+  } else because.push(role.fallback ? { code: 'vacantFallback', fallback: role.fallback } : { code: 'vacant' });
   if (role.unconfirmed) {
     score -= 1;
-    reasons.push('entry not confirmed recently');
+    because.push({ code: 'unconfirmed' });
   }
   return {
     address: role.address,
@@ -96,6 +129,7 @@ function rank(node: string, org: DirectoryOrganisation, role: DirectoryRole, c: 
     languages: role.languages,
     channels: role.channels ?? null,
     score,
-    reasons,
+    because,
+    reasons: because.map(reasonText),
   };
 }

@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import type { OrganisationKind, RoleChannels, RoleStatus } from '@trm/wire';
 import type { ChannelKind, PersonalReason } from '../channels';
 import type { RoleLinkKind, RoleLinkStatus } from '../../registry/entities';
@@ -150,6 +151,40 @@ export class LookupOrganisation {
   kind!: string;
 }
 
+/** One ground of a ranking, coded so that a console can say it in the reader's language. */
+export type RankingReason =
+  | { code: 'purpose' | 'ageGroup' | 'language' | 'exploitation' | 'notExploitation'; value: string }
+  | { code: 'notLanguage'; value: string; languages: string[] }
+  | { code: 'region' | 'otherRegion'; value: string }
+  | { code: 'everyExploitation' | 'national' | 'staffed' | 'vacant' | 'unconfirmed' }
+  | { code: 'vacantFallback'; fallback: string };
+
+/** One ground of a ranking: `code`, and the code it concerns (`value`), the role's languages or fallback where it names them. */
+export class RankingReasonView {
+  @ApiProperty({
+    enum: [
+      'purpose',
+      'ageGroup',
+      'language',
+      'notLanguage',
+      'everyExploitation',
+      'exploitation',
+      'notExploitation',
+      'region',
+      'otherRegion',
+      'national',
+      'staffed',
+      'vacant',
+      'vacantFallback',
+      'unconfirmed',
+    ],
+  })
+  code!: RankingReason['code'];
+  value?: string;
+  languages?: string[];
+  fallback?: string;
+}
+
 /** A role of some node, ranked for a lookup. */
 export class LookupMatch {
   address!: string;
@@ -163,7 +198,9 @@ export class LookupMatch {
   languages!: string[];
   channels!: RoleChannels | null;
   score!: number;
-  /** Why the role is offered, and what speaks against it — in the order the score counts them. */
+  /** Why the role is offered, and what speaks against it, in the order the score counts them: coded, for a console to word. */
+  because!: RankingReasonView[];
+  /** The same in English words. */
   reasons!: string[];
 }
 
