@@ -2,22 +2,19 @@ import { User, UserManager, WebStorageStateStore } from 'oidc-client-ts';
 import { type ReactNode, createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import { useAccessToken } from '../api/client';
+import { type Schemas, api, useAccessToken } from '../api/client';
 
-export type AppRole = 'coordinator' | 'caseworker' | 'auditor' | 'administrator';
+export type AppRole = Schemas['Me']['roles'][number];
 
-export interface ConsoleSettings {
-  node: string;
-  authority: string;
-  clientId: string;
-  scope: string;
-}
+export type ConsoleSettings = Schemas['ConsoleSettings'];
 
 export interface SignedIn {
   node: string;
   /** The person's display name from the identity provider (shown in the masthead only). */
   name: string;
   roles: AppRole[];
+  /** The caller as the node sees them (GET /v1/me, loaded once after sign-in): the contact-point roles they hold and cover, their organisation. */
+  me: Schemas['Me'];
   signOut: () => Promise<void>;
 }
 
@@ -60,9 +57,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     let live = true;
     void (async () => {
-      const response = await fetch('/v1/console/settings').catch(() => undefined);
-      if (!response?.ok) return live && setState({ phase: 'unavailable' });
-      const found = (await response.json()) as ConsoleSettings;
+      const found = (await api.GET('/v1/console/settings').catch(() => undefined))?.data;
+      if (!found) return live && setState({ phase: 'unavailable' });
       const store = new WebStorageStateStore({ store: window.sessionStorage });
       const next = new UserManager({
         authority: found.authority,
@@ -118,6 +114,22 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const user = state.phase === 'signed-in' ? state.user : undefined;
   useAccessToken(user?.access_token ?? null, () => end('ended'));
 
+  // Once per sign-in, with the token set above: the pages need the roles the person holds and covers from the start.
+  const [me, setMe] = useState<{ user: User; me: Schemas['Me'] }>();
+  useEffect(() => {
+    if (!user) return;
+    let live = true;
+    void (async () => {
+      const { data, response } = await api.GET('/v1/me').catch(() => ({ data: undefined, response: undefined }));
+      if (!live) return;
+      if (data) setMe({ user, me: data });
+      else if (!response || response.status >= 500) setState({ phase: 'unavailable' });
+      // 401: the client's middleware ends the session already; any other refusal (403: no console role) is a failed sign-in.
+      else if (response.status !== 401) end('failed');
+    })();
+    return () => void (live = false);
+  }, [user, end]);
+
   const signIn = useCallback(async () => {
     if (!manager) return;
     window.sessionStorage.setItem(RETURN_KEY, window.location.pathname === CALLBACK_PATH ? '/' : window.location.pathname);
@@ -125,12 +137,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [manager, i18n]);
 
   const session = useMemo<SignedIn | undefined>(() => {
-    if (!user || !settings || !manager) return undefined;
-    const profile = user.profile as { name?: string; trm_roles?: AppRole[] };
+    if (!user || !settings || !manager || me?.user !== user) return undefined;
     return {
       node: settings.node,
-      name: profile.name ?? user.profile.sub,
-      roles: profile.trm_roles ?? [],
+      name: user.profile.name ?? user.profile.sub,
+      roles: me.me.roles,
+      me: me.me,
       signOut: async () => {
         const idToken = user.id_token;
         useAccessToken(null, () => undefined);
@@ -138,7 +150,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         await manager.signoutRedirect({ id_token_hint: idToken, extraQueryParams: { ui_locales: i18n.language } });
       },
     };
-  }, [user, settings, manager, i18n]);
+  }, [user, settings, manager, me, i18n]);
 
   return <SessionContext.Provider value={{ settings, state, signIn, session }}>{children}</SessionContext.Provider>;
 }

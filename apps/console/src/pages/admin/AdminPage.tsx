@@ -2,26 +2,23 @@ import { Button, Checkbox, Content, EmptyState, Label, PageSection, Tab, TabTitl
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { type Schemas, api } from '../../api/client';
+import { api } from '../../api/client';
 import { answer, usePolling } from '../../api/polling';
 import { CodeLabel } from '../../components/CodeLabel';
 import { LoadFailed, Loading } from '../../components/Loading';
 import { useFormat } from '../../i18n/format';
+import { useSession } from '../../session/session';
 import { RoleWork } from './RoleWork';
-
-/**
- * Organisations whose staff this administrator sees (their roles carry `holders`): the ones they look after.
- * TO REPLACE by GET /v1/me's `organisation` (branch gatewayapi) when it is on main.
- */
-const lookedAfter = (o: Schemas['OrganisationWithRoles']) => o.roles.some((r) => r.holders !== undefined);
 
 function Roles() {
   const { t } = useTranslation('admin');
   const orgs = usePolling(() => answer(api.GET('/v1/organisations')), 'organisations');
   const [selected, setSelected] = useState<string>();
   const [all, setAll] = useState(false);
+  // The organisation this administrator looks after first (null: the whole node's, all of them).
+  const { organisation } = useSession().me;
   const items = orgs.data?.items ?? [];
-  const mine = items.filter(lookedAfter);
+  const mine = items.filter((o) => organisation === null || o.slug === organisation);
   const shown = all || !mine.length ? items : mine;
   const role = items.flatMap((o) => o.roles).find((r) => r.address === selected);
   return (
@@ -31,7 +28,7 @@ function Roles() {
         <Loading />
       ) : (
         <>
-          <Checkbox id="admin-all-organisations" label={t('roles.all')} isChecked={all} onChange={(_e, v) => setAll(v)} />
+          {organisation !== null && <Checkbox id="admin-all-organisations" label={t('roles.all')} isChecked={all} onChange={(_e, v) => setAll(v)} />}
           {shown.map((o) => (
             <section key={o.slug}>
               <Title headingLevel="h2">

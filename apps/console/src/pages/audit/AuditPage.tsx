@@ -6,7 +6,6 @@ import { api } from '../../api/client';
 import { answer, usePolling } from '../../api/polling';
 import { LoadFailed, Loading } from '../../components/Loading';
 import { useFormat } from '../../i18n/format';
-import { verificationApi } from './verification';
 
 const PAGE = 50;
 
@@ -14,11 +13,7 @@ const PAGE = 50;
 function Verification() {
   const { t } = useTranslation('audit');
   const format = useFormat();
-  const check = usePolling(
-    async () => ({ ...(await answer(verificationApi.GET('/v1/audit/verification'))), at: new Date().toISOString() }),
-    'verification',
-    60_000,
-  );
+  const check = usePolling(async () => ({ ...(await answer(api.GET('/v1/audit/verification'))), at: new Date().toISOString() }), 'verification', 60_000);
   if (check.error !== undefined) return <LoadFailed error={check.error} />;
   if (!check.data) return <Loading />;
   const v = check.data;

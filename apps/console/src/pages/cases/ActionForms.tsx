@@ -28,18 +28,18 @@ import type {
 } from '@trm/wire/bodies';
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api/client';
+import { type Schemas, api } from '../../api/client';
 import { useCodeLabel } from '../../components/CodeLabel';
 import { answer } from '../../api/polling';
 import { asRefusal, fieldProblems, refusalText } from '../../api/problems';
 import { CheckField, CodeChecks, CodeRadios, CodeSelect, InputField, RoleSelect } from './fields';
-import type { CaseView, SendableType } from './types';
+import type { SendableType } from './types';
 
 type Problems = Record<string, string>;
 
 /** What a form sends: the message's type and body, checked by the API like the partner will check it. */
 interface SendProps {
-  view: CaseView;
+  view: Schemas['CaseView'];
   onSent: (message: { id: string; type: string }) => void;
 }
 
@@ -137,7 +137,7 @@ function SendForm({
   );
 }
 
-const ourRoles = (view: CaseView) => [view.ourRole, ...view.participants];
+const ourRoles = (view: Schemas['CaseView']) => [view.ourRole, ...view.participants];
 
 export function AcceptForm(props: SendProps) {
   const { t } = useTranslation('caseActions');

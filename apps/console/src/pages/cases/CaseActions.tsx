@@ -1,7 +1,7 @@
 import { ActionGroup, Alert, Button, Form, FormGroup, FormSelect, FormSelectOption, Title } from '@patternfly/react-core';
 import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api/client';
+import { type Schemas, api } from '../../api/client';
 import { answer, usePolling } from '../../api/polling';
 import { asRefusal, fieldProblems, refusalText } from '../../api/problems';
 import { useCodeLabel } from '../../components/CodeLabel';
@@ -10,7 +10,7 @@ import { FORMS } from './ActionForms';
 import { MessageStatus } from './CaseTimeline';
 import { Problem } from './fields';
 import type { MessageLine, TimelineLine } from './timeline';
-import { type CaseAction, type CaseView, type SendableType, actionsOf } from './types';
+import type { CaseAction, SendableType } from './types';
 
 const isSendable = (a: CaseAction): a is SendableType => a !== 'addParticipant' && a !== 'openSealed';
 
@@ -18,11 +18,11 @@ const isSendable = (a: CaseAction): a is SendableType => a !== 'addParticipant' 
  * Exactly the actions the API says the caller may take now, one at a time: choose what to do, fill in its coded
  * choices, send. After sending, the new message's delivery status shows until its receipt is in (the page polls).
  */
-export function CaseActions({ view, lines, onChanged }: { view: CaseView; lines: TimelineLine[]; onChanged: () => void }) {
+export function CaseActions({ view, lines, onChanged }: { view: Schemas['CaseView']; lines: TimelineLine[]; onChanged: () => void }) {
   const { t } = useTranslation('caseActions');
   const code = useCodeLabel();
   const id = useId();
-  const actions = actionsOf(view).filter((a) => a !== 'openSealed');
+  const actions = view.actions.filter((a) => a !== 'openSealed');
   const [chosen, setChosen] = useState<CaseAction | ''>('');
   const [sent, setSent] = useState<{ id: string; type: string }>();
   const line = sent && lines.find((l): l is MessageLine => l.kind === 'message' && l.id === sent.id);
@@ -50,7 +50,7 @@ export function CaseActions({ view, lines, onChanged }: { view: CaseView; lines:
         </Alert>
       )}
       <FormGroup label={t('chooseAction')} fieldId={id}>
-        <FormSelect id={id} value={chosen} onChange={(_e, v) => setChosen(v as CaseAction)}>
+        <FormSelect id={id} value={chosen} onChange={(_e, v) => setChosen(actions.find((a) => a === v) ?? '')}>
           <FormSelectOption value="" label={t('placeholder')} isPlaceholder />
           {actions.map((a) => (
             <FormSelectOption key={a} value={a} label={t(`action.${a.replace('.', '-')}`)} />
@@ -70,7 +70,7 @@ export function CaseActions({ view, lines, onChanged }: { view: CaseView; lines:
 }
 
 /** Tells another role of this node about the case (POST /v1/cases/:caseRef/participants), chosen from this node's directory. */
-function ParticipantForm({ view, onAdded }: { view: CaseView; onAdded: () => void }) {
+function ParticipantForm({ view, onAdded }: { view: Schemas['CaseView']; onAdded: () => void }) {
   const { t } = useTranslation('caseActions');
   const session = useSession();
   const id = useId();

@@ -16,7 +16,7 @@ import {
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
-import { api } from '../../api/client';
+import { type Schemas, api } from '../../api/client';
 import { answer, usePolling } from '../../api/polling';
 import { asRefusal } from '../../api/problems';
 import { CodeLabel } from '../../components/CodeLabel';
@@ -27,14 +27,13 @@ import { CaseActions } from './CaseActions';
 import { CaseTimeline } from './CaseTimeline';
 import { SealedPanel } from './SealedPanel';
 import { readTimeline } from './timeline';
-import { type CaseView, actionsOf, asCaseView } from './types';
 
 /** A case: its state and facts, the timeline of both nodes (live), what the caller may do now, and its sealed details. */
 export function CasePage() {
   const { t } = useTranslation('cases');
   const { caseRef = '' } = useParams();
   const session = useSession();
-  const polled = usePolling(async () => asCaseView(await answer(api.GET('/v1/cases/{caseRef}', { params: { path: { caseRef } } }))), `case-${caseRef}`);
+  const polled = usePolling(() => answer(api.GET('/v1/cases/{caseRef}', { params: { path: { caseRef } } })), `case-${caseRef}`);
   const status = asRefusal(polled.error)?.statusCode;
 
   // Never the case's data once the API refuses: a 403 or 404 reads the same, "You do not have access".
@@ -59,11 +58,10 @@ export function CasePage() {
   );
 }
 
-function CaseBody({ view, reload, metadataOnly }: { view: CaseView; reload: () => void; metadataOnly: boolean }) {
+function CaseBody({ view, reload, metadataOnly }: { view: Schemas['CaseView']; reload: () => void; metadataOnly: boolean }) {
   const { t } = useTranslation('cases');
   const lines = readTimeline(view.timeline);
-  const actions = actionsOf(view);
-  const maySeeSealed = !metadataOnly && actions.includes('openSealed');
+  const maySeeSealed = !metadataOnly && view.actions.includes('openSealed');
   return (
     <Grid hasGutter>
       <GridItem md={5}>
@@ -95,7 +93,7 @@ function CaseBody({ view, reload, metadataOnly }: { view: CaseView; reload: () =
   );
 }
 
-function CaseFacts({ view }: { view: CaseView }) {
+function CaseFacts({ view }: { view: Schemas['CaseView'] }) {
   const { t } = useTranslation('cases');
   const format = useFormat();
   const row = (term: string, value: ReactNode) => (

@@ -15,14 +15,17 @@ import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
-import { api } from '../../api/client';
+import { type Schemas, api } from '../../api/client';
 import { answer, usePolling } from '../../api/polling';
 import { CodeLabel, useCodeLabel } from '../../components/CodeLabel';
 import { LoadFailed, Loading } from '../../components/Loading';
 import { useFormat } from '../../i18n/format';
-import { useMyRoles } from './myRoles';
-import type { CaseSummary } from './types';
+import { useSession } from '../../session/session';
+import type { operations } from '../../api/schema';
 
+type CaseQuery = NonNullable<operations['CasesController_list']['parameters']['query']>;
+
+/** The states in the filter, in the order a case goes through them. */
 export const CASE_STATES = [
   'referred',
   'accepted',
@@ -33,18 +36,7 @@ export const CASE_STATES = [
   'in-follow-up',
   'withdrawn',
   'closed',
-] as const;
-type CaseState = (typeof CASE_STATES)[number];
-
-/** The list's query; `partner` and `overdue` come with branch gatewayapi (then the schema types them). */
-interface CaseQuery {
-  limit: number;
-  cursor?: string;
-  state?: CaseState;
-  role?: string;
-  partner?: string;
-  overdue?: boolean;
-}
+] as const satisfies Schemas['CaseSummary']['state'][];
 
 /** Cases this person may see, newest first, filtered by state, role, partner and overdue (codes in the URL, nothing personal). */
 export function CasesPage() {
@@ -60,21 +52,22 @@ export function CasesPage() {
     overdue: params.get('overdue') === 'true',
   };
   const cursor = cursors[cursors.length - 1];
+  const state = CASE_STATES.find((s) => s === filter.state);
   const query: CaseQuery = {
     limit: 50,
     ...(cursor ? { cursor } : {}),
-    ...(filter.state ? { state: filter.state as CaseState } : {}),
+    ...(state ? { state } : {}),
     ...(filter.role ? { role: filter.role } : {}),
     ...(filter.partner ? { partner: filter.partner } : {}),
     ...(filter.overdue ? { overdue: true } : {}),
   };
   const key = JSON.stringify(query);
-  const page = usePolling(
-    async () => (await answer(api.GET('/v1/cases', { params: { query: query } }))) as { items: CaseSummary[]; next: string | null },
-    `cases-${key}`,
-  );
+  const page = usePolling(() => answer(api.GET('/v1/cases', { params: { query } })), `cases-${key}`);
   const items = page.data?.items ?? [];
-  const roles = useMyRoles(items.flatMap((c) => [c.ourRole, ...c.participants]));
+  const { me } = useSession();
+  // The roles the person holds or covers; someone who holds none (a coordinator, for the whole node) the roles seen here.
+  const mine = [...me.holds, ...me.covers];
+  const roles = [...new Set(mine.length ? mine : items.flatMap((c) => [c.ourRole, ...c.participants]))].sort();
   const partners = [...new Set([...items.map((c) => c.partner), ...(filter.partner ? [filter.partner] : [])])].sort();
   const set = (name: string, value: string) => {
     const next = new URLSearchParams(params);

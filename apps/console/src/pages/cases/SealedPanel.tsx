@@ -11,16 +11,11 @@ import {
 } from '@patternfly/react-core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { SealedPersonalData } from '@trm/wire/sealed';
-import { api } from '../../api/client';
+import { type Schemas, api } from '../../api/client';
 import { answer } from '../../api/polling';
 import { asRefusal } from '../../api/problems';
 import { CodeLabel } from '../../components/CodeLabel';
 import { useFormat } from '../../i18n/format';
-
-interface Opened {
-  items: Array<{ message: string; type: string; direction: 'in' | 'out'; data: SealedPersonalData }>;
-}
 
 /**
  * The sealed personal details, opened only when an allowed person presses the button (the API audits each opening).
@@ -30,7 +25,7 @@ interface Opened {
 export function SealedPanel({ caseRef }: { caseRef: string }) {
   const { t } = useTranslation('cases');
   const format = useFormat();
-  const [opened, setOpened] = useState<Opened>();
+  const [opened, setOpened] = useState<Schemas['SealedDetails']>();
   const [busy, setBusy] = useState(false);
   const [failed, setFailed] = useState<number>();
 

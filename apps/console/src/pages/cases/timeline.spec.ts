@@ -1,8 +1,8 @@
 import { answered, readTimeline } from './timeline';
-import type { TimelineEntry } from './types';
+import type { Schemas } from '../../api/client';
 
 // Entries as CaseViewsService.view writes them: one per event, messages by id.
-const entries: TimelineEntry[] = [
+const entries: Schemas['TimelineEntryView'][] = [
   { at: '2025-03-01T10:00:00.000Z', event: 'received handover.request', message: 'm1', direction: 'in', from: 'AT/bmi-thb/coordination', receipt: 'delivered' },
   { at: '2025-03-01T10:00:00.000Z', event: 'deadline set: acceptance', owedBy: 'us', dueAt: '2025-03-03T10:00:00.000Z' },
   { at: '2025-03-01T11:00:00.000Z', event: 'submitted handover.accepted', message: 'm2', direction: 'out' },

@@ -1,4 +1,4 @@
-import type { TimelineEntry } from './types';
+import type { Schemas } from '../../api/client';
 
 /** A message of the case, either way, with what became of it (its receipt). */
 export interface MessageLine {
@@ -44,10 +44,10 @@ const DEADLINE = /^deadline (set|met|met late|missed|cancelled): (.+)$/;
  * The API's timeline (one entry per event) as the console shows it: one line per message with its latest status and
  * receipt, and one per deadline event, escalation or participant — in order of time.
  */
-export function readTimeline(entries: TimelineEntry[]): TimelineLine[] {
+export function readTimeline(entries: Schemas['TimelineEntryView'][]): TimelineLine[] {
   const messages = new Map<string, MessageLine>();
   const lines: TimelineLine[] = [];
-  const message = (e: TimelineEntry, type: string, direction: 'out' | 'in'): MessageLine => {
+  const message = (e: Schemas['TimelineEntryView'], type: string, direction: 'out' | 'in'): MessageLine => {
     const id = e.message ?? `${e.at}-${type}`;
     let m = messages.get(id);
     if (!m) {

@@ -31,10 +31,6 @@ import { useLanguageName, useReasonText } from './reasons';
 
 type Query = NonNullable<operations['DirectoryController_find']['parameters']['query']>;
 
-// TO REPLACE when the schema types them: a match's channels (schema: Record<string, never>) and its languages
-// (added to LookupMatch on this branch; the schema is regenerated once `npm run build` writes it).
-type Match = Schemas['LookupMatch'] & { languages?: string[]; channels: { mailbox?: string; phone?: string } | null };
-
 /** The nodes of the network and the languages of the region, for the selects. */
 const COUNTRIES = ['AT', 'RS', 'AL', 'BA', 'ME', 'MK', 'XK'];
 const LANGUAGES = ['sr', 'sq', 'mk', 'bs', 'hr', 'de', 'en', 'ro', 'tr', 'ar', 'fa', 'ps'];
@@ -46,7 +42,7 @@ export function DirectoryPage() {
   const language = useLanguageName();
   const reasonText = useReasonText();
   const [criteria, setCriteria] = useState<Record<string, string>>({});
-  const [result, setResult] = useState<{ matches: Match[]; sources: Schemas['LookupSource'][] }>();
+  const [result, setResult] = useState<Schemas['LookupAnswer']>();
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const problems = fieldProblems(error);
@@ -57,8 +53,7 @@ export function DirectoryPage() {
     setError(undefined);
     try {
       const query = Object.fromEntries(Object.entries(criteria).filter(([, v]) => v)) as Query;
-      const found: Schemas['LookupAnswer'] = await answer(api.GET('/v1/directory', { params: { query } }));
-      setResult({ matches: found.matches, sources: found.sources });
+      setResult(await answer(api.GET('/v1/directory', { params: { query } })));
     } catch (failure) {
       setError(failure);
     } finally {
@@ -152,7 +147,7 @@ export function DirectoryPage() {
                     )}
                     {m.fallback && <div>{t('fallback', { role: m.fallback })}</div>}
                   </Td>
-                  <Td dataLabel={t('column.languages')}>{m.languages?.length ? m.languages.map(language).join(', ') : t('none')}</Td>
+                  <Td dataLabel={t('column.languages')}>{m.languages.length ? m.languages.map(language).join(', ') : t('none')}</Td>
                   <Td dataLabel={t('column.channels')}>
                     {m.channels?.mailbox && <div>{t('mailbox', { mailbox: m.channels.mailbox })}</div>}
                     {m.channels?.phone && <div>{t('phone', { phone: m.channels.phone })}</div>}

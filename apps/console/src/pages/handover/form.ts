@@ -1,5 +1,4 @@
-import type { HandoverRequestBody } from '../../../../../libs/wire/src/bodies/handover-request';
-import type { SealedPersonalData } from '../../../../../libs/wire/src/sealed';
+import type { Schemas } from '../../api/client';
 import type { AgeGroup, ConsentScope, ExploitationForm, Need, Purpose, RiskLevel, Sex } from '@trm/wire/codes';
 
 /** The steps of the form, in order; `sealed` is skipped unless the consent covers sharing personal details. */
@@ -178,7 +177,10 @@ export function checkStep(step: Step, form: HandoverForm): Problems {
   return p;
 }
 
-/** The coded body of `handover.request`, exactly the wire class's fields. */
+type HandoverRequestBody = Schemas['HandoverRequestBody'];
+type SealedPersonalData = Schemas['SealedPersonalData'];
+
+/** The coded body of `handover.request` as POST /v1/handovers takes it (form.spec.ts checks it against the wire class). */
 export function toBody(form: HandoverForm): HandoverRequestBody {
   const scope: ConsentScope[] = form.shareSealed ? ['share-coded', 'share-sealed'] : ['share-coded'];
   return {

@@ -21,10 +21,7 @@ import { answer, usePolling } from '../../api/polling';
 import { CodeLabel } from '../../components/CodeLabel';
 import { LoadFailed, Loading } from '../../components/Loading';
 import { useFormat } from '../../i18n/format';
-import { useMyRoles } from '../cases/myRoles';
-
-/** `dueAt` comes with branch gatewayapi; until the schema has it, it is typed here (optional). */
-type InboxItem = Schemas['InboxItem'] & { dueAt?: string | null };
+import { useSession } from '../../session/session';
 
 /** What waits for my roles (addressed to them, or held as their fallback or successor), newest first. */
 export function InboxPage() {
@@ -34,8 +31,11 @@ export function InboxPage() {
   const role = params.get('role') ?? '';
   const roleId = useId();
   const inbox = usePolling(() => answer(api.GET('/v1/inbox', { params: { query: { limit: 100, ...(role ? { role } : {}) } } })), `inbox-${role}`);
-  const items = [...((inbox.data?.items ?? []) as InboxItem[])].sort((a, b) => b.receivedAt.localeCompare(a.receivedAt));
-  const roles = useMyRoles(items.flatMap((i) => [i.recipient, ...(i.routedTo ? [i.routedTo] : [])]));
+  const items = [...(inbox.data?.items ?? [])].sort((a, b) => b.receivedAt.localeCompare(a.receivedAt));
+  const { me } = useSession();
+  // The roles the person holds or covers; someone who holds none (a coordinator, for the whole node) the roles seen here.
+  const mine = [...me.holds, ...me.covers];
+  const roles = [...new Set(mine.length ? mine : items.flatMap((i) => [i.recipient, ...(i.routedTo ? [i.routedTo] : [])]))].sort();
   const waiting = items.filter((i) => i.waiting).length;
 
   return (
@@ -112,7 +112,7 @@ export function InboxPage() {
 }
 
 /** How long until the deadline of the answer owed (or how long it is overdue); nothing when nothing is owed. */
-function Due({ item }: { item: InboxItem }) {
+function Due({ item }: { item: Schemas['InboxItem'] }) {
   const { t } = useTranslation('inbox');
   const format = useFormat();
   if (!item.waiting || !item.dueAt) return null;

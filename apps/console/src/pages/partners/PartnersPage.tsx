@@ -1,17 +1,20 @@
 import { Content, EmptyState, Label, PageSection, Title } from '@patternfly/react-core';
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { useTranslation } from 'react-i18next';
+import { type Schemas, api } from '../../api/client';
 import { answer, usePolling } from '../../api/polling';
 import { LoadFailed, Loading } from '../../components/Loading';
 import { useFormat } from '../../i18n/format';
-import { partnerList, partnersApi } from './partners';
+
+/** Idle: not needed since the gateway started (nothing sent there yet), neither up nor down. */
+const LINK_COLOR = { up: 'green', down: 'red', idle: 'grey' } as const satisfies Record<Schemas['PartnerLinkState']['state'], string>;
 
 /** Each partner node: whether the link is up, the last signed receipt from it, what waits to go there; live. */
 export function PartnersPage() {
   const { t } = useTranslation('partners');
   const format = useFormat();
-  const partners = usePolling(async () => partnerList(await answer(partnersApi.GET('/v1/partners'))), 'partners');
-  const items = partners.data ?? [];
+  const partners = usePolling(() => answer(api.GET('/v1/partners')), 'partners');
+  const items = partners.data?.items ?? [];
   const down = items.filter((p) => p.link.state === 'down').length;
   return (
     <PageSection>
@@ -38,16 +41,14 @@ export function PartnersPage() {
               <Tr key={p.node}>
                 <Td dataLabel={t('column.node')}>{p.node}</Td>
                 <Td dataLabel={t('column.link')}>
-                  <Label color={p.link.state === 'up' ? 'green' : 'red'} isCompact>
+                  <Label color={LINK_COLOR[p.link.state]} isCompact>
                     {t(`link.${p.link.state}`)}
-                  </Label>{' '}
-                  {t('since', { since: format.fromNow(p.link.since) })}
+                  </Label>
+                  {p.link.since && ` ${t('since', { since: format.fromNow(p.link.since) })}`}
                 </Td>
                 <Td dataLabel={t('column.lastReceipt')}>{p.lastReceiptAt ? format.dateTime(p.lastReceiptAt) : t('never')}</Td>
                 <Td dataLabel={t('column.waiting')}>{t('waiting', { count: p.waiting })}</Td>
-                <Td dataLabel={t('column.directory')}>
-                  {p.directoryVersion === null ? t('noDirectory') : t('directoryVersion', { version: p.directoryVersion })}
-                </Td>
+                <Td dataLabel={t('column.directory')}>{p.directory ? t('directoryVersion', { version: p.directory.version }) : t('noDirectory')}</Td>
               </Tr>
             ))}
           </Tbody>
