@@ -960,6 +960,13 @@ export interface components {
             phone?: string;
             mailbox?: string;
         };
+        RankingReasonView: {
+            /** @enum {string} */
+            code: "purpose" | "ageGroup" | "language" | "notLanguage" | "everyExploitation" | "exploitation" | "notExploitation" | "region" | "otherRegion" | "national" | "staffed" | "vacant" | "vacantFallback" | "unconfirmed";
+            value?: string;
+            languages?: string[];
+            fallback?: string;
+        };
         LookupMatch: {
             address: string;
             node: string;
@@ -973,7 +980,9 @@ export interface components {
             languages: string[];
             channels: components["schemas"]["RoleChannels"] | null;
             score: number;
-            /** @description Why the role is offered, and what speaks against it — in the order the score counts them. */
+            /** @description Why the role is offered, and what speaks against it, in the order the score counts them: coded, for a console to word. */
+            because: components["schemas"]["RankingReasonView"][];
+            /** @description The same in English words. */
             reasons: string[];
         };
         LookupSource: {
