@@ -27,7 +27,7 @@ import { answer } from '../../api/polling';
 import { fieldProblems } from '../../api/problems';
 import { CodeLabel, useCodeLabel } from '../../components/CodeLabel';
 import { LoadFailed, Loading } from '../../components/Loading';
-import { useLanguageName, useReasonText } from './reasons';
+import { against, useLanguageName, useRankingReason } from '../../components/RankingReason';
 
 type Query = NonNullable<operations['DirectoryController_find']['parameters']['query']>;
 
@@ -40,7 +40,7 @@ export function DirectoryPage() {
   const { t } = useTranslation('directory');
   const code = useCodeLabel();
   const language = useLanguageName();
-  const reasonText = useReasonText();
+  const reasonText = useRankingReason();
   const [criteria, setCriteria] = useState<Record<string, string>>({});
   const [result, setResult] = useState<Schemas['LookupAnswer']>();
   const [error, setError] = useState<unknown>();
@@ -155,8 +155,8 @@ export function DirectoryPage() {
                   </Td>
                   <Td dataLabel={t('column.reasons')}>
                     <LabelGroup numLabels={10} aria-label={t('column.reasons')}>
-                      {m.reasons.map((r) => (
-                        <Label key={r} isCompact color={/^(does not|vacant|entry not)/.test(r) ? 'orange' : 'blue'}>
+                      {m.because.map((r, i) => (
+                        <Label key={i} isCompact color={against(r) ? 'orange' : 'blue'}>
                           {reasonText(r)}
                         </Label>
                       ))}

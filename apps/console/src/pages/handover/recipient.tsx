@@ -3,50 +3,13 @@ import { useTranslation } from 'react-i18next';
 import { type Schemas, api } from '../../api/client';
 import { answer, usePolling } from '../../api/polling';
 import { useCodeLabel } from '../../components/CodeLabel';
+import { useRankingReason } from '../../components/RankingReason';
 import { LoadFailed, Loading } from '../../components/Loading';
 import { FieldHelp, stateOf } from './fields';
 import { fieldId } from './form';
-import { parseReason } from './reasons';
 import { RoleMarks, type StepProps, useNames } from './steps';
 
 type Match = Schemas['LookupMatch'];
-
-/** One ranking reason of the directory in the reader's language. */
-export function ReasonText({ text }: { text: string }) {
-  const { t } = useTranslation('handover');
-  const code = useCodeLabel();
-  const names = useNames();
-  const r = parseReason(text);
-  switch (r.key) {
-    case 'raw':
-      return <>{r.text}</>;
-    case 'handlesPurpose':
-      return <>{t('reason.handlesPurpose', { purpose: code('purpose', r.purpose) })}</>;
-    case 'handlesAgeGroup':
-      return <>{t('reason.handlesAgeGroup', { ageGroup: code('ageGroup', r.ageGroup) })}</>;
-    case 'worksInLanguage':
-      return <>{t('reason.worksInLanguage', { language: names.language(r.language) })}</>;
-    case 'missingLanguage':
-      return (
-        <>
-          {t('reason.missingLanguage', {
-            language: names.language(r.language),
-            listed: r.languages.length ? 'yes' : 'no',
-            languages: r.languages.map(names.language).join(', '),
-          })}
-        </>
-      );
-    case 'handlesExploitation':
-    case 'missingExploitation':
-      return <>{t(`reason.${r.key}`, { exploitation: code('exploitation', r.exploitation) })}</>;
-    case 'worksInRegion':
-      return <>{t('reason.worksInRegion', { region: r.region })}</>;
-    case 'vacantFallback':
-      return <>{t('reason.vacantFallback', { fallback: r.fallback })}</>;
-    default:
-      return <>{t(`reason.${r.key}`)}</>;
-  }
-}
 
 /**
  * Step 4: the contact point, chosen from the directory lookup of the destination country with the facts given so far
@@ -56,6 +19,7 @@ export function RecipientStep({ form, change, problems, node }: StepProps & { no
   const { t } = useTranslation('handover');
   const names = useNames();
   const code = useCodeLabel();
+  const reasonText = useRankingReason();
   const known = usePolling(() => answer(api.GET('/v1/directory', {})), 'directory-sources', 0);
   const countries = [
     ...new Set(
@@ -133,10 +97,8 @@ export function RecipientStep({ form, change, problems, node }: StepProps & { no
                   }
                   description={
                     <List aria-label={t('recipient.reasons', { role: m.title })}>
-                      {m.reasons.map((r) => (
-                        <ListItem key={r}>
-                          <ReasonText text={r} />
-                        </ListItem>
+                      {m.because.map((r, i) => (
+                        <ListItem key={i}>{reasonText(r)}</ListItem>
                       ))}
                     </List>
                   }
