@@ -60,4 +60,17 @@ describe('signing in to the console (browser)', () => {
     expect(await page.locator('#password-error').innerText()).toBe('Корисничко име или лозинка нису исправни. Проверите оба и покушајте поново.');
     expect(await seriousViolations(page)).toEqual([]);
   });
+
+  it('ends the session when the access token expires: the console asks to sign in again and forgets the token', async () => {
+    const page = await h.newPage();
+    await page.clock.install(); // the page's own clock, running on from now, so that an hour can pass at once
+    const { password } = h.account('RS', 'astra.return-support');
+    await signIn(page, h.url('RS'), 'astra.return-support', password);
+    expect((await storage(page)).session).toContain('access_token');
+
+    await page.clock.fastForward('01:01:00'); // past the provider's one-hour token
+    await signInButton(page).waitFor();
+    expect(await page.locator('.trm-sign-in .pf-v6-c-alert__title').innerText()).toContain('Your session has ended');
+    expect((await storage(page)).session).not.toContain('access_token');
+  });
 });
