@@ -342,6 +342,7 @@ describe('the walk through both consoles (browser)', () => {
         await nav(at, lng, 'nav.newHandover');
         await handoverUntilRecipient(at.page, local(new Date(Date.now() + 10 * 86_400_000)).day);
         await at.page.locator('[id="hf-recipient-RS/cptv/intake"]').check();
+        await at.page.getByRole('heading', { level: 1 }).scrollIntoViewIfNeeded(); // the step's heading, not the chosen role
         await shot(at.page, `new-handover.${lng}.png`);
         await nav(at, lng, 'nav.inbox');
       }
