@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Page } from 'playwright-core';
 import { sampleReturnHandover } from '../apps/trmctl/src/demo/sample-handover';
+import { STRINGS as PROVIDER_STRINGS } from '../apps/trmctl/src/identity/strings';
 import { mintToken } from '../apps/trmctl/src/tokens';
 import type { AppRole } from '../apps/gateway/src/http/principal';
 import { ConsoleHarness, signIn, signInButton, signedInAs } from './support/console';
@@ -61,6 +62,8 @@ interface Watched {
   titles: string[];
   storage: string[];
   console: string[];
+  /** Full page loads (a reload would be one; the console's own navigation is not). */
+  loads: number;
 }
 
 const storageOf = (page: Page) => page.evaluate<string>('JSON.stringify({ local: { ...localStorage }, session: { ...sessionStorage } })');
@@ -93,7 +96,8 @@ describe('the walk through both consoles (browser)', () => {
   /** A fresh browser for one person, watched from its first request on. */
   async function person(who: string, options: { locale?: string } = {}): Promise<Watched> {
     const page = await h.newPage(options);
-    const w: Watched = { who, page, urls: [], titles: [], storage: [], console: [] };
+    const w: Watched = { who, page, urls: [], titles: [], storage: [], console: [], loads: 0 };
+    page.on('load', () => void w.loads++);
     page.on('framenavigated', (f) => w.urls.push(f.url()));
     page.on('request', (r) => w.urls.push(r.url()));
     page.on('console', (m) => w.console.push(m.text()));
@@ -124,6 +128,9 @@ describe('the walk through both consoles (browser)', () => {
     await signInButton(page).click();
     await page.locator('input#login').waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe(lng);
+    const loginLabel = PROVIDER_STRINGS[lng as keyof typeof PROVIDER_STRINGS].login;
+    expect(loginLabel).not.toBe(PROVIDER_STRINGS.en.login);
+    expect(await page.locator('label[for="login"]').innerText()).toBe(loginLabel);
     await look(w);
     await page.locator('input#login').fill(login);
     await page.locator('input#password').fill(h.account(node, login).password);
@@ -208,6 +215,7 @@ describe('the walk through both consoles (browser)', () => {
     // AT keeps its case page open from here on: every later step must appear on it without a reload.
     await openCase.click();
     await waitForState(at.page, 'en', 'referred');
+    const atLoads = at.loads;
     await look(at);
 
     // Setup only, through AT's API: a second case for another RS role (ATINA's transition house), so that ASTRA's
@@ -289,6 +297,7 @@ describe('the walk through both consoles (browser)', () => {
     await astra.page.getByRole('button', { name: tr(cy, 'caseActions', 'submit.arrival-confirmed'), exact: true }).click();
     await waitForState(astra.page, cy, 'arrived');
     await waitForState(at.page, 'en', 'arrived');
+    expect(at.loads).toBe(atLoads); // AT's page followed accepted, return-scheduled and arrived without a reload
     await look(astra);
     await look(at);
 
