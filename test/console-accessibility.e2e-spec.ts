@@ -60,7 +60,7 @@ describe('the console is accessible and safe (browser)', () => {
   const visited: string[] = [];
   const cspViolations: Finding[] = [];
   const consoleErrors: Finding[] = [];
-  const consoleTexts: string[] = [];
+  const consoleTexts: Array<Promise<string>> = [];
 
   /** A fresh browser for `who`, reporting CSP violations and console messages of every document it loads. */
   const instrumentedPage = async (who: string, options: { locale?: string; timezoneId?: string } = {}) => {
@@ -70,7 +70,8 @@ describe('the console is accessible and safe (browser)', () => {
       "document.addEventListener('securitypolicyviolation', (e) => window.__trmCspViolation(e.effectiveDirective + ' blocked ' + (e.blockedURI || 'inline')))",
     );
     page.on('console', (m) => {
-      consoleTexts.push(m.text());
+      // The text and every argument as logged: an object's fields too, not just "Object".
+      consoleTexts.push(Promise.all(m.args().map((a) => a.jsonValue().catch(() => null))).then((args) => `${m.text()} ${JSON.stringify(args)}`));
       if (m.type() === 'error') consoleErrors.push({ where: `${who} ${page.url()}`, what: m.text() });
     });
     page.on('pageerror', (err) => consoleErrors.push({ where: `${who} ${page.url()}`, what: String(err) }));
@@ -273,7 +274,7 @@ describe('the console is accessible and safe (browser)', () => {
       const text = [kept.url, kept.title, kept.local, kept.session].join('\n').toLowerCase();
       for (const canary of CANARIES) expect({ login, canary, found: text.includes(canary.toLowerCase()) }).toEqual({ login, canary, found: false });
     }
-    const logged = consoleTexts.join('\n').toLowerCase();
+    const logged = (await Promise.all(consoleTexts)).join('\n').toLowerCase();
     for (const canary of CANARIES) expect({ canary, inConsole: logged.includes(canary.toLowerCase()) }).toEqual({ canary, inConsole: false });
   });
 
@@ -331,7 +332,7 @@ describe('the console is accessible and safe (browser)', () => {
     await page.locator('main [aria-live="polite"]').first().waitFor();
   }, 120_000);
 
-  it("shows dates in a German reader's format and time zone, and Serbian plurals by CLDR (one, few, other)", async () => {
+  it("shows dates in a German reader's format and in the browser's time zone", async () => {
     const reader = await openSignedIn(PEOPLE[0], { locale: 'de-AT', timezoneId: 'Pacific/Auckland' });
     pages.set('AT/de', reader);
     await reader.goto(`${h.url('AT')}/cases/${caseRef}`);
@@ -352,7 +353,9 @@ describe('the console is accessible and safe (browser)', () => {
       15_000,
       'the state time in German, in Auckland time',
     );
+  });
 
+  it('counts by the CLDR plural rules of Serbian (one, few, other)', async () => {
     // Serbian (Latin): the review step counts the sealed details entered: 1, 2 and 5.
     const serbian = await openSignedIn(PEOPLE[1], { locale: 'sr-Latn-RS' });
     pages.set('RS/sr', serbian);
@@ -380,7 +383,6 @@ describe('the console is accessible and safe (browser)', () => {
   }, 120_000);
 
   it('met no Content-Security-Policy violation and logged no console error on any of these pages', () => {
-    expect(consoleTexts.length).toBeGreaterThan(-1);
     expect(cspViolations).toEqual([]);
     expect(consoleErrors).toEqual([]);
   });
