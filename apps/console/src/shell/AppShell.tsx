@@ -103,6 +103,8 @@ export function AppShell({ children }: { children: ReactNode }) {
       isManagedSidebar
       skipToContent={<SkipToContent href={`#${MAIN_ID}`}>{t('skipToContent')}</SkipToContent>}
       mainContainerId={MAIN_ID}
+      // The main content scrolls on its own: keyboard users must be able to focus it to scroll a page with nothing else focusable (the audit log).
+      mainTabIndex={0}
     >
       {children}
     </Page>
