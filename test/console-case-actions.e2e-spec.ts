@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Locator, Page } from 'playwright-core';
+import { Page } from 'playwright-core';
 import { CaseSteps, bodies, isoDay } from './support/cases';
 import type { ManualClock } from './support/clock';
 import { ConsoleHarness } from './support/console';
-import { mintToken } from '../apps/trmctl/src/tokens';
-import { call, useToken } from './support/http';
+import { describedBy, operatorTokens, tokenOf } from './support/console-setup';
+import { call } from './support/http';
 
 /** The English labels of the actions (caseActions.json), as the action choice lists them. */
 const ACTION_LABELS = (
@@ -13,22 +13,9 @@ const ACTION_LABELS = (
 ).action;
 const actionLabel = (action: string) => ACTION_LABELS[action.replace('.', '-')];
 
-/** The access token the console keeps in the tab's session storage (oidc-client-ts's user). */
-const tokenOf = (page: Page): Promise<string> =>
-  page.evaluate<string>(
-    `(() => { const k = Object.keys(sessionStorage).find((k) => k.startsWith('oidc.user:')); return JSON.parse(sessionStorage.getItem(k)).access_token; })()`,
-  );
-
 /** The facts card of the case page. */
 const facts = (page: Page) => page.locator('.pf-v6-c-card').filter({ has: page.getByRole('heading', { name: 'The case', exact: true }) });
 const actionChoice = (page: Page) => page.getByLabel('What do you want to do?');
-/** The texts a control's aria-describedby points at: its error next to it. */
-const describedBy = async (control: Locator): Promise<string> => {
-  const ids = (await control.getAttribute('aria-describedby'))?.split(/\s+/).filter(Boolean) ?? [];
-  const texts = await Promise.all(ids.map((id) => control.page().locator(`[id="${id}"]`).innerText()));
-  return texts.join(' ');
-};
-
 /** Polls `probe` until it returns `want` (by deep equality), then asserts, so a mismatch fails with both values. */
 async function settles<T>(probe: () => Promise<T>, want: () => Promise<T>, timeoutMs = 20_000): Promise<void> {
   const until = Date.now() + timeoutMs;
@@ -37,19 +24,6 @@ async function settles<T>(probe: () => Promise<T>, want: () => Promise<T>, timeo
     if (JSON.stringify(got) === JSON.stringify(wanted) || Date.now() > until) return expect(got).toEqual(wanted);
     await new Promise((r) => setTimeout(r, 250));
   }
-}
-
-/**
- * The setup's calls (cases.ts, `call`) as each node's operator, in a token of the node's identity provider's issuer
- * (the network's default tokens name another issuer, which these gateways do not trust).
- */
-export async function operatorTokens(h: ConsoleHarness): Promise<void> {
-  const net = h.identity.network;
-  for (const node of ['AT', 'RS'])
-    useToken(
-      h.url(node),
-      await mintToken({ ...net.issuer, issuer: h.providerUrl(node) }, { subject: 'svc-test', roles: ['coordinator', 'administrator'], node }),
-    );
 }
 
 describe('case actions in the console (browser)', () => {
