@@ -62,7 +62,7 @@ describe('case actions in the console (browser)', () => {
   };
 
   /** Chooses an action, fills its form with `fill`, sends it with `submit` and waits for the partner's receipt. */
-  const act = async (page: Page, action: string, submit: string, fill: () => Promise<void> = async () => undefined) => {
+  const act = async (page: Page, action: string, submit: string, fill: () => Promise<unknown> = async () => undefined) => {
     await actionChoice(page).selectOption({ label: actionLabel(action) });
     await fill();
     await page.getByRole('button', { name: submit, exact: true }).click();
