@@ -15,6 +15,13 @@ export function useLanguageName(): (code: string) => string {
   return (code) => names.of(code) ?? code;
 }
 
+/** A country code named in the reader's language ("RS" → "Serbia"), the code itself if unknown. */
+export function useRegionName(): (code: string) => string {
+  const { i18n } = useTranslation();
+  const names = new Intl.DisplayNames([i18n.language, 'en'], { type: 'region', fallback: 'code' });
+  return (code) => names.of(code) ?? code;
+}
+
 /** The directory lookup's coded ranking grounds (`because`) in the reader's language. */
 export function useRankingReason(): (r: RankingReason) => string {
   const { t } = useTranslation('directory');

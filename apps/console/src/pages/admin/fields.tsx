@@ -21,10 +21,11 @@ export function Field(props: {
         onChange={(_e, v) => props.onChange(v)}
         validated={props.problem ? 'error' : 'default'}
         isRequired={props.required}
+        aria-describedby={props.problem || props.hint ? `${props.id}-helper` : undefined}
       />
       {(props.problem || props.hint) && (
         <FormHelperText>
-          <HelperText>
+          <HelperText id={`${props.id}-helper`}>
             <HelperTextItem variant={props.problem ? 'error' : 'default'}>{props.problem ?? props.hint}</HelperTextItem>
           </HelperText>
         </FormHelperText>

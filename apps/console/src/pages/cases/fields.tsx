@@ -15,6 +15,10 @@ export function Problem({ problem, id }: { problem: string | undefined; id?: str
   );
 }
 
+/** The id of a field's problem, and the aria-describedby that points at it (and at its help, when shown) — undefined when neither shows. */
+const describedBy = (id: string, problem: string | undefined, help?: boolean) =>
+  [problem ? `${id}-problem` : '', help && !problem ? `${id}-help` : ''].filter(Boolean).join(' ') || undefined;
+
 interface CodeFieldProps<T extends string> {
   label: string;
   list: string;
@@ -37,7 +41,7 @@ export function CodeSelect<T extends string>({ label, list, codes, value, onChan
         value={value}
         onChange={(_e, v) => onChange(v as T)}
         validated={problem ? 'error' : 'default'}
-        aria-describedby={problem ? `${id}-problem` : undefined}
+        aria-describedby={describedBy(id, problem)}
       >
         <FormSelectOption value="" label={t('placeholder')} isPlaceholder isDisabled />
         {codes.map((c) => (
@@ -54,11 +58,11 @@ export function CodeRadios<T extends string>({ label, list, codes, value, onChan
   const code = useCodeLabel();
   const id = useId();
   return (
-    <FormGroup role="radiogroup" isStack label={label} fieldId={id} isRequired={isRequired}>
+    <FormGroup role="radiogroup" isStack label={label} fieldId={id} isRequired={isRequired} aria-describedby={describedBy(id, problem)}>
       {codes.map((c) => (
-        <Radio key={c} id={`${id}-${c}`} name={id} label={code(list, c)} isChecked={value === c} onChange={() => onChange(c)} />
+        <Radio key={c} id={`${id}-${c}`} name={id} label={code(list, c)} isChecked={value === c} onChange={() => onChange(c)} isValid={!problem} />
       ))}
-      <Problem problem={problem} />
+      <Problem problem={problem} id={`${id}-problem`} />
     </FormGroup>
   );
 }
@@ -82,17 +86,18 @@ export function CodeChecks<T extends string>({
   const code = useCodeLabel();
   const id = useId();
   return (
-    <FormGroup role="group" isStack label={label} fieldId={id}>
+    <FormGroup role="group" isStack label={label} fieldId={id} aria-describedby={describedBy(id, problem)}>
       {codes.map((c) => (
         <Checkbox
           key={c}
           id={`${id}-${c}`}
           label={code(list, c)}
           isChecked={value.includes(c)}
+          isValid={!problem}
           onChange={(_e, checked) => onChange(checked ? [...value, c] : value.filter((v) => v !== c))}
         />
       ))}
-      <Problem problem={problem} />
+      <Problem problem={problem} id={`${id}-problem`} />
     </FormGroup>
   );
 }
@@ -115,13 +120,13 @@ export function RoleSelect({
   const id = useId();
   return (
     <FormGroup label={label} fieldId={id} isRequired>
-      <FormSelect id={id} value={value} onChange={(_e, v) => onChange(v)} validated={problem ? 'error' : 'default'}>
+      <FormSelect id={id} value={value} onChange={(_e, v) => onChange(v)} validated={problem ? 'error' : 'default'} aria-describedby={describedBy(id, problem)}>
         <FormSelectOption value="" label={t('placeholder')} isPlaceholder isDisabled />
         {roles.map((r) => (
           <FormSelectOption key={r} value={r} label={r} />
         ))}
       </FormSelect>
-      <Problem problem={problem} />
+      <Problem problem={problem} id={`${id}-problem`} />
     </FormGroup>
   );
 }
@@ -147,15 +152,23 @@ export function InputField({
   const id = useId();
   return (
     <FormGroup label={label} fieldId={id} isRequired={isRequired}>
-      <TextInput id={id} type={type} value={value} onChange={(_e, v) => onChange(v)} validated={problem ? 'error' : 'default'} isRequired={isRequired} />
+      <TextInput
+        id={id}
+        type={type}
+        value={value}
+        onChange={(_e, v) => onChange(v)}
+        validated={problem ? 'error' : 'default'}
+        isRequired={isRequired}
+        aria-describedby={describedBy(id, problem, !!help)}
+      />
       {help && !problem && (
         <FormHelperText>
-          <HelperText>
+          <HelperText id={`${id}-help`}>
             <HelperTextItem>{help}</HelperTextItem>
           </HelperText>
         </FormHelperText>
       )}
-      <Problem problem={problem} />
+      <Problem problem={problem} id={`${id}-problem`} />
     </FormGroup>
   );
 }
@@ -165,8 +178,8 @@ export function CheckField({ label, value, onChange, problem }: { label: string;
   const id = useId();
   return (
     <FormGroup fieldId={id}>
-      <Checkbox id={id} label={label} isChecked={value} onChange={(_e, v) => onChange(v)} />
-      <Problem problem={problem} />
+      <Checkbox id={id} label={label} isChecked={value} onChange={(_e, v) => onChange(v)} isValid={!problem} aria-describedby={describedBy(id, problem)} />
+      <Problem problem={problem} id={`${id}-problem`} />
     </FormGroup>
   );
 }

@@ -27,7 +27,7 @@ import { answer } from '../../api/polling';
 import { fieldProblems } from '../../api/problems';
 import { CodeLabel, useCodeLabel } from '../../components/CodeLabel';
 import { LoadFailed, Loading } from '../../components/Loading';
-import { against, useLanguageName, useRankingReason } from '../../components/RankingReason';
+import { against, useLanguageName, useRankingReason, useRegionName } from '../../components/RankingReason';
 
 type Query = NonNullable<operations['DirectoryController_find']['parameters']['query']>;
 
@@ -40,6 +40,7 @@ export function DirectoryPage() {
   const { t } = useTranslation('directory');
   const code = useCodeLabel();
   const language = useLanguageName();
+  const region = useRegionName();
   const reasonText = useRankingReason();
   const [criteria, setCriteria] = useState<Record<string, string>>({});
   const [result, setResult] = useState<Schemas['LookupAnswer']>();
@@ -92,7 +93,7 @@ export function DirectoryPage() {
       <Content component="p">{t('intro')}</Content>
       <Form onSubmit={(e) => void search(e)} aria-label={t('form')}>
         <Grid hasGutter>
-          {select('country', COUNTRIES, (c) => t('country', { country: c }))}
+          {select('country', COUNTRIES, (c) => t('country', { country: region(c) }))}
           {select('purpose', PURPOSES, (v) => code('purpose', v))}
           {select('ageGroup', AGE_GROUPS, (v) => code('ageGroup', v))}
           {select('language', LANGUAGES, language)}
