@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import { Page } from 'playwright-core';
 import { CaseSteps, bodies, isoDay } from './support/cases';
 import type { ManualClock } from './support/clock';
-import { ConsoleHarness } from './support/console';
-import { describedBy, operatorTokens, tokenOf } from './support/console-setup';
+import { ConsoleHarness, describedBy, tokenOf } from './support/console';
 import { call } from './support/http';
 
 /** The English labels of the actions (caseActions.json), as the action choice lists them. */
@@ -33,7 +32,7 @@ describe('case actions in the console (browser)', () => {
   beforeAll(async () => {
     h = await ConsoleHarness.start();
     steps = new CaseSteps(h.identity.network, { now: () => new Date() } as ManualClock);
-    await operatorTokens(h);
+    await h.useOperatorTokens();
   }, 120_000);
 
   afterAll(async () => {

@@ -1,8 +1,7 @@
 import { Page } from 'playwright-core';
 import { CaseSteps, handDeadlines } from './support/cases';
 import type { ManualClock } from './support/clock';
-import { ConsoleHarness } from './support/console';
-import { describedBy, operatorTokens } from './support/console-setup';
+import { ConsoleHarness, describedBy } from './support/console';
 import { directoryApi } from './support/directory';
 import { eventually } from './support/http';
 
@@ -24,7 +23,7 @@ describe('operations in the console (browser): overdue and alerts, administratio
         for (const partner of config.partners) partner.agreement.acceptanceMs = 1_000;
       },
     });
-    await operatorTokens(h);
+    await h.useOperatorTokens();
     steps = new CaseSteps(h.identity.network, { now: () => new Date() } as ManualClock);
     late = (await steps.open()).caseRef;
     // Once the second has passed, each node escalates the deadline: AT alerts its coordinator and copies the request to RS's fallback.

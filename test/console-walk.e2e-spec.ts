@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { Page } from 'playwright-core';
 import { sampleReturnHandover } from '../apps/trmctl/src/demo/sample-handover';
 import { STRINGS as PROVIDER_STRINGS } from '../apps/trmctl/src/identity/strings';
-import { mintToken } from '../apps/trmctl/src/tokens';
 import type { AppRole } from '../apps/gateway/src/http/principal';
 import { ConsoleHarness, signIn, signInButton, signedInAs } from './support/console';
 import { auditLog, call, eventually } from './support/http';
@@ -84,13 +83,9 @@ describe('the walk through both consoles (browser)', () => {
     await h?.close();
   });
 
-  /**
-   * A call to a node's API to CHECK an outcome, with a token the node trusts: signed with the network's issuer key
-   * under the name of the node's identity provider (the gateways here trust that issuer, not the scratch one).
-   */
+  /** A call to a node's API to CHECK an outcome (h.token: a token the node trusts). */
   async function check(node: string, method: string, path: string, body?: unknown, roles: AppRole[] = ['coordinator']) {
-    const token = await mintToken({ ...h.identity.network.issuer, issuer: h.providerUrl(node) }, { subject: `walk-${roles.join('-')}`, roles, node });
-    return call(h.url(node), method, path, body, token);
+    return call(h.url(node), method, path, body, await h.token(node, roles, `walk-${roles.join('-')}`));
   }
 
   /** A fresh browser for one person, watched from its first request on. */
@@ -252,7 +247,7 @@ describe('the walk through both consoles (browser)', () => {
     await intake.page.getByText(tr(sr, 'cases', 'sealed.audited')).waitFor();
     for (const value of [SEALED.givenName, SEALED.familyName, SEALED.documentNumber]) await intake.page.getByText(value, { exact: true }).waitFor();
     await look(intake); // while the details are on screen
-    const auditor = await mintToken({ ...h.identity.network.issuer, issuer: h.providerUrl('RS') }, { subject: 'walk-auditor', roles: ['auditor'], node: 'RS' });
+    const auditor = await h.token('RS', ['auditor'], 'walk-auditor');
     const openings = (await auditLog(h.url('RS'), auditor)).filter((e) => e.action === 'sealed.opened' && e.caseRef === caseRef);
     expect(openings.map((e) => e.actor)).toEqual([h.account('RS', 'cptv.intake').sub]);
     await intake.page.getByRole('button', { name: tr(sr, 'cases', 'sealed.hide'), exact: true }).click();

@@ -1,6 +1,9 @@
-import { Browser, BrowserContext, Page, chromium } from 'playwright-core';
+import { Browser, BrowserContext, Locator, Page, chromium } from 'playwright-core';
 import type { NodeConfig } from '../../apps/gateway/src/config/node-config';
+import type { AppRole } from '../../apps/gateway/src/http/principal';
+import { mintToken } from '../../apps/trmctl/src/tokens';
 import type { Account } from '../../apps/trmctl/src/identity';
+import { useToken } from './http';
 import { IdentityNetwork } from './identity';
 
 /** Debian's chromium, as `.ci/run` installs it; no browser download. */
@@ -39,6 +42,20 @@ export class ConsoleHarness {
 
   providerUrl(node: string): string {
     return this.identity.node(node).provider.url;
+  }
+
+  /**
+   * A token node `node` trusts, for a test's setup and checks through the API (never for a step the test walks in the
+   * browser): signed with the network's issuer key under the name of the node's identity provider, which the gateways
+   * here trust instead of the scratch network's issuer.
+   */
+  token(node: string, roles: AppRole[], subject = `test-${roles.join('-')}`): Promise<string> {
+    return mintToken({ ...this.identity.network.issuer, issuer: this.providerUrl(node) }, { subject, roles, node });
+  }
+
+  /** Makes each node's operator (coordinator and administrator) the default caller of `call` and the support helpers. */
+  async useOperatorTokens(nodes = ['AT', 'RS']): Promise<void> {
+    for (const node of nodes) useToken(this.url(node), await this.token(node, ['coordinator', 'administrator'], 'svc-console-test'));
   }
 
   /** A sample account, e.g. account('AT', 'bmi-thb.coordination'), account('RS', 'auditor'). */
@@ -95,3 +112,16 @@ export async function signOut(page: Page): Promise<void> {
   await page.locator('button[form="op.logoutForm"]').click();
   await signInButton(page).waitFor();
 }
+
+/** The access token the console keeps in the tab's session storage (oidc-client-ts's user): to ask the API what this person may do. */
+export const tokenOf = (page: Page): Promise<string> =>
+  page.evaluate<string>(
+    `(() => { const k = Object.keys(sessionStorage).find((k) => k.startsWith('oidc.user:')); return JSON.parse(sessionStorage.getItem(k)).access_token; })()`,
+  );
+
+/** The texts a control's aria-describedby points at: its error next to it. */
+export const describedBy = async (control: Locator): Promise<string> => {
+  const ids = (await control.getAttribute('aria-describedby'))?.split(/\s+/).filter(Boolean) ?? [];
+  const texts = await Promise.all(ids.map((id) => control.page().locator(`[id="${id}"]`).innerText()));
+  return texts.join(' ');
+};
