@@ -3,7 +3,7 @@ import { ConfigError, loadNodeConfig } from '../../../gateway/src/config/load-co
 import { CliError } from '../errors';
 import { KeyDirs, ensureKeyFiles, readJwks, trustAnchorFile } from '../keys';
 import { defaultKeysDir, defaultTrustDir, displayPath, nodeConfigFile, repoRoot, varDir } from '../paths';
-import { applyTopology, formatSummary } from '../topology/apply';
+import { applyTopology, formatSummary, removeTopology } from '../topology/apply';
 import { ensureLinkPasswords } from './links';
 import { HandoverView, NodeClient } from './node-client';
 import { isPortInUse, localServices, unreachable } from '../local/preflight';
@@ -13,11 +13,10 @@ import { caseTimeline, playEscalation, playReturn } from './case-story';
 import { checkReceipt } from './receipt-check';
 import { LocalIssuer, ensureIssuer, mintToken } from '../tokens';
 import { sampleReturnHandover } from './sample-handover';
-import { AccountsFile, DEMO_PORTS, accountsFileOf, directoryFile, identityProviderSpec } from '../identity';
+import { AccountsFile, DEMO_PORTS, accountsFileOf, identityProviderSpec } from '../identity';
 import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
-import type { Directory } from '../../../gateway/src/config/directory';
-import { sampleStaffId } from '../../../gateway/src/registry/sample-staff';
+import type { NodeConfig } from '../../../gateway/src/config/node-config';
+import { Client } from 'pg';
 
 const SENDER = 'AT';
 const RECIPIENT = 'RS';
@@ -63,12 +62,15 @@ export async function runDemo(env: NodeJS.ProcessEnv = process.env, { out, err: 
     const issuer = await ensureIssuer(join(varDir(), 'auth'));
     out(`      API tokens: local issuer ${displayPath(join(varDir(), 'auth'))}`);
 
-    step(3, 'broker topology');
-    for (const node of [SENDER, RECIPIENT]) out(`      ${formatSummary(await applyTopology(loadNodeConfig(nodeConfigFile(node), nodeEnv)))}`);
+    step(3, "a clean slate: each node's database schema and broker virtual host, afresh");
+    for (const node of [SENDER, RECIPIENT]) {
+      const config = loadNodeConfig(nodeConfigFile(node), nodeEnv);
+      await startAfresh(config);
+      out(`      ${formatSummary(await applyTopology(config))}`);
+    }
 
     step(4, 'starting the identity providers and the gateways');
     const [at, rs] = await startGateways(gateways, nodeEnv, out, issuer);
-    for (const n of [at, rs]) await noteOlderSampleStaff(n, out);
 
     step(5, 'exchanging directories (signed registry.update both ways)');
     await awaitDirectories(at, rs);
@@ -209,18 +211,19 @@ async function startGateways(gateways: GatewayProcesses, nodeEnv: NodeJS.Process
 }
 
 /**
- * A node first started before sample staff had ids of their own (sampleStaffId) keeps people the identity provider
- * does not know: its staff logins would hold no role. Says how to start that node afresh.
+ * What an earlier run left in the demo node's schema and virtual host is removed: a run that reuses keys from var/ but
+ * finds a partner's older keys, directory versions or staff in the database would refuse its own messages. The demo's
+ * nodes are sample data only (config/nodes/*.yaml); a real node is never started this way.
  */
-async function noteOlderSampleStaff(node: NodeClient, out: Out): Promise<void> {
-  const { coordinator } = parse(readFileSync(directoryFile(node.node), 'utf8')) as Directory;
-  const { items } = await node.holders(coordinator);
-  if (items.some((h) => h.person.id === sampleStaffId(coordinator))) return;
-  out(
-    `      note: ${node.node}'s database holds sample staff from an earlier version, unknown to its identity provider: the staff ` +
-      `logins would see no cases. To start ${node.node} afresh, stop the demo and drop its schema (database.schema in ` +
-      `${displayPath(nodeConfigFile(node.node))}), e.g. psql -h 127.0.0.1 -U postgres -c 'DROP SCHEMA trm_${node.node.toLowerCase()} CASCADE'`,
-  );
+async function startAfresh(config: NodeConfig): Promise<void> {
+  await removeTopology(config);
+  const client = new Client({ connectionString: config.database.url });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS "${config.database.schema}" CASCADE`);
+  } finally {
+    await client.end();
+  }
 }
 
 /** --keep: where to sign in, and as whom. */
