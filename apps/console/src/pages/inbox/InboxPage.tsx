@@ -12,7 +12,7 @@ import {
   ToolbarItem,
 } from '@patternfly/react-core';
 import { useId } from 'react';
-import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
+import { InnerScrollContainer, Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import type { Schemas } from '../../api/client';
@@ -63,49 +63,52 @@ export function InboxPage() {
           <EmptyStateBody>{t('empty.body')}</EmptyStateBody>
         </EmptyState>
       ) : (
-        <Table aria-label={t('table')} variant="compact">
-          <Thead>
-            <Tr>
-              <Th>{t('column.received')}</Th>
-              <Th>{t('column.type')}</Th>
-              <Th>{t('column.case')}</Th>
-              <Th>{t('column.from')}</Th>
-              <Th>{t('column.for')}</Th>
-              <Th>{t('column.answer')}</Th>
-              <Th>{t('column.due')}</Th>
-            </Tr>
-          </Thead>
-          <Tbody>
-            {items.map((item) => (
-              <Tr key={item.id}>
-                <Td dataLabel={t('column.received')}>{format.dateTime(item.receivedAt)}</Td>
-                <Td dataLabel={t('column.type')}>
-                  <CodeLabel list="messageType" value={item.type} />
-                  {item.status === 'rejected' && (
-                    <>
-                      {' '}
-                      <Label color="red" isCompact>
-                        <CodeLabel list="receiptStatus" value="rejected" />
-                      </Label>
-                    </>
-                  )}
-                </Td>
-                <Td dataLabel={t('column.case')}>
-                  <Link to={`/cases/${encodeURIComponent(item.caseRef)}`}>{item.caseRef}</Link>
-                </Td>
-                <Td dataLabel={t('column.from')}>{item.sender}</Td>
-                <Td dataLabel={t('column.for')}>
-                  {item.recipient}
-                  {item.routedTo && <div>{t('routedTo', { role: item.routedTo })}</div>}
-                </Td>
-                <Td dataLabel={t('column.answer')}>{item.waiting ? <Label color="orange">{t('waiting')}</Label> : t('answered')}</Td>
-                <Td dataLabel={t('column.due')}>
-                  <Due item={item} />
-                </Td>
+        // Scrolls sideways rather than cutting off the last column where the words are long (mk, sq at 1280 px).
+        <InnerScrollContainer>
+          <Table aria-label={t('table')} variant="compact">
+            <Thead>
+              <Tr>
+                <Th>{t('column.received')}</Th>
+                <Th>{t('column.type')}</Th>
+                <Th>{t('column.case')}</Th>
+                <Th>{t('column.from')}</Th>
+                <Th>{t('column.for')}</Th>
+                <Th>{t('column.answer')}</Th>
+                <Th>{t('column.due')}</Th>
               </Tr>
-            ))}
-          </Tbody>
-        </Table>
+            </Thead>
+            <Tbody>
+              {items.map((item) => (
+                <Tr key={item.id}>
+                  <Td dataLabel={t('column.received')}>{format.dateTime(item.receivedAt)}</Td>
+                  <Td dataLabel={t('column.type')}>
+                    <CodeLabel list="messageType" value={item.type} />
+                    {item.status === 'rejected' && (
+                      <>
+                        {' '}
+                        <Label color="red" isCompact>
+                          <CodeLabel list="receiptStatus" value="rejected" />
+                        </Label>
+                      </>
+                    )}
+                  </Td>
+                  <Td dataLabel={t('column.case')}>
+                    <Link to={`/cases/${encodeURIComponent(item.caseRef)}`}>{item.caseRef}</Link>
+                  </Td>
+                  <Td dataLabel={t('column.from')}>{item.sender}</Td>
+                  <Td dataLabel={t('column.for')}>
+                    {item.recipient}
+                    {item.routedTo && <div>{t('routedTo', { role: item.routedTo })}</div>}
+                  </Td>
+                  <Td dataLabel={t('column.answer')}>{item.waiting ? <Label color="orange">{t('waiting')}</Label> : t('answered')}</Td>
+                  <Td dataLabel={t('column.due')}>
+                    <Due item={item} />
+                  </Td>
+                </Tr>
+              ))}
+            </Tbody>
+          </Table>
+        </InnerScrollContainer>
       )}
     </PageSection>
   );
