@@ -14,6 +14,7 @@ import {
   isoDay,
 } from './support/cases';
 import { call } from './support/http';
+import { directoryApi } from './support/directory';
 import { TestNetwork } from './support/network';
 
 /**
@@ -147,4 +148,40 @@ it('lists, in order and on both nodes, every message with its receipt, every dea
   expect(await listed('RS', 'role=RS/astra/return-support')).toEqual([caseRef]);
   expect(await listed('AT', 'state=closed')).toContain(caseRef);
   expect(await listed('AT', 'state=referred')).not.toContain(caseRef);
+});
+
+it("gives whoever works on a case each message's coded body, an auditor none; an ended case takes no participant", async () => {
+  clock.advance(MINUTE_MS);
+  const { caseRef } = await steps.open();
+  const declined = await steps.deliver('RS', caseRef, 'handover.declined', bodies.declined());
+  const year = 365 * 24 * 3600;
+  const person = await directoryApi(steps.url('AT')).person('Timeline Caseworker');
+  await directoryApi(steps.url('AT')).assign(AT_COORDINATOR, person);
+  const caseworker = await net.token('AT', { subject: person, roles: ['caseworker'], now: clock.now(), ttlSeconds: year });
+  const auditor = await net.token('AT', { subject: 'timeline-auditor', roles: ['auditor'], now: clock.now(), ttlSeconds: year });
+  const timelineFor = async (token: string) => {
+    const r = await call(steps.url('AT'), 'GET', `/v1/cases/${caseRef}`, undefined, token);
+    expect(r.status).toBe(200);
+    return r.body.timeline as TimelineEntry[];
+  };
+
+  // The partner's decline, as received: its reason and the role it redirects to.
+  const seen = (await timelineFor(caseworker)).find((e) => e.event === 'received handover.declined');
+  expect(seen).toMatchObject({ message: declined, body: bodies.declined() });
+  // What a node sent, as sent; only the entry that opens the message carries it.
+  const rsTimeline = (await steps.view('RS', caseRef)).timeline;
+  expect(rsTimeline.filter((e) => e.message === declined && e.body).map((e) => e.event)).toEqual(['submitted handover.declined']);
+  expect(rsTimeline.find((e) => e.event === 'submitted handover.declined')?.body).toEqual(bodies.declined());
+  expect(rsTimeline.find((e) => e.event === 'received handover.request')?.body).toMatchObject({ purpose: 'return' });
+
+  // An auditor reads the same entries without any body.
+  const audited = await timelineFor(auditor);
+  expect(audited.map((e) => e.event)).toContain('received handover.declined');
+  expect(audited.filter((e) => 'body' in e)).toEqual([]);
+
+  // Declined: the case has ended, so no other role of RS is told about it any more, nor offered to be.
+  const added = await call(steps.url('RS'), 'POST', `/v1/cases/${caseRef}/participants`, { role: 'RS/astra/return-support' });
+  expect(added.status).toBe(409);
+  const rs = await call(steps.url('RS'), 'GET', `/v1/cases/${caseRef}`);
+  expect({ participants: rs.body.participants, actions: rs.body.actions }).toEqual({ participants: [], actions: [] });
 });

@@ -89,6 +89,9 @@ describe('case actions in the console (browser)', () => {
     const at = await h.as('AT', 'bmi-thb.coordination');
     await open(at, 'AT', caseRef);
     await showsState(at, 'Declined');
+    // What RS said: the reason's label under the decline in AT's timeline.
+    const decline = at.getByRole('row').filter({ hasText: 'Handover declined' });
+    await decline.getByRole('definition').filter({ hasText: 'No capacity at the moment' }).waitFor();
     await offersWhatTheApiAllows(at, 'AT', caseRef);
     expect(await steps.states(caseRef)).toEqual({ AT: 'declined', RS: 'declined' });
   });
@@ -110,6 +113,19 @@ describe('case actions in the console (browser)', () => {
       .locator('option', { hasText: actionLabel('info.response') })
       .waitFor({ state: 'attached' });
     await offersWhatTheApiAllows(rs, 'RS', caseRef);
+    // The answer form asks about exactly the two topics AT asked about.
+    await actionChoice(rs).selectOption({ label: actionLabel('info.response') });
+    await rs.getByLabel('Answer on: Documents').waitFor();
+    expect(
+      (
+        await rs
+          .locator('label')
+          .filter({ hasText: /^Answer on: / })
+          .allInnerTexts()
+      )
+        .map((l) => l.trim())
+        .sort(),
+    ).toEqual(['Answer on: Documents', 'Answer on: Travel arrangements']);
     await act(rs, 'info.response', 'Send the answers', async () => {
       await rs.getByLabel('Answer on: Documents').selectOption({ label: 'Answered' });
       await rs.getByLabel('Answer on: Travel arrangements').selectOption({ label: 'Does not apply' });

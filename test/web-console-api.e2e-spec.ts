@@ -254,9 +254,10 @@ describe("a case's actions: what the API takes from the caller now", () => {
     await steps.deliver('RS', caseRef, 'arrival.confirmed', bodies.arrived(clock.now()));
     tick();
     await steps.deliver('AT', caseRef, 'case.closed', bodies.closed());
-    // After the end: only consent may still be withdrawn (AT), and nothing to send for RS.
-    expect(await actionsOf('AT', caseRef)).toEqual(['consent.withdrawn', 'addParticipant', 'openSealed']);
-    expect(await actionsOf('RS', caseRef)).toEqual(['addParticipant', 'openSealed']);
+    // After the end: only consent may still be withdrawn (AT), nothing to send for RS, and no role to tell (409).
+    expect(await actionsOf('AT', caseRef)).toEqual(['consent.withdrawn', 'openSealed']);
+    expect(await actionsOf('RS', caseRef)).toEqual(['openSealed']);
+    expect((await call(rs().url, 'POST', `/v1/cases/${caseRef}/participants`, { role: 'RS/astra/return-support' })).status).toBe(409);
     expect((await steps.attempt('RS', caseRef, 'case.updated', bodies.updated())).status).toBe(409);
     expect((await call(rs().url, 'GET', `/v1/cases/${caseRef}/sealed`)).status).toBe(200);
   });

@@ -720,11 +720,103 @@ export interface components {
             /** @enum {string} */
             status: "delivered" | "rejected" | "sent" | "undeliverable" | "submitted" | "received";
         };
+        HandoverAcceptedBody: {
+            /** @description The role taking the case on; an address of the envelope's `from`. */
+            role: string;
+            /** @description Services planned, codes of `NEEDS`. */
+            services?: ("shelter" | "medical" | "psychosocial" | "legal" | "documents" | "interpretation" | "guardian" | "education" | "employment" | "financial" | "family-tracing" | "security" | "travel")[];
+        };
+        HandoverDeclinedBody: {
+            /** @enum {string} */
+            reason: "not-competent" | "no-capacity" | "not-national-or-resident" | "insufficient-information" | "consent-missing" | "duplicate-case" | "person-declined-services" | "other";
+            /** @description A contact point that may take the case on instead. */
+            redirectTo?: string;
+        };
+        InfoRequestBody: {
+            topics: ("identity-confirmation" | "documents" | "risk-assessment" | "medical-needs" | "family-situation" | "travel-arrangements" | "legal-proceedings" | "consent" | "other")[];
+            dueBy?: string;
+        };
+        InfoAnswer: {
+            /** @enum {string} */
+            topic: "identity-confirmation" | "documents" | "risk-assessment" | "medical-needs" | "family-situation" | "travel-arrangements" | "legal-proceedings" | "consent" | "other";
+            /** @enum {string} */
+            status: "provided" | "unavailable" | "not-applicable";
+        };
+        InfoResponseBody: {
+            answers: components["schemas"]["InfoAnswer"][];
+            risk?: components["schemas"]["RiskAssessment"];
+            needs?: ("shelter" | "medical" | "psychosocial" | "legal" | "documents" | "interpretation" | "guardian" | "education" | "employment" | "financial" | "family-tracing" | "security" | "travel")[];
+            /** @enum {string} */
+            documents?: "valid" | "missing" | "expired" | "in-preparation" | "unknown";
+        };
+        CaseChanges: {
+            person?: components["schemas"]["PersonProfile"];
+            exploitation?: ("sexual" | "labour" | "begging" | "forced-marriage" | "criminality" | "domestic-servitude" | "organ-removal" | "illegal-adoption" | "other" | "unknown")[];
+            risk?: components["schemas"]["RiskAssessment"];
+            needs?: ("shelter" | "medical" | "psychosocial" | "legal" | "documents" | "interpretation" | "guardian" | "education" | "employment" | "financial" | "family-tracing" | "security" | "travel")[];
+            plannedReturn?: components["schemas"]["PlannedReturn"];
+        };
+        CaseUpdatedBody: {
+            changes: components["schemas"]["CaseChanges"];
+        };
+        ArrivalPoint: {
+            /** @enum {string} */
+            kind: "airport" | "border-crossing" | "port" | "station";
+            code: string;
+        };
+        ReturnScheduledBody: {
+            date: string;
+            time?: string;
+            /** @enum {string} */
+            transport: "air" | "road" | "rail" | "sea";
+            arrivalPoint: components["schemas"]["ArrivalPoint"];
+            escort: boolean;
+            /** @description A role of the receiving node (the envelope's `to`). */
+            metBy: string;
+        };
+        ArrivalConfirmedBody: {
+            arrivedAt: string;
+            /** @description The role that met the person; an address of the envelope's `from`. */
+            metBy: string;
+            immediateNeeds?: ("shelter" | "medical" | "psychosocial" | "legal" | "documents" | "interpretation" | "guardian" | "education" | "employment" | "financial" | "family-tracing" | "security" | "travel")[];
+        };
+        ArrivalMissedBody: {
+            /** @enum {string} */
+            reason: "did-not-travel" | "not-met" | "travel-delayed" | "whereabouts-unknown" | "other";
+        };
+        FollowupReportBody: {
+            /** @description 1 for the first report of the case, then 2, 3, … */
+            period: number;
+            /** @enum {string} */
+            status: "in-shelter" | "with-family" | "independent-housing" | "in-education" | "in-training" | "employed" | "receiving-services" | "declined-services" | "relocated" | "lost-contact" | "at-risk-of-re-trafficking";
+            /** @description Services delivered in the period; may be empty. */
+            services: ("shelter" | "medical" | "psychosocial" | "legal" | "documents" | "interpretation" | "guardian" | "education" | "employment" | "financial" | "family-tracing" | "security" | "travel")[];
+            risk?: components["schemas"]["RiskAssessment"];
+            nextReportDue?: string;
+        };
+        ConsentWithdrawnBody: {
+            withdrawnAt: string;
+            scope: ("share-coded" | "share-sealed")[];
+        };
+        PurgeConfirmedBody: {
+            purgedAt: string;
+            scope: ("share-coded" | "share-sealed")[];
+        };
+        CaseClosedBody: {
+            /** @enum {string} */
+            reason: "reintegrated" | "declined" | "consent-withdrawn" | "lost-contact" | "transferred" | "no-longer-needed" | "other";
+        };
         TimelineEntryView: {
             /** @enum {string} */
             direction?: "in" | "out";
             /** @enum {string} */
             owedBy?: "us" | "partner";
+            /**
+             * @description Of a message's `submitted` (sent) or `received` (delivered) entry: its coded body exactly as sent or received, the
+             *     one of its type (`event` names the type). Only for whoever works on the case: never for an auditor, never sealed
+             *     data (that is GET /v1/cases/:caseRef/sealed), gone once retention or a purge reduced the message to its frame.
+             */
+            body?: components["schemas"]["HandoverRequestBody"] | components["schemas"]["HandoverAcceptedBody"] | components["schemas"]["HandoverDeclinedBody"] | components["schemas"]["InfoRequestBody"] | components["schemas"]["InfoResponseBody"] | components["schemas"]["CaseUpdatedBody"] | components["schemas"]["ReturnScheduledBody"] | components["schemas"]["ArrivalConfirmedBody"] | components["schemas"]["ArrivalMissedBody"] | components["schemas"]["FollowupReportBody"] | components["schemas"]["ConsentWithdrawnBody"] | components["schemas"]["PurgeConfirmedBody"] | components["schemas"]["CaseClosedBody"];
             /** @description RFC 3339. */
             at: string;
             /** @description e.g. "sent handover.request", "receipt delivered for handover.request", "deadline set: acceptance", "escalated: alert". */

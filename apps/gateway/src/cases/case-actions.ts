@@ -5,7 +5,7 @@ import { Principal } from '../http/principal';
 import { RegistryService } from '../registry/registry.service';
 import { CaseFile } from './case-file.entity';
 import { CaseRules } from './case-rules';
-import { CaseState, consentProblem, ourSide, transition } from './case-states';
+import { CaseState, ENDED_STATES, consentProblem, ourSide, transition } from './case-states';
 import { SENDABLE_TYPES, SendableType } from './dto/case-message.dto';
 
 /** What a caller may do on a case: send one of these messages, tell another role about it, open its sealed details. */
@@ -46,7 +46,8 @@ export class CaseActions {
         actions.push(type);
       }
     }
-    actions.push('addParticipant');
+    // Another role of this node may be told about a case until it has ended (CaseMessagesService.addParticipant).
+    if (!ENDED_STATES.includes(c.state)) actions.push('addParticipant');
     if (holdings.sealed) actions.push('openSealed');
     return actions;
   }

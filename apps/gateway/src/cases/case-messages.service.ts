@@ -15,7 +15,7 @@ import { RegistryService } from '../registry/registry.service';
 import { CaseActions } from './case-actions';
 import { CaseFile } from './case-file.entity';
 import { CaseRules } from './case-rules';
-import { CaseMessageType, CaseState, consentProblem, ourSide, questionAnswered, transition } from './case-states';
+import { CaseMessageType, CaseState, ENDED_STATES, consentProblem, ourSide, questionAnswered, transition } from './case-states';
 import { CaseViewsService } from './case-views.service';
 import { CaseMessageSubmitted, CaseView } from './dto/case-view.dto';
 import { CaseRepository } from './case.repository';
@@ -86,7 +86,10 @@ export class CaseMessagesService {
     return { id: envelope.id, caseRef, type: dto.type, status: 'submitted' };
   }
 
-  /** Tells another role of this node about the case (the NGO that will meet the person, say). */
+  /**
+   * Tells another role of this node about the case (the NGO that will meet the person, say); not once the case has
+   * ended (409), as no message but consent's fits it then.
+   */
   async addParticipant(caseRef: string, role: string, caller: Principal): Promise<CaseView> {
     const c = await this.views.require(caseRef);
     if (!worksOn(caller, [c.ourRole, ...c.participants])) throw new ForbiddenException(`case ${caseRef} belongs to roles you do not hold`);
@@ -94,6 +97,8 @@ export class CaseMessagesService {
     await this.transactions.run(async (tx) => {
       const c = await this.cases.lock(caseRef, tx);
       if (!c) throw new NotFoundException(`no case ${caseRef}`);
+      if (ENDED_STATES.includes(c.state))
+        throw new ConflictException({ statusCode: 409, error: 'Conflict', message: `case ${caseRef} has ended (${c.state}): no participant added after that` });
       if (c.ourRole === role || c.participants.includes(role)) return;
       c.participants = [...c.participants, role];
       await this.cases.save(c, tx);

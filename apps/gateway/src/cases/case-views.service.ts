@@ -3,7 +3,7 @@ import { TimelineEntry, Timelines } from '../message-log/timelines';
 import { AuditLog } from '../audit/audit.service';
 import { EnvelopeService } from '../message-log/envelope.service';
 import { Principal } from '../http/principal';
-import { listScope, requireAccess, worksOn } from '../auth/scope';
+import { contentsFor, listScope, requireAccess, worksOn } from '../auth/scope';
 import { Clock } from '../clock/clock';
 import { KeysetPage } from '../database/keyset';
 import { InboxRepository } from '../message-log/inbox.repository';
@@ -57,10 +57,17 @@ export class CaseViewsService {
     return pageOf(rows, page.limit, TIME_AND_ID, (c) => ({ at: c.createdAt, id: c.id }), header);
   }
 
-  /** The case with its timeline (metadata only: no bodies), for whoever works on it and for auditors. */
+  /**
+   * The case with its timeline, for whoever works on it and for auditors. Whoever works on it reads each message's
+   * coded body (as sent, or as received when delivered) on its `submitted` or `received` entry; auditors read metadata only.
+   */
   async view(caseRef: string, caller: Principal): Promise<CaseView> {
     const c = await this.require(caseRef);
-    requireAccess(caller, [c.ourRole, ...c.participants], `case ${caseRef}`);
+    const access = requireAccess(caller, [c.ourRole, ...c.participants], `case ${caseRef}`);
+    const bodyOf = (m: OutboundMessage | InboundMessage) => {
+      const body = contentsFor(access, m.envelope.body);
+      return body === undefined || body === null ? {} : { body };
+    };
     const [sent, received, events, expectations, escalations] = await Promise.all([
       this.outbox.findByCase(caseRef),
       this.inbox.findByCase(caseRef),
@@ -73,7 +80,8 @@ export class CaseViewsService {
     for (const e of events) if (e.messageId) recorded.set(e.messageId, [...(recorded.get(e.messageId) ?? []), e]);
     for (const m of sent) {
       for (const e of await this.timelines.ofOutbound(m, recorded.get(m.id) ?? [])) {
-        if (e.event === 'submitted' || e.event === 'resent' || e.event === 'publish-failed' || e.event === 'undeliverable' || e.event === 'receipt-mismatch') {
+        if (e.event === 'submitted') entries.push({ ...e, event: `submitted ${m.type}`, message: m.id, direction: 'out', ...bodyOf(m) });
+        else if (e.event === 'resent' || e.event === 'publish-failed' || e.event === 'undeliverable' || e.event === 'receipt-mismatch') {
           entries.push({ ...e, event: `${e.event} ${m.type}`, message: m.id, direction: 'out' });
         } else if (e.event === 'sent') {
           entries.push({ ...e, event: `sent ${m.type}`, message: m.id, direction: 'out', from: m.envelope.sender, to: m.envelope.recipient, ...replyTo(m) });
@@ -90,6 +98,7 @@ export class CaseViewsService {
         ...(m.routedTo && m.routedTo !== m.recipient ? { routedTo: m.routedTo } : {}),
         ...replyTo(m),
         receipt: m.status === 'delivered' ? 'delivered' : `rejected (${m.rejectReason})`,
+        ...(m.status === 'delivered' ? bodyOf(m) : {}),
       });
     }
     for (const e of events.filter((x) => !x.messageId)) {

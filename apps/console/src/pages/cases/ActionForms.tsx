@@ -33,6 +33,7 @@ import { useCodeLabel } from '../../components/CodeLabel';
 import { answer } from '../../api/polling';
 import { asRefusal, fieldProblems, refusalText } from '../../api/problems';
 import { CheckField, CodeChecks, CodeRadios, CodeSelect, InputField, RoleSelect } from './fields';
+import { readTimeline, topicsAsked } from './timeline';
 import type { SendableType } from './types';
 
 type Problems = Record<string, string>;
@@ -198,11 +199,13 @@ type AnswerStatus = InfoResponseBody['answers'][number]['status'];
 export function InfoResponseForm(props: SendProps) {
   const { t } = useTranslation('caseActions');
   const codeLabel = useCodeLabel();
+  // The topics the question being answered asked about (the one the API answers by default); all, if it is not known.
+  const asked = topicsAsked(readTimeline(props.view.timeline)) ?? INFO_TOPICS;
   const [answers, setAnswers] = useState<Partial<Record<(typeof INFO_TOPICS)[number], AnswerStatus>>>({});
   const [documents, setDocuments] = useState<NonNullable<InfoResponseBody['documents']> | ''>('');
   const [needs, setNeeds] = useState<NonNullable<InfoResponseBody['needs']>>([]);
   const body = (): InfoResponseBody => ({
-    answers: INFO_TOPICS.filter((topic) => answers[topic]).map((topic) => ({ topic, status: answers[topic]! })),
+    answers: asked.filter((topic) => answers[topic]).map((topic) => ({ topic, status: answers[topic]! })),
     ...(documents ? { documents } : {}),
     ...(needs.length ? { needs } : {}),
   });
@@ -211,7 +214,7 @@ export function InfoResponseForm(props: SendProps) {
       {(p) => (
         <>
           <p>{t('infoResponse.intro')}</p>
-          {INFO_TOPICS.map((topic) => (
+          {asked.map((topic) => (
             <CodeSelect
               key={topic}
               label={t('infoResponse.topic', { topic: codeLabel('infoTopic', topic) })}

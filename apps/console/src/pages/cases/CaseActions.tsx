@@ -27,7 +27,6 @@ export function CaseActions({ view, lines, onChanged }: { view: Schemas['CaseVie
   const [sent, setSent] = useState<{ id: string; type: string }>();
   const line = sent && lines.find((l): l is MessageLine => l.kind === 'message' && l.id === sent.id);
 
-  if (!actions.length) return <p>{t('none')}</p>;
   const Chosen = chosen && isSendable(chosen) ? FORMS[chosen] : undefined;
   const done = (m: { id: string; type: string }) => {
     setSent(m);
@@ -49,14 +48,18 @@ export function CaseActions({ view, lines, onChanged }: { view: Schemas['CaseVie
           </div>
         </Alert>
       )}
-      <FormGroup label={t('chooseAction')} fieldId={id}>
-        <FormSelect id={id} value={chosen} onChange={(_e, v) => setChosen(actions.find((a) => a === v) ?? '')}>
-          <FormSelectOption value="" label={t('placeholder')} isPlaceholder />
-          {actions.map((a) => (
-            <FormSelectOption key={a} value={a} label={t(`action.${a.replace('.', '-')}`)} />
-          ))}
-        </FormSelect>
-      </FormGroup>
+      {/* A message that ended the case leaves nothing to do; its delivery still shows above. */}
+      {!actions.length && <p>{t('none')}</p>}
+      {actions.length > 0 && (
+        <FormGroup label={t('chooseAction')} fieldId={id}>
+          <FormSelect id={id} value={chosen} onChange={(_e, v) => setChosen(actions.find((a) => a === v) ?? '')}>
+            <FormSelectOption value="" label={t('placeholder')} isPlaceholder />
+            {actions.map((a) => (
+              <FormSelectOption key={a} value={a} label={t(`action.${a.replace('.', '-')}`)} />
+            ))}
+          </FormSelect>
+        </FormGroup>
+      )}
       {chosen && (
         <section aria-labelledby={`${id}-title`} className="trm-action">
           <Title headingLevel="h3" id={`${id}-title`}>

@@ -3,6 +3,7 @@ import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { useTranslation } from 'react-i18next';
 import { CodeLabel, useCodeLabel } from '../../components/CodeLabel';
 import { useFormat } from '../../i18n/format';
+import { MessageSaid } from './MessageSaid';
 import { type MessageLine, type TimelineLine, answered } from './timeline';
 
 const STATUS_COLOR: Record<string, 'green' | 'red' | 'orange' | 'blue' | 'grey'> = {
@@ -36,6 +37,7 @@ export function CaseTimeline({ lines }: { lines: TimelineLine[] }) {
               {replied ? t('timeline.answers', { type: code('messageType', replied.type), time: format.dateTime(replied.at) }) : t('timeline.answersUnknown')}
             </div>
           )}
+          <MessageSaid line={l} />
         </>
       );
     }

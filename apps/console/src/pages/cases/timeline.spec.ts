@@ -1,4 +1,4 @@
-import { answered, readTimeline } from './timeline';
+import { answered, readTimeline, topicsAsked } from './timeline';
 import type { Schemas } from '../../api/client';
 
 // Entries as CaseViewsService.view writes them: one per event, messages by id.
@@ -55,5 +55,46 @@ describe('readTimeline', () => {
       'escalation:alert:arrival',
       'participant:added:RS/astra/return-support',
     ]);
+  });
+});
+
+describe('what messages said', () => {
+  const asked = (at: string, id: string, topics: Array<'documents' | 'consent' | 'travel-arrangements'>): Schemas['TimelineEntryView'] => ({
+    at,
+    event: 'received info.request',
+    message: id,
+    direction: 'in',
+    from: 'AT/bmi-thb/coordination',
+    receipt: 'delivered',
+    body: { topics },
+  });
+  const answer = (at: string, id: string, inReplyTo: string, receipt: 'delivered' | 'rejected'): Schemas['TimelineEntryView'][] => [
+    { at, event: 'submitted info.response', message: id, direction: 'out', body: { answers: [{ topic: 'documents', status: 'provided' }] } },
+    { at, event: 'sent info.response', message: id, direction: 'out', from: 'RS/cptv/intake', to: 'AT/bmi-thb/coordination', inReplyTo },
+    {
+      at,
+      event: `receipt ${receipt} for info.response`,
+      message: id,
+      direction: 'in',
+      receipt: 'r',
+      ...(receipt === 'rejected' ? { reason: 'invalid-body' } : {}),
+    },
+  ];
+
+  it("keeps each message's body on its line, as sent or as received", () => {
+    const lines = readTimeline([asked('2025-03-02T09:00:00.000Z', 'q1', ['documents']), ...answer('2025-03-02T10:00:00.000Z', 'a1', 'q1', 'delivered')]);
+    expect(lines.map((l) => (l.kind === 'message' ? l.body : undefined))).toEqual([
+      { topics: ['documents'] },
+      { answers: [{ topic: 'documents', status: 'provided' }] },
+    ]);
+  });
+
+  it('offers the topics of the oldest question no answer of ours replies to (a refused answer does not count)', () => {
+    const q1 = asked('2025-03-02T09:00:00.000Z', 'q1', ['documents', 'consent']);
+    const q2 = asked('2025-03-02T09:30:00.000Z', 'q2', ['travel-arrangements']);
+    expect(topicsAsked(readTimeline([q1, q2]))).toEqual(['documents', 'consent']);
+    expect(topicsAsked(readTimeline([q1, q2, ...answer('2025-03-02T10:00:00.000Z', 'a1', 'q1', 'delivered')]))).toEqual(['travel-arrangements']);
+    expect(topicsAsked(readTimeline([q1, q2, ...answer('2025-03-02T10:00:00.000Z', 'a1', 'q1', 'rejected')]))).toEqual(['documents', 'consent']);
+    expect(topicsAsked(readTimeline([{ ...q1, body: undefined }]))).toBeUndefined();
   });
 });

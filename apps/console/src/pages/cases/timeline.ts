@@ -17,7 +17,12 @@ export interface MessageLine {
   reason?: string;
   settledAt?: string;
   resent: number;
+  /** What it said: its coded body as sent or received (absent for auditors, for a refused message, once purged). */
+  body?: MessageBody;
 }
+
+/** A case message's coded body, one of its type (the `type` of its line says which). */
+export type MessageBody = NonNullable<Schemas['TimelineEntryView']['body']>;
 
 /** Anything else: deadlines set, met, met late, missed, cancelled; escalations; participants added. */
 export interface EventLine {
@@ -66,6 +71,7 @@ export function readTimeline(entries: Schemas['TimelineEntryView'][]): TimelineL
       if (e.reason) m.reason = e.reason;
     } else if ((match = OUT_EVENTS.exec(e.event)) && e.direction === 'out') {
       const m = message(e, match[2], 'out');
+      if (e.body) m.body = e.body;
       if (match[1] === 'sent') {
         if (m.status === 'submitted') m.status = 'sent';
         m.from = e.from;
@@ -78,6 +84,7 @@ export function readTimeline(entries: Schemas['TimelineEntryView'][]): TimelineL
       }
     } else if ((match = RECEIVED.exec(e.event))) {
       const m = message(e, match[1], 'in');
+      if (e.body) m.body = e.body;
       m.from = e.from;
       m.routedTo = e.routedTo;
       m.inReplyTo = e.inReplyTo;
@@ -107,4 +114,20 @@ export function readTimeline(entries: Schemas['TimelineEntryView'][]): TimelineL
 /** The message a line answers, to show "answers <type> of <time>". */
 export function answered(lines: TimelineLine[], id: string | undefined): MessageLine | undefined {
   return id ? lines.find((l): l is MessageLine => l.kind === 'message' && l.id === id) : undefined;
+}
+
+/**
+ * The topics of the question an answer now answers: the oldest info.request received and delivered that no answer of
+ * ours (one not refused or lost) replies to yet — the one the API answers by default; undefined when none is known.
+ */
+export function topicsAsked(lines: TimelineLine[]): Schemas['InfoRequestBody']['topics'] | undefined {
+  const messages = lines.filter((l): l is MessageLine => l.kind === 'message');
+  const answeredIds = new Set(
+    messages
+      .filter((m) => m.direction === 'out' && m.type === 'info.response' && m.status !== 'rejected' && m.status !== 'undeliverable')
+      .map((m) => m.inReplyTo),
+  );
+  const question = messages.find((m) => m.direction === 'in' && m.type === 'info.request' && m.status === 'received' && !answeredIds.has(m.id));
+  const topics = question?.body && 'topics' in question.body ? question.body.topics : undefined;
+  return topics?.length ? topics : undefined;
 }

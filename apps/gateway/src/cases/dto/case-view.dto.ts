@@ -7,7 +7,7 @@ import { TimelineEntryView } from './timeline-entry.dto';
 
 export type { TimelineEntry };
 
-/** The case with its timeline (metadata only: no bodies). */
+/** The case with its timeline: the coded bodies of its messages for whoever works on it, metadata only for auditors. */
 export class CaseView extends CaseSummary {
   /** Every message both ways with its receipt, each deadline set, met or missed, each escalation — in order. */
   @ApiProperty({ type: TimelineEntryView, isArray: true })

@@ -1,9 +1,42 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import {
+  ArrivalConfirmedBody,
+  ArrivalMissedBody,
+  CaseClosedBody,
+  CaseUpdatedBody,
+  ConsentWithdrawnBody,
+  FollowupReportBody,
+  HandoverAcceptedBody,
+  HandoverDeclinedBody,
+  HandoverRequestBody,
+  InfoRequestBody,
+  InfoResponseBody,
+  PurgeConfirmedBody,
+  ReturnScheduledBody,
+} from '@trm/wire';
+
+/** The bodies of case messages, one per type (docs/asyncapi.yaml). */
+const CASE_BODIES = [
+  HandoverRequestBody,
+  HandoverAcceptedBody,
+  HandoverDeclinedBody,
+  InfoRequestBody,
+  InfoResponseBody,
+  CaseUpdatedBody,
+  ReturnScheduledBody,
+  ArrivalConfirmedBody,
+  ArrivalMissedBody,
+  FollowupReportBody,
+  ConsentWithdrawnBody,
+  PurgeConfirmedBody,
+  CaseClosedBody,
+];
 
 /**
  * One event of a timeline: when and what, and details that depend on the event (all optional; others may appear).
  * The OpenAPI document lets further keys through (additionalProperties).
  */
+@ApiExtraModels(...CASE_BODIES)
 export class TimelineEntryView {
   /** RFC 3339. */
   at!: string;
@@ -34,4 +67,11 @@ export class TimelineEntryView {
   target?: string;
   /** Of a participant added: the role. */
   role?: string;
+  /**
+   * Of a message's `submitted` (sent) or `received` (delivered) entry: its coded body exactly as sent or received, the
+   * one of its type (`event` names the type). Only for whoever works on the case: never for an auditor, never sealed
+   * data (that is GET /v1/cases/:caseRef/sealed), gone once retention or a purge reduced the message to its frame.
+   */
+  @ApiPropertyOptional({ oneOf: CASE_BODIES.map((b) => ({ $ref: getSchemaPath(b) })) })
+  body?: object;
 }
