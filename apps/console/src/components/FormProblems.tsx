@@ -1,4 +1,5 @@
 import { Alert, List, ListItem } from '@patternfly/react-core';
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { fieldProblems } from '../api/problems';
 
@@ -27,14 +28,19 @@ function focus(id: string) {
 
 /**
  * GOV.UK's error summary: "There is a problem", then each problem linking to its field (those `ids` knows; the
- * others as text). Takes the focus when it appears, so a screen reader hears it.
+ * others as text). Takes the focus when its problems change (not on every render), so a screen reader hears it.
  */
 export function ErrorSummary({ problems, ids, title }: { problems: Problems; ids: Record<string, string>; title?: string }) {
   const { t } = useTranslation('common');
   const entries = Object.entries(problems);
+  const ref = useRef<HTMLDivElement>(null);
+  const said = entries.map(([field, problem]) => `${field}:${problem}`).join('\n');
+  useEffect(() => {
+    if (said) ref.current?.focus();
+  }, [said]);
   if (!entries.length) return null;
   return (
-    <div tabIndex={-1} ref={(el) => el?.focus()} className="trm-error-summary">
+    <div tabIndex={-1} ref={ref} className="trm-error-summary">
       <Alert variant="danger" isInline title={title ?? t('form.summary')} component="h3">
         <List>
           {entries.map(([field, problem]) => (

@@ -314,6 +314,8 @@ function RetireForm({ role, changed }: { role: Role; changed: () => void }) {
       setError(failure);
     }
   };
+  const retired = role.status === 'retired';
+  if (retired && !done) return null;
   return (
     <Form
       onSubmit={(e: FormEvent) => {
@@ -328,23 +330,27 @@ function RetireForm({ role, changed }: { role: Role; changed: () => void }) {
       <Title headingLevel="h3" id="retire-title">
         {t('retire.title')}
       </Title>
-      <Content component="p">{t('retire.intro')}</Content>
-      <ErrorSummary problems={problems} ids={{ successor: 'retire-successor' }} />
-      <Refusal error={error} />
-      <Field
-        id="retire-successor"
-        label={t('retire.successor')}
-        value={successor}
-        onChange={setSuccessor}
-        problem={problems.successor}
-        hint={t('retire.successorHint')}
-        required
-      />
-      <ActionGroup>
-        <Button type="submit" variant="danger">
-          {t('retire.submit')}
-        </Button>
-      </ActionGroup>
+      {!retired && (
+        <>
+          <Content component="p">{t('retire.intro')}</Content>
+          <ErrorSummary problems={problems} ids={{ successor: 'retire-successor' }} />
+          <Refusal error={error} />
+          <Field
+            id="retire-successor"
+            label={t('retire.successor')}
+            value={successor}
+            onChange={setSuccessor}
+            problem={problems.successor}
+            hint={t('retire.successorHint')}
+            required
+          />
+          <ActionGroup>
+            <Button type="submit" variant="danger">
+              {t('retire.submit')}
+            </Button>
+          </ActionGroup>
+        </>
+      )}
       {asking && (
         <ConfirmDialog
           title={t('retire.confirmTitle')}
@@ -497,9 +503,10 @@ export function RoleWork({ role, changed }: { role: Role; changed: () => void })
             <HandoverForm key={`h ${role.address}`} role={role} changed={changed} />
             <AssignForm key={`a ${role.address}`} role={role} changed={changed} assigned={(id) => setAssigned((a) => [...a, id])} />
             <ConfirmEntry key={`c ${role.address}`} role={role} changed={changed} />
-            <RetireForm key={`r ${role.address}`} role={role} changed={changed} />
           </>
         )}
+        {/* Stays once the role is retired, to show what passed to the successor. */}
+        <RetireForm key={`r ${role.address}`} role={role} changed={changed} />
       </CardBody>
     </Card>
   );
