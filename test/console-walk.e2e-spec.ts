@@ -269,7 +269,7 @@ describe('the walk through both consoles (browser)', () => {
 
     // AT's coordinator schedules the return on the page left open.
     await chooseAction(at.page, 'en', 'return.scheduled');
-    await at.page.getByLabel(tr('en', 'caseActions', 'return.date')).fill(today);
+    await at.page.getByLabel(tr('en', 'caseActions', 'return.date'), { exact: true }).fill(today); // a PatternFly date picker
     await at.page.getByLabel(tr('en', 'codes', 'transportMode.air'), { exact: true }).check();
     await at.page.getByLabel(tr('en', 'caseActions', 'return.arrivalKind')).selectOption('airport');
     await at.page.getByLabel(tr('en', 'caseActions', 'return.arrivalCode')).fill('BEG');
