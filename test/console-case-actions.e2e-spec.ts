@@ -11,6 +11,12 @@ const ACTION_LABELS = (
   JSON.parse(readFileSync(join(__dirname, '../apps/console/src/i18n/locales/en/caseActions.json'), 'utf8')) as { action: Record<string, string> }
 ).action;
 const actionLabel = (action: string) => ACTION_LABELS[action.replace('.', '-')];
+/** A string of a console namespace in a language, by its dotted key (the files the console reads). */
+const text = (lng: string, ns: string, key: string, values: Record<string, string> = {}): string => {
+  const file = JSON.parse(readFileSync(join(__dirname, `../apps/console/src/i18n/locales/${lng}/${ns}.json`), 'utf8')) as Record<string, unknown>;
+  const found = key.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], file) as string;
+  return Object.entries(values).reduce((t, [k, v]) => t.replace(`{${k}}`, v), found);
+};
 
 /** The facts card of the case page. */
 const facts = (page: Page) => page.locator('.pf-v6-c-card').filter({ has: page.getByRole('heading', { name: 'The case', exact: true }) });
@@ -81,7 +87,7 @@ describe('case actions in the console (browser)', () => {
     const reason = rs.getByLabel('Why do you decline?');
     await rs.getByText('Some answers need a change').waitFor();
     expect(await reason.getAttribute('aria-invalid')).toBe('true');
-    expect(await describedBy(reason)).toMatch(/must be one of/);
+    expect(await describedBy(reason)).toBe('Choose why you decline');
 
     await act(rs, 'handover.declined', 'Decline', () => reason.selectOption({ label: 'No capacity at the moment' }));
     await showsState(rs, 'Declined');
@@ -94,6 +100,45 @@ describe('case actions in the console (browser)', () => {
     await decline.getByRole('definition').filter({ hasText: 'No capacity at the moment' }).waitFor();
     await offersWhatTheApiAllows(at, 'AT', caseRef);
     expect(await steps.states(caseRef)).toEqual({ AT: 'declined', RS: 'declined' });
+  });
+
+  it('checks the required choices in the browser, in the reader’s language, before sending anything; a day is a PatternFly date picker in that language', async () => {
+    const { caseRef } = await steps.open();
+    const rs = await h.as('RS', 'cptv.intake', { locale: 'mk' });
+    const posts: string[] = [];
+    rs.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().includes('/v1/cases/')) posts.push(r.url());
+    });
+    await rs.goto(`${h.url('RS')}/cases/${caseRef}`);
+    await rs.locator('.trm-language select').selectOption('mk');
+    await rs.getByRole('heading', { level: 1 }).filter({ hasText: caseRef }).waitFor();
+    await rs.getByLabel(text('mk', 'caseActions', 'chooseAction')).selectOption({ label: text('mk', 'caseActions', 'action.handover-declined') });
+    await rs.getByRole('button', { name: text('mk', 'caseActions', 'submit.handover-declined'), exact: true }).click();
+    const reason = rs.getByLabel(text('mk', 'caseActions', 'decline.reason'));
+    const said = text('mk', 'caseActions', 'check.declineReason');
+    // Next to the field, and in the summary as a link to it.
+    await rs.getByRole('link', { name: said }).waitFor();
+    expect(await describedBy(reason)).toBe(said);
+    expect(await reason.getAttribute('aria-invalid')).toBe('true');
+    await rs.getByRole('link', { name: said }).click();
+    expect(await reason.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(posts).toEqual([]);
+
+    // German, whose calendar names this Chromium knows itself (Albanian's and Macedonian's come with the locale polyfills).
+    const at = await h.as('AT', 'bmi-thb.coordination', { locale: 'de-AT' });
+    await at.goto(`${h.url('AT')}/cases/${caseRef}`);
+    await at.locator('.trm-language select').selectOption('de');
+    await at.getByRole('heading', { level: 1 }).filter({ hasText: caseRef }).waitFor();
+    await at.getByLabel(text('de', 'caseActions', 'chooseAction')).selectOption({ label: text('de', 'caseActions', 'action.info-request') });
+    const dueBy = at.getByLabel(text('de', 'caseActions', 'infoRequest.dueBy'), { exact: true });
+    expect(await dueBy.getAttribute('type')).toBe('text'); // not the browser's own date input, which ignores the page's language
+    expect(await dueBy.getAttribute('placeholder')).toBe(text('de', 'common', 'form.dayPlaceholder'));
+    await at
+      .locator('.pf-v6-c-date-picker')
+      .getByRole('button', { name: text('de', 'common', 'form.openCalendar', { label: text('de', 'caseActions', 'infoRequest.dueBy') }) })
+      .click();
+    const month = new Intl.DateTimeFormat('de', { month: 'long' }).format(new Date());
+    await at.locator('.pf-v6-c-calendar-month').getByText(month, { exact: true }).first().waitFor();
   });
 
   it('AT asks for information and RS answers it; AT corrects the case; RS reports a missed arrival and a follow-up (a refused value next to its field); AT closes it', async () => {
@@ -161,7 +206,8 @@ describe('case actions in the console (browser)', () => {
     await rs.getByRole('button', { name: 'Send the report', exact: true }).click();
     await rs.getByText('Some answers need a change').waitFor();
     expect(await period.getAttribute('aria-invalid')).toBe('true');
-    expect(await describedBy(period)).toMatch(/^must not be less than 1/);
+    // What only the node knows: a translated sentence, the node's words after it.
+    expect(await describedBy(period)).toMatch(/^This answer is not accepted\. The node says: must not be less than 1/);
     await act(rs, 'followup.report', 'Send the report', () => period.fill('1'));
     await showsState(rs, 'In follow-up');
 

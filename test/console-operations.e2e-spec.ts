@@ -92,7 +92,8 @@ describe('operations in the console (browser): overdue and alerts, administratio
     await retire.getByRole('button', { name: 'Retire the role' }).click();
     await admin.getByRole('dialog', { name: 'Retire the role?' }).getByRole('button', { name: 'Retire the role' }).click();
     await eventually(async () => ((await successor.getAttribute('aria-invalid')) === 'true' ? true : undefined), 10_000, 'the successor to be refused');
-    expect(await describedBy(successor)).toMatch(/^must be another active role of node RS/);
+    // A translated sentence, the node's words after it.
+    expect(await describedBy(successor)).toMatch(/^This answer is not accepted\. The node says: must be another active role of node RS/);
     await successor.fill('RS/cptv/intake');
     await retire.getByRole('button', { name: 'Retire the role' }).click();
     const confirmRetire = admin.getByRole('dialog', { name: 'Retire the role?' });

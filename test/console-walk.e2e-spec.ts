@@ -269,7 +269,7 @@ describe('the walk through both consoles (browser)', () => {
 
     // AT's coordinator schedules the return on the page left open.
     await chooseAction(at.page, 'en', 'return.scheduled');
-    await at.page.getByLabel(tr('en', 'caseActions', 'return.date')).fill(today);
+    await at.page.getByLabel(tr('en', 'caseActions', 'return.date'), { exact: true }).fill(today); // a PatternFly date picker
     await at.page.getByLabel(tr('en', 'codes', 'transportMode.air'), { exact: true }).check();
     await at.page.getByLabel(tr('en', 'caseActions', 'return.arrivalKind')).selectOption('airport');
     await at.page.getByLabel(tr('en', 'caseActions', 'return.arrivalCode')).fill('BEG');
@@ -287,8 +287,12 @@ describe('the walk through both consoles (browser)', () => {
     await mine.click();
     await waitForState(astra.page, cy, 'return-scheduled');
     await chooseAction(astra.page, cy, 'arrival.confirmed');
-    await astra.page.getByLabel(tr(cy, 'caseActions', 'arrival.arrivedAt')).fill(local(new Date(Date.now() - 10 * 60_000)).dateTime);
-    await astra.page.getByLabel(tr(cy, 'caseActions', 'arrival.metBy')).selectOption('RS/astra/return-support');
+    // A PatternFly date picker and time picker (no native inputs): a day and a 24-hour time, as a Serbian reader writes it.
+    const arrived = local(new Date(Date.now() - 10 * 60_000));
+    await astra.page.getByLabel(tr(cy, 'caseActions', 'arrival.arrivedAt'), { exact: true }).fill(arrived.day);
+    await astra.page.getByLabel(tr(cy, 'caseActions', 'arrivedAt.time'), { exact: true }).fill(arrived.time);
+    // She acts as ASTRA's return-support role: it is who met the person, without choosing.
+    expect(await astra.page.getByLabel(tr(cy, 'caseActions', 'arrival.metBy')).inputValue()).toBe('RS/astra/return-support');
     await astra.page.getByRole('button', { name: tr(cy, 'caseActions', 'submit.arrival-confirmed'), exact: true }).click();
     await waitForState(astra.page, cy, 'arrived');
     await waitForState(at.page, 'en', 'arrived');

@@ -1,6 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Refused } from './problems';
 
+/** A refusal that asking again will not change: the thing is not there, or not for this person. */
+const isFinal = (error: unknown) => error instanceof Refused && (error.refusal.statusCode === 403 || error.refusal.statusCode === 404);
+
 export interface Polled<T> {
   data: T | undefined;
   error: unknown;
@@ -13,7 +16,8 @@ export const POLL_INTERVAL_MS = 4000;
 
 /**
  * Loads with `load` now and every `intervalMs` while the page is visible (and at once when it becomes visible again).
- * `load` returns the data or throws the API's refusal. A change of `key` starts over.
+ * `load` returns the data or throws the API's refusal. A 403 or 404 stops the polling (until `reload` or a change of
+ * `key`, which starts over).
  */
 export function usePolling<T>(load: () => Promise<T>, key: string, intervalMs = POLL_INTERVAL_MS): Polled<T> {
   const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean; key: string }>({ loading: true, key });
@@ -25,17 +29,19 @@ export function usePolling<T>(load: () => Promise<T>, key: string, intervalMs = 
   useEffect(() => {
     let live = true;
     let timer: number | undefined;
+    let stopped = false;
     const run = async () => {
       try {
         const data = await loadRef.current();
         if (live) setState({ data, loading: false, key });
       } catch (error) {
+        stopped = isFinal(error);
         if (live) setState((s) => ({ data: s.key === key ? s.data : undefined, error, loading: false, key }));
       }
-      if (live && intervalMs > 0) timer = window.setTimeout(() => void (document.hidden ? undefined : run()), intervalMs);
+      if (live && !stopped && intervalMs > 0) timer = window.setTimeout(() => void (document.hidden ? undefined : run()), intervalMs);
     };
     const visible = () => {
-      if (!document.hidden) {
+      if (!document.hidden && !stopped) {
         window.clearTimeout(timer);
         void run();
       }

@@ -24,7 +24,8 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { type Schemas, api } from '../../api/client';
 import { answer } from '../../api/polling';
-import { asRefusal, fieldProblems, refusalText } from '../../api/problems';
+import { asRefusal, refusalText } from '../../api/problems';
+import { ErrorSummary, type Problems, useRefusedProblems } from '../../components/FormProblems';
 import { CodeLabel } from '../../components/CodeLabel';
 import { useFormat } from '../../i18n/format';
 import { Field, NO_PERSON, type PersonChoice, PersonFields } from './fields';
@@ -39,6 +40,22 @@ const split = (address: string) => {
 
 /** An ISO instant from a datetime-local field (the reader's time zone), or undefined when empty. */
 const instant = (local: string) => (local ? new Date(local).toISOString() : undefined);
+
+/** What the browser can tell of a person choice: the name of a new person, or the id of a known one, is missing. */
+function checkPerson(choice: PersonChoice, prefix: string, t: (k: string) => string): Problems {
+  if (choice.mode === 'new') return choice.name.trim() ? {} : { name: t('check.name') };
+  return choice.id.trim() ? {} : { [`${prefix}-id`]: t('check.id') };
+}
+
+/** The summary's links: each problem's field to its control's id. */
+const personIds = (prefix: string, field: string) => ({
+  name: `${prefix}-name`,
+  email: `${prefix}-email`,
+  phone: `${prefix}-phone`,
+  [`${prefix}-id`]: `${prefix}-id`,
+  [field]: `${prefix}-id`,
+  deputy: `${prefix.split('-')[0]}-deputy`,
+});
 
 /** A refusal without field problems (403, 409…) as an alert above the form. */
 function Refusal({ error }: { error: unknown }) {
@@ -128,6 +145,10 @@ async function personId(choice: PersonChoice, organisation: string, keep: (c: Pe
   return person.id;
 }
 
+/** The problems for PersonFields: a missing id of a known person is the request's field (`to`, `person`). */
+const withId = (problems: Problems, prefix: string, field: string): Problems =>
+  problems[`${prefix}-id`] ? { ...problems, [field]: problems[`${prefix}-id`] } : problems;
+
 /** Staff turnover: the role passes to another person; the answer lists what they inherit. */
 function HandoverForm({ role, changed }: { role: Role; changed: () => void }) {
   const { t } = useTranslation('admin');
@@ -136,7 +157,9 @@ function HandoverForm({ role, changed }: { role: Role; changed: () => void }) {
   const [asking, setAsking] = useState(false);
   const [error, setError] = useState<unknown>();
   const [done, setDone] = useState<Schemas['HandedOverRole']>();
-  const problems = fieldProblems(error);
+  const [own, setOwn] = useState<Problems>({});
+  const refused = useRefusedProblems()(error);
+  const problems = Object.keys(own).length ? own : refused;
   const run = async () => {
     setAsking(false);
     setError(undefined);
@@ -162,16 +185,20 @@ function HandoverForm({ role, changed }: { role: Role; changed: () => void }) {
     <Form
       onSubmit={(e: FormEvent) => {
         e.preventDefault();
-        setAsking(true);
+        const failed = checkPerson(to, 'handover-to', t);
+        setOwn(failed);
+        if (!Object.keys(failed).length) setAsking(true);
       }}
+      noValidate
       aria-labelledby="handover-title"
     >
       <Title headingLevel="h3" id="handover-title">
         {t('handover.title')}
       </Title>
       <Content component="p">{t('handover.intro')}</Content>
+      <ErrorSummary problems={problems} ids={personIds('handover-to', 'to')} />
       <Refusal error={error} />
-      <PersonFields prefix="handover-to" value={to} onChange={setTo} problems={problems} field="to" />
+      <PersonFields prefix="handover-to" value={to} onChange={setTo} problems={withId(problems, 'handover-to', 'to')} field="to" />
       <Field id="handover-deputy" label={t('deputy')} value={deputy} onChange={setDeputy} problem={problems.deputy} hint={t('deputyHint')} />
       <ActionGroup>
         <Button type="submit">{t('handover.submit')}</Button>
@@ -198,9 +225,14 @@ function AssignForm({ role, changed, assigned }: { role: Role; changed: () => vo
   const [startsAt, setStartsAt] = useState('');
   const [endsAt, setEndsAt] = useState('');
   const [error, setError] = useState<unknown>();
-  const problems = fieldProblems(error);
+  const [own, setOwn] = useState<Problems>({});
+  const refused = useRefusedProblems()(error);
+  const problems = Object.keys(own).length ? own : refused;
   const submit = async (e: FormEvent) => {
     e.preventDefault();
+    const failed = checkPerson(person, 'assign-person', t);
+    setOwn(failed);
+    if (Object.keys(failed).length) return;
     setError(undefined);
     try {
       const id = await personId(person, role.organisation, setPerson);
@@ -221,13 +253,14 @@ function AssignForm({ role, changed, assigned }: { role: Role; changed: () => vo
     }
   };
   return (
-    <Form onSubmit={(e) => void submit(e)} aria-labelledby="assign-title">
+    <Form onSubmit={(e) => void submit(e)} noValidate aria-labelledby="assign-title">
       <Title headingLevel="h3" id="assign-title">
         {t('assign.title')}
       </Title>
       <Content component="p">{t('assign.intro')}</Content>
+      <ErrorSummary problems={problems} ids={{ ...personIds('assign-person', 'person'), startsAt: 'assign-starts', endsAt: 'assign-ends' }} />
       <Refusal error={error} />
-      <PersonFields prefix="assign-person" value={person} onChange={setPerson} problems={problems} field="person" />
+      <PersonFields prefix="assign-person" value={person} onChange={setPerson} problems={withId(problems, 'assign-person', 'person')} field="person" />
       <Field id="assign-deputy" label={t('deputy')} value={deputy} onChange={setDeputy} problem={problems.deputy} hint={t('deputyHint')} />
       <Field
         id="assign-starts"
@@ -261,7 +294,9 @@ function RetireForm({ role, changed }: { role: Role; changed: () => void }) {
   const [asking, setAsking] = useState(false);
   const [error, setError] = useState<unknown>();
   const [done, setDone] = useState<{ transfer?: Schemas['TransferView']; pending?: Schemas['RoleLinkView'] }>();
-  const problems = fieldProblems(error);
+  const [own, setOwn] = useState<Problems>({});
+  const refused = useRefusedProblems()(error);
+  const problems = Object.keys(own).length ? own : refused;
   const run = async () => {
     setAsking(false);
     setError(undefined);
@@ -279,33 +314,43 @@ function RetireForm({ role, changed }: { role: Role; changed: () => void }) {
       setError(failure);
     }
   };
+  const retired = role.status === 'retired';
+  if (retired && !done) return null;
   return (
     <Form
       onSubmit={(e: FormEvent) => {
         e.preventDefault();
-        setAsking(true);
+        const failed: Problems = successor.trim() ? {} : { successor: t('check.successor') };
+        setOwn(failed);
+        if (!Object.keys(failed).length) setAsking(true);
       }}
+      noValidate
       aria-labelledby="retire-title"
     >
       <Title headingLevel="h3" id="retire-title">
         {t('retire.title')}
       </Title>
-      <Content component="p">{t('retire.intro')}</Content>
-      <Refusal error={error} />
-      <Field
-        id="retire-successor"
-        label={t('retire.successor')}
-        value={successor}
-        onChange={setSuccessor}
-        problem={problems.successor}
-        hint={t('retire.successorHint')}
-        required
-      />
-      <ActionGroup>
-        <Button type="submit" variant="danger">
-          {t('retire.submit')}
-        </Button>
-      </ActionGroup>
+      {!retired && (
+        <>
+          <Content component="p">{t('retire.intro')}</Content>
+          <ErrorSummary problems={problems} ids={{ successor: 'retire-successor' }} />
+          <Refusal error={error} />
+          <Field
+            id="retire-successor"
+            label={t('retire.successor')}
+            value={successor}
+            onChange={setSuccessor}
+            problem={problems.successor}
+            hint={t('retire.successorHint')}
+            required
+          />
+          <ActionGroup>
+            <Button type="submit" variant="danger">
+              {t('retire.submit')}
+            </Button>
+          </ActionGroup>
+        </>
+      )}
       {asking && (
         <ConfirmDialog
           title={t('retire.confirmTitle')}
@@ -332,7 +377,7 @@ function ConfirmEntry({ role, changed }: { role: Role; changed: () => void }) {
   const [person, setPerson] = useState(role.holders?.[0]?.person.id ?? '');
   const [error, setError] = useState<unknown>();
   const [done, setDone] = useState(false);
-  const problems = fieldProblems(error);
+  const problems = useRefusedProblems()(error);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setError(undefined);
@@ -458,9 +503,10 @@ export function RoleWork({ role, changed }: { role: Role; changed: () => void })
             <HandoverForm key={`h ${role.address}`} role={role} changed={changed} />
             <AssignForm key={`a ${role.address}`} role={role} changed={changed} assigned={(id) => setAssigned((a) => [...a, id])} />
             <ConfirmEntry key={`c ${role.address}`} role={role} changed={changed} />
-            <RetireForm key={`r ${role.address}`} role={role} changed={changed} />
           </>
         )}
+        {/* Stays once the role is retired, to show what passed to the successor. */}
+        <RetireForm key={`r ${role.address}`} role={role} changed={changed} />
       </CardBody>
     </Card>
   );

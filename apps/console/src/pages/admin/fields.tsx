@@ -26,7 +26,9 @@ export function Field(props: {
       {(props.problem || props.hint) && (
         <FormHelperText>
           <HelperText id={`${props.id}-helper`}>
-            <HelperTextItem variant={props.problem ? 'error' : 'default'}>{props.problem ?? props.hint}</HelperTextItem>
+            <HelperTextItem variant={props.problem ? 'error' : 'default'} screenReaderText="">
+              {props.problem ?? props.hint}
+            </HelperTextItem>
           </HelperText>
         </FormHelperText>
       )}
@@ -101,7 +103,9 @@ export function PersonFields({
       )}
       {value.mode === 'new' && problems[field] && (
         <HelperText>
-          <HelperTextItem variant="error">{problems[field]}</HelperTextItem>
+          <HelperTextItem variant="error" screenReaderText="">
+            {problems[field]}
+          </HelperTextItem>
         </HelperText>
       )}
     </>

@@ -29,14 +29,22 @@ import type {
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Schemas, api } from '../../api/client';
+import { useSession } from '../../session/session';
 import { useCodeLabel } from '../../components/CodeLabel';
 import { answer } from '../../api/polling';
-import { asRefusal, fieldProblems, refusalText } from '../../api/problems';
-import { CheckField, CodeChecks, CodeRadios, CodeSelect, InputField, RoleSelect } from './fields';
+import { asRefusal, refusalText } from '../../api/problems';
+import { isDay, isTime } from '../../components/DateFields';
+import { ErrorSummary, type Problems, controlId, useRefusedProblems } from '../../components/FormProblems';
+import { CheckField, CodeChecks, CodeRadios, CodeSelect, InputField, RoleSelect, WhenField } from './fields';
 import { readTimeline, topicsAsked } from './timeline';
 import type { SendableType } from './types';
 
-type Problems = Record<string, string>;
+/** The id of a field's control in the open action form (one form is open at a time). */
+const fid = (field: string) => controlId('action', field);
+
+/** Keeps the problems whose condition holds: `{ 'body.reason': [!reason, t('check.reason')] }`. */
+const failing = (checks: Record<string, [boolean, string]>): Problems =>
+  Object.fromEntries(Object.entries(checks).flatMap(([field, [fails, text]]) => (fails ? [[field, text]] : [])));
 
 /** What a form sends: the message's type and body, checked by the API like the partner will check it. */
 interface SendProps {
@@ -45,8 +53,10 @@ interface SendProps {
 }
 
 /**
- * The frame of every action: sends the body, shows a 400's problems next to their fields (the form places those it
- * knows, the rest are listed in the alert) and a 409's reason in an inline alert.
+ * The frame of every action: checks in the browser what it can (`check`: each missing or malformed answer, said in
+ * the reader's language) and sends nothing while one fails; otherwise sends the body. The problems show next to their
+ * fields and in an error summary linking to them; a 400's problems are translated with the API's words as detail (the
+ * form places those it knows, the summary lists the rest), a 409's reason shows in an inline alert.
  */
 function SendForm({
   view,
@@ -56,9 +66,12 @@ function SendForm({
   onSent,
   children,
   confirm,
+  check = () => ({}),
 }: SendProps & {
   type: SendableType;
   body: () => object;
+  /** What the browser can check before sending: the problem of each field that fails, in the reader's language. */
+  check?: () => Problems;
   /** Field paths the form shows problems for. */
   fields: string[];
   children: (problems: Problems) => ReactNode;
@@ -69,9 +82,11 @@ function SendForm({
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const [asking, setAsking] = useState(false);
-  const problems = fieldProblems(error);
+  const [own, setOwn] = useState<Problems>({});
+  const refused = useRefusedProblems()(error);
+  const problems = Object.keys(own).length ? own : refused;
   const refusal = asRefusal(error);
-  const elsewhere = Object.entries(problems).filter(([field]) => !fields.includes(field));
+  const ids = Object.fromEntries(fields.map((f) => [f, fid(f)]));
 
   const send = async () => {
     setAsking(false);
@@ -90,29 +105,30 @@ function SendForm({
   };
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    const failed = check();
+    setOwn(failed);
+    if (Object.keys(failed).length) {
+      setError(undefined);
+      return;
+    }
     if (confirm) setAsking(true);
     else void send();
   };
 
   return (
     <Form onSubmit={submit} noValidate>
-      {refusal && (
-        <Alert
-          variant="danger"
-          isInline
-          title={refusal.statusCode === 409 ? t('refused.conflict') : refusal.statusCode === 400 ? t('refused.invalid') : t('refused.failed')}
-        >
-          {refusal.statusCode === 409 || !refusal.problems ? refusalText(error) : null}
-          {elsewhere.length > 0 && (
-            <ul>
-              {elsewhere.map(([field, problem]) => (
-                <li key={field}>
-                  {field}: {problem}
-                </li>
-              ))}
-            </ul>
-          )}
-        </Alert>
+      {Object.keys(problems).length > 0 ? (
+        <ErrorSummary problems={problems} ids={ids} title={t('refused.invalid')} />
+      ) : (
+        refusal && (
+          <Alert
+            variant="danger"
+            isInline
+            title={refusal.statusCode === 409 ? t('refused.conflict') : refusal.statusCode === 400 ? t('refused.invalid') : t('refused.failed')}
+          >
+            {refusalText(error)}
+          </Alert>
+        )
       )}
       {children(problems)}
       <ActionGroup>
@@ -140,17 +156,33 @@ function SendForm({
 
 const ourRoles = (view: Schemas['CaseView']) => [view.ourRole, ...view.participants];
 
+/** The role of this case the signed-in person acts as (one they hold, else one they cover), as the API picks it. */
+function useActingRole(view: Schemas['CaseView']): string {
+  const me = useSession().me;
+  const roles = ourRoles(view);
+  return roles.find((r) => me.holds.includes(r)) ?? roles.find((r) => me.covers.includes(r)) ?? view.ourRole;
+}
+
 export function AcceptForm(props: SendProps) {
   const { t } = useTranslation('caseActions');
-  const [role, setRole] = useState(props.view.ourRole);
+  const [role, setRole] = useState(useActingRole(props.view));
   const [services, setServices] = useState<HandoverAcceptedBody['services'] & object>([]);
   const body = (): HandoverAcceptedBody => ({ role, ...(services.length ? { services } : {}) });
+  const check = () => failing({ 'body.role': [!role, t('check.role')] });
   return (
-    <SendForm {...props} type="handover.accepted" body={body} fields={['body.role', 'body.services']}>
+    <SendForm {...props} type="handover.accepted" body={body} fields={['body.role', 'body.services']} check={check}>
       {(p) => (
         <>
-          <RoleSelect label={t('accept.role')} roles={ourRoles(props.view)} value={role} onChange={setRole} problem={p['body.role']} />
-          <CodeChecks label={t('accept.services')} list="need" codes={NEEDS} value={services} onChange={setServices} problem={p['body.services']} />
+          <RoleSelect id={fid('body.role')} label={t('accept.role')} roles={ourRoles(props.view)} value={role} onChange={setRole} problem={p['body.role']} />
+          <CodeChecks
+            id={fid('body.services')}
+            label={t('accept.services')}
+            list="need"
+            codes={NEEDS}
+            value={services}
+            onChange={setServices}
+            problem={p['body.services']}
+          />
         </>
       )}
     </SendForm>
@@ -161,9 +193,16 @@ export function DeclineForm(props: SendProps) {
   const { t } = useTranslation('caseActions');
   const [reason, setReason] = useState<HandoverDeclinedBody['reason'] | ''>('');
   return (
-    <SendForm {...props} type="handover.declined" body={() => ({ reason })} fields={['body.reason']}>
+    <SendForm
+      {...props}
+      type="handover.declined"
+      body={() => ({ reason })}
+      fields={['body.reason']}
+      check={() => failing({ 'body.reason': [!reason, t('check.declineReason')] })}
+    >
       {(p) => (
         <CodeSelect
+          id={fid('body.reason')}
           label={t('decline.reason')}
           list="declineReason"
           codes={DECLINE_REASONS}
@@ -183,11 +222,26 @@ export function InfoRequestForm(props: SendProps) {
   const [dueBy, setDueBy] = useState('');
   const body = (): InfoRequestBody => ({ topics, ...(dueBy ? { dueBy } : {}) });
   return (
-    <SendForm {...props} type="info.request" body={body} fields={['body.topics', 'body.dueBy']}>
+    <SendForm
+      {...props}
+      type="info.request"
+      body={body}
+      fields={['body.topics', 'body.dueBy']}
+      check={() => failing({ 'body.topics': [!topics.length, t('check.topics')], 'body.dueBy': [!!dueBy && !isDay(dueBy), t('check.day')] })}
+    >
       {(p) => (
         <>
-          <CodeChecks label={t('infoRequest.topics')} list="infoTopic" codes={INFO_TOPICS} value={topics} onChange={setTopics} problem={p['body.topics']} />
-          <InputField label={t('infoRequest.dueBy')} type="date" value={dueBy} onChange={setDueBy} problem={p['body.dueBy']} />
+          <CodeChecks
+            id={fid('body.topics')}
+            label={t('infoRequest.topics')}
+            list="infoTopic"
+            codes={INFO_TOPICS}
+            value={topics}
+            onChange={setTopics}
+            problem={p['body.topics']}
+            isRequired
+          />
+          <WhenField id={fid('body.dueBy')} label={t('infoRequest.dueBy')} kind="day" value={dueBy} onChange={setDueBy} problem={p['body.dueBy']} />
         </>
       )}
     </SendForm>
@@ -250,14 +304,31 @@ export function ReturnScheduledForm(props: SendProps) {
   const [escort, setEscort] = useState(false);
   const metBy = props.view.side === 'referring' ? props.view.partnerRole : props.view.ourRole;
   const body = () => ({ date, ...(time ? { time } : {}), transport, arrivalPoint: { kind, code: code.trim().toUpperCase() }, escort, metBy });
-  const f = ['body.date', 'body.time', 'body.transport', 'body.arrivalPoint', 'body.arrivalPoint.kind', 'body.arrivalPoint.code', 'body.escort', 'body.metBy'];
+  const f = ['body.date', 'body.time', 'body.transport', 'body.arrivalPoint.kind', 'body.arrivalPoint.code', 'body.escort', 'body.metBy', 'body.arrivalPoint'];
+  const check = () =>
+    failing({
+      'body.date': [!isDay(date), date ? t('check.day') : t('check.returnDate')],
+      'body.time': [!!time && !isTime(time), t('check.time')],
+      'body.transport': [!transport, t('check.transport')],
+      'body.arrivalPoint.kind': [!kind, t('check.arrivalKind')],
+      'body.arrivalPoint.code': [!code.trim(), t('check.arrivalCode')],
+    });
   return (
-    <SendForm {...props} type="return.scheduled" body={body} fields={f}>
+    <SendForm {...props} type="return.scheduled" body={body} fields={f} check={check}>
       {(p) => (
         <>
-          <InputField label={t('return.date')} type="date" value={date} onChange={setDate} problem={p['body.date']} isRequired />
-          <InputField label={t('return.time')} type="time" value={time} onChange={setTime} problem={p['body.time']} help={t('return.timeHelp')} />
+          <WhenField id={fid('body.date')} label={t('return.date')} kind="day" value={date} onChange={setDate} problem={p['body.date']} isRequired />
+          <WhenField
+            id={fid('body.time')}
+            label={t('return.time')}
+            kind="time"
+            value={time}
+            onChange={setTime}
+            problem={p['body.time']}
+            help={t('return.timeHelp')}
+          />
           <CodeRadios
+            id={fid('body.transport')}
             label={t('return.transport')}
             list="transportMode"
             codes={TRANSPORT_MODES}
@@ -267,6 +338,7 @@ export function ReturnScheduledForm(props: SendProps) {
             isRequired
           />
           <CodeSelect
+            id={fid('body.arrivalPoint.kind')}
             label={t('return.arrivalKind')}
             list="arrivalPointKind"
             codes={ARRIVAL_POINT_KINDS}
@@ -276,6 +348,7 @@ export function ReturnScheduledForm(props: SendProps) {
             isRequired
           />
           <InputField
+            id={fid('body.arrivalPoint.code')}
             label={t('return.arrivalCode')}
             type="text"
             value={code}
@@ -284,7 +357,7 @@ export function ReturnScheduledForm(props: SendProps) {
             help={t('return.arrivalCodeHelp')}
             isRequired
           />
-          <CheckField label={t('return.escort')} value={escort} onChange={setEscort} problem={p['body.escort']} />
+          <CheckField id={fid('body.escort')} label={t('return.escort')} value={escort} onChange={setEscort} problem={p['body.escort']} />
           <p>{t('return.metBy', { role: metBy })}</p>
           {p['body.metBy'] && <Alert variant="danger" isInline isPlain title={p['body.metBy']} />}
         </>
@@ -293,22 +366,53 @@ export function ReturnScheduledForm(props: SendProps) {
   );
 }
 
-/** A datetime-local value (the reader's time) as RFC 3339 UTC. */
-const toTimestamp = (local: string) => (local ? new Date(local).toISOString() : '');
+/** A day and a time of the reader's clock (YYYY-MM-DD, HH:MM) as RFC 3339 UTC. */
+const toTimestamp = (day: string, time: string) => (isDay(day) && isTime(time) ? new Date(`${day}T${time}`).toISOString() : '');
 
 export function ArrivalConfirmedForm(props: SendProps) {
   const { t } = useTranslation('caseActions');
-  const [arrivedAt, setArrivedAt] = useState('');
-  const [metBy, setMetBy] = useState(props.view.ourRole);
+  const [day, setDay] = useState('');
+  const [time, setTime] = useState('');
+  const [metBy, setMetBy] = useState(useActingRole(props.view));
   const [needs, setNeeds] = useState<NonNullable<ArrivalConfirmedBody['immediateNeeds']>>([]);
-  const body = (): ArrivalConfirmedBody => ({ arrivedAt: toTimestamp(arrivedAt), metBy, ...(needs.length ? { immediateNeeds: needs } : {}) });
+  const body = (): ArrivalConfirmedBody => ({ arrivedAt: toTimestamp(day, time), metBy, ...(needs.length ? { immediateNeeds: needs } : {}) });
+  const check = () =>
+    failing({
+      'body.arrivedAt': [!isDay(day), day ? t('check.day') : t('check.arrivalDay')],
+      arrivedAtTime: [!isTime(time), time ? t('check.time') : t('check.arrivalTime')],
+      'body.metBy': [!metBy, t('check.metBy')],
+    });
   return (
-    <SendForm {...props} type="arrival.confirmed" body={body} fields={['body.arrivedAt', 'body.metBy', 'body.immediateNeeds']}>
+    <SendForm {...props} type="arrival.confirmed" body={body} fields={['body.arrivedAt', 'arrivedAtTime', 'body.metBy', 'body.immediateNeeds']} check={check}>
       {(p) => (
         <>
-          <InputField label={t('arrival.arrivedAt')} type="datetime-local" value={arrivedAt} onChange={setArrivedAt} problem={p['body.arrivedAt']} isRequired />
-          <RoleSelect label={t('arrival.metBy')} roles={ourRoles(props.view)} value={metBy} onChange={setMetBy} problem={p['body.metBy']} />
-          <CodeChecks label={t('arrival.immediateNeeds')} list="need" codes={NEEDS} value={needs} onChange={setNeeds} problem={p['body.immediateNeeds']} />
+          <WhenField
+            id={fid('body.arrivedAt')}
+            label={t('arrival.arrivedAt')}
+            kind="day"
+            value={day}
+            onChange={setDay}
+            problem={p['body.arrivedAt']}
+            isRequired
+          />
+          <WhenField id={fid('arrivedAtTime')} label={t('arrivedAt.time')} kind="time" value={time} onChange={setTime} problem={p.arrivedAtTime} isRequired />
+          <RoleSelect
+            id={fid('body.metBy')}
+            label={t('arrival.metBy')}
+            roles={ourRoles(props.view)}
+            value={metBy}
+            onChange={setMetBy}
+            problem={p['body.metBy']}
+          />
+          <CodeChecks
+            id={fid('body.immediateNeeds')}
+            label={t('arrival.immediateNeeds')}
+            list="need"
+            codes={NEEDS}
+            value={needs}
+            onChange={setNeeds}
+            problem={p['body.immediateNeeds']}
+          />
         </>
       )}
     </SendForm>
@@ -319,9 +423,16 @@ export function ArrivalMissedForm(props: SendProps) {
   const { t } = useTranslation('caseActions');
   const [reason, setReason] = useState<ArrivalMissedBody['reason'] | ''>('');
   return (
-    <SendForm {...props} type="arrival.missed" body={() => ({ reason })} fields={['body.reason']}>
+    <SendForm
+      {...props}
+      type="arrival.missed"
+      body={() => ({ reason })}
+      fields={['body.reason']}
+      check={() => failing({ 'body.reason': [!reason, t('check.missedReason')] })}
+    >
       {(p) => (
         <CodeRadios
+          id={fid('body.reason')}
           label={t('arrivalMissed.reason')}
           list="missedArrivalReason"
           codes={MISSED_ARRIVAL_REASONS}
@@ -356,12 +467,28 @@ export function FollowupForm(props: SendProps) {
       {...props}
       type="followup.report"
       body={body}
-      fields={['body.period', 'body.status', 'body.services', 'body.risk', 'body.risk.level', 'body.nextReportDue']}
+      fields={['body.period', 'body.status', 'body.services', 'body.risk.level', 'body.nextReportDue', 'body.risk']}
+      check={() =>
+        failing({
+          'body.period': [!period.trim(), t('check.period')],
+          'body.status': [!status, t('check.status')],
+          'body.nextReportDue': [!!next && !isDay(next), t('check.day')],
+        })
+      }
     >
       {(p) => (
         <>
-          <InputField label={t('followup.period')} type="number" value={period} onChange={setPeriod} problem={p['body.period']} isRequired />
+          <InputField
+            id={fid('body.period')}
+            label={t('followup.period')}
+            type="number"
+            value={period}
+            onChange={setPeriod}
+            problem={p['body.period']}
+            isRequired
+          />
           <CodeSelect
+            id={fid('body.status')}
             label={t('followup.status')}
             list="reintegrationStatus"
             codes={REINTEGRATION_STATUSES}
@@ -370,8 +497,17 @@ export function FollowupForm(props: SendProps) {
             problem={p['body.status']}
             isRequired
           />
-          <CodeChecks label={t('followup.services')} list="need" codes={NEEDS} value={services} onChange={setServices} problem={p['body.services']} />
+          <CodeChecks
+            id={fid('body.services')}
+            label={t('followup.services')}
+            list="need"
+            codes={NEEDS}
+            value={services}
+            onChange={setServices}
+            problem={p['body.services']}
+          />
           <CodeSelect
+            id={fid('body.risk.level')}
             label={t('followup.risk')}
             list="risk"
             codes={RISK_LEVELS}
@@ -379,7 +515,14 @@ export function FollowupForm(props: SendProps) {
             onChange={setLevel}
             problem={p['body.risk.level'] ?? p['body.risk']}
           />
-          <InputField label={t('followup.nextReportDue')} type="date" value={next} onChange={setNext} problem={p['body.nextReportDue']} />
+          <WhenField
+            id={fid('body.nextReportDue')}
+            label={t('followup.nextReportDue')}
+            kind="day"
+            value={next}
+            onChange={setNext}
+            problem={p['body.nextReportDue']}
+          />
         </>
       )}
     </SendForm>
@@ -413,12 +556,35 @@ export function CorrectionForm(props: SendProps) {
   });
   const c = 'body.changes';
   return (
-    <SendForm {...props} type="case.updated" body={body} fields={[c, `${c}.exploitation`, `${c}.needs`, `${c}.risk.level`, `${c}.plannedReturn.date`]}>
+    <SendForm
+      {...props}
+      type="case.updated"
+      body={body}
+      fields={[c, `${c}.exploitation`, `${c}.needs`, `${c}.risk.level`, `${c}.plannedReturn.date`]}
+      check={() =>
+        failing({
+          [c]: [!field, t('check.correctionField')],
+          [`${c}.exploitation`]: [field === 'exploitation' && !exploitation.length, t('check.exploitation')],
+          [`${c}.risk.level`]: [field === 'risk' && !level, t('check.riskLevel')],
+          [`${c}.plannedReturn.date`]: [field === 'plannedReturn' && !isDay(date), date ? t('check.day') : t('check.returnDate')],
+        })
+      }
+    >
       {(p) => (
         <>
-          <CodeRadios label={t('correction.field')} list="caseChangeField" codes={CHANGES} value={field} onChange={setField} problem={p[c]} isRequired />
+          <CodeRadios
+            id={fid(c)}
+            label={t('correction.field')}
+            list="caseChangeField"
+            codes={CHANGES}
+            value={field}
+            onChange={setField}
+            problem={p[c]}
+            isRequired
+          />
           {field === 'exploitation' && (
             <CodeChecks
+              id={fid(`${c}.exploitation`)}
               label={t('correction.exploitation')}
               list="exploitation"
               codes={EXPLOITATION_FORMS}
@@ -428,10 +594,19 @@ export function CorrectionForm(props: SendProps) {
             />
           )}
           {field === 'needs' && (
-            <CodeChecks label={t('correction.needs')} list="need" codes={NEEDS} value={needs} onChange={setNeeds} problem={p[`${c}.needs`]} />
+            <CodeChecks
+              id={fid(`${c}.needs`)}
+              label={t('correction.needs')}
+              list="need"
+              codes={NEEDS}
+              value={needs}
+              onChange={setNeeds}
+              problem={p[`${c}.needs`]}
+            />
           )}
           {field === 'risk' && (
             <CodeSelect
+              id={fid(`${c}.risk.level`)}
               label={t('correction.risk')}
               list="risk"
               codes={RISK_LEVELS}
@@ -443,7 +618,15 @@ export function CorrectionForm(props: SendProps) {
           )}
           {field === 'plannedReturn' && (
             <>
-              <InputField label={t('correction.returnDate')} type="date" value={date} onChange={setDate} problem={p[`${c}.plannedReturn.date`]} isRequired />
+              <WhenField
+                id={fid(`${c}.plannedReturn.date`)}
+                label={t('correction.returnDate')}
+                kind="day"
+                value={date}
+                onChange={setDate}
+                problem={p[`${c}.plannedReturn.date`]}
+                isRequired
+              />
               <CheckField label={t('correction.escort')} value={escort} onChange={setEscort} />
             </>
           )}
@@ -470,11 +653,21 @@ export function WithdrawConsentForm(props: SendProps) {
       type="consent.withdrawn"
       body={body}
       fields={['body.scope', 'body.withdrawnAt']}
+      check={() => failing({ 'body.scope': [!what, t('check.withdrawScope')] })}
       confirm={{ title: t('withdraw.confirmTitle'), body: <p>{t(what === 'share-coded' ? 'withdraw.erasesAll' : 'withdraw.erasesSealed')}</p> }}
     >
       {(p) => (
         <>
-          <CodeRadios label={t('withdraw.scope')} list="consentScope" codes={options} value={what} onChange={setWhat} problem={p['body.scope']} isRequired />
+          <CodeRadios
+            id={fid('body.scope')}
+            label={t('withdraw.scope')}
+            list="consentScope"
+            codes={options}
+            value={what}
+            onChange={setWhat}
+            problem={p['body.scope']}
+            isRequired
+          />
           {what && <Alert variant="warning" isInline isPlain title={t(what === 'share-coded' ? 'withdraw.erasesAll' : 'withdraw.erasesSealed')} />}
         </>
       )}
@@ -486,9 +679,16 @@ export function CloseForm(props: SendProps) {
   const { t } = useTranslation('caseActions');
   const [reason, setReason] = useState<CaseClosedBody['reason'] | ''>('');
   return (
-    <SendForm {...props} type="case.closed" body={() => ({ reason })} fields={['body.reason']}>
+    <SendForm
+      {...props}
+      type="case.closed"
+      body={() => ({ reason })}
+      fields={['body.reason']}
+      check={() => failing({ 'body.reason': [!reason, t('check.closeReason')] })}
+    >
       {(p) => (
         <CodeSelect
+          id={fid('body.reason')}
           label={t('close.reason')}
           list="closeReason"
           codes={CLOSE_REASONS}

@@ -1,5 +1,5 @@
 import { ActionGroup, Alert, Button, Form, FormGroup, FormSelect, FormSelectOption, Title } from '@patternfly/react-core';
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Schemas, api } from '../../api/client';
 import { answer, usePolling } from '../../api/polling';
@@ -26,6 +26,11 @@ export function CaseActions({ view, lines, onChanged }: { view: Schemas['CaseVie
   const [chosen, setChosen] = useState<CaseAction | ''>('');
   const [sent, setSent] = useState<{ id: string; type: string }>();
   const line = sent && lines.find((l): l is MessageLine => l.kind === 'message' && l.id === sent.id);
+  // The case's state follows the partner's receipt: ask again at once when the sent message's status moves.
+  const status = line?.status;
+  useEffect(() => {
+    if (status && status !== 'submitted') onChanged();
+  }, [status, onChanged]);
 
   const Chosen = chosen && isSendable(chosen) ? FORMS[chosen] : undefined;
   const done = (m: { id: string; type: string }) => {

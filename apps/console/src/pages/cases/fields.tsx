@@ -2,14 +2,23 @@ import { Checkbox, FormGroup, FormHelperText, FormSelect, FormSelectOption, Help
 import { type ReactNode, useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useCodeLabel } from '../../components/CodeLabel';
+import { DayField, TimeField } from '../../components/DateFields';
 
-/** The API's problem for a field, next to it (FormHelperText, variant error). */
+/** The control's id: the one given (an error summary links to it), else a fresh one. */
+const useControlId = (given?: string) => {
+  const made = useId();
+  return given ?? made;
+};
+
+/** A field's problem (the form's own check, or the API's refusal), next to it (FormHelperText, variant error). */
 export function Problem({ problem, id }: { problem: string | undefined; id?: string }) {
   if (!problem) return null;
   return (
     <FormHelperText>
       <HelperText id={id}>
-        <HelperTextItem variant="error">{problem}</HelperTextItem>
+        <HelperTextItem variant="error" screenReaderText="">
+          {problem}
+        </HelperTextItem>
       </HelperText>
     </FormHelperText>
   );
@@ -27,13 +36,14 @@ interface CodeFieldProps<T extends string> {
   onChange: (value: T) => void;
   problem?: string;
   isRequired?: boolean;
+  id?: string;
 }
 
 /** One coded choice from a list, as a select whose options are the codes labelled in the reader's language. */
-export function CodeSelect<T extends string>({ label, list, codes, value, onChange, problem, isRequired }: CodeFieldProps<T>) {
+export function CodeSelect<T extends string>({ label, list, codes, value, onChange, problem, isRequired, id: given }: CodeFieldProps<T>) {
   const { t } = useTranslation('caseActions');
   const code = useCodeLabel();
-  const id = useId();
+  const id = useControlId(given);
   return (
     <FormGroup label={label} fieldId={id} isRequired={isRequired}>
       <FormSelect
@@ -54,11 +64,11 @@ export function CodeSelect<T extends string>({ label, list, codes, value, onChan
 }
 
 /** One coded choice as radio buttons, for short lists. */
-export function CodeRadios<T extends string>({ label, list, codes, value, onChange, problem, isRequired }: CodeFieldProps<T>) {
+export function CodeRadios<T extends string>({ label, list, codes, value, onChange, problem, isRequired, id: given }: CodeFieldProps<T>) {
   const code = useCodeLabel();
-  const id = useId();
+  const id = useControlId(given);
   return (
-    <FormGroup role="radiogroup" isStack label={label} fieldId={id} isRequired={isRequired} aria-describedby={describedBy(id, problem)}>
+    <FormGroup role="radiogroup" id={id} isStack label={label} fieldId={id} isRequired={isRequired} aria-describedby={describedBy(id, problem)}>
       {codes.map((c) => (
         <Radio key={c} id={`${id}-${c}`} name={id} label={code(list, c)} isChecked={value === c} onChange={() => onChange(c)} isValid={!problem} />
       ))}
@@ -75,6 +85,8 @@ export function CodeChecks<T extends string>({
   value,
   onChange,
   problem,
+  isRequired,
+  id: given,
 }: {
   label: string;
   list: string;
@@ -82,11 +94,13 @@ export function CodeChecks<T extends string>({
   value: T[];
   onChange: (value: T[]) => void;
   problem?: string;
+  isRequired?: boolean;
+  id?: string;
 }) {
   const code = useCodeLabel();
-  const id = useId();
+  const id = useControlId(given);
   return (
-    <FormGroup role="group" isStack label={label} fieldId={id} aria-describedby={describedBy(id, problem)}>
+    <FormGroup role="group" id={id} isStack label={label} fieldId={id} isRequired={isRequired} aria-describedby={describedBy(id, problem)}>
       {codes.map((c) => (
         <Checkbox
           key={c}
@@ -109,15 +123,17 @@ export function RoleSelect({
   value,
   onChange,
   problem,
+  id: given,
 }: {
   label: string;
   roles: string[];
   value: string;
   onChange: (v: string) => void;
   problem?: string;
+  id?: string;
 }) {
   const { t } = useTranslation('caseActions');
-  const id = useId();
+  const id = useControlId(given);
   return (
     <FormGroup label={label} fieldId={id} isRequired>
       <FormSelect id={id} value={value} onChange={(_e, v) => onChange(v)} validated={problem ? 'error' : 'default'} aria-describedby={describedBy(id, problem)}>
@@ -131,7 +147,7 @@ export function RoleSelect({
   );
 }
 
-/** A date, a time or a number: an input of that type with its label and problem. */
+/** A number or a text: an input of that type with its label and problem. */
 export function InputField({
   label,
   type,
@@ -140,16 +156,18 @@ export function InputField({
   problem,
   isRequired,
   help,
+  id: given,
 }: {
   label: string;
-  type: 'date' | 'time' | 'datetime-local' | 'number' | 'text';
+  type: 'number' | 'text';
   value: string;
   onChange: (v: string) => void;
   problem?: string;
   isRequired?: boolean;
   help?: ReactNode;
+  id?: string;
 }) {
-  const id = useId();
+  const id = useControlId(given);
   return (
     <FormGroup label={label} fieldId={id} isRequired={isRequired}>
       <TextInput
@@ -174,11 +192,64 @@ export function InputField({
 }
 
 /** A yes/no question as a checkbox. */
-export function CheckField({ label, value, onChange, problem }: { label: string; value: boolean; onChange: (v: boolean) => void; problem?: string }) {
-  const id = useId();
+export function CheckField({
+  label,
+  value,
+  onChange,
+  problem,
+  id: given,
+}: {
+  label: string;
+  value: boolean;
+  onChange: (v: boolean) => void;
+  problem?: string;
+  id?: string;
+}) {
+  const id = useControlId(given);
   return (
     <FormGroup fieldId={id}>
       <Checkbox id={id} label={label} isChecked={value} onChange={(_e, v) => onChange(v)} isValid={!problem} aria-describedby={describedBy(id, problem)} />
+      <Problem problem={problem} id={`${id}-problem`} />
+    </FormGroup>
+  );
+}
+
+/** A day (YYYY-MM-DD) or a time (HH:MM), with PatternFly's pickers in the reader's language, its label, help and problem. */
+export function WhenField({
+  label,
+  kind,
+  value,
+  onChange,
+  problem,
+  isRequired,
+  help,
+  id: given,
+}: {
+  label: string;
+  kind: 'day' | 'time';
+  value: string;
+  onChange: (v: string) => void;
+  problem?: string;
+  isRequired?: boolean;
+  help?: ReactNode;
+  id?: string;
+}) {
+  const id = useControlId(given);
+  const described = describedBy(id, problem, !!help);
+  return (
+    <FormGroup label={label} fieldId={id} isRequired={isRequired}>
+      {kind === 'day' ? (
+        <DayField id={id} label={label} value={value} onChange={onChange} invalid={!!problem} describedBy={described} />
+      ) : (
+        <TimeField id={id} label={label} onChange={onChange} invalid={!!problem} describedBy={described} />
+      )}
+      {help && !problem && (
+        <FormHelperText>
+          <HelperText id={`${id}-help`}>
+            <HelperTextItem>{help}</HelperTextItem>
+          </HelperText>
+        </FormHelperText>
+      )}
       <Problem problem={problem} id={`${id}-problem`} />
     </FormGroup>
   );

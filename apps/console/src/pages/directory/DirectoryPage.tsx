@@ -79,7 +79,9 @@ export function DirectoryPage() {
         {problems[name] && (
           <FormHelperText>
             <HelperText>
-              <HelperTextItem variant="error">{problems[name]}</HelperTextItem>
+              <HelperTextItem variant="error" screenReaderText="">
+                {problems[name]}
+              </HelperTextItem>
             </HelperText>
           </FormHelperText>
         )}

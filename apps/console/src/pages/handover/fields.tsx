@@ -15,7 +15,13 @@ export function FieldHelp({ problems, field, hint }: { problems: Problems; field
   return (
     <FormHelperText>
       <HelperText id={`${fieldId(field)}-help`} aria-live="polite">
-        {text ? <HelperTextItem variant="error">{text}</HelperTextItem> : <HelperTextItem>{hint}</HelperTextItem>}
+        {text ? (
+          <HelperTextItem variant="error" screenReaderText="">
+            {text}
+          </HelperTextItem>
+        ) : (
+          <HelperTextItem>{hint}</HelperTextItem>
+        )}
       </HelperText>
     </FormHelperText>
   );

@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { Content, FormGroup, FormSelect, FormSelectOption, List, ListItem, Radio } from '@patternfly/react-core';
 import { useTranslation } from 'react-i18next';
 import { type Schemas, api } from '../../api/client';
@@ -29,6 +30,12 @@ export function RecipientStep({ form, change, problems, node }: StepProps & { no
         .map((n) => n.slice(0, 2)),
     ),
   ].sort();
+  // Only the countries this node is linked to: a destination chosen before (from the nationality) that is none of them is dropped.
+  const linked = known.data !== undefined;
+  const unlinked = linked && form.destination !== '' && !countries.includes(form.destination);
+  useEffect(() => {
+    if (unlinked) change({ destination: '', recipient: '', recipientTitle: '' });
+  }, [unlinked, change]);
   const purpose = form.purpose || undefined;
   const ageGroup = form.ageGroup || undefined;
   const query = {
@@ -56,14 +63,14 @@ export function RecipientStep({ form, change, problems, node }: StepProps & { no
           aria-describedby={`${fieldId('destination')}-help`}
         >
           <FormSelectOption value="" label={t('choose')} isPlaceholder />
-          {[...new Set([...countries, ...(form.destination ? [form.destination] : [])])].map((c) => (
+          {countries.map((c) => (
             <FormSelectOption key={c} value={c} label={names.country(c)} />
           ))}
         </FormSelect>
         <FieldHelp problems={problems} field="destination" hint={t('recipient.destinationHint')} />
       </FormGroup>
       {known.error !== undefined && <LoadFailed error={known.error} />}
-      {form.destination && (
+      {form.destination && !unlinked && (
         <FormGroup role="radiogroup" fieldId={fieldId('recipient')} label={t('recipient.question')} isRequired isStack>
           <Content component="p">
             {t('recipient.rankedBy', {
