@@ -37,10 +37,10 @@ function Roles() {
               <Table aria-label={t('roles.table', { organisation: o.name })} variant="compact">
                 <Thead>
                   <Tr>
-                    <Th>{t('roles.role')}</Th>
-                    <Th>{t('roles.status')}</Th>
-                    <Th>{t('roles.holders')}</Th>
-                    <Th>{t('roles.fallback')}</Th>
+                    <Th modifier="wrap">{t('roles.role')}</Th>
+                    <Th modifier="wrap">{t('roles.status')}</Th>
+                    <Th modifier="wrap">{t('roles.holders')}</Th>
+                    <Th modifier="wrap">{t('roles.fallback')}</Th>
                     <Th screenReaderText={t('roles.actions')} />
                   </Tr>
                 </Thead>
@@ -126,10 +126,10 @@ function Links() {
         <Table aria-label={t('links.table')} variant="compact">
           <Thead>
             <Tr>
-              <Th>{t('links.kind')}</Th>
-              <Th>{t('links.role')}</Th>
-              <Th>{t('links.target')}</Th>
-              <Th>{t('links.requestedAt')}</Th>
+              <Th modifier="wrap">{t('links.kind')}</Th>
+              <Th modifier="wrap">{t('links.role')}</Th>
+              <Th modifier="wrap">{t('links.target')}</Th>
+              <Th modifier="wrap">{t('links.requestedAt')}</Th>
               <Th screenReaderText={t('roles.actions')} />
             </Tr>
           </Thead>

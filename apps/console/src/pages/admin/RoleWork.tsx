@@ -444,10 +444,10 @@ function Holders({ role, changed, extra }: { role: Role; changed: () => void; ex
         <Table aria-label={t('holders.table')} variant="compact">
           <Thead>
             <Tr>
-              <Th>{t('holders.person')}</Th>
-              <Th>{t('deputy')}</Th>
-              <Th>{t('holders.since')}</Th>
-              <Th>{t('holders.until')}</Th>
+              <Th modifier="wrap">{t('holders.person')}</Th>
+              <Th modifier="wrap">{t('deputy')}</Th>
+              <Th modifier="wrap">{t('holders.since')}</Th>
+              <Th modifier="wrap">{t('holders.until')}</Th>
               <Th screenReaderText={t('holders.actions')} />
             </Tr>
           </Thead>

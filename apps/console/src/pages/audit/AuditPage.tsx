@@ -81,12 +81,12 @@ export function AuditPage() {
         <Table aria-label={t('log.table')} variant="compact">
           <Thead>
             <Tr>
-              <Th>{t('column.seq')}</Th>
-              <Th>{t('column.at')}</Th>
-              <Th>{t('column.actor')}</Th>
-              <Th>{t('column.action')}</Th>
-              <Th>{t('column.subject')}</Th>
-              <Th>{t('column.case')}</Th>
+              <Th modifier="wrap">{t('column.seq')}</Th>
+              <Th modifier="wrap">{t('column.at')}</Th>
+              <Th modifier="wrap">{t('column.actor')}</Th>
+              <Th modifier="wrap">{t('column.action')}</Th>
+              <Th modifier="wrap">{t('column.subject')}</Th>
+              <Th modifier="wrap">{t('column.case')}</Th>
             </Tr>
           </Thead>
           <Tbody>

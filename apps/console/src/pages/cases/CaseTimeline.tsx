@@ -73,10 +73,10 @@ export function CaseTimeline({ lines }: { lines: TimelineLine[] }) {
     <Table aria-label={t('timeline.table')} variant="compact">
       <Thead>
         <Tr>
-          <Th>{t('timeline.column.at')}</Th>
-          <Th>{t('timeline.column.direction')}</Th>
-          <Th>{t('timeline.column.what')}</Th>
-          <Th>{t('timeline.column.status')}</Th>
+          <Th modifier="wrap">{t('timeline.column.at')}</Th>
+          <Th modifier="wrap">{t('timeline.column.direction')}</Th>
+          <Th modifier="wrap">{t('timeline.column.what')}</Th>
+          <Th modifier="wrap">{t('timeline.column.status')}</Th>
         </Tr>
       </Thead>
       <Tbody>

@@ -126,13 +126,13 @@ export function CasesPage() {
         <Table aria-label={t('list.table')} variant="compact">
           <Thead>
             <Tr>
-              <Th>{t('column.caseRef')}</Th>
-              <Th>{t('column.purpose')}</Th>
-              <Th>{t('column.state')}</Th>
-              <Th>{t('column.ourRole')}</Th>
-              <Th>{t('column.partnerRole')}</Th>
-              <Th>{t('column.partner')}</Th>
-              <Th>{t('column.stateChanged')}</Th>
+              <Th modifier="wrap">{t('column.caseRef')}</Th>
+              <Th modifier="wrap">{t('column.purpose')}</Th>
+              <Th modifier="wrap">{t('column.state')}</Th>
+              <Th modifier="wrap">{t('column.ourRole')}</Th>
+              <Th modifier="wrap">{t('column.partnerRole')}</Th>
+              <Th modifier="wrap">{t('column.partner')}</Th>
+              <Th modifier="wrap">{t('column.stateChanged')}</Th>
             </Tr>
           </Thead>
           <Tbody>

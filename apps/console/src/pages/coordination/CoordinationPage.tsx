@@ -43,13 +43,13 @@ function Overdue() {
         <Table aria-label={t('overdue.table')} variant="compact">
           <Thead>
             <Tr>
-              <Th>{t('column.case')}</Th>
-              <Th>{t('column.kind')}</Th>
-              <Th>{t('column.owedBy')}</Th>
-              <Th>{t('column.due')}</Th>
-              <Th>{t('column.late')}</Th>
-              <Th>{t('column.alerted')}</Th>
-              <Th>{t('column.copiedTo')}</Th>
+              <Th modifier="wrap">{t('column.case')}</Th>
+              <Th modifier="wrap">{t('column.kind')}</Th>
+              <Th modifier="wrap">{t('column.owedBy')}</Th>
+              <Th modifier="wrap">{t('column.due')}</Th>
+              <Th modifier="wrap">{t('column.late')}</Th>
+              <Th modifier="wrap">{t('column.alerted')}</Th>
+              <Th modifier="wrap">{t('column.copiedTo')}</Th>
             </Tr>
           </Thead>
           <Tbody>
@@ -95,11 +95,11 @@ function Alerts() {
         <Table aria-label={t('alerts.table')} variant="compact">
           <Thead>
             <Tr>
-              <Th>{t('column.alertedAt')}</Th>
-              <Th>{t('column.case')}</Th>
-              <Th>{t('column.kind')}</Th>
-              <Th>{t('column.due')}</Th>
-              <Th>{t('column.role')}</Th>
+              <Th modifier="wrap">{t('column.alertedAt')}</Th>
+              <Th modifier="wrap">{t('column.case')}</Th>
+              <Th modifier="wrap">{t('column.kind')}</Th>
+              <Th modifier="wrap">{t('column.due')}</Th>
+              <Th modifier="wrap">{t('column.role')}</Th>
             </Tr>
           </Thead>
           <Tbody>

@@ -120,11 +120,11 @@ export function DirectoryPage() {
           <Table aria-label={t('table')} variant="compact">
             <Thead>
               <Tr>
-                <Th>{t('column.role')}</Th>
-                <Th>{t('column.status')}</Th>
-                <Th>{t('column.languages')}</Th>
-                <Th>{t('column.channels')}</Th>
-                <Th>{t('column.reasons')}</Th>
+                <Th modifier="wrap">{t('column.role')}</Th>
+                <Th modifier="wrap">{t('column.status')}</Th>
+                <Th modifier="wrap">{t('column.languages')}</Th>
+                <Th modifier="wrap">{t('column.channels')}</Th>
+                <Th modifier="wrap">{t('column.reasons')}</Th>
               </Tr>
             </Thead>
             <Tbody>

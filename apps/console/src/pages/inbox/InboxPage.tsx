@@ -68,13 +68,13 @@ export function InboxPage() {
           <Table aria-label={t('table')} variant="compact">
             <Thead>
               <Tr>
-                <Th>{t('column.received')}</Th>
-                <Th>{t('column.type')}</Th>
-                <Th>{t('column.case')}</Th>
-                <Th>{t('column.from')}</Th>
-                <Th>{t('column.for')}</Th>
-                <Th>{t('column.answer')}</Th>
-                <Th>{t('column.due')}</Th>
+                <Th modifier="wrap">{t('column.received')}</Th>
+                <Th modifier="wrap">{t('column.type')}</Th>
+                <Th modifier="wrap">{t('column.case')}</Th>
+                <Th modifier="wrap">{t('column.from')}</Th>
+                <Th modifier="wrap">{t('column.for')}</Th>
+                <Th modifier="wrap">{t('column.answer')}</Th>
+                <Th modifier="wrap">{t('column.due')}</Th>
               </Tr>
             </Thead>
             <Tbody>

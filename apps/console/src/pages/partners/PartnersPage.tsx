@@ -29,11 +29,11 @@ export function PartnersPage() {
         <Table aria-label={t('table')} variant="compact">
           <Thead>
             <Tr>
-              <Th>{t('column.node')}</Th>
-              <Th>{t('column.link')}</Th>
-              <Th>{t('column.lastReceipt')}</Th>
-              <Th>{t('column.waiting')}</Th>
-              <Th>{t('column.directory')}</Th>
+              <Th modifier="wrap">{t('column.node')}</Th>
+              <Th modifier="wrap">{t('column.link')}</Th>
+              <Th modifier="wrap">{t('column.lastReceipt')}</Th>
+              <Th modifier="wrap">{t('column.waiting')}</Th>
+              <Th modifier="wrap">{t('column.directory')}</Th>
             </Tr>
           </Thead>
           <Tbody>
