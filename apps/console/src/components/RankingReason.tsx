@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { Schemas } from '../api/client';
+import { useFormat } from '../i18n/format';
 import { useCodeLabel } from './CodeLabel';
 
 export type RankingReason = Schemas['RankingReasonView'];
@@ -8,25 +9,11 @@ export type RankingReason = Schemas['RankingReasonView'];
 export const against = (r: RankingReason): boolean =>
   ['notLanguage', 'notExploitation', 'otherRegion', 'vacant', 'vacantFallback', 'unconfirmed'].includes(r.code);
 
-/** A language code named in the reader's language ("sq" → "Albanian"), the code itself if unknown. */
-export function useLanguageName(): (code: string) => string {
-  const { i18n } = useTranslation();
-  const names = new Intl.DisplayNames([i18n.language, 'en'], { type: 'language', fallback: 'code' });
-  return (code) => names.of(code) ?? code;
-}
-
-/** A country code named in the reader's language ("RS" → "Serbia"), the code itself if unknown. */
-export function useRegionName(): (code: string) => string {
-  const { i18n } = useTranslation();
-  const names = new Intl.DisplayNames([i18n.language, 'en'], { type: 'region', fallback: 'code' });
-  return (code) => names.of(code) ?? code;
-}
-
 /** The directory lookup's coded ranking grounds (`because`) in the reader's language. */
 export function useRankingReason(): (r: RankingReason) => string {
   const { t } = useTranslation('directory');
   const code = useCodeLabel();
-  const language = useLanguageName();
+  const { language } = useFormat();
   return (r) => {
     const value = r.value ?? '';
     switch (r.code) {

@@ -27,7 +27,8 @@ import { answer } from '../../api/polling';
 import { fieldProblems } from '../../api/problems';
 import { CodeLabel, useCodeLabel } from '../../components/CodeLabel';
 import { LoadFailed, Loading } from '../../components/Loading';
-import { against, useLanguageName, useRankingReason, useRegionName } from '../../components/RankingReason';
+import { against, useRankingReason } from '../../components/RankingReason';
+import { useFormat } from '../../i18n/format';
 
 type Query = NonNullable<operations['DirectoryController_find']['parameters']['query']>;
 
@@ -39,8 +40,7 @@ const LANGUAGES = ['sr', 'sq', 'mk', 'bs', 'hr', 'de', 'en', 'ro', 'tr', 'ar', '
 export function DirectoryPage() {
   const { t } = useTranslation('directory');
   const code = useCodeLabel();
-  const language = useLanguageName();
-  const region = useRegionName();
+  const { language, country: region } = useFormat();
   const reasonText = useRankingReason();
   const [criteria, setCriteria] = useState<Record<string, string>>({});
   const [result, setResult] = useState<Schemas['LookupAnswer']>();

@@ -1,6 +1,7 @@
 import { Alert, Checkbox, Content, FormGroup, FormSelect, FormSelectOption, Label, Radio, TextInput } from '@patternfly/react-core';
 import { AGE_GROUPS, COUNTRIES, EXPLOITATION_FORMS, LANGUAGES, NEEDS, PURPOSES, RISK_LEVELS, SEXES } from '@trm/wire/codes';
 import { useMemo } from 'react';
+import { useFormat } from '../../i18n/format';
 import { useTranslation } from 'react-i18next';
 import { useCodeLabel } from '../../components/CodeLabel';
 import { DayInput, FieldHelp, stateOf } from './fields';
@@ -12,17 +13,11 @@ export interface StepProps {
   problems: Problems;
 }
 
-/** Names of countries and languages in the reader's language (CLDR data of the browser: nothing to translate here). */
+/** Names of countries and languages in the reader's language; a nationality may also be `unknown`. */
 export function useNames() {
-  const { i18n, t } = useTranslation('handover');
-  return useMemo(() => {
-    const regions = new Intl.DisplayNames([i18n.language, 'en'], { type: 'region', fallback: 'code' });
-    const languages = new Intl.DisplayNames([i18n.language, 'en'], { type: 'language', fallback: 'code' });
-    return {
-      country: (code: string) => (code === 'unknown' ? t('facts.nationalityUnknown') : (regions.of(code) ?? code)),
-      language: (code: string) => languages.of(code) ?? code,
-    };
-  }, [i18n.language, t]);
+  const { t } = useTranslation('handover');
+  const { country, language } = useFormat();
+  return useMemo(() => ({ country: (code: string) => (code === 'unknown' ? t('facts.nationalityUnknown') : country(code)), language }), [country, language, t]);
 }
 
 const toggle = <T,>(list: T[], value: T, on: boolean): T[] => (on ? [...list.filter((v) => v !== value), value] : list.filter((v) => v !== value));
