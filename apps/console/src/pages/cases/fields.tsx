@@ -24,6 +24,18 @@ export function Problem({ problem, id }: { problem: string | undefined; id?: str
   );
 }
 
+/** Below a field: its problem when it has one, else its help (the ids `describedBy` points at). */
+function HelpOrProblem({ id, help, problem }: { id: string; help?: ReactNode; problem?: string }) {
+  if (problem || !help) return <Problem problem={problem} id={`${id}-problem`} />;
+  return (
+    <FormHelperText>
+      <HelperText id={`${id}-help`}>
+        <HelperTextItem>{help}</HelperTextItem>
+      </HelperText>
+    </FormHelperText>
+  );
+}
+
 /** The id of a field's problem, and the aria-describedby that points at it (and at its help, when shown) — undefined when neither shows. */
 const describedBy = (id: string, problem: string | undefined, help?: boolean) =>
   [problem ? `${id}-problem` : '', help && !problem ? `${id}-help` : ''].filter(Boolean).join(' ') || undefined;
@@ -179,14 +191,7 @@ export function InputField({
         isRequired={isRequired}
         aria-describedby={describedBy(id, problem, !!help)}
       />
-      {help && !problem && (
-        <FormHelperText>
-          <HelperText id={`${id}-help`}>
-            <HelperTextItem>{help}</HelperTextItem>
-          </HelperText>
-        </FormHelperText>
-      )}
-      <Problem problem={problem} id={`${id}-problem`} />
+      <HelpOrProblem id={id} help={help} problem={problem} />
     </FormGroup>
   );
 }
@@ -243,14 +248,7 @@ export function WhenField({
       ) : (
         <TimeField id={id} label={label} onChange={onChange} invalid={!!problem} describedBy={described} />
       )}
-      {help && !problem && (
-        <FormHelperText>
-          <HelperText id={`${id}-help`}>
-            <HelperTextItem>{help}</HelperTextItem>
-          </HelperText>
-        </FormHelperText>
-      )}
-      <Problem problem={problem} id={`${id}-problem`} />
+      <HelpOrProblem id={id} help={help} problem={problem} />
     </FormGroup>
   );
 }
