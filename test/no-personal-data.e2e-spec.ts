@@ -1,4 +1,4 @@
-import { Envelope, HEADER_FROM, HEADER_PROFILE, HEADER_TO, PROFILE, SealedPersonalData, currentKey, importKey, publicJwks, seal } from '@trm/wire';
+import { Envelope, HEADER_FROM, HEADER_PROFILE, HEADER_TO, PROFILE, currentKey, importKey, publicJwks, seal } from '@trm/wire';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { request } from 'node:http';
@@ -8,30 +8,12 @@ import { bodies, withSealedConsent } from './support/cases';
 import { eventually, problemFields } from './support/http';
 import { TestNetwork } from './support/network';
 import { HandPartner } from './support/partner';
-import { base64Forms } from './support/canaries';
+import { CANARIES, CANARY_NAME, CANARY_PERSON, leaksIn } from './support/canaries';
 
 const ENTRY = join(__dirname, '../dist/apps/gateway/src/main.js');
 
-/** SAMPLE DATA, invented: personal details nobody could mistake for anything else in a log line. */
-const PERSON: SealedPersonalData = {
-  givenName: 'Ljiljana',
-  familyName: 'Privacy-Canary',
-  dateOfBirth: '1994-07-14',
-  placeOfBirth: 'Canaryville',
-  travelDocument: { type: 'passport', number: 'CANARY-PASS-4711', issuer: 'RS', expires: '2031-07-14' },
-  phone: '+381 64 999 4711',
-};
-const FULL_NAME = `${PERSON.givenName} ${PERSON.familyName}`;
-const CANARIES = ['Ljiljana', 'Privacy-Canary', 'CANARY-PASS-4711', '+381 64 999 4711', 'Canaryville'];
-
-/** What must never appear: each canary in any letter case or URL-encoded, and in base64 at any alignment. */
-const PLAIN = [...new Set(CANARIES.flatMap((c) => [c, encodeURIComponent(c)]).map((c) => c.toLowerCase()))];
-const ENCODED = [...new Set(CANARIES.flatMap((c) => [...base64Forms(c), ...base64Forms(c.toLowerCase()), ...base64Forms(c.toUpperCase())]))];
-
-const leaksIn = (text: string): string[] => {
-  const lower = text.toLowerCase();
-  return [...PLAIN.filter((f) => lower.includes(f)), ...ENCODED.filter((f) => text.includes(f))];
-};
+const PERSON = CANARY_PERSON;
+const FULL_NAME = CANARY_NAME;
 
 interface Reply {
   what: string;

@@ -7,12 +7,14 @@ import { ConfigModule } from './config/config.module';
 import { ConsoleModule } from './console/console.module';
 import { NodeConfig } from './config/node-config';
 import { DatabaseModule } from './database/database.module';
+import { ArrivalNotices } from './cases/arrival-notices';
 import { CaseLifecycle } from './cases/case-lifecycle';
 import { CaseRules } from './cases/case-rules';
 import { HandoverRoleWork } from './cases/handover-role-work';
 import { CasesModule } from './cases/cases.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { DirectoryModule } from './directory/directory.module';
 import { PartnerDirectories } from './directory/partner-directories';
 import { MessageLogModule } from './message-log/message-log.module';
@@ -39,7 +41,8 @@ const list = <T>(...items: T[]): T[] => items;
     // A stored batch (InboundEffects): receipts settle first (ReceiptSettlement); what they settled as delivered goes
     // to DELIVERED_EFFECTS in this order; then each INBOUND_EFFECT applies the messages of its types.
     { provide: DELIVERED_EFFECTS, inject: [CaseLifecycle], useFactory: list<DeliveredEffect> },
-    { provide: INBOUND_EFFECTS, inject: [PartnerDirectories, CaseLifecycle], useFactory: list<InboundEffect> },
+    // ArrivalNotices after CaseLifecycle: a notice names the deadline the message set.
+    { provide: INBOUND_EFFECTS, inject: [PartnerDirectories, CaseLifecycle, ArrivalNotices], useFactory: list<InboundEffect> },
     // What a role is in the middle of, for the registry's role handovers and retirements (RoleWorkSources).
     { provide: ROLE_WORK_SOURCES, inject: [HandoverRoleWork], useFactory: list<RoleWorkSource> },
   ],
@@ -69,6 +72,7 @@ export class GatewayModule {
         RetentionModule,
         ConsoleModule,
         PartnersModule,
+        NotificationsModule,
         NodePipeline,
       ],
     };

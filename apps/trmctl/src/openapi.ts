@@ -4,7 +4,7 @@ import type { OpenAPIObject } from '@nestjs/swagger';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { SystemClock } from '../../gateway/src/clock/clock';
-import { DEFAULT_AGREEMENT, NodeConfig } from '../../gateway/src/config/node-config';
+import { DEFAULT_AGREEMENT, NodeConfig, quietNotifications } from '../../gateway/src/config/node-config';
 import { GatewayModule } from '../../gateway/src/gateway.module';
 import { openApiDocument } from '../../gateway/src/openapi';
 
@@ -38,6 +38,7 @@ function documentOnlyConfig(node: string): NodeConfig {
     deadlines: { checkIntervalMs: 1 },
     registry: { endpoint: '', unconfirmedAfterMs: 1 },
     retention: { sealedAfterEndMs: 1, caseDataAfterEndMs: 1, messageLogMs: 1, checkIntervalMs: 1 },
+    notifications: quietNotifications('https://console.invalid/'),
   };
 }
 

@@ -47,6 +47,7 @@ export class CaseDeadlines {
       settledBy: null,
       escalationStep: 0,
       nextEscalationAt: escalateAt,
+      remindedAt: null,
     });
   }
 

@@ -46,9 +46,13 @@ export class CaseRepository {
     return new Map(rows.map((c) => [c.caseRef, c]));
   }
 
-  async findByRefs(caseRefs: string[]): Promise<Map<string, CaseFile>> {
+  async findByRefs(caseRefs: string[], tx?: EntityManager): Promise<Map<string, CaseFile>> {
     if (!caseRefs.length) return new Map();
-    const rows = await this.dataSource.getRepository(CaseFile).createQueryBuilder('c').where('c.case_ref IN (:...caseRefs)', { caseRefs }).getMany();
+    const rows = await (tx ?? this.dataSource.manager)
+      .getRepository(CaseFile)
+      .createQueryBuilder('c')
+      .where('c.case_ref IN (:...caseRefs)', { caseRefs })
+      .getMany();
     return new Map(rows.map((c) => [c.caseRef, c]));
   }
 

@@ -3,7 +3,9 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
 import { MessageLogModule } from '../message-log/message-log.module';
 import { RegistryModule } from '../registry/registry.module';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { RetentionModule } from '../retention/retention.module';
+import { ArrivalNotices } from './arrival-notices';
 import { CaseActions } from './case-actions';
 import { CaseDeadlines } from './case-deadlines';
 import { CaseFile } from './case-file.entity';
@@ -23,7 +25,7 @@ import { UnansweredRepository } from './unanswered.repository';
 
 /** Cross-border cases: handing them over, moving them on with the partner, their deadlines and escalations. */
 @Module({
-  imports: [MessageLogModule, RegistryModule, AuditModule, RetentionModule, TypeOrmModule.forFeature([CaseFile, Expectation, Escalation])],
+  imports: [MessageLogModule, RegistryModule, AuditModule, RetentionModule, NotificationsModule, TypeOrmModule.forFeature([CaseFile, Expectation, Escalation])],
   controllers: [HandoverController, CasesController],
   providers: [
     HandoverService,
@@ -38,7 +40,8 @@ import { UnansweredRepository } from './unanswered.repository';
     DeadlineWatch,
     HandoverRoleWork,
     UnansweredRepository,
+    ArrivalNotices,
   ],
-  exports: [DeadlineWatch, CaseRules, CaseLifecycle, HandoverRoleWork, ExpectationRepository],
+  exports: [DeadlineWatch, CaseRules, CaseLifecycle, ArrivalNotices, HandoverRoleWork, ExpectationRepository],
 })
 export class CasesModule {}

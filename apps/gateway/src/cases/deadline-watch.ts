@@ -6,9 +6,12 @@ import { Clock } from '../clock/clock';
 import { Periodic } from '../clock/periodic';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
 import { MessageLog } from '../message-log/message-log';
+import { NoticeEvent } from '../notifications/notice-event';
+import { Notices } from '../notifications/notices';
 import { OutboxRepository } from '../message-log/outbox.repository';
 import { safeError } from '../logging/safe-error';
 import { RegistryService } from '../registry/registry.service';
+import { CaseFile } from './case-file.entity';
 import { CaseRepository } from './case.repository';
 import { Escalation, Expectation } from './expectation.entity';
 import { ExpectationRepository } from './expectation.repository';
@@ -38,6 +41,7 @@ export class DeadlineWatch implements OnApplicationBootstrap, OnApplicationShutd
     private readonly outbox: OutboxRepository,
     private readonly registry: RegistryService,
     private readonly messageLog: MessageLog,
+    private readonly notices: Notices,
     private readonly clock: Clock,
   ) {}
 
@@ -57,6 +61,7 @@ export class DeadlineWatch implements OnApplicationBootstrap, OnApplicationShutd
   private async escalateDue(): Promise<number> {
     // One instant for the whole run: a deadline postponed to just after it is not taken again before the next check.
     const now = this.clock.now();
+    await this.remindNear(now);
     let total = 0;
     for (;;) {
       const batch = await this.expectations.withDue(now, 100, (due, tx) => this.escalate(due, now, tx));
@@ -64,6 +69,49 @@ export class DeadlineWatch implements OnApplicationBootstrap, OnApplicationShutd
       if (!batch || batch.taken < 100) break;
     }
     return total;
+  }
+
+  /** Tells the roles that owe deadlines soon due (notifications.deadlineWarning), each deadline once. */
+  private async remindNear(now: Date): Promise<void> {
+    const warning = this.config.notifications.deadlineWarningMs;
+    if (!warning) return;
+    for (;;) {
+      const taken = await this.expectations.withNear(now, warning, 100, async (near, tx) => {
+        const cases = await this.cases.findByRefs(
+          near.map((x) => x.caseRef),
+          tx,
+        );
+        await this.notices.record(
+          near.flatMap((x) => {
+            const c = cases.get(x.caseRef);
+            return c ? [this.deadlineEvent('deadline.near', `deadline.near:${x.id}`, x, c, [{ role: c.ourRole, reason: 'owes' }], now)] : [];
+          }),
+          tx,
+        );
+        await this.expectations.markReminded(
+          near.map((x) => x.id),
+          now,
+          tx,
+        );
+        return near.length;
+      });
+      if (!taken || taken < 100) return;
+    }
+  }
+
+  private deadlineEvent(type: NoticeEvent['type'], key: string, x: Expectation, c: CaseFile, roles: NoticeEvent['for'], now: Date): NoticeEvent {
+    return {
+      type,
+      key,
+      at: now,
+      caseRef: x.caseRef,
+      messageId: null,
+      messageType: null,
+      partner: c.partner,
+      deadline: { kind: x.kind, dueAt: x.dueAt, owedBy: x.owedBy },
+      transfer: null,
+      for: roles,
+    };
   }
 
   private async escalate(due: Expectation[], now: Date, tx: EntityManager): Promise<{ taken: number; escalated: number }> {
@@ -74,12 +122,25 @@ export class DeadlineWatch implements OnApplicationBootstrap, OnApplicationShutd
     await this.expectations.postpone([...answered], new Date(now.getTime() + 1), tx);
     const missed = due.filter((x) => !answered.has(x.id));
     const coordinator = this.registry.responsibleRole(this.config.directory.coordinator, now);
+    const cases = await this.cases.findByRefs(
+      missed.map((x) => x.caseRef),
+      tx,
+    );
+    const events: NoticeEvent[] = [];
     for (const x of missed) {
       const step = x.escalationStep + 1;
       if (x.kind === 'acceptance' && x.owedBy === 'partner') await this.copyToFallback(x, step, now, tx);
       await this.record(x, step, 'alert', coordinator, null, now, tx);
       this.logger.warn(`${x.kind} for case ${x.caseRef} is overdue (owed by ${x.owedBy === 'us' ? 'this node' : 'the partner'}): ${coordinator} alerted`);
+      const c = cases.get(x.caseRef);
+      // The coordinator hears of it; when this node owes it, so does the role that does.
+      const roles: NoticeEvent['for'] = [
+        { role: coordinator, reason: 'coordinator' },
+        ...(c && x.owedBy === 'us' ? [{ role: c.ourRole, reason: 'owes' as const }] : []),
+      ];
+      if (c) events.push(this.deadlineEvent('deadline.missed', `deadline.missed:${x.id}:${step}`, x, c, roles, now));
     }
+    await this.notices.record(events, tx);
     await this.expectations.markMissed(
       missed.map((x) => x.id),
       tx,

@@ -37,6 +37,8 @@ export class Expectation {
   @Column('uuid', { name: 'settled_by', nullable: true }) settledBy!: string | null;
   @Column('int', { name: 'escalation_step' }) escalationStep!: number;
   @Column('timestamptz', { name: 'next_escalation_at', nullable: true }) nextEscalationAt!: Date | null;
+  /** When the role that owes it was told it is near (DeadlineWatch); null until then. */
+  @Column('timestamptz', { name: 'reminded_at', nullable: true }) remindedAt!: Date | null;
 }
 
 /** One action taken because an expectation was missed: a copy to a fallback role, or an alert to a role. */

@@ -74,6 +74,34 @@ export class ExpectationRepository {
     });
   }
 
+  /**
+   * Runs `work` on the open deadlines this node owes that are near and whose owner was not told yet, holding their row
+   * locks (see `withDue`). Near: `warningMs` before the deadline, or half-way to it when it was set closer than twice
+   * that; not yet passed (a passed one is escalated instead).
+   */
+  async withNear<T>(now: Date, warningMs: number, limit: number, work: (near: Expectation[], tx: EntityManager) => Promise<T>): Promise<T | null> {
+    return this.dataSource.transaction(async (tx) => {
+      const near = await tx
+        .getRepository(Expectation)
+        .createQueryBuilder('e')
+        .where(`e.status = 'open' AND e.owed_by = 'us' AND e.reminded_at IS NULL AND e.due_at > :now AND e.due_at <= :until`, {
+          now,
+          until: new Date(now.getTime() + warningMs),
+        })
+        .andWhere(`e.due_at - LEAST(make_interval(secs => :warning), (e.due_at - e.created_at) / 2) <= :now`, { warning: warningMs / 1000 })
+        .orderBy('e.due_at')
+        .limit(limit)
+        .setLock('pessimistic_write')
+        .setOnLocked('skip_locked')
+        .getMany();
+      return near.length ? work(near, tx) : null;
+    });
+  }
+
+  async markReminded(ids: string[], at: Date, tx: EntityManager): Promise<void> {
+    if (ids.length) await tx.query(`UPDATE expectation SET reminded_at = $2 WHERE id = ANY($1::uuid[])`, [ids, at]);
+  }
+
   /** Of the deadlines `ids`, those this node owes with an answer made in time still on its way (ANSWER_ON_ITS_WAY). */
   async answerOnItsWay(ids: string[], tx: EntityManager): Promise<Set<string>> {
     if (!ids.length) return new Set();
@@ -123,13 +151,15 @@ export class ExpectationRepository {
 
   /** When the answer this node owes for each of the messages `causes` is due (deadlines open or missed they set). */
   async owedFor(causes: string[]): Promise<Map<string, Date>> {
-    if (!causes.length) return new Map();
-    const rows = await this.dataSource
-      .getRepository(Expectation)
-      .find({ where: { cause: In(causes), owedBy: 'us', status: In(['open', 'missed']) }, order: { dueAt: 'ASC' } });
     const due = new Map<string, Date>();
-    for (const x of rows) if (x.cause && !due.has(x.cause)) due.set(x.cause, x.dueAt);
+    for (const x of await this.owedDeadlines(causes, this.dataSource.manager)) if (!due.has(x.cause!)) due.set(x.cause!, x.dueAt);
     return due;
+  }
+
+  /** The deadlines open or missed this node owes for the messages `causes`, soonest first (in `tx`, for what it just set). */
+  async owedDeadlines(causes: string[], tx: EntityManager): Promise<Expectation[]> {
+    if (!causes.length) return [];
+    return tx.getRepository(Expectation).find({ where: { cause: In(causes), owedBy: 'us', status: In(['open', 'missed']) }, order: { dueAt: 'ASC' } });
   }
 
   async escalationsOf(expectationIds: string[]): Promise<Escalation[]> {

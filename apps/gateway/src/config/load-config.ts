@@ -1,12 +1,12 @@
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access --
    the YAML is untyped input: each value is read by a checker below that names the key of anything out of place. */
-import { Jwks, isNodeId, jwksProblems, privateJwksProblems } from '@trm/wire';
+import { Jwks, isAddress, isNodeId, jwksProblems, nodeOf, privateJwksProblems } from '@trm/wire';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { canonicalTimeZone } from '../clock/local-day';
 import { Directory, directoryProblems } from './directory';
-import { NodeConfig, PartnerConfig, schemaNameProblem } from './node-config';
+import { NOTICE_TYPES, NodeConfig, NotificationsConfig, NoticeType, PartnerConfig, SmtpSecurity, schemaNameProblem } from './node-config';
 
 /** Problems found while reading a node configuration, each naming the file and the key. */
 export class ConfigError extends Error {
@@ -45,6 +45,7 @@ const TOP_LEVEL = [
   'retention',
   'auth',
   'console',
+  'notifications',
 ];
 
 export const DEFAULTS = {
@@ -59,6 +60,9 @@ export const DEFAULTS = {
   retention: { sealedAfterEnd: '30d', caseDataAfterEnd: '1825d', messageLog: '730d', checkInterval: '1d' },
   auth: { maxTokenLifetime: '12h', maxFailures: 20, failureWindow: '1m' },
   console: { scope: 'openid profile' },
+  notifications: { deadlineWarning: '12h', pollInterval: '5s' },
+  notificationRetry: { first: '30s', max: '1h', giveUpAfter: '3d' },
+  smtp: { security: 'starttls', maxPerMailboxPerHour: 30 },
   agreement: { acceptance: '48h', arrivalGrace: '2d', followupEvery: '90d', followupSenderGrace: '14d' },
 };
 
@@ -188,6 +192,8 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
     };
   });
 
+  const notifications = readNotifications(doc.notifications, node, String(http.host), Number(http.port), problems, duration, integer);
+
   const config: NodeConfig = {
     node,
     timeZone: timeZone(doc.timeZone, 'timeZone'),
@@ -240,6 +246,7 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
       scope: String(consoleSection.scope),
       root: consoleSection.root ? resolve(base, String(consoleSection.root)) : defaultConsoleRoot(),
     },
+    notifications,
     registry: {
       endpoint: registry.endpoint ?? publicEndpoint(broker.url),
       unconfirmedAfterMs: duration(registry.unconfirmedAfter, 'registry.unconfirmedAfter'),
@@ -248,6 +255,98 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
   if (problems.length) throw new ConfigError(path, problems);
   return config;
 }
+
+type Duration = (value: unknown, key: string, min?: number) => number;
+type Integer = (value: unknown, key: string, min: number) => number;
+
+const SMTP_PORTS: Record<SmtpSecurity, number> = { starttls: 587, tls: 465, none: 25 };
+/** Standard Webhooks: `whsec_` and the base64 of a key of 24 to 64 bytes. */
+const WEBHOOK_SECRET = /^whsec_([A-Za-z0-9+/]{32,88}={0,2})$/;
+
+/** `notifications`: who hears of what waits for this node's roles (see NotificationsConfig). */
+function readNotifications(
+  value: unknown,
+  node: string,
+  httpHost: string,
+  httpPort: number,
+  problems: string[],
+  duration: Duration,
+  integer: Integer,
+): NotificationsConfig {
+  const n = section(value, 'notifications', DEFAULTS.notifications, problems, ['consoleUrl', 'retry', 'smtp', 'digests', 'webhooks']);
+  const retry = section(n.retry, 'notifications.retry', DEFAULTS.notificationRetry, problems);
+  const consoleUrl = String(n.consoleUrl ?? `http://${httpHost.includes(':') ? `[${httpHost}]` : httpHost}:${httpPort}/`);
+  if (!isHttpUrl(consoleUrl)) problems.push("notifications.consoleUrl must be an http(s) URL: where people open this node's console");
+
+  let smtp: NotificationsConfig['smtp'] = null;
+  if (n.smtp !== undefined && n.smtp !== null) {
+    const s = section(n.smtp, 'notifications.smtp', DEFAULTS.smtp, problems, ['host', 'port', 'user', 'password', 'from']);
+    const security = s.security as SmtpSecurity;
+    if (!(security in SMTP_PORTS)) problems.push('notifications.smtp.security must be starttls, tls or none');
+    if (typeof s.host !== 'string' || !s.host) problems.push('notifications.smtp.host is required (the SMTP server)');
+    else if (security === 'none' && !isLoopback(s.host))
+      problems.push('notifications.smtp.security none sends mail in clear: only for a server on this machine (localhost, 127.0.0.1, ::1); use starttls or tls');
+    if (typeof s.from !== 'string' || !/^[^<>@\s]+@[^<>@\s]+$|<[^<>@\s]+@[^<>@\s]+>$/.test(s.from.trim()))
+      problems.push('notifications.smtp.from is required: the sender of notices, e.g. "TRM Gateway <trm-noreply@example.org>"');
+    if (Boolean(s.user) !== Boolean(s.password))
+      problems.push('notifications.smtp.user and notifications.smtp.password go together (both from the environment)');
+    smtp = {
+      host: String(s.host ?? ''),
+      port: integer(s.port ?? SMTP_PORTS[security] ?? 587, 'notifications.smtp.port', 1),
+      security,
+      user: s.user ? String(s.user) : null,
+      password: s.password ? String(s.password) : null,
+      from: String(s.from ?? '').trim(),
+      maxPerMailboxPerHour: integer(s.maxPerMailboxPerHour, 'notifications.smtp.maxPerMailboxPerHour', 1),
+    };
+  }
+
+  const digests: Record<string, number> = {};
+  if (n.digests !== undefined && n.digests !== null) {
+    if (typeof n.digests !== 'object' || Array.isArray(n.digests))
+      problems.push('notifications.digests must map role addresses to intervals, e.g. RS/astra/return-support: 4h');
+    else
+      for (const [role, every] of Object.entries(n.digests as Record<string, unknown>)) {
+        if (!isAddress(role) || nodeOf(role) !== node)
+          problems.push(`notifications.digests: ${role} is not an address of this node (${node}/<organisation>/<role>)`);
+        digests[role] = duration(every, `notifications.digests.${role}`, 60_000);
+      }
+  }
+
+  const webhooks = (n.webhooks ?? []) as unknown[];
+  if (!Array.isArray(webhooks)) problems.push('notifications.webhooks must be a list of { url, events, secret }');
+  return {
+    consoleUrl,
+    deadlineWarningMs: duration(n.deadlineWarning, 'notifications.deadlineWarning'),
+    pollIntervalMs: duration(n.pollInterval, 'notifications.pollInterval', 1),
+    retry: {
+      firstMs: duration(retry.first, 'notifications.retry.first', 1),
+      maxMs: duration(retry.max, 'notifications.retry.max', 1),
+      giveUpAfterMs: duration(retry.giveUpAfter, 'notifications.retry.giveUpAfter', 1),
+    },
+    smtp,
+    digests,
+    webhooks: (Array.isArray(webhooks) ? webhooks : []).map((w: any, i: number) => {
+      const key = `notifications.webhooks[${i}]`;
+      section(w, key, {}, problems, ['url', 'events', 'secret']);
+      const url = String(w?.url ?? '');
+      if (!isHttpUrl(url)) problems.push(`${key}.url must be an http(s) URL`);
+      else if (new URL(url).protocol === 'http:' && !isLoopback(new URL(url).hostname))
+        problems.push(`${key}.url must be https: (http only for a receiver on this machine)`);
+      const events = (w?.events ?? [...NOTICE_TYPES]) as unknown[];
+      if (!Array.isArray(events) || !events.length || events.some((e) => !NOTICE_TYPES.includes(e as NoticeType)))
+        problems.push(`${key}.events must be a list of ${NOTICE_TYPES.join(', ')} (all when left out)`);
+      const secret = String(w?.secret ?? '');
+      const key64 = WEBHOOK_SECRET.exec(secret)?.[1];
+      const bytes = key64 ? Buffer.from(key64, 'base64').length : 0;
+      if (bytes < 24 || bytes > 64)
+        problems.push(`${key}.secret must be whsec_ and the base64 of 24 to 64 random bytes, from the environment (trmctl webhook-secret makes one)`);
+      return { url, events: (Array.isArray(events) ? events : []) as NoticeType[], secret };
+    }),
+  };
+}
+
+const isLoopback = (host: string): boolean => ['localhost', '127.0.0.1', '::1', '[::1]'].includes(host.toLowerCase()) || /^127\.\d+\.\d+\.\d+$/.test(host);
 
 let repository: string | undefined;
 

@@ -111,6 +111,63 @@ export interface NodeConfig {
     /** How often the retention job looks for what is due. */
     checkIntervalMs: number;
   };
+  /** Who hears of what waits for this node's roles: e-mail to their functional mailboxes, webhooks for systems. */
+  notifications: NotificationsConfig;
+}
+
+/** What a notice is about: a message for a role, a deadline near or missed, a role handed over or retired. */
+export const NOTICE_TYPES = ['message.arrived', 'deadline.near', 'deadline.missed', 'role.handed-over'] as const;
+export type NoticeType = (typeof NOTICE_TYPES)[number];
+
+/** How an SMTP connection is protected: STARTTLS on a plain port (587), TLS from the start (465), or neither (loopback only). */
+export type SmtpSecurity = 'starttls' | 'tls' | 'none';
+
+export interface NotificationsConfig {
+  /** Where people open the console (links in mails): the node's public URL. */
+  consoleUrl: string;
+  /** A notice to the role that owes a deadline this long before it is due; 0: none. */
+  deadlineWarningMs: number;
+  /** How often waiting mails and webhook calls are looked for (they are also sent at once when recorded). */
+  pollIntervalMs: number;
+  /** Failed sends are tried again after `firstMs`, doubling to `maxMs`; a notice still unsent after `giveUpAfterMs` is failed. */
+  retry: { firstMs: number; maxMs: number; giveUpAfterMs: number };
+  /** Null: no e-mail notices. */
+  smtp: SmtpConfig | null;
+  /** Roles whose notices come as one mail per interval (ms), by address. */
+  digests: Record<string, number>;
+  webhooks: WebhookConfig[];
+}
+
+/** Notifications with nothing to send to: no SMTP server, no webhook (what a node without `notifications` gets, bar its defaults). */
+export const quietNotifications = (consoleUrl: string): NotificationsConfig => ({
+  consoleUrl,
+  deadlineWarningMs: 12 * 3_600_000,
+  pollIntervalMs: 5_000,
+  retry: { firstMs: 30_000, maxMs: 3_600_000, giveUpAfterMs: 3 * 86_400_000 },
+  smtp: null,
+  digests: {},
+  webhooks: [],
+});
+
+export interface SmtpConfig {
+  host: string;
+  port: number;
+  security: SmtpSecurity;
+  /** Credentials, from the environment; none when the server takes mail without. */
+  user: string | null;
+  password: string | null;
+  /** The From of every notice, e.g. `TRM Gateway RS <trm-noreply@example.rs>`. */
+  from: string;
+  /** Mails one mailbox gets within an hour at most; what comes beyond waits and goes out together. */
+  maxPerMailboxPerHour: number;
+}
+
+/** A system told of events by signed HTTP POSTs (Standard Webhooks). */
+export interface WebhookConfig {
+  url: string;
+  events: NoticeType[];
+  /** `whsec_` and base64 of the shared key, from the environment. */
+  secret: string;
 }
 
 export const NODE_CONFIG = Symbol('NODE_CONFIG');

@@ -7,11 +7,12 @@ import { DirectoryPublisher } from './directory-publisher';
 import { DirectoryService } from './directory.service';
 import { LookupService } from './lookup.service';
 import { PartnerDirectories } from './partner-directories';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { RegistryModule } from '../registry/registry.module';
 
 /** The contact-point registry's life: the REST API, publishing to partners, applying what partners publish. */
 @Module({
-  imports: [RegistryModule, MessageLogModule, AuditModule],
+  imports: [RegistryModule, MessageLogModule, AuditModule, NotificationsModule],
   controllers: [DirectoryController],
   providers: [DirectoryService, DirectoryPublisher, PartnerDirectories, LookupService, AttentionJob],
   exports: [PartnerDirectories],

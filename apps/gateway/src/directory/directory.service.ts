@@ -32,7 +32,9 @@ import {
 } from './dto/directory-views.dto';
 import { Assignment, Organisation, Person, Role, RoleLink, RoleLinkKind, RoleLinkStatus, RoleTransfer } from '../registry/entities';
 import { RegistryService } from '../registry/registry.service';
-import { RoleWorkSources } from '../registry/role-work';
+import { RoleWork, RoleWorkSources } from '../registry/role-work';
+import { NoticeEvent } from '../notifications/notice-event';
+import { Notices } from '../notifications/notices';
 
 /** Why a link stopped being pending, in its audit entry. */
 type LinkEnd = 'declined' | 'withdrawn' | 'superseded' | 'role-retired';
@@ -52,6 +54,7 @@ export class DirectoryService {
     private readonly transactions: Transactions,
     private readonly clock: Clock,
     private readonly audit: AuditLog,
+    private readonly notices: Notices,
   ) {}
 
   async organisations(caller: Principal): Promise<OrganisationWithRoles[]> {
@@ -205,6 +208,7 @@ export class DirectoryService {
         ...work,
       });
       await this.directory.save(transfer, tx);
+      await this.notices.record([transferEvent(transfer, work, [{ role: address, reason: 'handed-over', asIs: true }])], tx);
       // The caller administers the role's organisation, so sees its staff: the new holder's assignment too.
       return { ...transferView(transfer, caller), assignment: assignment.id };
     });
@@ -255,6 +259,11 @@ export class DirectoryService {
       ...work,
     });
     await this.directory.save(transfer, tx);
+    const told: NoticeEvent['for'] = [
+      { role: address, reason: 'retired', asIs: true },
+      { role: successor, reason: 'successor', asIs: true },
+    ];
+    await this.notices.record([transferEvent(transfer, work, told)], tx);
     return transferView(transfer, caller);
   }
 
@@ -609,5 +618,28 @@ function linkView(l: RoleLink, caller: Principal | null): RoleLinkView {
     requestedAt: l.requestedAt.toISOString(),
     ...(decisionShown ? { decidedBy: l.decidedBy } : {}),
     decidedAt: l.decidedAt?.toISOString() ?? null,
+  };
+}
+
+/** A role passed on, for the notices of the role and of its successor. */
+function transferEvent(transfer: RoleTransfer, work: RoleWork, roles: NoticeEvent['for']): NoticeEvent {
+  return {
+    type: 'role.handed-over',
+    key: `role.handed-over:${transfer.id}`,
+    at: transfer.at,
+    caseRef: null,
+    messageId: null,
+    messageType: null,
+    partner: null,
+    deadline: null,
+    transfer: {
+      id: transfer.id,
+      kind: transfer.kind,
+      role: transfer.role,
+      successor: transfer.successor,
+      openCases: work.openCases.length,
+      unansweredMessages: work.unansweredMessages.length,
+    },
+    for: roles,
   };
 }

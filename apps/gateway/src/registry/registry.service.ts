@@ -183,6 +183,11 @@ export class RegistryService implements OnModuleInit, OnApplicationShutdown {
     return [...this.roles.keys()].filter((r) => this.routeChain(r, at).includes(role));
   }
 
+  /** One of this node's roles as the registry holds it now (retired ones too). */
+  ownRole(address: string): Role | undefined {
+    return this.roles.get(address);
+  }
+
   isVacant(address: string, at: Date): boolean {
     return !this.assignments.some((a) => a.role === address && holdsAt(a, at));
   }

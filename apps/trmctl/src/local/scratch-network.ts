@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Pool, PoolClient } from 'pg';
 import { parse, stringify } from 'yaml';
-import { DEFAULT_AGREEMENT, NodeConfig } from '../../../gateway/src/config/node-config';
+import { DEFAULT_AGREEMENT, quietNotifications, NodeConfig } from '../../../gateway/src/config/node-config';
 import { Directory } from '../../../gateway/src/config/directory';
 import { defaultConsoleRoot } from '../../../gateway/src/config/load-config';
 import { repoRoot } from '../paths';
@@ -107,6 +107,7 @@ export class ScratchNetwork {
           failureWindowMs: 60_000,
         },
         console: { clientId: `trm-console-${id}`, authority: this.issuer.issuer, scope: 'openid profile', root: defaultConsoleRoot() },
+        notifications: { ...quietNotifications('http://127.0.0.1/'), pollIntervalMs: 200, retry: { firstMs: 200, maxMs: 2_000, giveUpAfterMs: 86_400_000 } },
       };
       options.tune?.(config);
       this.nodes.set(id, { id, config, keys: keys.get(id)!, amqpUrl: config.broker.url });

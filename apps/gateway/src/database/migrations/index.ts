@@ -12,6 +12,7 @@ import { RoleLinks1764700000000 } from './1764700000000-role-links';
 import { StaffPhone1764710000000 } from './1764710000000-staff-phone';
 import { StaffOrganisation1764730000000 } from './1764730000000-staff-organisation';
 import { WithdrawalEvidence1764760000000 } from './1764760000000-withdrawal-evidence';
+import { Notices1764800000000 } from './1764800000000-notices';
 
 /** In order of creation. Schema changes only ever go through a new migration. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   StaffPhone1764710000000,
   StaffOrganisation1764730000000,
   WithdrawalEvidence1764760000000,
+  Notices1764800000000,
 ];

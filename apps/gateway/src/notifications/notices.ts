@@ -1,0 +1,123 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import { NODE_CONFIG, NodeConfig } from '../config/node-config';
+import { Transactions } from '../database/transactions';
+import { RegistryService } from '../registry/registry.service';
+import { MailSender } from './mail-sender';
+import { NoticeEvent, NoticeReason } from './notice-event';
+import { apiLinks, consoleLink } from './notice-links';
+import { MailNotice, WebhookDelivery } from './notice.entity';
+import { NoticeRepository } from './notice.repository';
+import { WebhookSender } from './webhook-sender';
+
+/**
+ * Records what roles and systems must hear of, in the transaction of what happened: a mail notice per role (to its
+ * functional mailbox, routed as its messages are) and a webhook delivery per endpoint that asked for the event. The
+ * senders take them from there once the transaction commits; nothing is sent for what rolled back.
+ */
+@Injectable()
+export class Notices {
+  private readonly logger = new Logger(Notices.name);
+
+  constructor(
+    @Inject(NODE_CONFIG) private readonly config: NodeConfig,
+    private readonly registry: RegistryService,
+    private readonly repository: NoticeRepository,
+    private readonly transactions: Transactions,
+    private readonly mail: MailSender,
+    private readonly webhooks: WebhookSender,
+  ) {}
+
+  async record(events: NoticeEvent[], tx: EntityManager): Promise<void> {
+    if (!events.length) return;
+    const notices = this.config.notifications.smtp ? events.flatMap((e) => this.mailNotices(e)) : [];
+    const deliveries = events.flatMap((e) => this.deliveries(e));
+    const newNotices = await this.repository.addNotices(notices, tx);
+    const newDeliveries = await this.repository.addDeliveries(deliveries, tx);
+    for (const n of notices.filter((x) => !x.mailbox)) this.logger.warn(`${n.event} notice for ${n.role} not sent: the role has no mailbox in the directory`);
+    this.transactions.afterCommit(tx, () => {
+      if (newNotices) this.mail.wake();
+      if (newDeliveries) this.webhooks.wake();
+    });
+  }
+
+  /** One notice per role the event reaches, each role once (the first reason it is reached for counts). */
+  private mailNotices(event: NoticeEvent): MailNotice[] {
+    const byRole = new Map<string, MailNotice>();
+    for (const target of this.reached(event)) {
+      if (byRole.has(target.role)) continue;
+      const role = this.registry.ownRole(target.role);
+      const mailbox = role?.channels?.mailbox?.trim() || null;
+      const digest = this.config.notifications.digests[target.role];
+      byRole.set(
+        target.role,
+        Object.assign(new MailNotice(), {
+          id: randomUUID(),
+          eventKey: event.key,
+          event: event.type,
+          role: target.role,
+          mailbox,
+          languages: role?.languages ?? [],
+          caseRef: event.caseRef,
+          messageId: event.messageId,
+          messageType: event.messageType,
+          dueAt: event.deadline?.dueAt ?? null,
+          detail: {
+            reason: target.reason,
+            ...(target.about ? { about: target.about } : {}),
+            ...(event.partner ? { partner: event.partner } : {}),
+            ...(event.deadline ? { deadline: { kind: event.deadline.kind, owedBy: event.deadline.owedBy } } : {}),
+            ...(event.transfer ? { transfer: event.transfer } : {}),
+          },
+          createdAt: event.at,
+          state: mailbox ? 'pending' : 'failed',
+          attempts: 0,
+          // A digest role's notices wait for its interval; the first to come due takes the others with it.
+          nextAttemptAt: mailbox ? new Date(event.at.getTime() + (digest ?? 0)) : null,
+          lastError: mailbox ? null : 'the role has no mailbox in the directory',
+        }),
+      );
+    }
+    return [...byRole.values()];
+  }
+
+  /** The roles an event reaches: each it is for, or where that role's messages go (a vacant role's fallback, a retired one's successor). */
+  private reached(event: NoticeEvent): Array<{ role: string; reason: NoticeReason; about?: string }> {
+    return event.for.map(({ role, reason, asIs }) => {
+      const to = asIs ? role : this.registry.route(role, event.at);
+      if (to === role) return { role, reason };
+      return { role: to, reason: this.registry.ownRole(role)?.retiredAt ? 'successor' : 'fallback', about: role };
+    });
+  }
+
+  private deliveries(event: NoticeEvent): WebhookDelivery[] {
+    const hooks = this.config.notifications.webhooks.filter((w) => w.events.includes(event.type));
+    if (!hooks.length) return [];
+    const data = {
+      node: this.config.node,
+      ...(event.caseRef ? { caseRef: event.caseRef } : {}),
+      ...(event.messageId ? { messageId: event.messageId, messageType: event.messageType } : {}),
+      ...(event.partner ? { partner: event.partner } : {}),
+      ...(event.deadline ? { deadline: { ...event.deadline, dueAt: event.deadline.dueAt.toISOString() } } : {}),
+      ...(event.transfer ? { transfer: event.transfer } : {}),
+      roles: this.reached(event),
+      api: apiLinks(event),
+      console: consoleLink(this.config.notifications.consoleUrl, event),
+    };
+    return hooks.map((hook) =>
+      Object.assign(new WebhookDelivery(), {
+        id: `msg_${randomUUID().replace(/-/g, '')}`,
+        eventKey: event.key,
+        event: event.type,
+        endpoint: hook.url,
+        payload: { type: event.type, timestamp: event.at.toISOString(), data },
+        caseRef: event.caseRef,
+        createdAt: event.at,
+        state: 'pending',
+        attempts: 0,
+        nextAttemptAt: event.at,
+      }),
+    );
+  }
+}

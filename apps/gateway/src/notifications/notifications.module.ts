@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { RegistryModule } from '../registry/registry.module';
+import { MailSender } from './mail-sender';
+import { MailNotice, WebhookDelivery } from './notice.entity';
+import { NoticeRepository } from './notice.repository';
+import { Notices } from './notices';
+import { WebhookSender } from './webhook-sender';
+
+/** People and systems hear of what waits for this node's roles: e-mail to functional mailboxes, signed webhooks. */
+@Module({
+  imports: [RegistryModule, TypeOrmModule.forFeature([MailNotice, WebhookDelivery])],
+  providers: [Notices, NoticeRepository, MailSender, WebhookSender],
+  exports: [Notices, MailSender, WebhookSender],
+})
+export class NotificationsModule {}
