@@ -612,6 +612,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["NotificationsController_settings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications/mail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** E-mail notices, newest first: pending, sent or failed. */
+        get: operations["NotificationsController_mail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications/mail/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A failed notice, sent again to its role's mailbox as the directory has it now. */
+        post: operations["NotificationsController_retryMail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Webhook calls, newest first: pending, delivered or failed. */
+        get: operations["NotificationsController_webhooks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications/webhooks/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A failed webhook call made again, with the same webhook-id. */
+        post: operations["NotificationsController_retryWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1411,6 +1495,116 @@ export interface components {
         };
         PartnerList: {
             items: components["schemas"]["PartnerStatus"][];
+        };
+        SmtpView: {
+            /** @enum {string} */
+            security: "starttls" | "tls" | "none";
+            host: string;
+            port: number;
+            from: string;
+            /** @description Whether the node signs in to the server (the credentials themselves are never shown). */
+            authenticated: boolean;
+            maxPerMailboxPerHour: number;
+        };
+        NoticeCounts: {
+            pending: number;
+            sent: number;
+            failed: number;
+        };
+        DigestView: {
+            role: string;
+            everyMs: number;
+        };
+        DeliveryCounts: {
+            pending: number;
+            delivered: number;
+            failed: number;
+        };
+        WebhookEndpointView: {
+            events: ("message.arrived" | "deadline.near" | "deadline.missed" | "role.handed-over")[];
+            /** @description Without credentials or query. */
+            url: string;
+            deliveries: components["schemas"]["DeliveryCounts"];
+        };
+        NotificationSettings: {
+            /** @description Null: no e-mail notices are sent (no `notifications.smtp`). */
+            smtp: components["schemas"]["SmtpView"] | null;
+            mail: components["schemas"]["NoticeCounts"];
+            digests: components["schemas"]["DigestView"][];
+            /** @description Notices of a deadline this long before it is due (0: none). */
+            deadlineWarningMs: number;
+            consoleUrl: string;
+            webhooks: components["schemas"]["WebhookEndpointView"][];
+        };
+        NoticeDeadlineView: {
+            /** @enum {string} */
+            kind: "acceptance" | "arrival" | "followup";
+            /** @enum {string} */
+            owedBy: "us" | "partner";
+            dueAt: string;
+        };
+        MailNoticeView: {
+            /** @enum {string} */
+            event: "message.arrived" | "deadline.near" | "deadline.missed" | "role.handed-over";
+            /** @enum {string} */
+            reason: "addressed" | "fallback" | "successor" | "owes" | "coordinator" | "handed-over" | "retired";
+            /** @enum {string} */
+            state: "pending" | "sent" | "failed";
+            id: string;
+            /** @description The role whose mailbox it goes to. */
+            role: string;
+            /** @description Null when the role has no mailbox in the directory. */
+            mailbox: string | null;
+            /** @description The vacant or retired role the notice was for, when it went to this role as its fallback or successor. */
+            about?: string;
+            caseRef: string | null;
+            messageId: string | null;
+            messageType: string | null;
+            partner?: string;
+            deadline?: components["schemas"]["NoticeDeadlineView"];
+            /** @description For a role passed on: the transfer's id (GET /v1/role-transfers/{id}). */
+            transfer?: string;
+            attempts: number;
+            /** @description When it is tried next (pending only). */
+            nextAttemptAt: string | null;
+            lastError: string | null;
+            createdAt: string;
+            sentAt: string | null;
+            /** @description The mail it went out in: several notices share one in a digest. */
+            mailId: string | null;
+        };
+        MailNoticePage: {
+            items: components["schemas"]["MailNoticeView"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            next: string | null;
+        };
+        WebhookDeliveryView: {
+            /** @enum {string} */
+            event: "message.arrived" | "deadline.near" | "deadline.missed" | "role.handed-over";
+            /** @enum {string} */
+            state: "pending" | "delivered" | "failed";
+            /** @description The JSON POSTed (Standard Webhooks: type, timestamp, data). */
+            payload: {
+                [key: string]: unknown;
+            };
+            id: string;
+            /** @description The `webhook-id` header every attempt carries. */
+            webhookId: string;
+            /** @description The endpoint's URL, without credentials or query. */
+            endpoint: string;
+            caseRef: string | null;
+            attempts: number;
+            nextAttemptAt: string | null;
+            /** @description The HTTP status of the last attempt; null when it got no answer. */
+            lastStatus: number | null;
+            lastError: string | null;
+            createdAt: string;
+            deliveredAt: string | null;
+        };
+        WebhookDeliveryPage: {
+            items: components["schemas"]["WebhookDeliveryView"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            next: string | null;
         };
     };
     responses: never;
@@ -2396,6 +2590,121 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PartnerList"];
+                };
+            };
+        };
+    };
+    NotificationsController_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettings"];
+                };
+            };
+        };
+    };
+    NotificationsController_mail: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The `next` value of the page before; omit for the first page. */
+                cursor?: string;
+                state?: "pending" | "sent" | "failed";
+                /** @description Only notices to this role's mailbox. */
+                role?: string;
+                /** @description Only those about this case. */
+                caseRef?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailNoticePage"];
+                };
+            };
+        };
+    };
+    NotificationsController_retryMail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailNoticeView"];
+                };
+            };
+        };
+    };
+    NotificationsController_webhooks: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The `next` value of the page before; omit for the first page. */
+                cursor?: string;
+                state?: "pending" | "delivered" | "failed";
+                /** @description Only those about this case. */
+                caseRef?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryPage"];
+                };
+            };
+        };
+    };
+    NotificationsController_retryWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryView"];
                 };
             };
         };

@@ -2,10 +2,10 @@ import type { NotificationsConfig } from '../config/node-config';
 
 /**
  * When a notice or webhook call that failed its `attempts`-th try is tried next: `first`, doubling up to `max`; null
- * once it has waited `giveUpAfter` since it was recorded (it is failed then).
+ * once it has been tried for `giveUpAfter` since `since` (it is failed then).
  */
-export function nextTry(retry: NotificationsConfig['retry'], attempts: number, createdAt: Date, now: Date): Date | null {
-  if (now.getTime() - createdAt.getTime() >= retry.giveUpAfterMs) return null;
+export function nextTry(retry: NotificationsConfig['retry'], attempts: number, since: Date, now: Date): Date | null {
+  if (now.getTime() - since.getTime() >= retry.giveUpAfterMs) return null;
   return new Date(now.getTime() + Math.min(retry.maxMs, retry.firstMs * 2 ** Math.min(attempts, 30)));
 }
 

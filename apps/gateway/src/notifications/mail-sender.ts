@@ -181,7 +181,7 @@ export class MailSender implements OnApplicationBootstrap, OnApplicationShutdown
   private async failed(notices: MailNotice[], error: string, now: Date, tx: EntityManager, permanent = false): Promise<void> {
     const byNext = new Map<number, string[]>();
     for (const n of notices) {
-      const next = permanent ? null : nextTry(this.config.notifications.retry, n.attempts, n.createdAt, now);
+      const next = permanent ? null : nextTry(this.config.notifications.retry, n.attempts, n.tryingSince, now);
       if (!next) this.logger.error(`${n.event} notice ${n.id} for ${n.role} failed for good: ${error}`);
       const key = next?.getTime() ?? 0;
       byNext.set(key, [...(byNext.get(key) ?? []), n.id]);

@@ -28,6 +28,8 @@ export class MailNotice {
   @Column('timestamptz', { name: 'due_at', nullable: true }) dueAt!: Date | null;
   @Column('jsonb') detail!: NoticeDetail;
   @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
+  /** When the current series of attempts began (recorded, or retried by an administrator): `retry.giveUpAfter` counts from it. */
+  @Column('timestamptz', { name: 'trying_since' }) tryingSince!: Date;
   @Column('text') state!: NoticeState;
   @Column('int') attempts!: number;
   /** When it is next tried (a digest's notices wait for the role's interval). */
@@ -39,12 +41,12 @@ export class MailNotice {
 }
 
 /**
- * One event for one webhook endpoint, POSTed signed until the endpoint answers 2xx. Its id is the `webhook-id` of
- * every attempt, by which the receiver knows a repeat.
+ * One event for one webhook endpoint, POSTed signed until the endpoint answers 2xx. Its id gives the `webhook-id` of
+ * every attempt (`webhookId`), by which the receiver knows a repeat.
  */
 @Entity('webhook_delivery')
 export class WebhookDelivery {
-  @PrimaryColumn('text') id!: string;
+  @PrimaryColumn('uuid') id!: string;
   @Column('text', { name: 'event_key' }) eventKey!: string;
   @Column('text') event!: NoticeType;
   /** The endpoint's URL, as configured. */
@@ -53,6 +55,8 @@ export class WebhookDelivery {
   @Column('jsonb') payload!: WebhookPayload;
   @Column('text', { name: 'case_ref', nullable: true }) caseRef!: string | null;
   @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
+  /** As for a mail notice. */
+  @Column('timestamptz', { name: 'trying_since' }) tryingSince!: Date;
   @Column('text') state!: 'pending' | 'delivered' | 'failed';
   @Column('int') attempts!: number;
   @Column('timestamptz', { name: 'next_attempt_at', nullable: true }) nextAttemptAt!: Date | null;
@@ -69,3 +73,6 @@ export interface WebhookPayload {
   timestamp: string;
   data: Record<string, unknown>;
 }
+
+/** The `webhook-id` header of a delivery's every attempt: `msg_` and its id. */
+export const webhookId = (delivery: Pick<WebhookDelivery, 'id'>): string => `msg_${delivery.id.replace(/-/g, '')}`;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { affected } from '../database/affected';
 import { Column, bulkInsert } from '../database/bulk-insert';
 import { KeysetPage, keyset } from '../database/keyset';
 import { MailNotice, NoticeState, WebhookDelivery } from './notice.entity';
@@ -114,40 +115,52 @@ export class NoticeRepository {
 
   /** A failed delivery tried again now, from its first back-off step; false when it is not failed. */
   async retryDelivery(id: string, now: Date): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(
-      `UPDATE webhook_delivery SET state = 'pending', next_attempt_at = $2, attempts = 0, created_at = $2 WHERE id = $1 AND state = 'failed' RETURNING id`,
-      [id, now],
+    return (
+      affected(
+        await this.dataSource.query(
+          `UPDATE webhook_delivery SET state = 'pending', next_attempt_at = $2, attempts = 0, trying_since = $2 WHERE id = $1 AND state = 'failed'`,
+          [id, now],
+        ),
+      ) > 0
     );
-    return (rows[0] as unknown[]).length > 0;
+  }
+
+  /** A failed notice tried again now, to `mailbox` (the role's current one); false when it is not failed. */
+  async retryNotice(id: string, mailbox: string, now: Date): Promise<boolean> {
+    return (
+      affected(
+        await this.dataSource.query(
+          `UPDATE mail_notice SET state = 'pending', mailbox = $3, next_attempt_at = $2, attempts = 0, trying_since = $2 WHERE id = $1 AND state = 'failed'`,
+          [id, now, mailbox],
+        ),
+      ) > 0
+    );
+  }
+
+  findNotice(id: string): Promise<MailNotice | null> {
+    return this.dataSource.getRepository(MailNotice).findOneBy({ id });
   }
 
   findDelivery(id: string): Promise<WebhookDelivery | null> {
     return this.dataSource.getRepository(WebhookDelivery).findOneBy({ id });
   }
 
-  /** Mail notices, newest first; with a state or roles, only those. */
-  notices(filter: { state?: NoticeState; roles?: string[] | null; caseRef?: string }, page: KeysetPage): Promise<MailNotice[]> {
+  /** Mail notices, newest first (index mail_notice_list); with a state, roles, an organisation's roles or a case, only those. */
+  notices(filter: { state?: NoticeState; roles?: string[] | null; organisation?: string; caseRef?: string }, page: KeysetPage): Promise<MailNotice[]> {
     const q = this.dataSource.getRepository(MailNotice).createQueryBuilder('n').where('true');
     if (filter.state) q.andWhere('n.state = :state', { state: filter.state });
     if (filter.roles) q.andWhere('n.role = ANY(:roles)', { roles: filter.roles });
+    if (filter.organisation) q.andWhere(`split_part(n.role, '/', 2) = :organisation`, { organisation: filter.organisation });
     if (filter.caseRef) q.andWhere('n.case_ref = :caseRef', { caseRef: filter.caseRef });
     return keyset(q, ['n.created_at', 'n.id'], 'DESC', page).getMany();
   }
 
-  /** Webhook deliveries, newest first (list index on created_at, id); with a state, only those. */
-  deliveries(
-    filter: { state?: WebhookDelivery['state']; caseRef?: string },
-    page: { limit: number; after?: { at: Date; id: string } },
-  ): Promise<WebhookDelivery[]> {
+  /** Webhook deliveries, newest first (index webhook_delivery_list); with a state or a case, only those. */
+  deliveries(filter: { state?: WebhookDelivery['state']; caseRef?: string }, page: KeysetPage): Promise<WebhookDelivery[]> {
     const q = this.dataSource.getRepository(WebhookDelivery).createQueryBuilder('d').where('true');
     if (filter.state) q.andWhere('d.state = :state', { state: filter.state });
     if (filter.caseRef) q.andWhere('d.case_ref = :caseRef', { caseRef: filter.caseRef });
-    if (page.after) q.andWhere('(d.created_at, d.id) < (:at, :id)', page.after);
-    return q
-      .orderBy('d.created_at', 'DESC')
-      .addOrderBy('d.id', 'DESC')
-      .limit(page.limit + 1)
-      .getMany();
+    return keyset(q, ['d.created_at', 'd.id'], 'DESC', page).getMany();
   }
 
   /** Mail notices by state, and webhook deliveries by endpoint and state. */
@@ -175,6 +188,7 @@ const NOTICE_COLUMNS: Column<MailNotice>[] = [
   { name: 'due_at', type: 'timestamptz', value: (n) => n.dueAt },
   { name: 'detail', type: 'jsonb', value: (n) => n.detail },
   { name: 'created_at', type: 'timestamptz', value: (n) => n.createdAt },
+  { name: 'trying_since', type: 'timestamptz', value: (n) => n.tryingSince },
   { name: 'state', type: 'text', value: (n) => n.state },
   { name: 'attempts', type: 'int', value: (n) => n.attempts },
   { name: 'next_attempt_at', type: 'timestamptz', value: (n) => n.nextAttemptAt },
@@ -182,13 +196,14 @@ const NOTICE_COLUMNS: Column<MailNotice>[] = [
 ];
 
 const DELIVERY_COLUMNS: Column<WebhookDelivery>[] = [
-  { name: 'id', type: 'text', value: (d) => d.id },
+  { name: 'id', type: 'uuid', value: (d) => d.id },
   { name: 'event_key', type: 'text', value: (d) => d.eventKey },
   { name: 'event', type: 'text', value: (d) => d.event },
   { name: 'endpoint', type: 'text', value: (d) => d.endpoint },
   { name: 'payload', type: 'jsonb', value: (d) => d.payload },
   { name: 'case_ref', type: 'text', value: (d) => d.caseRef },
   { name: 'created_at', type: 'timestamptz', value: (d) => d.createdAt },
+  { name: 'trying_since', type: 'timestamptz', value: (d) => d.tryingSince },
   { name: 'state', type: 'text', value: (d) => d.state },
   { name: 'attempts', type: 'int', value: (d) => d.attempts },
   { name: 'next_attempt_at', type: 'timestamptz', value: (d) => d.nextAttemptAt },

@@ -71,6 +71,7 @@ export class Notices {
             ...(event.transfer ? { transfer: event.transfer } : {}),
           },
           createdAt: event.at,
+          tryingSince: event.at,
           state: mailbox ? 'pending' : 'failed',
           attempts: 0,
           // A digest role's notices wait for its interval; the first to come due takes the others with it.
@@ -107,13 +108,14 @@ export class Notices {
     };
     return hooks.map((hook) =>
       Object.assign(new WebhookDelivery(), {
-        id: `msg_${randomUUID().replace(/-/g, '')}`,
+        id: randomUUID(),
         eventKey: event.key,
         event: event.type,
         endpoint: hook.url,
         payload: { type: event.type, timestamp: event.at.toISOString(), data },
         caseRef: event.caseRef,
         createdAt: event.at,
+        tryingSince: event.at,
         state: 'pending',
         attempts: 0,
         nextAttemptAt: event.at,

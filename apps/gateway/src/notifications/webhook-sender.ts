@@ -6,7 +6,7 @@ import { NODE_CONFIG, NodeConfig, WebhookConfig } from '../config/node-config';
 import { LogThrottle } from '../logging/log-throttle';
 import { safeError } from '../logging/safe-error';
 import { nextTry, SendLoop } from './back-off';
-import { WebhookDelivery } from './notice.entity';
+import { WebhookDelivery, webhookId } from './notice.entity';
 import { NoticeRepository } from './notice.repository';
 
 const BATCH = 20;
@@ -68,12 +68,12 @@ export class WebhookSender implements OnApplicationBootstrap, OnApplicationShutd
     for (const [i, d] of due.entries()) {
       const { status, error } = outcomes[i];
       const delivered = status !== null && status >= 200 && status < 300;
-      const next = delivered || status === 410 ? null : nextTry(this.config.notifications.retry, d.attempts, d.createdAt, now);
+      const next = delivered || status === 410 ? null : nextTry(this.config.notifications.retry, d.attempts, d.tryingSince, now);
       if (!delivered) {
         const suppressed = this.failures.take(`${d.endpoint} ${status ?? error}`);
         if (suppressed !== null)
           this.logger.warn(
-            `webhook ${d.id} to ${redacted(d.endpoint)} not delivered (${status ?? error})${next ? '' : ': failed for good'}${suppressed ? ` (${suppressed} more since the last such line)` : ''}`,
+            `webhook ${webhookId(d)} to ${redacted(d.endpoint)} not delivered (${status ?? error})${next ? '' : ': failed for good'}${suppressed ? ` (${suppressed} more since the last such line)` : ''}`,
           );
       }
       await this.repository.recordDelivery(d.id, { status, error, delivered, next }, now, tx);
@@ -86,6 +86,7 @@ export class WebhookSender implements OnApplicationBootstrap, OnApplicationShutd
     const hook = this.hooks.get(d.endpoint);
     if (!hook) return { status: null, error: 'the endpoint is no longer configured' };
     const body = JSON.stringify(d.payload);
+    const id = webhookId(d);
     // The signature's timestamp is the wall clock's, not the node's clock: receivers check it against theirs.
     const sentAt = new Date();
     try {
@@ -94,9 +95,9 @@ export class WebhookSender implements OnApplicationBootstrap, OnApplicationShutd
         headers: {
           'content-type': 'application/json',
           'user-agent': `trm-gateway/${this.config.node}`,
-          'webhook-id': d.id,
+          'webhook-id': id,
           'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
-          'webhook-signature': hook.signer.sign(d.id, sentAt, body),
+          'webhook-signature': hook.signer.sign(id, sentAt, body),
         },
         body,
         redirect: 'manual',

@@ -23,6 +23,7 @@ export class Notices1764800000000 implements MigrationInterface {
         due_at timestamptz,
         detail jsonb NOT NULL,
         created_at timestamptz NOT NULL,
+        trying_since timestamptz NOT NULL,
         state text NOT NULL,
         attempts int NOT NULL DEFAULT 0,
         next_attempt_at timestamptz,
@@ -36,13 +37,14 @@ export class Notices1764800000000 implements MigrationInterface {
     await q.query(`CREATE INDEX mail_notice_list ON mail_notice (created_at, id)`);
     await q.query(`
       CREATE TABLE webhook_delivery (
-        id text PRIMARY KEY,
+        id uuid PRIMARY KEY,
         event_key text NOT NULL,
         event text NOT NULL,
         endpoint text NOT NULL,
         payload jsonb NOT NULL,
         case_ref text,
         created_at timestamptz NOT NULL,
+        trying_since timestamptz NOT NULL,
         state text NOT NULL,
         attempts int NOT NULL DEFAULT 0,
         next_attempt_at timestamptz,
