@@ -4,6 +4,7 @@ import { Transactions } from '../apps/gateway/src/database/transactions';
 import { MailSender } from '../apps/gateway/src/notifications/mail-sender';
 import { NoticeEvent } from '../apps/gateway/src/notifications/notice-event';
 import { Notices } from '../apps/gateway/src/notifications/notices';
+import { RetentionJob } from '../apps/gateway/src/retention/retention-job';
 import { WebhookSender } from '../apps/gateway/src/notifications/webhook-sender';
 import { CANARY_NAME, CANARY_PERSON, leaksIn } from './support/canaries';
 import { AT_COORDINATOR, CaseSteps, HOUR_MS, MINUTE_MS, RS_INTAKE, bodies, startCaseNodes, withSealedConsent } from './support/cases';
@@ -340,5 +341,25 @@ describe('notices: digests, limits, reminders, role handovers, webhook retries',
     const r = await call(net.node('RS').url, 'GET', '/v1/notifications/mail?state=lost&caseRef=not-a-ref');
     expect(r.status).toBe(400);
     expect(r.body.problems.map((p: { field: string }) => p.field).sort()).toEqual(['caseRef', 'state']);
+  });
+
+  it("retention deletes notices and calls done with once the message log's period has passed, not those still waiting", async () => {
+    const count = async () =>
+      (await net.sql<{ n: number }>('RS', `SELECT (SELECT count(*) FROM mail_notice) + (SELECT count(*) FROM webhook_delivery) AS n`))[0].n;
+    expect(Number(await count())).toBeGreaterThan(10);
+    await smtp.down();
+    hook.status = () => 503;
+    const waiting = await steps.open();
+    const rows = () =>
+      net.sql<{ id: string; case_ref: string; state: string }>(
+        'RS',
+        `SELECT id, case_ref, state FROM mail_notice UNION ALL SELECT id, case_ref, state FROM webhook_delivery ORDER BY id`,
+      );
+    const pending = (await rows()).filter((r) => r.state === 'pending');
+    expect(pending.filter((r) => r.case_ref === waiting.caseRef)).toHaveLength(2);
+    clock.advance(730 * 24 * HOUR_MS + MINUTE_MS);
+    const counts = await net.node('RS').app!.get(RetentionJob).runOnce();
+    expect(counts.notices).toBeGreaterThan(10);
+    expect(await rows()).toEqual(pending);
   });
 });

@@ -163,6 +163,28 @@ export class NoticeRepository {
     return keyset(q, ['d.created_at', 'd.id'], 'DESC', page).getMany();
   }
 
+  /**
+   * Deletes up to `limit` each of the notices and webhook deliveries recorded before `before` that are done with
+   * (sent, delivered or failed); returns how many went.
+   */
+  async deleteSettled(before: Date, limit: number, tx: EntityManager): Promise<{ count: number; more: boolean }> {
+    const [notices, deliveries] = [
+      affected(
+        await tx.query(`DELETE FROM mail_notice WHERE id IN (SELECT id FROM mail_notice WHERE state <> 'pending' AND created_at < $1 LIMIT $2)`, [
+          before,
+          limit,
+        ]),
+      ),
+      affected(
+        await tx.query(`DELETE FROM webhook_delivery WHERE id IN (SELECT id FROM webhook_delivery WHERE state <> 'pending' AND created_at < $1 LIMIT $2)`, [
+          before,
+          limit,
+        ]),
+      ),
+    ];
+    return { count: notices + deliveries, more: notices === limit || deliveries === limit };
+  }
+
   /** Mail notices by state, and webhook deliveries by endpoint and state. */
   async counts(): Promise<{ mail: StateCounts; webhooks: Map<string, StateCounts> }> {
     const mail: Array<{ state: string; n: number }> = await this.dataSource.query(`SELECT state, count(*)::int AS n FROM mail_notice GROUP BY state`);
