@@ -145,12 +145,12 @@ export class NoticeRepository {
     return this.dataSource.getRepository(WebhookDelivery).findOneBy({ id });
   }
 
-  /** Mail notices, newest first (index mail_notice_list); with a state, roles, an organisation's roles or a case, only those. */
-  notices(filter: { state?: NoticeState; roles?: string[] | null; organisation?: string; caseRef?: string }, page: KeysetPage): Promise<MailNotice[]> {
+  /** Mail notices, newest first (index mail_notice_list); with a state or a case, only those; unless `roles` is null, only those of `roles` or of the roles of `organisations`. */
+  notices(filter: { state?: NoticeState; roles: string[] | null; organisations: string[]; caseRef?: string }, page: KeysetPage): Promise<MailNotice[]> {
     const q = this.dataSource.getRepository(MailNotice).createQueryBuilder('n').where('true');
     if (filter.state) q.andWhere('n.state = :state', { state: filter.state });
-    if (filter.roles) q.andWhere('n.role = ANY(:roles)', { roles: filter.roles });
-    if (filter.organisation) q.andWhere(`split_part(n.role, '/', 2) = :organisation`, { organisation: filter.organisation });
+    if (filter.roles)
+      q.andWhere(`(n.role = ANY(:roles) OR split_part(n.role, '/', 2) = ANY(:organisations))`, { roles: filter.roles, organisations: filter.organisations });
     if (filter.caseRef) q.andWhere('n.case_ref = :caseRef', { caseRef: filter.caseRef });
     return keyset(q, ['n.created_at', 'n.id'], 'DESC', page).getMany();
   }
