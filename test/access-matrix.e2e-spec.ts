@@ -75,6 +75,8 @@ const OTHER_ORG = 'astra';
 const CPTV_ROLE = 'RS/cptv/matrix-desk';
 const ASTRA_ROLE = 'RS/astra/matrix-desk';
 const AT_RECIPIENT = 'AT/bmi-thb/coordination';
+/** RS's webhook endpoint: nothing listens there, and the one event it asks for does not happen in the matrix. */
+const MATRIX_WEBHOOK = 'http://127.0.0.1:9/trm-events';
 
 // prettier-ignore
 const TABLE: Array<[op: string, ...cells: Outcome[]]> = [
@@ -101,6 +103,12 @@ const TABLE: Array<[op: string, ...cells: Outcome[]]> = [
   ['GET /v1/console/settings',                         A,   A,    A,     A,       A,      A,      A,        A],
   ['GET /v1/me',                                       U,   A,    A,     A,       A,      A,      A,        A],
   ['GET /v1/partners',                                 U,   A,    D,     D,       A,      A,      A,        A],
+  // notices: mails to roles' mailboxes, webhook calls
+  ['GET /v1/notifications',                            U,   A,    D,     D,       A,      A,      A,        A],
+  ['GET /v1/notifications/mail',                       U,   A,    A,     D,       A,      A,      D,        A],
+  ['POST /v1/notifications/mail/:id/retry',            U,   D,    D,     D,       D,      D,      D,        A],
+  ['GET /v1/notifications/webhooks',                   U,   A,    D,     D,       A,      D,      D,        A],
+  ['POST /v1/notifications/webhooks/:id/retry',        U,   D,    D,     D,       D,      D,      D,        A],
   // the registry
   ['GET /v1/directory',                                U,   A,    A,     A,       A,      A,      A,        A],
   ['GET /v1/directory/attention',                      U,   A,    D,     D,       A,      A,      A,        A],
@@ -358,6 +366,50 @@ const ROWS: Record<string, (caller: Caller) => Promise<Prepared>> = {
     verify: (r) => expect(r.body.items.map((p: { node: string }) => p.node)).toEqual(['AT']),
   }),
 
+  'GET /v1/notifications': async () => ({
+    method: 'GET',
+    path: '/v1/notifications',
+    verify: (r) => expect(r.body.webhooks.map((w: { url: string }) => w.url)).toEqual([MATRIX_WEBHOOK]),
+  }),
+  'GET /v1/notifications/mail': async () => ({
+    method: 'GET',
+    path: `/v1/notifications/mail?role=${encodeURIComponent(CPTV_ROLE)}`,
+    verify: (r) => expect(r.body.items).toEqual(expect.any(Array)),
+  }),
+  'POST /v1/notifications/mail/:id/retry': async () => {
+    const id = randomUUID();
+    await sql(
+      `INSERT INTO mail_notice (id, event_key, event, role, mailbox, languages, detail, created_at, trying_since, state, attempts, last_error)
+       VALUES ($1::uuid, $1::text, 'role.handed-over', 'RS/cptv/intake', 'intake@cptv.example', '["sr"]', '{"reason": "handed-over"}', now(), now(), 'failed', 3, 'SMTP 550')`,
+      [id],
+    );
+    return {
+      method: 'POST',
+      path: `/v1/notifications/mail/${id}/retry`,
+      verify: (r) => expect(r.body).toMatchObject({ id, state: 'pending' }),
+      changed: () => exists(`SELECT 1 FROM mail_notice WHERE id = $1 AND state = 'pending'`, [id]),
+    };
+  },
+  'GET /v1/notifications/webhooks': async () => ({
+    method: 'GET',
+    path: '/v1/notifications/webhooks',
+    verify: (r) => expect(r.body.items).toEqual(expect.any(Array)),
+  }),
+  'POST /v1/notifications/webhooks/:id/retry': async () => {
+    const id = randomUUID();
+    await sql(
+      `INSERT INTO webhook_delivery (id, event_key, event, endpoint, payload, created_at, trying_since, state, attempts, last_status)
+       VALUES ($1::uuid, $1::text, 'deadline.near', $2, '{"type": "deadline.near", "timestamp": "2026-12-01T00:00:00Z", "data": {}}', now(), now(), 'failed', 1, 410)`,
+      [id, MATRIX_WEBHOOK],
+    );
+    return {
+      method: 'POST',
+      path: `/v1/notifications/webhooks/${id}/retry`,
+      verify: (r) => expect(r.body).toMatchObject({ id, state: 'pending' }),
+      changed: () => exists(`SELECT 1 FROM webhook_delivery WHERE id = $1 AND state = 'pending'`, [id]),
+    };
+  },
+
   'GET /v1/directory': async () => ({
     method: 'GET',
     path: '/v1/directory?country=RS',
@@ -575,7 +627,12 @@ function liveRoutes(app: INestApplication): Set<string> {
 
 describe('access matrix of the HTTP API (node RS)', () => {
   beforeAll(async () => {
-    const net = await TestNetwork.create(['AT', 'RS']);
+    const net = await TestNetwork.create(['AT', 'RS'], {
+      tune: (config) => {
+        if (config.node === 'RS')
+          config.notifications.webhooks = [{ url: MATRIX_WEBHOOK, events: ['deadline.near'], secret: `whsec_${randomBytes(32).toString('base64')}` }];
+      },
+    });
     world = { net } as World;
     await net.start('AT');
     await net.start('RS');

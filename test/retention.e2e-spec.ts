@@ -45,7 +45,7 @@ type Node = (typeof NODES)[number];
 const tick = () => clock.advance(MINUTE_MS);
 const url = (node: string) => net.node(node).url;
 const job = (node: string, app?: INestApplication) => (app ?? net.node(node).app!).get(RetentionJob);
-const NOTHING: RetentionCounts = { sealed: 0, caseData: 0, caseDataMessages: 0, messageLog: 0 };
+const NOTHING: RetentionCounts = { sealed: 0, caseData: 0, caseDataMessages: 0, messageLog: 0, notices: 0 };
 
 async function runBoth(): Promise<Record<Node, RetentionCounts>> {
   return { AT: await job('AT').runOnce(), RS: await job('RS').runOnce() };

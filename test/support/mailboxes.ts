@@ -1,80 +1,10 @@
-import { ParsedMail, simpleParser } from 'mailparser';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { Webhook } from 'standardwebhooks';
 
-/** A mail as the SMTP server received it: envelope recipients and the parsed message. */
-export interface ReceivedMail {
-  to: string[];
-  from: string;
-  subject: string;
-  text: string;
-  messageId: string;
-  raw: string;
-}
-
-/**
- * A real SMTP server on loopback (no TLS, no auth) that keeps what it receives. It can be stopped and started again on
- * the same port, as a mail server that goes away for a while.
- */
-export class SmtpCatcher {
-  readonly mails: ReceivedMail[] = [];
-  private server: SMTPServer | null = null;
-
-  private constructor(public port: number) {}
-
-  static async start(port = 0): Promise<SmtpCatcher> {
-    const catcher = new SmtpCatcher(port);
-    await catcher.up();
-    return catcher;
-  }
-
-  /** Mails whose envelope goes to `mailbox`. */
-  to(mailbox: string): ReceivedMail[] {
-    return this.mails.filter((m) => m.to.includes(mailbox.toLowerCase()));
-  }
-
-  async up(): Promise<void> {
-    const server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS', 'AUTH'],
-      logger: false,
-      onData: (stream, session, callback) => {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          const raw = Buffer.concat(chunks).toString('utf8');
-          simpleParser(raw)
-            .then((parsed: ParsedMail) => {
-              this.mails.push({
-                to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
-                from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-                subject: parsed.subject ?? '',
-                text: parsed.text ?? '',
-                messageId: parsed.messageId ?? '',
-                raw,
-              });
-              callback();
-            })
-            .catch(callback);
-        });
-      },
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, '127.0.0.1', () => resolve());
-    });
-    this.port = (server.server.address() as AddressInfo).port;
-    this.server = server;
-  }
-
-  async down(): Promise<void> {
-    const server = this.server;
-    this.server = null;
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-}
+// The SMTP server is trmctl's, which the demo runs as its mail catcher; so is the secret generator (trmctl webhook-secret).
+export { SmtpCatcher, webhookSecret } from '../../apps/trmctl/src/local';
+export type { ReceivedMail } from '../../apps/trmctl/src/local';
 
 /** A webhook call as received, its signature checked with the endpoint's secret. */
 export interface ReceivedCall {
@@ -140,6 +70,3 @@ function read(req: IncomingMessage): Promise<string> {
     req.on('error', reject);
   });
 }
-
-/** A Standard Webhooks secret: whsec_ and 32 random bytes in base64. */
-export const webhookSecret = (): string => `whsec_${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64')}`;

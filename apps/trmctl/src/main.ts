@@ -15,6 +15,7 @@ import { ensureIssuer, mintToken } from './tokens';
 import { defaultKeysDir, defaultTrustDir, displayPath, nodeConfigFile, varDir } from './paths';
 import { writeOpenApi } from './openapi';
 import { applyTopology, formatSummary } from './topology/apply';
+import { webhookSecret } from './webhook-secret';
 
 interface Command {
   /** The words that select it, e.g. `keys generate`. */
@@ -121,6 +122,20 @@ const COMMANDS: Command[] = [
     },
   },
   {
+    words: ['webhook-secret'],
+    usage: 'trmctl webhook-secret',
+    help: [
+      'Prints a fresh secret for a webhook endpoint (Standard Webhooks: whsec_ and the base64 of 32 random bytes). Give',
+      "it to the receiving system, which verifies each call's signature with it, and to the node through the environment",
+      '(notifications.webhooks[].secret: ${TRM_WEBHOOK_CMS_SECRET}, say); never write it into the YAML. See docs/webhooks.md.',
+    ].join('\n'),
+    options: [],
+    run: async () => {
+      print(webhookSecret());
+      return 0;
+    },
+  },
+  {
     words: ['identity-provider'],
     usage: 'trmctl identity-provider --node AT [--port 3101] [--console-url http://127.0.0.1:3001] [--accounts FILE] [--auth-dir DIR] [--directory FILE]',
     help: [
@@ -195,11 +210,13 @@ const COMMANDS: Command[] = [
     usage: 'trmctl demo [--keep]',
     help: [
       'Runs nodes AT and RS locally, each with its identity provider: AT hands a sample return case over to RS, the demo',
-      "prints both timelines and verifies RS's signed receipt. Needs RabbitMQ (5672, management 15672) and PostgreSQL",
-      '(5432) on 127.0.0.1 and a build (npm run demo builds first). Creates keys, link passwords and the sample accounts',
-      'under var/ once and reuses them; logs go to var/logs/. --keep leaves both nodes running after the story and prints',
-      'their consoles with the sample logins and passwords, until Ctrl-C (npm run console). Ports: TRM_DEMO_AT_PORT (3001),',
-      'TRM_DEMO_RS_PORT (3002), TRM_DEMO_AT_IDP_PORT (3101), TRM_DEMO_RS_IDP_PORT (3102).',
+      "prints both timelines, verifies RS's signed receipt and prints the notices both nodes mail to the roles'",
+      'functional mailboxes (caught by an SMTP server of its own on 127.0.0.1; --keep prints the later ones as they come).',
+      'Needs RabbitMQ (5672, management 15672) and PostgreSQL (5432) on 127.0.0.1 and a build (npm run demo builds',
+      'first). Creates keys, link passwords and the sample accounts under var/ once and reuses them; logs go to',
+      'var/logs/. --keep leaves both nodes running after the story and prints their consoles with the sample logins and',
+      'passwords, until Ctrl-C (npm run console). Ports: TRM_DEMO_AT_PORT (3001), TRM_DEMO_RS_PORT (3002),',
+      'TRM_DEMO_AT_IDP_PORT (3101), TRM_DEMO_RS_IDP_PORT (3102).',
     ].join('\n'),
     options: ['keep'],
     run: (args) => runDemo(process.env, undefined, { keep: flag(args, 'keep') }),

@@ -22,6 +22,7 @@ export class ArrivalNotices implements InboundEffect {
   ) {}
 
   async apply(messages: InboundMessage[], tx: EntityManager, now: Date): Promise<void> {
+    if (!this.notices.active) return; // spares the message path a query
     const delivered = messages.filter((m) => m.status === 'delivered');
     const owed = await this.expectations.owedDeadlines(
       delivered.map((m) => m.id),

@@ -74,7 +74,7 @@ export class DeadlineWatch implements OnApplicationBootstrap, OnApplicationShutd
   /** Tells the roles that owe deadlines soon due (notifications.deadlineWarning), each deadline once. */
   private async remindNear(now: Date): Promise<void> {
     const warning = this.config.notifications.deadlineWarningMs;
-    if (!warning) return;
+    if (!warning || !this.notices.active) return;
     for (;;) {
       const taken = await this.expectations.withNear(now, warning, 100, async (near, tx) => {
         const cases = await this.cases.findByRefs(

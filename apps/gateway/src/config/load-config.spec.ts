@@ -88,6 +88,23 @@ describe('loadNodeConfig', () => {
     expect(zones('RS')).toEqual(['RS', 'Europe/Belgrade', 'AT Europe/Vienna']);
   });
 
+  it('mails the notices of the shipped config/nodes files to a server on this machine, on 1025 unless the demo says otherwise', () => {
+    const env = { TRM_KEYS_DIR: dir, TRM_TRUST_DIR: dir, TRM_AUTH_JWKS: join(dir, 'issuer.jwks.json'), TRM_LINK_AT_RS: 'a', TRM_LINK_RS_AT: 'b' };
+    const notices = (node: string, more: Record<string, string> = {}) => {
+      const { consoleUrl, smtp, webhooks } = loadNodeConfig(join(REPO, 'config', 'nodes', `${node}.yaml`), { ...env, ...more }).notifications;
+      return [consoleUrl, smtp?.host, smtp?.port, smtp?.security, smtp?.from, webhooks.length];
+    };
+    expect(notices('AT')).toEqual(['http://127.0.0.1:3001/', '127.0.0.1', 1025, 'none', 'TRM Gateway AT <trm-noreply@at.example>', 0]);
+    expect(notices('RS', { TRM_SMTP_PORT: '40125', TRM_HTTP_PORT: '4002' })).toEqual([
+      'http://127.0.0.1:4002/',
+      '127.0.0.1',
+      40125,
+      'none',
+      'TRM Gateway RS <trm-noreply@rs.example>',
+      0,
+    ]);
+  });
+
   it.each<[string, Record<string, unknown>]>([
     ['deadlines.checkInterval', { deadlines: { checkInterval: 0 } }],
     ['relay.pollInterval', { relay: { pollInterval: '0s' } }],
@@ -206,5 +223,167 @@ describe('retention', () => {
       'retention.checkInterval must be longer than 0',
     ]);
     expect(problems({ retention: '30d' })).toEqual(['retention must be a mapping of sealedAfterEnd, caseDataAfterEnd, messageLog, checkInterval']);
+  });
+});
+
+describe('notifications', () => {
+  const HOUR_MS = 3_600_000;
+  const secret = (bytes: number) => `whsec_${Buffer.alloc(bytes, 7).toString('base64')}`;
+  const smtp = { host: 'smtp.example.at', security: 'starttls', from: 'TRM Gateway AT <trm-noreply@example.at>' };
+  const hook = { url: 'https://cms.example.at/trm-events', secret: secret(32) };
+  const notifications = (n: Record<string, unknown>) => ({ notifications: n });
+
+  it('sends nothing when absent: no SMTP server, no webhook, console links to the node itself', () => {
+    expect(loadNodeConfig(nodeFile({ http: { port: 3001 } }), {}).notifications).toEqual({
+      consoleUrl: 'http://127.0.0.1:3001/',
+      deadlineWarningMs: 12 * HOUR_MS,
+      pollIntervalMs: 5_000,
+      retry: { firstMs: 30_000, maxMs: HOUR_MS, giveUpAfterMs: 72 * HOUR_MS },
+      smtp: null,
+      digests: {},
+      webhooks: [],
+    });
+  });
+
+  it('reads a full section, with the credentials and the secret from the environment', () => {
+    const file = nodeFile(
+      notifications({
+        consoleUrl: 'https://trm.example.at/',
+        deadlineWarning: '1d',
+        pollInterval: '10s',
+        retry: { first: '1m', max: '2h', giveUpAfter: '1d' },
+        smtp: { ...smtp, port: 2587, user: 'trm-at', password: '${TRM_SMTP_PASSWORD}', maxPerMailboxPerHour: 10 },
+        digests: { 'AT/lefoe-ibf/return-support': '4h' },
+        webhooks: [
+          { url: 'https://cms.example.at/trm-events', events: ['deadline.missed', 'role.handed-over'], secret: '${TRM_WEBHOOK_CMS_SECRET}' },
+          { url: 'http://localhost:8080/hook', secret: secret(24) },
+        ],
+      }),
+    );
+    expect(loadNodeConfig(file, { TRM_SMTP_PASSWORD: 'smtp-pw', TRM_WEBHOOK_CMS_SECRET: secret(64) }).notifications).toEqual({
+      consoleUrl: 'https://trm.example.at/',
+      deadlineWarningMs: 24 * HOUR_MS,
+      pollIntervalMs: 10_000,
+      retry: { firstMs: 60_000, maxMs: 2 * HOUR_MS, giveUpAfterMs: 24 * HOUR_MS },
+      smtp: {
+        host: 'smtp.example.at',
+        port: 2587,
+        security: 'starttls',
+        user: 'trm-at',
+        password: 'smtp-pw',
+        from: 'TRM Gateway AT <trm-noreply@example.at>',
+        maxPerMailboxPerHour: 10,
+      },
+      digests: { 'AT/lefoe-ibf/return-support': 4 * HOUR_MS },
+      webhooks: [
+        { url: 'https://cms.example.at/trm-events', events: ['deadline.missed', 'role.handed-over'], secret: secret(64) },
+        { url: 'http://localhost:8080/hook', events: ['message.arrived', 'deadline.near', 'deadline.missed', 'role.handed-over'], secret: secret(24) },
+      ],
+    });
+  });
+
+  it.each<[string, string, number]>([
+    ['starttls', 'smtp.example.at', 587],
+    ['tls', 'smtp.example.at', 465],
+    ['none', '127.0.0.1', 25],
+  ])('takes the usual SMTP port for security %s, 30 mails per mailbox an hour', (security, host, port) => {
+    expect(loadNodeConfig(nodeFile(notifications({ smtp: { ...smtp, host, security } })), {}).notifications.smtp).toMatchObject({
+      port,
+      security,
+      user: null,
+      password: null,
+      maxPerMailboxPerHour: 30,
+    });
+  });
+
+  it.each<[string, Record<string, unknown>, string[]]>([
+    [
+      'security none to another machine',
+      { smtp: { ...smtp, security: 'none' } },
+      ['notifications.smtp.security none sends mail in clear: only for a server on this machine (localhost, 127.0.0.1, ::1); use starttls or tls'],
+    ],
+    ['an unknown security', { smtp: { ...smtp, security: 'ssl' } }, ['notifications.smtp.security must be starttls, tls or none']],
+    ['no host', { smtp: { ...smtp, host: '' } }, ['notifications.smtp.host is required (the SMTP server)']],
+    [
+      'no from',
+      { smtp: { ...smtp, from: undefined } },
+      ['notifications.smtp.from is required: the sender of notices, e.g. "TRM Gateway <trm-noreply@example.org>"'],
+    ],
+    [
+      'a from that is no mailbox',
+      { smtp: { ...smtp, from: 'TRM Gateway AT' } },
+      ['notifications.smtp.from is required: the sender of notices, e.g. "TRM Gateway <trm-noreply@example.org>"'],
+    ],
+    [
+      'a user without password',
+      { smtp: { ...smtp, user: 'trm-at' } },
+      ['notifications.smtp.user and notifications.smtp.password go together (both from the environment)'],
+    ],
+    [
+      'a misspelt key',
+      { smtp: { ...smtp, pass: 'pw' } },
+      ['notifications.smtp.pass is not a known key (known: host, port, user, password, from, security, maxPerMailboxPerHour)'],
+    ],
+    ['a rate of 0', { smtp: { ...smtp, maxPerMailboxPerHour: 0 } }, ['notifications.smtp.maxPerMailboxPerHour must be an integer of at least 1']],
+    [
+      "a digest for another node's role",
+      { digests: { 'RS/astra/return-support': '4h' } },
+      ['notifications.digests: RS/astra/return-support is not an address of this node (AT/<organisation>/<role>)'],
+    ],
+    [
+      'a digest for no address',
+      { digests: { 'lefoe-ibf': '4h' } },
+      ['notifications.digests: lefoe-ibf is not an address of this node (AT/<organisation>/<role>)'],
+    ],
+    [
+      'a digest more often than once a minute',
+      { digests: { 'AT/lefoe-ibf/return-support': '30s' } },
+      ['notifications.digests.AT/lefoe-ibf/return-support must be at least 60000ms'],
+    ],
+    [
+      'digests as a list',
+      { digests: ['AT/lefoe-ibf/return-support'] },
+      ['notifications.digests must map role addresses to intervals, e.g. RS/astra/return-support: 4h'],
+    ],
+    [
+      'a webhook over http to another machine',
+      { webhooks: [{ ...hook, url: 'http://cms.example.at/trm-events' }] },
+      ['notifications.webhooks[0].url must be https: (http only for a receiver on this machine)'],
+    ],
+    ['a webhook URL that is none', { webhooks: [{ ...hook, url: 'cms.example.at' }] }, ['notifications.webhooks[0].url must be an http(s) URL']],
+    [
+      'an unknown event',
+      { webhooks: [hook, { ...hook, events: ['message.arrived', 'message.received'] }] },
+      ['notifications.webhooks[1].events must be a list of message.arrived, deadline.near, deadline.missed, role.handed-over (all when left out)'],
+    ],
+    [
+      'no events',
+      { webhooks: [{ ...hook, events: [] }] },
+      ['notifications.webhooks[0].events must be a list of message.arrived, deadline.near, deadline.missed, role.handed-over (all when left out)'],
+    ],
+    ...Object.entries({
+      'a secret that is none': 'not-a-secret',
+      'a secret without whsec_': secret(32).slice('whsec_'.length),
+      'a secret of 16 bytes': secret(16),
+      'a secret of 65 bytes': secret(65),
+    }).map(([what, bad]): [string, Record<string, unknown>, string[]] => [
+      what,
+      { webhooks: [{ ...hook, secret: bad }] },
+      ['notifications.webhooks[0].secret must be whsec_ and the base64 of 24 to 64 random bytes, from the environment (trmctl webhook-secret makes one)'],
+    ]),
+    [
+      'a misspelt webhook key',
+      { webhooks: [{ ...hook, event: ['deadline.missed'] }] },
+      ['notifications.webhooks[0].event is not a known key (known: url, events, secret)'],
+    ],
+    ['webhooks as a mapping', { webhooks: hook }, ['notifications.webhooks must be a list of { url, events, secret }']],
+    [
+      'a console URL that is none',
+      { consoleUrl: 'trm.example.at' },
+      ["notifications.consoleUrl must be an http(s) URL: where people open this node's console"],
+    ],
+    ['a misspelt retry key', { retry: { giveUp: '1d' } }, ['notifications.retry.giveUp is not a known key (known: first, max, giveUpAfter)']],
+  ])('refuses %s, naming the key', (_case, section, expected) => {
+    expect(problems(notifications(section))).toEqual(expected);
   });
 });

@@ -145,12 +145,12 @@ export class NoticeRepository {
     return this.dataSource.getRepository(WebhookDelivery).findOneBy({ id });
   }
 
-  /** Mail notices, newest first (index mail_notice_list); with a state, roles, an organisation's roles or a case, only those. */
-  notices(filter: { state?: NoticeState; roles?: string[] | null; organisation?: string; caseRef?: string }, page: KeysetPage): Promise<MailNotice[]> {
+  /** Mail notices, newest first (index mail_notice_list); with a state or a case, only those; unless `roles` is null, only those of `roles` or of the roles of `organisations`. */
+  notices(filter: { state?: NoticeState; roles: string[] | null; organisations: string[]; caseRef?: string }, page: KeysetPage): Promise<MailNotice[]> {
     const q = this.dataSource.getRepository(MailNotice).createQueryBuilder('n').where('true');
     if (filter.state) q.andWhere('n.state = :state', { state: filter.state });
-    if (filter.roles) q.andWhere('n.role = ANY(:roles)', { roles: filter.roles });
-    if (filter.organisation) q.andWhere(`split_part(n.role, '/', 2) = :organisation`, { organisation: filter.organisation });
+    if (filter.roles)
+      q.andWhere(`(n.role = ANY(:roles) OR split_part(n.role, '/', 2) = ANY(:organisations))`, { roles: filter.roles, organisations: filter.organisations });
     if (filter.caseRef) q.andWhere('n.case_ref = :caseRef', { caseRef: filter.caseRef });
     return keyset(q, ['n.created_at', 'n.id'], 'DESC', page).getMany();
   }
@@ -161,6 +161,28 @@ export class NoticeRepository {
     if (filter.state) q.andWhere('d.state = :state', { state: filter.state });
     if (filter.caseRef) q.andWhere('d.case_ref = :caseRef', { caseRef: filter.caseRef });
     return keyset(q, ['d.created_at', 'd.id'], 'DESC', page).getMany();
+  }
+
+  /**
+   * Deletes up to `limit` each of the notices and webhook deliveries recorded before `before` that are done with
+   * (sent, delivered or failed); returns how many went.
+   */
+  async deleteSettled(before: Date, limit: number, tx: EntityManager): Promise<{ count: number; more: boolean }> {
+    const [notices, deliveries] = [
+      affected(
+        await tx.query(`DELETE FROM mail_notice WHERE id IN (SELECT id FROM mail_notice WHERE state <> 'pending' AND created_at < $1 LIMIT $2)`, [
+          before,
+          limit,
+        ]),
+      ),
+      affected(
+        await tx.query(`DELETE FROM webhook_delivery WHERE id IN (SELECT id FROM webhook_delivery WHERE state <> 'pending' AND created_at < $1 LIMIT $2)`, [
+          before,
+          limit,
+        ]),
+      ),
+    ];
+    return { count: notices + deliveries, more: notices === limit || deliveries === limit };
   }
 
   /** Mail notices by state, and webhook deliveries by endpoint and state. */

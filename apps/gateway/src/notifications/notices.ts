@@ -29,8 +29,13 @@ export class Notices {
     private readonly webhooks: WebhookSender,
   ) {}
 
+  /** Whether anything is told at all: a mail server or a webhook endpoint is configured. */
+  get active(): boolean {
+    return this.config.notifications.smtp !== null || this.config.notifications.webhooks.length > 0;
+  }
+
   async record(events: NoticeEvent[], tx: EntityManager): Promise<void> {
-    if (!events.length) return;
+    if (!events.length || !this.active) return;
     const notices = this.config.notifications.smtp ? events.flatMap((e) => this.mailNotices(e)) : [];
     const deliveries = events.flatMap((e) => this.deliveries(e));
     const newNotices = await this.repository.addNotices(notices, tx);

@@ -14,6 +14,6 @@ import { WebhookSender } from './webhook-sender';
   imports: [RegistryModule, TypeOrmModule.forFeature([MailNotice, WebhookDelivery])],
   controllers: [NotificationsController],
   providers: [Notices, NoticeRepository, MailSender, WebhookSender, NotificationsService],
-  exports: [Notices, MailSender, WebhookSender],
+  exports: [Notices, NoticeRepository, MailSender, WebhookSender],
 })
 export class NotificationsModule {}

@@ -2,7 +2,6 @@ import { ConflictException, ForbiddenException, Inject, Injectable, NotFoundExce
 import { organisationOf } from '../config/directory';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
 import { Clock } from '../clock/clock';
-import { listScope } from '../auth/scope';
 import { Page, TIME_AND_ID, keysetPageOf, pageOf } from '../http/paging';
 import { Principal, is } from '../http/principal';
 import { RegistryService } from '../registry/registry.service';
@@ -103,15 +102,17 @@ export class NotificationsService {
       throw new ForbiddenException('only an administrator of the whole node sends a notice again');
   }
 
-  /** Which notices the caller may list (see the class). */
-  private noticeScope(caller: Principal, role: string | undefined): { roles?: string[] | null; organisation?: string } {
-    if (seesAll(caller)) return { roles: role ? [role] : null };
-    if (is(caller, 'administrator') && caller.organisation) {
-      if (role && organisationOf(role) !== caller.organisation)
-        throw new ForbiddenException(`only an administrator of ${organisationOf(role)} sees its notices`);
-      return { roles: role ? [role] : null, organisation: caller.organisation };
-    }
-    return { roles: listScope(caller, role) };
+  /**
+   * Which notices the caller may list (see the class): all, or those of `roles` and of the roles of `organisations`.
+   * Each application role grants on its own; a caller with several gets the union.
+   */
+  private noticeScope(caller: Principal, role: string | undefined): { roles: string[] | null; organisations: string[] } {
+    if (seesAll(caller)) return { roles: role ? [role] : null, organisations: [] };
+    const organisations = is(caller, 'administrator') && caller.organisation ? [caller.organisation] : [];
+    const own = is(caller, 'caseworker') ? [...caller.holds, ...caller.covers] : [];
+    if (!role) return { roles: own, organisations };
+    if (own.includes(role) || organisations.includes(organisationOf(role))) return { roles: [role], organisations: [] };
+    throw new ForbiddenException(`you neither hold ${role} (nor is its work waiting with a role you hold) nor administer its organisation`);
   }
 }
 

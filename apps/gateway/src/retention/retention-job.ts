@@ -7,11 +7,12 @@ import { Periodic } from '../clock/periodic';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
 import { safeError } from '../logging/safe-error';
 import { MessageLog } from '../message-log/message-log';
+import { NoticeRepository } from '../notifications/notice.repository';
 import { CaseErasure } from './case-erasure';
 import { BatchResult, RetentionRepository, RetentionSession } from './retention.repository';
 
 /** The data classes with a retention period of their own (`retention` in the node's configuration). */
-export type RetentionClass = 'sealed' | 'case-data' | 'message-log';
+export type RetentionClass = 'sealed' | 'case-data' | 'message-log' | 'notices';
 
 /** What one run deleted: messages whose sealed data went, cases reduced to tombstones (and their messages), log messages. */
 export interface RetentionCounts {
@@ -19,6 +20,7 @@ export interface RetentionCounts {
   caseData: number;
   caseDataMessages: number;
   messageLog: number;
+  notices: number;
 }
 
 /**
@@ -31,7 +33,9 @@ export interface RetentionCounts {
  *   its consent, purpose and deadlines (of a case erased when consent was withdrawn for everything, the evidence it
  *   kept: consent record, withdrawal, purge.confirmed, receipts); the case row and each message row stay as tombstones;
  * - message-log: any message stored more than `messageLog` ago (receipts and registry updates too), unless its case is
- *   still open, becomes a tombstone.
+ *   still open, becomes a tombstone;
+ * - notices: mail notices and webhook deliveries done with (sent, delivered, failed) once the message log's period
+ *   has passed since they were recorded.
  *
  * Work goes in batches, each in a transaction of its own; replicas take turns (RetentionRepository.exclusive), and
  * every batch only touches what is not purged yet, so nothing is purged twice. Each run audits one `retention.purged`
@@ -52,6 +56,7 @@ export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly repository: RetentionRepository,
     private readonly erasure: CaseErasure,
     private readonly messageLog: MessageLog,
+    private readonly notices: NoticeRepository,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
   ) {}
@@ -87,12 +92,13 @@ export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
         const { inbound, outbound } = await this.messageLog.tombstone({ storedBefore: before(messageLogMs), limit: this.batchSize }, now, tx);
         return { count: inbound + outbound, more: inbound === this.batchSize || outbound === this.batchSize };
       });
-      return { sealed: sealed.count, caseData: caseData.count, caseDataMessages: caseData.messages ?? 0, messageLog: messageLog.count };
+      const notices = await this.purge(session, 'notices', (tx) => this.notices.deleteSettled(before(messageLogMs), this.batchSize, tx));
+      return { sealed: sealed.count, caseData: caseData.count, caseDataMessages: caseData.messages ?? 0, messageLog: messageLog.count, notices: notices.count };
     });
-    if (counts.sealed || counts.caseData || counts.messageLog) {
+    if (counts.sealed || counts.caseData || counts.messageLog || counts.notices) {
       this.logger.log(
         `retention: sealed data of ${counts.sealed} message(s), coded data of ${counts.caseData} case(s) (${counts.caseDataMessages} message(s)), ` +
-          `${counts.messageLog} message(s) of the log`,
+          `${counts.messageLog} message(s) of the log, ${counts.notices} notice(s)`,
       );
     }
     return counts;

@@ -109,8 +109,13 @@ export function caseTimeline(view: CaseView): string[] {
 /**
  * The variant where acceptance never comes: a second handover goes to a role that does not answer; once the
  * (demo-short) acceptance deadline passes, AT copies the request to that role's fallback and alerts its coordinator.
+ * Returns the case and the roles AT alerted.
  */
-export async function playEscalation(at: NodeClient, request: { sender: string; recipient: string; body: unknown }, out: Out): Promise<void> {
+export async function playEscalation(
+  at: NodeClient,
+  request: { sender: string; recipient: string; body: unknown },
+  out: Out,
+): Promise<{ caseRef: string; alerted: string[] }> {
   const submitted = await at.submitHandover(request);
   out(`      AT -> ${request.recipient}: case ${submitted.caseRef}; nobody there answers`);
   const item = await until(`the escalation of case ${submitted.caseRef}`, async () =>
@@ -119,4 +124,5 @@ export async function playEscalation(at: NodeClient, request: { sender: string; 
   out(
     `      acceptance overdue by ${item.overdue}: AT alerted ${item.alerted.join(', ')}; request copied to ${item.copiedTo.join(', ') || '(no fallback published)'}`,
   );
+  return { caseRef: submitted.caseRef, alerted: item.alerted };
 }

@@ -7,8 +7,9 @@ import { applyTopology, formatSummary, removeTopology } from '../topology/apply'
 import { ensureLinkPasswords } from './links';
 import { HandoverView, NodeClient } from './node-client';
 import { isPortInUse, localServices, unreachable } from '../local/preflight';
-import { handoverHeader, inboxBlock, receiptLine, timelineBlock } from './print';
+import { handoverHeader, inboxBlock, mailBlock, mailLines, receiptLine, timelineBlock } from './print';
 import { GatewayProcess, GatewayProcesses, describeExit, logTail, stoppedCleanly } from '../local/gateway-processes';
+import { ReceivedMail, SmtpCatcher } from '../local/mail-catcher';
 import { caseTimeline, playEscalation, playReturn } from './case-story';
 import { checkReceipt } from './receipt-check';
 import { LocalIssuer, ensureIssuer, mintToken } from '../tokens';
@@ -23,6 +24,10 @@ const RECIPIENT = 'RS';
 const STEPS = 10;
 const START_TIMEOUT_MS = 60_000;
 const DELIVERY_TIMEOUT_MS = 30_000;
+/** The longest the demo waits for the mail it expects: notices go out right after what they are about is stored. */
+const MAIL_TIMEOUT_MS = 15_000;
+/** Once the expected mail is in, this long without another: the rest of what one step sent has arrived too. */
+const MAIL_QUIET_MS = 1_000;
 
 type Out = (line: string) => void;
 
@@ -44,13 +49,15 @@ export interface DemoOptions {
 
 /**
  * `trmctl demo`: two local nodes, AT and RS, on the local RabbitMQ and PostgreSQL, each with its identity provider.
- * AT hands a return case over to RS; the demo shows both sides' timelines and checks RS's signed receipt itself.
+ * AT hands a return case over to RS; the demo shows both sides' timelines, checks RS's signed receipt itself, and
+ * prints the notices both nodes mailed to their roles' functional mailboxes (a local SMTP server catches them).
  * Returns the exit code.
  */
 export async function runDemo(env: NodeJS.ProcessEnv = process.env, { out, err: fail }: DemoOutput = terminal, options: DemoOptions = {}): Promise<number> {
   const step = (n: number, text: string) => out(`[${n}/${STEPS}] ${text}`);
   const gateways = new GatewayProcesses();
   const signals = installSignalHandlers(gateways, out);
+  let catcher: SmtpCatcher | null = null;
   try {
     out(`trmctl demo: node ${SENDER} hands a return case over to node ${RECIPIENT} over RabbitMQ`);
     step(1, 'checking RabbitMQ and PostgreSQL');
@@ -69,8 +76,10 @@ export async function runDemo(env: NodeJS.ProcessEnv = process.env, { out, err: 
       out(`      ${formatSummary(await applyTopology(config))}`);
     }
 
-    step(4, 'starting the identity providers and the gateways');
-    const [at, rs] = await startGateways(gateways, nodeEnv, out, issuer);
+    step(4, 'starting a mail catcher, the identity providers and the gateways');
+    catcher = await SmtpCatcher.start();
+    out(`      mail catcher on 127.0.0.1:${catcher.port}: an SMTP server that keeps the notices the nodes mail (notifications.smtp)`);
+    const [at, rs] = await startGateways(gateways, { ...nodeEnv, TRM_SMTP_PORT: String(catcher.port) }, out, issuer);
 
     step(5, 'exchanging directories (signed registry.update both ways)');
     await awaitDirectories(at, rs);
@@ -98,12 +107,25 @@ export async function runDemo(env: NodeJS.ProcessEnv = process.env, { out, err: 
     out('');
     for (const line of caseTimeline(finished)) out(line);
     out('');
+    out('  Each node mails a notice to the functional mailbox of the role a message waits for, or whose deadline is near or');
+    out('  missed: the case, the message type, the deadline and a console link, never what the message says.');
+    // RS's intake hears of the request and each message after it; AT's coordination office of each answer.
+    await printMail(catcher, submitted.caseRef, [await mailboxOf(rs, request.recipient), await mailboxOf(at, request.sender)], out);
+    out('');
 
     step(10, `variant: acceptance never comes (deadline shortened to ${nodeEnv.TRM_AGREEMENT_ACCEPTANCE} for the demo)`);
-    await playEscalation(at, { ...request, recipient: 'RS/atina/reintegration' }, out);
+    const escalation = { ...request, recipient: 'RS/atina/reintegration' };
+    const escalated = await playEscalation(at, escalation, out);
+    out('');
+    // The silent role heard of the request; the roles AT alerted hear that the deadline passed.
+    const alerted = await Promise.all(escalated.alerted.map((role) => mailboxOf(at, role)));
+    await printMail(catcher, escalated.caseRef, [await mailboxOf(rs, escalation.recipient), ...alerted], out);
     out('\nDemo succeeded.');
     if (options.keep) {
       printConsoles([at, rs], out);
+      const live = catcher;
+      out(`Mail the nodes send from now on (to 127.0.0.1:${live.port}) is printed here as it arrives:`);
+      live.onMail = (mail) => out([...mailLines(mail), ''].join('\n'));
       await signals.interrupted();
     }
     return 0;
@@ -115,6 +137,7 @@ export async function runDemo(env: NodeJS.ProcessEnv = process.env, { out, err: 
     return 1;
   } finally {
     await stopGateways(gateways, out);
+    await catcher?.down();
     signals.remove();
   }
 }
@@ -224,6 +247,35 @@ async function startAfresh(config: NodeConfig): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/** A role's functional mailbox, as the node's directory has it. */
+async function mailboxOf(node: NodeClient, role: string): Promise<string> {
+  const mailbox = (await node.role(role)).channels?.mailbox;
+  if (!mailbox) throw new CliError(`${role} has no mailbox in ${node.node}'s directory (config/directory/${node.node}.yaml)`);
+  return mailbox;
+}
+
+/**
+ * Prints the mail about `caseRef` the catcher holds once each of `mailboxes` has some and no more came for a moment;
+ * fails, after printing what came, when one of them got none within MAIL_TIMEOUT_MS.
+ */
+async function printMail(catcher: SmtpCatcher, caseRef: string, mailboxes: string[], out: Out): Promise<void> {
+  const deadline = Date.now() + MAIL_TIMEOUT_MS;
+  let mails: ReceivedMail[];
+  let missing: string[];
+  for (;;) {
+    mails = catcher.mails.filter((m) => m.subject.includes(caseRef) || m.text.includes(caseRef));
+    missing = mailboxes.filter((box) => !mails.some((m) => m.to.includes(box.toLowerCase())));
+    const quiet = Date.now() - (mails.at(-1)?.receivedAt.getTime() ?? 0) >= MAIL_QUIET_MS;
+    if ((!missing.length && quiet) || Date.now() > deadline) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  for (const line of mailBlock(`Mail the nodes sent to functional mailboxes about case ${caseRef}`, mails)) out(line);
+  if (missing.length)
+    throw new CliError(
+      `no mail to ${missing.join(', ')} about case ${caseRef} within ${MAIL_TIMEOUT_MS / 1000} s. See var/logs/${SENDER}.log and var/logs/${RECIPIENT}.log`,
+    );
 }
 
 /** --keep: where to sign in, and as whom. */

@@ -3,7 +3,7 @@ import type { OverdueItem } from '../../../gateway/src/cases/dto/case-pages.dto'
 import type { HandoverSubmitted, HandoverView } from '../../../gateway/src/cases/dto/handover-view.dto';
 import type { InboxItem } from '../../../gateway/src/cases/dto/inbox-page.dto';
 import type { Page } from '../../../gateway/src/http/paging';
-import type { LookupAnswer } from '../../../gateway/src/directory/dto/directory-views.dto';
+import type { LookupAnswer, RoleView } from '../../../gateway/src/directory/dto/directory-views.dto';
 import { CliError } from '../errors';
 
 // The node's HTTP API as the demo uses it; the shapes are the gateway's response DTOs.
@@ -37,6 +37,12 @@ export class NodeClient {
   /** GET /v1/directory: who handles what, across every node this node knows. */
   directory(query: Record<string, string> = {}): Promise<LookupAnswer> {
     return this.call<LookupAnswer>('GET', `/v1/directory?${new URLSearchParams(query).toString()}`);
+  }
+
+  /** GET /v1/roles/{org}/{role}: one of the node's own roles, with its functional channels. */
+  role(address: string): Promise<RoleView> {
+    const [, org, role] = address.split('/');
+    return this.call<RoleView>('GET', `/v1/roles/${encodeURIComponent(org)}/${encodeURIComponent(role)}`);
   }
 
   sendCaseMessage(caseRef: string, message: { type: string; body: unknown; sender?: string }): Promise<CaseMessageSubmitted> {

@@ -1,3 +1,4 @@
+import type { ReceivedMail } from '../local/mail-catcher';
 import { HandoverView, InboxItem, TimelineEntry } from './node-client';
 import { ReceiptCheck } from './receipt-check';
 
@@ -37,4 +38,23 @@ export function receiptLine(check: ReceiptCheck, partner: string): string {
   if (!check.ok) return `Receipt NOT verified: ${check.problem}`;
   const outcome = check.status === 'delivered' ? 'delivered' : `rejected (${check.reason ?? 'no reason'})`;
   return `Receipt verified: signed by ${check.kid}, digest ${check.digest} matches the request; ${partner} says ${outcome}`;
+}
+
+const MAIL_INDENT = ' '.repeat(18);
+
+/** One mail as the demo's catcher received it: when, to which mailbox, from which node, its subject and text. */
+export function mailLines(mail: ReceivedMail): string[] {
+  return [
+    `    ${clock(mail.receivedAt.toISOString())}  To: ${mail.to.join(', ')}`,
+    `${MAIL_INDENT}From: ${mail.from}`,
+    `${MAIL_INDENT}Subject: ${mail.subject}`,
+    ...mail.text
+      .trimEnd()
+      .split('\n')
+      .map((line) => `${MAIL_INDENT}  ${line}`.trimEnd()),
+  ];
+}
+
+export function mailBlock(title: string, mails: ReceivedMail[]): string[] {
+  return [`  ${title}, times UTC:`, ...(mails.length ? mails.flatMap((m, i) => [...(i ? [''] : []), ...mailLines(m)]) : ['    (none)'])];
 }

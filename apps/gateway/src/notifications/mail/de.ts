@@ -1,0 +1,58 @@
+import { MailTexts } from './mail-texts';
+
+export const de: MailTexts = {
+  name: 'Deutsch',
+  locale: 'de',
+  messageType: {
+    'handover.request': 'Übergabeanfrage',
+    'handover.accepted': 'Übergabe angenommen',
+    'handover.declined': 'Übergabe abgelehnt',
+    'info.request': 'Bitte um Informationen',
+    'info.response': 'Informationen erteilt',
+    'return.scheduled': 'Rückkehr geplant',
+    'arrival.confirmed': 'Ankunft bestätigt',
+    'arrival.missed': 'Ankunft nicht erfolgt',
+    'followup.report': 'Folgebericht',
+    'case.updated': 'Falldaten korrigiert',
+    'consent.withdrawn': 'Einwilligung widerrufen',
+    'purge.confirmed': 'Löschung bestätigt',
+    'case.closed': 'Fall abgeschlossen',
+    'registry.update': 'Aktualisierung des Kontaktverzeichnisses',
+    receipt: 'Zustellbestätigung',
+  },
+  deadlineKind: {
+    acceptance: 'Antwort auf die Übergabe',
+    arrival: 'Bestätigung der Ankunft',
+    followup: 'Folgebericht',
+  },
+  owedBy: { us: 'Wir schulden die Antwort.', partner: 'Der Partner schuldet die Antwort.' },
+  noticeCount: { one: (n) => `${n} Benachrichtigung`, other: (n) => `${n} Benachrichtigungen` },
+  notice: (node, roles) => `Eine Benachrichtigung vom TRM-Knoten ${node} für ${roles}.`,
+  notices: (count, node, roles) => `${count} vom TRM-Knoten ${node} für ${roles}:`,
+  digest: (count, roles) => `${count} für ${roles}`,
+  caseRef: (caseRef) => `Fall ${caseRef}`,
+  messageFor: (type, role) => `${type} für ${role}`,
+  deadlineIn: (when, kind) => `Frist ${when}: ${kind}`,
+  deadlineMissed: (kind) => `Frist versäumt: ${kind}`,
+  roleHandedOver: (role) => `Rolle ${role} übergeben`,
+  roleRetired: (role) => `Rolle ${role} aufgelöst`,
+  why: {
+    fallback: (vacant) => `${vacant} ist unbesetzt; Ihre Rolle ist die Vertretung.`,
+    successor: (retired) => `${retired} ist aufgelöst; Ihre Rolle ist die Nachfolge.`,
+    coordinator: (node) => `Sie erhalten dies als Koordination des Knotens ${node}.`,
+    handedOver:
+      'Die Rolle hat eine neue Inhaberin oder einen neuen Inhaber. Die offenen Fälle und die Nachrichten, die auf Antwort warten, bleiben bei der Rolle.',
+    retired: 'Die Rolle nimmt keine Nachrichten mehr an. Die offenen Fälle und die Nachrichten, die auf Antwort warten, sind an die Nachfolge gegangen.',
+    inherited:
+      'Die offenen Fälle dieser Rolle und die Nachrichten, die dort auf Antwort warten, sind an Ihre Rolle gegangen. Was Partner noch an sie senden, kommt zu Ihnen.',
+  },
+  label: {
+    partner: 'Partnerknoten',
+    deadline: 'Frist',
+    successor: 'Nachfolge',
+    openCases: 'Offene Fälle',
+    unansweredMessages: 'Nachrichten, die auf Antwort warten',
+    link: 'In der Konsole öffnen',
+  },
+  closing: 'Diese E-Mail enthält keine persönlichen Angaben. Fälle lesen Sie in der Konsole, nachdem Sie sich angemeldet haben.',
+};
