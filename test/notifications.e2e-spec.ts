@@ -1,16 +1,14 @@
 import { NodeConfig } from '../apps/gateway/src/config/node-config';
 import { randomUUID } from 'node:crypto';
 import { Transactions } from '../apps/gateway/src/database/transactions';
-import { MailSender } from '../apps/gateway/src/notifications/mail-sender';
 import { NoticeEvent } from '../apps/gateway/src/notifications/notice-event';
 import { Notices } from '../apps/gateway/src/notifications/notices';
 import { RetentionJob } from '../apps/gateway/src/retention/retention-job';
-import { WebhookSender } from '../apps/gateway/src/notifications/webhook-sender';
 import { CANARY_NAME, CANARY_PERSON, leaksIn } from './support/canaries';
 import { AT_COORDINATOR, CaseSteps, HOUR_MS, MINUTE_MS, RS_INTAKE, bodies, startCaseNodes, withSealedConsent } from './support/cases';
 import { ManualClock } from './support/clock';
 import { call, eventually } from './support/http';
-import { SmtpCatcher, WebhookReceiver, webhookSecret } from './support/mailboxes';
+import { SmtpCatcher, WebhookReceiver, catcherSmtp, sendDueNotices, webhookSecret } from './support/mailboxes';
 import { TestNetwork } from './support/network';
 import { sampleReturnHandover } from '../apps/trmctl/src/local';
 
@@ -35,12 +33,7 @@ describe('notices: e-mail to functional mailboxes and signed webhooks', () => {
   let net: TestNetwork;
   let steps: CaseSteps;
 
-  const sendAll = async () => {
-    for (const node of ['AT', 'RS']) {
-      await net.node(node).app!.get(MailSender).sendDue();
-      await net.node(node).app!.get(WebhookSender).sendDue();
-    }
-  };
+  const sendAll = () => sendDueNotices([net.node('AT').app, net.node('RS').app]);
   /** Waits until `mailbox` holds `n` mails, sends what is still due, and checks that no more came. */
   const mailsTo = async (mailbox: string, n: number) => {
     await eventually(async () => (await sendAll(), smtp.to(mailbox).length >= n ? true : undefined), 20_000, `${n} mail(s) to ${mailbox}`);
@@ -57,15 +50,7 @@ describe('notices: e-mail to functional mailboxes and signed webhooks', () => {
       config.notifications = {
         ...config.notifications,
         consoleUrl: `https://trm-${config.node.toLowerCase()}.example/`,
-        smtp: {
-          host: '127.0.0.1',
-          port: smtp.port,
-          security: 'none',
-          user: null,
-          password: null,
-          from: `TRM ${config.node} <trm@${config.node.toLowerCase()}.example>`,
-          maxPerMailboxPerHour: 30,
-        },
+        smtp: catcherSmtp(smtp.port, 30, `TRM ${config.node} <trm@${config.node.toLowerCase()}.example>`),
         webhooks: [
           {
             url: hooks[config.node].url,
@@ -186,12 +171,7 @@ describe('notices: digests, limits, reminders, role handovers, webhook retries',
   const DIGEST_ROLE = 'RS/astra/return-support';
   const LIMITED_ROLE = 'RS/cptv/duty';
 
-  const sendAll = async () => {
-    for (const node of ['AT', 'RS']) {
-      await net.node(node).app!.get(MailSender).sendDue();
-      await net.node(node).app!.get(WebhookSender).sendDue();
-    }
-  };
+  const sendAll = () => sendDueNotices([net.node('AT').app, net.node('RS').app]);
   const about = (caseRef: string) => smtp.mails.filter((m) => m.text.includes(caseRef));
 
   beforeAll(async () => {
@@ -200,7 +180,7 @@ describe('notices: digests, limits, reminders, role handovers, webhook retries',
     ({ net, steps } = await startCaseNodes(clock, (config: NodeConfig) => {
       config.notifications = {
         ...config.notifications,
-        smtp: { host: '127.0.0.1', port: smtp.port, security: 'none', user: null, password: null, from: 'TRM <trm@example.org>', maxPerMailboxPerHour: 2 },
+        smtp: catcherSmtp(smtp.port, 2),
         digests: config.node === 'RS' ? { [DIGEST_ROLE]: HOUR_MS } : {},
         webhooks: config.node === 'RS' ? [{ url: hook.url, events: ['message.arrived', 'role.handed-over'], secret }] : [],
       };

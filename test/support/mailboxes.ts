@@ -1,10 +1,33 @@
+import { INestApplication } from '@nestjs/common';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
+import { SmtpConfig } from '../../apps/gateway/src/config/node-config';
+import { MailSender } from '../../apps/gateway/src/notifications/mail-sender';
+import { WebhookSender } from '../../apps/gateway/src/notifications/webhook-sender';
 
 // The SMTP server is trmctl's, which the demo runs as its mail catcher; so is the secret generator (trmctl webhook-secret).
 export { SmtpCatcher, webhookSecret } from '../../apps/trmctl/src/local';
 export type { ReceivedMail } from '../../apps/trmctl/src/local';
+
+/** `notifications.smtp` for a catcher on this machine: no TLS, no credentials. */
+export const catcherSmtp = (port: number, maxPerMailboxPerHour = 30, from = 'TRM <trm@example.org>'): SmtpConfig => ({
+  host: '127.0.0.1',
+  port,
+  security: 'none',
+  user: null,
+  password: null,
+  from,
+  maxPerMailboxPerHour,
+});
+
+/** Sends what is due on each gateway — mails, then webhook calls — and waits until it is sent. */
+export async function sendDueNotices(apps: Array<INestApplication | null>): Promise<void> {
+  for (const app of apps) {
+    await app?.get(MailSender).sendDue();
+    await app?.get(WebhookSender).sendDue();
+  }
+}
 
 /** A webhook call as received, its signature checked with the endpoint's secret. */
 export interface ReceivedCall {

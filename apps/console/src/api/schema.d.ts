@@ -1557,6 +1557,8 @@ export interface components {
             mailbox: string | null;
             /** @description The vacant or retired role the notice was for, when it went to this role as its fallback or successor. */
             about?: string;
+            /** @description Along a chain of vacant or retired roles, the one whose fallback or successor this role is. */
+            via?: string;
             caseRef: string | null;
             messageId: string | null;
             messageType: string | null;

@@ -105,9 +105,10 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
     if (!zone) problems.push(`${key} must be an IANA time zone such as Europe/Belgrade or UTC`);
     return zone ?? DEFAULTS.timeZone;
   };
-  const integer = (value: unknown, key: string, min: number): number => {
+  const integer = (value: unknown, key: string, min: number, max = Number.MAX_SAFE_INTEGER): number => {
     const n = typeof value === 'string' ? Number(value) : value;
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < min) problems.push(`${key} must be an integer of at least ${min}`);
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max)
+      problems.push(`${key} must be an integer of at least ${min}${max < Number.MAX_SAFE_INTEGER ? ` and at most ${max}` : ''}`);
     return n as number;
   };
   const readJson = <T>(rel: string, key: string): T => {
@@ -257,7 +258,7 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
 }
 
 type Duration = (value: unknown, key: string, min?: number) => number;
-type Integer = (value: unknown, key: string, min: number) => number;
+type Integer = (value: unknown, key: string, min: number, max?: number) => number;
 
 const SMTP_PORTS: Record<SmtpSecurity, number> = { starttls: 587, tls: 465, none: 25 };
 /** Standard Webhooks: `whsec_` and the base64 of a key of 24 to 64 bytes. */
@@ -282,7 +283,7 @@ function readNotifications(
   if (n.smtp !== undefined && n.smtp !== null) {
     const s = section(n.smtp, 'notifications.smtp', DEFAULTS.smtp, problems, ['host', 'port', 'user', 'password', 'from']);
     const security = s.security as SmtpSecurity;
-    if (!(security in SMTP_PORTS)) problems.push('notifications.smtp.security must be starttls, tls or none');
+    if (!Object.hasOwn(SMTP_PORTS, security)) problems.push('notifications.smtp.security must be starttls, tls or none');
     if (typeof s.host !== 'string' || !s.host) problems.push('notifications.smtp.host is required (the SMTP server)');
     else if (security === 'none' && !isLoopback(s.host))
       problems.push('notifications.smtp.security none sends mail in clear: only for a server on this machine (localhost, 127.0.0.1, ::1); use starttls or tls');
@@ -292,7 +293,7 @@ function readNotifications(
       problems.push('notifications.smtp.user and notifications.smtp.password go together (both from the environment)');
     smtp = {
       host: String(s.host ?? ''),
-      port: integer(s.port ?? SMTP_PORTS[security] ?? 587, 'notifications.smtp.port', 1),
+      port: integer(s.port ?? (Object.hasOwn(SMTP_PORTS, security) ? SMTP_PORTS[security] : 587), 'notifications.smtp.port', 1, 65_535),
       security,
       user: s.user ? String(s.user) : null,
       password: s.password ? String(s.password) : null,

@@ -12,12 +12,22 @@ import { MailNotice } from './notice.entity';
 import { NoticeRepository } from './notice.repository';
 
 const HOUR_MS = 3_600_000;
+
+/**
+ * Whether the server refused this one mail for good: a 5xx for its recipient (RCPT TO) or its content (DATA). Any
+ * other refusal — credentials (535), sign-in required (530), the sender (MAIL FROM), TLS, a connection that failed —
+ * is about the node or the server, so the mail waits and is tried again, with every other, once that is put right.
+ */
+function refusesThisMail(e: { responseCode?: number; code?: string; command?: string }): boolean {
+  return typeof e.responseCode === 'number' && e.responseCode >= 500 && (e.command === 'RCPT TO' || e.command === 'DATA' || e.code === 'EMESSAGE');
+}
 const BATCH = 50;
 
 /**
  * Sends the mail notices over SMTP. Each notice goes out once: in its own mail, or — for a role in digest mode, or a
  * mailbox that reached its hourly limit — together with the others waiting for that mailbox. A failed send is tried
- * again with back-off; a permanent refusal (5xx) or a notice unsent for `retry.giveUpAfter` is failed and logged.
+ * again with back-off; a permanent refusal of the mail (5xx to its recipient or content) or a notice unsent for
+ * `retry.giveUpAfter` is failed and logged.
  * The notice rows stay locked while their mail is sent, so a second replica never sends them too; should the process
  * die between the server's acceptance and the commit, the resend carries the same Message-ID.
  */
@@ -170,10 +180,13 @@ export class MailSender implements OnApplicationBootstrap, OnApplicationShutdown
       return null;
     } catch (err) {
       const e = err as { responseCode?: number; code?: string; message?: string };
-      const permanent = typeof e.responseCode === 'number' && e.responseCode >= 500;
       const text = (e.responseCode ? `SMTP ${e.responseCode}: ${e.message ?? ''}` : `${e.code ?? 'error'}: ${e.message ?? safeError(err)}`).slice(0, 300);
+      const permanent = refusesThisMail(e);
       const suppressed = this.failures.take(text);
-      if (suppressed !== null) this.logger.warn(`mail to ${mailbox} not sent: ${text}${suppressed ? ` (${suppressed} more since the last such line)` : ''}`);
+      if (suppressed !== null)
+        this.logger.warn(
+          `mail to ${mailbox} not sent${permanent ? '' : ' (tried again later)'}: ${text}${suppressed ? ` (${suppressed} more since the last such line)` : ''}`,
+        );
       return { text, permanent };
     }
   }

@@ -50,6 +50,8 @@ export interface NoticeDetail {
   reason: NoticeReason;
   /** The role the event was for, when the notice went to its fallback or successor instead. */
   about?: string;
+  /** Along a chain (a vacant role's fallback, itself vacant), the role whose fallback or successor this one is. */
+  via?: string;
   partner?: string;
   deadline?: { kind: NoticeDeadline['kind']; owedBy: NoticeDeadline['owedBy'] };
   transfer?: Omit<NoticeTransfer, 'id'> & { id: string };

@@ -6,6 +6,9 @@ import { Column, bulkInsert } from '../database/bulk-insert';
 import { KeysetPage, keyset } from '../database/keyset';
 import { MailNotice, NoticeState, WebhookDelivery } from './notice.entity';
 
+/** Pending notices of the due mailboxes taken in one pass at most: a longer backlog goes in the passes after. */
+const MAILBOX_BATCH = 1000;
+
 /** Counts of notices or deliveries by state. */
 export type StateCounts = Record<string, number>;
 
@@ -42,6 +45,7 @@ export class NoticeRepository {
         .where(`n.state = 'pending' AND n.mailbox = ANY(:mailboxes)`, { mailboxes: due.map((d) => d.mailbox) })
         .orderBy('n.created_at')
         .addOrderBy('n.id')
+        .limit(MAILBOX_BATCH)
         .setLock('pessimistic_write')
         .setOnLocked('skip_locked')
         .getMany();

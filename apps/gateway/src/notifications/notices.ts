@@ -11,6 +11,15 @@ import { MailNotice, WebhookDelivery } from './notice.entity';
 import { NoticeRepository } from './notice.repository';
 import { WebhookSender } from './webhook-sender';
 
+const NO_MAILBOX = 'the role has no mailbox (one address) in the directory';
+const MAILBOX = /^[^\s@,;<>"]+@[^\s@,;<>"]+$/;
+
+/** The role's mailbox when it is one plain address (never a list a mail would fan out to), else null. */
+export const singleMailbox = (mailbox: string | undefined): string | null => {
+  const trimmed = mailbox?.trim() ?? '';
+  return MAILBOX.test(trimmed) ? trimmed : null;
+};
+
 /**
  * Records what roles and systems must hear of, in the transaction of what happened: a mail notice per role (to its
  * functional mailbox, routed as its messages are) and a webhook delivery per endpoint that asked for the event. The
@@ -40,8 +49,8 @@ export class Notices {
     const deliveries = events.flatMap((e) => this.deliveries(e));
     const newNotices = await this.repository.addNotices(notices, tx);
     const newDeliveries = await this.repository.addDeliveries(deliveries, tx);
-    for (const n of notices.filter((x) => !x.mailbox)) this.logger.warn(`${n.event} notice for ${n.role} not sent: the role has no mailbox in the directory`);
     this.transactions.afterCommit(tx, () => {
+      for (const n of notices.filter((x) => !x.mailbox)) this.logger.warn(`${n.event} notice for ${n.role} not sent: ${NO_MAILBOX}`);
       if (newNotices) this.mail.wake();
       if (newDeliveries) this.webhooks.wake();
     });
@@ -53,7 +62,7 @@ export class Notices {
     for (const target of this.reached(event)) {
       if (byRole.has(target.role)) continue;
       const role = this.registry.ownRole(target.role);
-      const mailbox = role?.channels?.mailbox?.trim() || null;
+      const mailbox = singleMailbox(role?.channels?.mailbox);
       const digest = this.config.notifications.digests[target.role];
       byRole.set(
         target.role,
@@ -71,6 +80,7 @@ export class Notices {
           detail: {
             reason: target.reason,
             ...(target.about ? { about: target.about } : {}),
+            ...(target.via ? { via: target.via } : {}),
             ...(event.partner ? { partner: event.partner } : {}),
             ...(event.deadline ? { deadline: { kind: event.deadline.kind, owedBy: event.deadline.owedBy } } : {}),
             ...(event.transfer ? { transfer: event.transfer } : {}),
@@ -81,19 +91,22 @@ export class Notices {
           attempts: 0,
           // A digest role's notices wait for its interval; the first to come due takes the others with it.
           nextAttemptAt: mailbox ? new Date(event.at.getTime() + (digest ?? 0)) : null,
-          lastError: mailbox ? null : 'the role has no mailbox in the directory',
+          lastError: mailbox ? null : NO_MAILBOX,
         }),
       );
     }
     return [...byRole.values()];
   }
 
-  /** The roles an event reaches: each it is for, or where that role's messages go (a vacant role's fallback, a retired one's successor). */
-  private reached(event: NoticeEvent): Array<{ role: string; reason: NoticeReason; about?: string }> {
+  /**
+   * The roles an event reaches: each it is for, or where that role's messages go (a vacant role's fallback, a retired
+   * one's successor; along a chain, the reason is the last step's and `via` names the role of that step).
+   */
+  private reached(event: NoticeEvent): Array<{ role: string; reason: NoticeReason; about?: string; via?: string }> {
     return event.for.map(({ role, reason, asIs }) => {
-      const to = asIs ? role : this.registry.route(role, event.at);
-      if (to === role) return { role, reason };
-      return { role: to, reason: this.registry.ownRole(role)?.retiredAt ? 'successor' : 'fallback', about: role };
+      const { to, via } = asIs ? { to: role, via: null } : this.registry.routeVia(role, event.at);
+      if (!via) return { role, reason };
+      return { role: to, reason: this.registry.ownRole(via)?.retiredAt ? 'successor' : 'fallback', about: role, ...(via !== role ? { via } : {}) };
     });
   }
 

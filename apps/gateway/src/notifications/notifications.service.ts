@@ -9,6 +9,7 @@ import { MailNoticeQueryDto, MailNoticeView, NotificationSettings, WebhookDelive
 import { MailSender } from './mail-sender';
 import { MailNotice, WebhookDelivery, webhookId } from './notice.entity';
 import { NoticeRepository } from './notice.repository';
+import { singleMailbox } from './notices';
 import { WebhookSender, redacted } from './webhook-sender';
 
 const iso = (d: Date | null): string | null => d?.toISOString() ?? null;
@@ -78,7 +79,7 @@ export class NotificationsService {
     const notice = await this.repository.findNotice(id);
     if (!notice) throw new NotFoundException(`no mail notice ${id}`);
     if (notice.state !== 'failed') throw new ConflictException(`mail notice ${id} is ${notice.state}, not failed`);
-    const mailbox = this.registry.ownRole(notice.role)?.channels?.mailbox?.trim();
+    const mailbox = singleMailbox(this.registry.ownRole(notice.role)?.channels?.mailbox);
     if (!mailbox) throw new ConflictException(`${notice.role} still has no mailbox in the directory; add one, then try again`);
     if (!(await this.repository.retryNotice(id, mailbox, this.clock.now()))) throw new ConflictException(`mail notice ${id} is no longer failed`);
     this.mail.wake();
@@ -117,7 +118,7 @@ export class NotificationsService {
 }
 
 function noticeView(n: MailNotice): MailNoticeView {
-  const { reason, about, partner, deadline, transfer } = n.detail;
+  const { reason, about, via, partner, deadline, transfer } = n.detail;
   return {
     id: n.id,
     event: n.event,
@@ -125,6 +126,7 @@ function noticeView(n: MailNotice): MailNoticeView {
     mailbox: n.mailbox,
     reason,
     ...(about ? { about } : {}),
+    ...(via ? { via } : {}),
     caseRef: n.caseRef,
     messageId: n.messageId,
     messageType: n.messageType,

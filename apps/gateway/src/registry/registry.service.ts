@@ -133,6 +133,12 @@ export class RegistryService implements OnModuleInit, OnApplicationShutdown {
     return chain[chain.length - 1];
   }
 
+  /** Where a message for `address` waits at `at` (as `route`), and the role it last passed through: whose fallback or successor that is; null when it waits with `address` itself. */
+  routeVia(address: string, at: Date): { to: string; via: string | null } {
+    const chain = this.routeChain(address, at);
+    return { to: chain[chain.length - 1], via: chain.length > 1 ? chain[chain.length - 2] : null };
+  }
+
   /** `address`, then each role its messages pass to at `at`: a retired role's successor, and a vacant one's fallback unless `throughVacancy` is false. */
   private routeChain(address: string, at: Date, throughVacancy = true): string[] {
     const chain = [address];

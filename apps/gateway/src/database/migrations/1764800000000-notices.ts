@@ -35,6 +35,8 @@ export class Notices1764800000000 implements MigrationInterface {
     await q.query(`CREATE INDEX mail_notice_due ON mail_notice (next_attempt_at) WHERE state = 'pending'`);
     await q.query(`CREATE INDEX mail_notice_sent ON mail_notice (mailbox, sent_at) WHERE sent_at IS NOT NULL`);
     await q.query(`CREATE INDEX mail_notice_list ON mail_notice (created_at, id)`);
+    await q.query(`CREATE INDEX mail_notice_role ON mail_notice (role, created_at, id)`);
+    await q.query(`CREATE INDEX mail_notice_case ON mail_notice (case_ref) WHERE case_ref IS NOT NULL`);
     await q.query(`
       CREATE TABLE webhook_delivery (
         id uuid PRIMARY KEY,
@@ -55,6 +57,7 @@ export class Notices1764800000000 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX webhook_delivery_due ON webhook_delivery (next_attempt_at) WHERE state = 'pending'`);
     await q.query(`CREATE INDEX webhook_delivery_list ON webhook_delivery (created_at, id)`);
+    await q.query(`CREATE INDEX webhook_delivery_case ON webhook_delivery (case_ref) WHERE case_ref IS NOT NULL`);
     await q.query(`ALTER TABLE expectation ADD COLUMN reminded_at timestamptz`);
     await q.query(`CREATE INDEX expectation_to_remind ON expectation (due_at) WHERE status = 'open' AND owed_by = 'us' AND reminded_at IS NULL`);
   }

@@ -63,6 +63,8 @@ export class MailNoticeView {
   reason!: NoticeReason;
   /** The vacant or retired role the notice was for, when it went to this role as its fallback or successor. */
   about?: string;
+  /** Along a chain of vacant or retired roles, the one whose fallback or successor this role is. */
+  via?: string;
   caseRef!: string | null;
   messageId!: string | null;
   messageType!: string | null;

@@ -58,10 +58,10 @@ function section(t: MailTexts, notices: MailNotice[], roles: string[], ctx: Mail
 
 /** What one notice says: its headline, why this mailbox hears of it, the deadline and partner, and the console link. */
 function block(t: MailTexts, n: MailNotice, ctx: MailContext): string[] {
-  const { reason, about, partner, deadline, transfer } = n.detail;
+  const { reason, about, via, partner, deadline, transfer } = n.detail;
   const lines = [headline(t, n, ctx)];
-  if (about && reason === 'fallback') lines.push(t.why.fallback(named(about, ctx)));
-  if (about && reason === 'successor') lines.push(t.why.successor(named(about, ctx)));
+  if (about && reason === 'fallback') lines.push(t.why.fallback(named(via ?? about, ctx)));
+  if (about && reason === 'successor') lines.push(t.why.successor(named(via ?? about, ctx)));
   if (reason === 'coordinator') lines.push(t.why.coordinator(ctx.node));
   if (partner) lines.push(`${t.label.partner}: ${partner}`);
   if (deadline && n.dueAt) lines.push(`${t.label.deadline}: ${t.deadlineKind[deadline.kind]} — ${dateIn(t, n.dueAt, ctx.timeZone)}`, t.owedBy[deadline.owedBy]);
