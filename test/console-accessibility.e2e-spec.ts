@@ -26,7 +26,7 @@ const CANARIES = ['Ljiljana', 'Canary-A11y', 'CANARY-PASS-0815', '999 0815', 'Ca
 type AppRole = 'coordinator' | 'caseworker' | 'auditor' | 'administrator';
 const ASTRA = 'RS/astra/return-support';
 
-const COORDINATOR_NAV = ['/inbox', '/cases', '/handovers/new', '/coordination', '/directory', '/partners'];
+const COORDINATOR_NAV = ['/inbox', '/cases', '/handovers/new', '/coordination', '/directory', '/partners', '/notifications'];
 
 interface Person {
   node: 'AT' | 'RS';
@@ -40,9 +40,15 @@ interface Person {
 const PEOPLE: Person[] = [
   { node: 'AT', login: 'bmi-thb.coordination', roles: ['caseworker', 'coordinator'], nav: COORDINATOR_NAV, seesCase: true },
   { node: 'RS', login: 'cptv.intake', roles: ['caseworker', 'coordinator'], nav: COORDINATOR_NAV, seesCase: true },
-  { node: 'RS', login: 'astra.return-support', roles: ['caseworker'], nav: ['/inbox', '/cases', '/handovers/new', '/directory'], seesCase: true },
-  { node: 'RS', login: 'auditor', roles: ['auditor'], nav: ['/cases', '/directory', '/partners', '/audit'], seesCase: true },
-  { node: 'RS', login: 'admin', roles: ['administrator'], nav: ['/directory', '/partners', '/admin'], seesCase: false },
+  {
+    node: 'RS',
+    login: 'astra.return-support',
+    roles: ['caseworker'],
+    nav: ['/inbox', '/cases', '/handovers/new', '/directory', '/notifications'],
+    seesCase: true,
+  },
+  { node: 'RS', login: 'auditor', roles: ['auditor'], nav: ['/cases', '/directory', '/partners', '/notifications', '/audit'], seesCase: true },
+  { node: 'RS', login: 'admin', roles: ['administrator'], nav: ['/directory', '/partners', '/notifications', '/admin'], seesCase: false },
 ];
 const mayOpen = (p: Person) => p.roles.some((r) => r === 'caseworker' || r === 'coordinator');
 

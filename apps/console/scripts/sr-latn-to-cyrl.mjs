@@ -21,7 +21,7 @@ const LETTERS = Object.fromEntries(
 );
 // Words in which "nj" or "dž" are two letters (n+j, d+ž), and words that stay in Latin script (technical names).
 const TWO_LETTERS = /^(injekc|konjunk|vanjezič|nadživ|nadžnj|podžanr|odžal)/i;
-const KEEP_LATIN = new Set(['ICU', 'JSON', 'URL', 'PDF', 'ID', 'OpenID', 'TRM', 'AMQP', 'JWS', 'PKCE', 'IdP', 'API', 'e-mail', 'IATA', 'BEG']);
+const KEEP_LATIN = new Set(['ICU', 'JSON', 'URL', 'PDF', 'ID', 'OpenID', 'TRM', 'AMQP', 'JWS', 'PKCE', 'IdP', 'API', 'e-mail', 'IATA', 'BEG', 'TLS', 'STARTTLS']);
 
 function word(w) {
   if (KEEP_LATIN.has(w) || /[qwxy]/i.test(w)) return w;

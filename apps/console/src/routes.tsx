@@ -7,6 +7,7 @@ import { CasePage } from './pages/cases/CasePage';
 import { CasesPage } from './pages/cases/CasesPage';
 import { NewHandoverPage } from './pages/handover/NewHandoverPage';
 import { InboxPage } from './pages/inbox/InboxPage';
+import { NotificationsPage } from './pages/notifications/NotificationsPage';
 import { PartnersPage } from './pages/partners/PartnersPage';
 
 /** Every page of the console by path; the navigation (shell/navigation.ts) says who sees which. */
@@ -20,4 +21,5 @@ export const ROUTES: Array<{ path: string; page: ReactNode }> = [
   { path: '/admin', page: <AdminPage /> },
   { path: '/audit', page: <AuditPage /> },
   { path: '/partners', page: <PartnersPage /> },
+  { path: '/notifications', page: <NotificationsPage /> },
 ];

@@ -58,6 +58,44 @@ export function usePolling<T>(load: () => Promise<T>, key: string, intervalMs = 
   return { data: state.key === key ? state.data : undefined, error: state.error, loading: state.loading || state.key !== key, reload };
 }
 
+/** A page of one of the API's lists (`?limit=&cursor=` in, `{ items, next }` out). */
+export interface ListPage<T> {
+  items: T[];
+  next: string | null;
+}
+
+export interface PolledList<T> extends Polled<ListPage<T>> {
+  /** Reads one page further ("Load more"); from then on each poll reads that far. */
+  more: () => void;
+}
+
+/**
+ * A list polled as `usePolling` does, from its start and as many pages deep as "Load more" asked for, following each
+ * page's `next`: what was shown stays up to date, with no gap or repeat when new items come at the top. A change of
+ * `key` starts again with one page.
+ */
+export function usePolledList<T>(page: (cursor: string | undefined) => Promise<ListPage<T>>, key: string): PolledList<T> {
+  const [depth, setDepth] = useState({ key, pages: 1 });
+  const pages = depth.key === key ? depth.pages : 1;
+  const polled = usePolling(async () => {
+    const items: T[] = [];
+    let next: string | null = null;
+    for (let read = 0; read < pages; read++) {
+      const answer: ListPage<T> = await page(next ?? undefined);
+      items.push(...answer.items);
+      next = answer.next;
+      if (!next) break;
+    }
+    return { items, next };
+  }, key);
+  const { reload } = polled;
+  const more = useCallback(() => {
+    setDepth({ key, pages: pages + 1 });
+    reload();
+  }, [key, pages, reload]);
+  return { ...polled, more };
+}
+
 /** Unwraps an openapi-fetch answer: its data, or its refusal thrown. */
 export async function answer<T>(request: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
   const { data, error, response } = await request;

@@ -10,6 +10,8 @@ import { CASE_STATES, Side } from '../../../gateway/src/cases/case-states';
 import { MET_BY } from '../../../gateway/src/cases/expectation.entity';
 import { HandoverStatus } from '../../../gateway/src/cases/dto/handover-view.dto';
 import { APP_ROLES } from '../../../gateway/src/http/principal';
+import { NOTICE_TYPES } from '../../../gateway/src/config/node-config';
+import type { NoticeReason } from '../../../gateway/src/notifications/notice-event';
 import { LANGUAGES as CONSOLE_LANGUAGES } from './languages';
 
 /** The console's languages (i18next codes); `en` is the source every other language must match key for key. */
@@ -64,6 +66,12 @@ function pluralsOf(elements: MessageFormatElement[], into: Array<{ arg: string; 
 }
 
 const sorted = (s: Iterable<string>) => [...s].sort();
+
+/** The values of `list` that English namespace `ns` gives no words (`<list>.<value>`). */
+const unlabelled = (ns: string, list: string, values: readonly string[]) => {
+  const labels = flatten(read('en', ns));
+  return values.filter((v) => !labels.get(`${list}.${v}`)?.trim());
+};
 
 describe('console translations', () => {
   const source = namespaces('en');
@@ -157,9 +165,24 @@ describe('console translations', () => {
     };
 
     it.each(Object.entries(LISTS))('en labels every value of %s', (list, values) => {
-      const labels = flatten(read('en', 'codes'));
-      const unlabelled = values.filter((v) => !labels.get(`${list}.${v}`)?.trim());
-      expect({ list, unlabelled }).toEqual({ list, unlabelled: [] });
+      expect({ list, unlabelled: unlabelled('codes', list, values) }).toEqual({ list, unlabelled: [] });
+    });
+  });
+
+  describe('notifications', () => {
+    const reasons: Record<NoticeReason, true> = {
+      addressed: true,
+      fallback: true,
+      successor: true,
+      owes: true,
+      coordinator: true,
+      'handed-over': true,
+      retired: true,
+    };
+    const LISTS: Record<string, readonly string[]> = { event: NOTICE_TYPES.map((t) => t.replace('.', '-')), reason: Object.keys(reasons) };
+
+    it.each(Object.entries(LISTS))('en words every %s of a notice', (list, values) => {
+      expect({ list, unlabelled: unlabelled('notifications', list, values) }).toEqual({ list, unlabelled: [] });
     });
   });
 });

@@ -8,6 +8,7 @@ export const PAGES: Array<{ path: string; label: string; roles: AppRole[] }> = [
   { path: '/coordination', label: 'nav.coordination', roles: ['coordinator'] },
   { path: '/directory', label: 'nav.directory', roles: ['caseworker', 'coordinator', 'administrator', 'auditor'] },
   { path: '/partners', label: 'nav.partners', roles: ['coordinator', 'administrator', 'auditor'] },
+  { path: '/notifications', label: 'nav.notifications', roles: ['caseworker', 'coordinator', 'administrator', 'auditor'] },
   { path: '/admin', label: 'nav.admin', roles: ['administrator'] },
   { path: '/audit', label: 'nav.audit', roles: ['auditor'] },
 ];
