@@ -54,5 +54,5 @@ export interface NoticeDetail {
   via?: string;
   partner?: string;
   deadline?: { kind: NoticeDeadline['kind']; owedBy: NoticeDeadline['owedBy'] };
-  transfer?: Omit<NoticeTransfer, 'id'> & { id: string };
+  transfer?: NoticeTransfer;
 }
