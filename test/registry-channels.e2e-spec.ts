@@ -1,5 +1,5 @@
 import { directoryApi, holds, ok, republished, rolePath } from './support/directory';
-import { call, problemFields } from './support/http';
+import { call, eventually, problemFields } from './support/http';
 import { TestNetwork } from './support/network';
 
 /**
@@ -101,14 +101,20 @@ describe("a role's published channels are functional, never a member of staff's"
     const role = 'RS/cptv/return-desk';
     const [old, corrected] = ['dragana.jovic@cptv.example', 'return-desk@cptv.example'];
     await holds(net, 'AT', 'RS', await republished(net, 'RS', () => rs.createRole(role, { channels: { mailbox: old, phone: '+381 11 000 0043' } })));
-    const atView = async () => (await directoryApi(net.node('AT').url).lookup({ country: 'RS' })) as { matches: Array<{ address: string; channels: unknown }> };
-    expect((await atView()).matches.find((m) => m.address === role)?.channels).toEqual({ mailbox: old, phone: '+381 11 000 0043' });
+    type View = { matches: Array<{ address: string; channels?: { mailbox?: string } }> };
+    // AT's API answers from the registry it reloads once the update is stored (held): wait for the reload.
+    const atView = (mailbox: string) =>
+      eventually(async () => {
+        const view = (await directoryApi(net.node('AT').url).lookup({ country: 'RS' })) as View;
+        return view.matches.find((m) => m.address === role)?.channels?.mailbox === mailbox ? view : undefined;
+      });
+    expect((await atView(old)).matches.find((m) => m.address === role)?.channels).toEqual({ mailbox: old, phone: '+381 11 000 0043' });
     expect((await attention()).filter((c) => c.role === role)).toEqual([{ role, channel: 'mailbox', reason: 'name-like' }]);
 
     const version = await republished(net, 'RS', () => ok(rsUrl, 'PATCH', rolePath(role), { channels: { mailbox: corrected, phone: '+381 11 000 0043' } }));
     await holds(net, 'AT', 'RS', version);
 
-    const seen = await atView();
+    const seen = await atView(corrected);
     expect(seen.matches.find((m) => m.address === role)?.channels).toEqual({ mailbox: corrected, phone: '+381 11 000 0043' });
     expect(JSON.stringify(seen)).not.toContain(old);
     const [stored] = await net.sql<{ version: number; body: string }>('AT', `SELECT version, body::text AS body FROM partner_directory WHERE node = 'RS'`);
