@@ -102,7 +102,8 @@ const ADDRESSES_KEPT = 10_000;
 /**
  * HTTP hygiene, registered before the routes: security headers (helmet), HSTS on HTTPS, `Cache-Control: no-store` on
  * every answer, 429 with `Retry-After` for a client address after `auth.maxFailures` failed authentications (401)
- * within `auth.failureWindow` — successful requests are not counted — and a 404 for unknown routes and methods that does not repeat the path.
+ * within `auth.failureWindow` — successful requests are not counted — and a 404 for unknown routes and methods that
+ * does not repeat the path.
  */
 export async function secureHttp(app: NestFastifyApplication, config: NodeConfig, site?: SiteFallback): Promise<void> {
   await app.register(helmet, {
