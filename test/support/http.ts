@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 
 export interface Reply<T = any> {
   status: number;
@@ -78,18 +79,21 @@ export interface RawAnswer {
 
 /**
  * One HTTP request to a node on 127.0.0.1:`port`, on a connection of its own, from `from` (an address of the loopback
- * network: each is its own client address), with a bearer token and a JSON body as given, sent as they are.
+ * network: each is its own client address), with a bearer token, headers and a JSON body as given, sent as they are;
+ * over HTTPS trusting the CA `ca` (PEM) when given.
  */
 export function rawRequest(
   port: number,
   method: string,
   path: string,
-  options: { token?: string; from?: string; body?: string | Buffer } = {},
+  options: { token?: string; from?: string; body?: string | Buffer; headers?: Record<string, string>; ca?: string } = {},
 ): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {};
+    const headers: Record<string, string> = { ...options.headers, ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
-    const req = httpRequest({ host: '127.0.0.1', port, method, path, headers, agent: false, localAddress: options.from ?? '127.0.0.1' }, (res) => {
+    const request = options.ca === undefined ? httpRequest : httpsRequest;
+    const target = { host: '127.0.0.1', port, method, path, headers, agent: false, localAddress: options.from ?? '127.0.0.1' } as const;
+    const req = request(options.ca === undefined ? target : { ...target, ca: options.ca }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (text += chunk));

@@ -1,10 +1,13 @@
-import { INestApplication, LogLevel } from '@nestjs/common';
+import { INestApplication, LogLevel, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { RawServerDefault } from 'fastify';
+import { readFileSync } from 'node:fs';
+import type { SecureContextOptions } from 'node:tls';
 import { SwaggerModule } from '@nestjs/swagger';
 import { MAX_JSON_DEPTH, jsonTextDeeperThan } from '@trm/wire';
 import { Clock, SystemClock } from './clock/clock';
+import { isLoopback } from './config/load-config';
 import { NodeConfig } from './config/node-config';
 import { GatewayModule } from './gateway.module';
 import { useHttpErrorFilter } from './http/error-filters';
@@ -30,11 +33,19 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
 export async function startGateway(config: NodeConfig, options: GatewayOptions = {}): Promise<INestApplication> {
   const logging = gatewayLogging(config.node, options.logger);
   const node = GatewayModule.forNode(config, options.clock ?? new SystemClock());
+  const https = httpsOptions(config);
+  const trustProxy = config.http.trustProxy?.length ? config.http.trustProxy : false;
   const app = await NestFactory.create<NestFastifyApplication>(
     { ...node, imports: [...(node.imports ?? []), ...logging.modules] },
-    new FastifyAdapter({ bodyLimit: MAX_BODY_BYTES, frameworkErrors: routerError, clientErrorHandler: clientError }),
-    { logger: logging.logger, abortOnError: false, bodyParser: false },
+    new FastifyAdapter({ bodyLimit: MAX_BODY_BYTES, frameworkErrors: routerError, clientErrorHandler: clientError, trustProxy, ...(https ? { https } : {}) }),
+    // httpsOptions only makes app.getUrl() say https: Fastify, not Nest, creates the server.
+    { logger: logging.logger, abortOnError: false, bodyParser: false, ...(https ? { httpsOptions: https } : {}) },
   );
+  if (!https && !trustProxy && !isLoopback(config.http.host))
+    new Logger('Gateway').warn(
+      `http.host ${config.http.host} is reachable from other machines, but http.tls is not set and no http.trustProxy is named: ` +
+        'bearer tokens and case data would cross the network in clear. Set http.tls, or serve the node through a TLS-terminating reverse proxy named in http.trustProxy',
+    );
   // JSON nested too deep is refused before it is parsed (parsing 1 MiB of brackets would hold the event loop for a
   // quarter of a second). `__proto__` and `constructor` stay ordinary keys (JSON.parse never sets a prototype), so
   // that the validation pipe refuses them with their field named, like any key not defined for its place.
@@ -68,4 +79,11 @@ export async function startGateway(config: NodeConfig, options: GatewayOptions =
     throw err;
   }
   return app;
+}
+
+/** The HTTPS server's certificate and key (read at start: a new certificate takes a restart), TLS 1.2 at least. */
+function httpsOptions(config: NodeConfig): SecureContextOptions | null {
+  const tls = config.http.tls;
+  if (!tls) return null;
+  return { cert: readFileSync(tls.cert), key: readFileSync(tls.key), minVersion: 'TLSv1.2' };
 }

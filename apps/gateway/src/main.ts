@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   });
   const app = await startGateway(config);
   app.enableShutdownHooks();
-  logger.log(`node ${config.node} listening on http://${config.http.host}:${config.http.port}`, 'Gateway');
+  logger.log(`node ${config.node} listening on ${config.http.tls ? 'https' : 'http'}://${config.http.host}:${config.http.port}`, 'Gateway');
 }
 
 main().catch((err: unknown) => {

@@ -1,8 +1,9 @@
 import { generateNodeKeys } from '@trm/wire';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { stringify } from 'yaml';
+import { serverCertificate } from '../../../../test/support/tls';
 import { ConfigError, loadNodeConfig, parseDuration } from './load-config';
 
 const REPO = join(__dirname, '../../../..');
@@ -117,7 +118,7 @@ describe('loadNodeConfig', () => {
   });
 
   it.each<[string, Record<string, unknown>, string]>([
-    ['http', { http: { prot: 3000 } }, 'http.prot is not a known key (known: host, port)'],
+    ['http', { http: { prot: 3000 } }, 'http.prot is not a known key (known: tls, trustProxy, host, port)'],
     ['database', { database: { shema: 'x' } }, 'database.shema is not a known key (known: url, schema, poolSize)'],
     [
       'broker',
@@ -385,5 +386,65 @@ describe('notifications', () => {
     ['a misspelt retry key', { retry: { giveUp: '1d' } }, ['notifications.retry.giveUp is not a known key (known: first, max, giveUpAfter)']],
   ])('refuses %s, naming the key', (_case, section, expected) => {
     expect(problems(notifications(section))).toEqual(expected);
+  });
+});
+
+describe('HTTPS: http.tls and http.trustProxy', () => {
+  let tls: { cert: string; key: string };
+  let otherKey: string;
+  beforeAll(async () => {
+    const server = await serverCertificate(mkdtempSync(join(dir, 'tls-')));
+    tls = { cert: server.cert, key: server.key };
+    otherKey = (await serverCertificate(mkdtempSync(join(dir, 'tls-')))).key;
+  });
+
+  it('serves plain HTTP and trusts no proxy unless told', () => {
+    expect(loadNodeConfig(nodeFile(), {}).http).toEqual({ host: '127.0.0.1', port: 3000, trustProxy: [] });
+  });
+
+  it('reads the PEM files relative to the node file, and the console links become https', () => {
+    const config = loadNodeConfig(
+      nodeFile({ http: { port: 3443, tls: { cert: relative(dir, tls.cert), key: tls.key }, trustProxy: ['10.0.0.5', 'fd00::/8'] } }),
+      {},
+    );
+    expect(config.http).toEqual({ host: '127.0.0.1', port: 3443, tls, trustProxy: ['10.0.0.5', 'fd00::/8'] });
+    expect(config.notifications.consoleUrl).toBe('https://127.0.0.1:3443/');
+  });
+
+  it('refuses a key file open to group or others, naming the key and the file', () => {
+    chmodSync(tls.key, 0o640);
+    try {
+      expect(problems({ http: { tls } })).toEqual([
+        `http.tls.key: ${tls.key} holds private keys but is open to group or others (mode 0640); run chmod 600 ${tls.key}`,
+      ]);
+    } finally {
+      chmodSync(tls.key, 0o600);
+    }
+  });
+
+  // Paths are known once the files are written: each case is a function of them.
+  it.each<[string, () => [Record<string, unknown>, string]]>([
+    ['no key', () => [{ cert: tls.cert }, "http.tls.key is required (path of the PEM file of the certificate's private key)"]],
+    ['a missing file', () => [{ ...tls, cert: join(dir, 'none.pem') }, `http.tls.cert: cannot read ${join(dir, 'none.pem')} (ENOENT)`]],
+    ['a key as the certificate', () => [{ ...tls, cert: tls.key }, `http.tls.cert: ${tls.key} is not a PEM certificate`]],
+    ['a certificate as the key', () => [{ ...tls, key: tls.cert }, `http.tls.key: ${tls.cert} is not a PEM private key (unencrypted)`]],
+    ["another certificate's key", () => [{ ...tls, key: otherKey }, `http.tls.key: ${otherKey} is not the key of the certificate in http.tls.cert`]],
+    ['a misspelt key', () => [{ ...tls, chain: tls.cert }, 'http.tls.chain is not a known key (known: cert, key)']],
+  ])('refuses http.tls with %s, naming the key', (_case, given) => {
+    const [value, problem] = given();
+    expect(problems({ http: { tls: value } })).toEqual([problem]);
+  });
+
+  it.each<[string, unknown, string[]]>([
+    ['a single address', '10.0.0.5', ['http.trustProxy must be a list of the IP addresses or CIDRs of the reverse proxies in front of the node']],
+    ['a host name', ['proxy.example.at'], ['http.trustProxy[0] must be an IP address or a CIDR such as 10.1.0.0/16']],
+    ['a prefix too long', ['10.0.0.0/33'], ['http.trustProxy[0] must be an IP address or a CIDR such as 10.1.0.0/16']],
+    [
+      'every address',
+      ['10.0.0.5', '::/0'],
+      ['http.trustProxy[1] trusts every address: anyone could then choose the client address the limits count; name the proxies'],
+    ],
+  ])('refuses http.trustProxy as %s, naming the key', (_case, trustProxy, expected) => {
+    expect(problems({ http: { trustProxy } })).toEqual(expected);
   });
 });

@@ -1,7 +1,9 @@
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access --
    the YAML is untyped input: each value is read by a checker below that names the key of anything out of place. */
 import { Jwks, isAddress, isNodeId, jwksProblems, nodeOf, privateJwksProblems } from '@trm/wire';
+import { KeyObject, X509Certificate, createPrivateKey } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { canonicalTimeZone } from '../clock/local-day';
@@ -123,7 +125,9 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
   const node = need<string>(doc.node, 'node', 'this node id, e.g. AT');
   if (node && !isNodeId(node)) problems.push('node must match ^[A-Z]{2}(-[A-Z0-9]{1,16})?$');
   for (const k of Object.keys(doc)) if (!TOP_LEVEL.includes(k)) problems.push(`${k} is not a known key (known: ${TOP_LEVEL.join(', ')})`);
-  const http = section(doc.http, 'http', DEFAULTS.http, problems);
+  const http = section(doc.http, 'http', DEFAULTS.http, problems, ['tls', 'trustProxy']);
+  const httpTls = readHttpTls(http.tls, base, problems);
+  const trustProxy = readTrustProxy(http.trustProxy, problems);
   const database = section(doc.database, 'database', DEFAULTS.database, problems, ['url', 'schema']);
   const broker = section(doc.broker, 'broker', DEFAULTS.broker, problems, ['url', 'managementUrl']);
   // The queue dead-letters by itself after its x-delivery-limit (deploy/rabbitmq/topology.yaml), without a receipt.
@@ -193,12 +197,12 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
     };
   });
 
-  const notifications = readNotifications(doc.notifications, node, String(http.host), Number(http.port), problems, duration, integer);
+  const notifications = readNotifications(doc.notifications, node, String(http.host), Number(http.port), httpTls !== undefined, problems, duration, integer);
 
   const config: NodeConfig = {
     node,
     timeZone: timeZone(doc.timeZone, 'timeZone'),
-    http: { host: String(http.host), port: integer(http.port, 'http.port', 0) },
+    http: { host: String(http.host), port: integer(http.port, 'http.port', 0), ...(httpTls ? { tls: httpTls } : {}), trustProxy },
     database: {
       url: need(database.url, 'database.url', 'PostgreSQL URL'),
       schema,
@@ -270,13 +274,14 @@ function readNotifications(
   node: string,
   httpHost: string,
   httpPort: number,
+  https: boolean,
   problems: string[],
   duration: Duration,
   integer: Integer,
 ): NotificationsConfig {
   const n = section(value, 'notifications', DEFAULTS.notifications, problems, ['consoleUrl', 'retry', 'smtp', 'digests', 'webhooks']);
   const retry = section(n.retry, 'notifications.retry', DEFAULTS.notificationRetry, problems);
-  const consoleUrl = String(n.consoleUrl ?? `http://${httpHost.includes(':') ? `[${httpHost}]` : httpHost}:${httpPort}/`);
+  const consoleUrl = String(n.consoleUrl ?? `${https ? 'https' : 'http'}://${httpHost.includes(':') ? `[${httpHost}]` : httpHost}:${httpPort}/`);
   if (!isHttpUrl(consoleUrl)) problems.push("notifications.consoleUrl must be an http(s) URL: where people open this node's console");
 
   let smtp: NotificationsConfig['smtp'] = null;
@@ -347,7 +352,73 @@ function readNotifications(
   };
 }
 
-const isLoopback = (host: string): boolean => ['localhost', '127.0.0.1', '::1', '[::1]'].includes(host.toLowerCase()) || /^127\.\d+\.\d+\.\d+$/.test(host);
+/**
+ * `http.tls`: the PEM files the node serves HTTPS with, paths relative to the node file. Each is read and parsed here,
+ * so that a wrong file stops the gateway with its key named rather than failing at the first connection.
+ */
+function readHttpTls(value: unknown, base: string, problems: string[]): { cert: string; key: string } | undefined {
+  if (value === undefined || value === null) return undefined;
+  const tls = section(value, 'http.tls', {}, problems, ['cert', 'key']);
+  const read = (key: 'cert' | 'key', what: string): { path: string; pem: string } | undefined => {
+    if (typeof tls[key] !== 'string' || !tls[key]) {
+      problems.push(`http.tls.${key} is required (path of the PEM file of ${what})`);
+      return undefined;
+    }
+    const path = resolve(base, tls[key]);
+    try {
+      return { path, pem: readFileSync(path, 'utf8') };
+    } catch (err) {
+      problems.push(`http.tls.${key}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      return undefined;
+    }
+  };
+  const cert = read('cert', "the node's certificate, followed by its intermediate CA certificates");
+  const key = read('key', "the certificate's private key");
+  let certificate: X509Certificate | undefined;
+  if (cert) {
+    try {
+      certificate = new X509Certificate(cert.pem);
+    } catch {
+      problems.push(`http.tls.cert: ${cert.path} is not a PEM certificate`);
+    }
+  }
+  if (key) {
+    let privateKey: KeyObject | undefined;
+    try {
+      privateKey = createPrivateKey(key.pem);
+    } catch {
+      problems.push(`http.tls.key: ${key.path} is not a PEM private key (unencrypted)`);
+    }
+    const exposed = privateKey ? exposedFileProblem(key.path) : null;
+    if (exposed) problems.push(`http.tls.key: ${exposed}`);
+    if (privateKey && certificate && !certificate.checkPrivateKey(privateKey))
+      problems.push(`http.tls.key: ${key.path} is not the key of the certificate in http.tls.cert`);
+  }
+  return cert && key ? { cert: cert.path, key: key.path } : undefined;
+}
+
+/** `http.trustProxy`: a list of IP addresses and CIDRs (`10.0.0.5`, `10.1.0.0/16`, `fd00::/8`); none trusts no proxy. */
+function readTrustProxy(value: unknown, problems: string[]): string[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) {
+    problems.push('http.trustProxy must be a list of the IP addresses or CIDRs of the reverse proxies in front of the node');
+    return [];
+  }
+  return value.map((entry: unknown, i: number) => {
+    const text = String(entry).trim();
+    const [address, prefix, ...rest] = text.split('/');
+    const version = isIP(address);
+    const bits = version === 4 ? 32 : 128;
+    if (!version || rest.length || (prefix !== undefined && !(/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits)))
+      problems.push(`http.trustProxy[${i}] must be an IP address or a CIDR such as 10.1.0.0/16`);
+    else if (prefix !== undefined && Number(prefix) === 0)
+      problems.push(`http.trustProxy[${i}] trusts every address: anyone could then choose the client address the limits count; name the proxies`);
+    return text;
+  });
+}
+
+export const isLoopback = (host: string): boolean =>
+  ['localhost', '127.0.0.1', '::1', '[::1]'].includes(host.toLowerCase()) || /^127\.\d+\.\d+\.\d+$/.test(host);
 
 let repository: string | undefined;
 

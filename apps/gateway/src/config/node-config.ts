@@ -41,7 +41,17 @@ export interface NodeConfig {
   node: string;
   /** This node's IANA time zone: a return date of a case it receives is a day here. */
   timeZone: string;
-  http: { host: string; port: number };
+  http: {
+    host: string;
+    port: number;
+    /** PEM files (paths) of the certificate chain and private key the API and console are served with; none: plain HTTP. */
+    tls?: { cert: string; key: string };
+    /**
+     * Addresses and CIDRs of the reverse proxies in front of the node: only from them are X-Forwarded-For (the client
+     * address of the failed-authentication limit) and X-Forwarded-Proto (HSTS) believed. None by default.
+     */
+    trustProxy?: string[];
+  };
   database: { url: string; schema: string; poolSize: number };
   broker: {
     /** This node's own broker / virtual host, with the credentials of the gateway itself. */

@@ -32,17 +32,25 @@ export const BASE_HEADERS: Record<string, string> = {
   'cache-control': 'no-store',
 };
 
+/**
+ * HSTS: a browser that reached the node over HTTPS keeps to HTTPS for a year, subdomains included. Sent only on
+ * answers over HTTPS — the node's own TLS, or a trusted proxy's `X-Forwarded-Proto: https` (`http.trustProxy`):
+ * anybody may send that header, and on plain HTTP the header means nothing.
+ */
+export const STRICT_TRANSPORT_SECURITY = 'max-age=31536000; includeSubDomains';
+const transportSecurity = (secure: boolean): Record<string, string> => (secure ? { 'strict-transport-security': STRICT_TRANSPORT_SECURITY } : {});
+
 const fixedAnswer = (status: number, message: string) => JSON.stringify({ statusCode: status, error: STATUS_CODES[status], message });
 
 /**
  * Errors of Fastify's router (a path that is not valid percent-encoding, a parameter over its length): a 400 with a
  * fixed text, since Fastify's own repeats the path, which may hold a caseRef.
  */
-export function routerError(error: { code?: string }, _request: FastifyRequest, reply: FastifyReply): void {
+export function routerError(error: { code?: string }, request: FastifyRequest, reply: FastifyReply): void {
   const [status, message] = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? [414, 'a path parameter is too long'] : [400, 'the path is not valid'];
   void reply
     .code(status)
-    .headers({ ...BASE_HEADERS, 'content-type': 'application/json; charset=utf-8' })
+    .headers({ ...BASE_HEADERS, ...transportSecurity(request.protocol === 'https'), 'content-type': 'application/json; charset=utf-8' })
     .send(fixedAnswer(status, message));
 }
 
@@ -58,6 +66,7 @@ export function clientError(error: { code?: string }, socket: Socket): void {
   const body = fixedAnswer(status, message);
   const headers = Object.entries({
     ...BASE_HEADERS,
+    ...transportSecurity((socket as Socket & { encrypted?: boolean }).encrypted === true),
     'content-type': 'application/json',
     'content-length': String(Buffer.byteLength(body)),
     connection: 'close',
@@ -91,17 +100,20 @@ function decodedPath(url: string): string | null {
 const ADDRESSES_KEPT = 10_000;
 
 /**
- * HTTP hygiene, registered before the routes: security headers (helmet), `Cache-Control: no-store` on every
- * answer, 429 with `Retry-After` for a client address after
- * `auth.maxFailures` failed authentications (401) within `auth.failureWindow` — successful requests are not counted —
- * and a 404 for unknown routes and methods that does not repeat the path.
+ * HTTP hygiene, registered before the routes: security headers (helmet), HSTS on HTTPS, `Cache-Control: no-store` on
+ * every answer, 429 with `Retry-After` for a client address after `auth.maxFailures` failed authentications (401)
+ * within `auth.failureWindow` — successful requests are not counted — and a 404 for unknown routes and methods that
+ * does not repeat the path.
  */
 export async function secureHttp(app: NestFastifyApplication, config: NodeConfig, site?: SiteFallback): Promise<void> {
   await app.register(helmet, {
     contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
     frameguard: { action: 'deny' },
+    strictTransportSecurity: false, // helmet's is on every answer, plain HTTP too: ours is in onSend
   });
 
+  // The client address (request.ip) is the TCP peer's, or, when the peer is a proxy of http.trustProxy, the last address
+  // its X-Forwarded-For names that is not a trusted proxy (Fastify's trustProxy): a forged entry before it is ignored.
   // The rate-limit plugin asks the store on every request, but only a 401 counts (onSend below): the "current count"
   // it sees is the number of failures so far plus this request, so the request after the last allowed failure is 429.
   const failures = new Map<string, { count: number; since: number }>();
@@ -138,6 +150,7 @@ export async function secureHttp(app: NestFastifyApplication, config: NodeConfig
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply) => {
     if (reply.getHeader('cache-control') !== IMMUTABLE_CACHE) reply.header('cache-control', BASE_HEADERS['cache-control']);
+    reply.headers(transportSecurity(request.protocol === 'https'));
     if (reply.statusCode === Number(HttpStatus.UNAUTHORIZED)) {
       const now = Date.now();
       const entry = alive(request.ip, now) ?? { count: 0, since: now };
