@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -58,10 +58,13 @@ export class RabbitNode {
     };
   }
 
-  /** Starts the node and waits until it serves. */
+  /**
+   * Starts the node and waits until it serves. `wait` on the pid file, not `await_startup`: right after `-detached`
+   * the node may not be known to epmd yet, and `await_startup` then fails at once as "not running at all".
+   */
   async start(): Promise<void> {
     await run(join(BIN, 'rabbitmq-server'), ['-detached'], { env: this.env });
-    await this.ctl('await_startup', '--timeout', '120');
+    await this.ctl('wait', join(this.dir, 'pid'), '--timeout', '120');
   }
 
   /** Stops the node (its data stays: `start` brings it back). */
@@ -75,12 +78,16 @@ export class RabbitNode {
     return stdout;
   }
 
-  /** Stopped if running, and every file gone. Synchronous and quiet, for afterAll. */
+  /** Stopped if running (killed when it does not answer), and every file gone. Synchronous and quiet, for afterAll. */
   remove(): void {
     try {
       execFileSync(join(BIN, 'rabbitmqctl'), ['-n', this.node, 'stop'], { env: this.env, stdio: 'ignore', timeout: 60_000 });
     } catch {
-      // not running
+      try {
+        process.kill(Number(readFileSync(join(this.dir, 'pid'), 'utf8').trim()), 'SIGKILL');
+      } catch {
+        // not running
+      }
     }
     rmSync(this.dir, { recursive: true, force: true });
   }
