@@ -127,7 +127,7 @@ function operatorSchemas() {
 
 function validate(manifest: Manifest, byKind: Map<string, any>, ajv: Ajv): string[] {
   const key = `${manifest.apiVersion}/${manifest.kind}`;
-  const where = `${manifest.kind} ${manifest.metadata?.name}`;
+  const where = `${manifest.kind} ${manifest.metadata?.name ?? 'kustomization.yaml'}`;
   const Core = CORE_KINDS[key];
   if (Core) {
     try {
@@ -234,7 +234,7 @@ describe('deploy/kubernetes', () => {
     const yamlFiles = readdirSync(KUBE).filter((f) => /\.ya?ml$/.test(f) && f !== 'kustomization.yaml');
     expect(yamlFiles.sort()).toEqual([...kustomization.resources].sort());
     const { ajv, byKind } = operatorSchemas();
-    const problems = [...manifests, ...generated].flatMap((m) => validate(m, byKind, ajv));
+    const problems = [kustomization, ...manifests, ...generated].flatMap((m) => validate(m, byKind, ajv));
     expect(problems).toEqual([]);
     expect(new Set(manifests.map((m) => m.kind))).toEqual(
       new Set([
