@@ -397,7 +397,7 @@ describe('deploy/kubernetes', () => {
     afterAll(() => files?.remove());
 
     it("passes the gateway's own validation, and runs the node the Deployment says", () => {
-      expect(config.node).toBe('AT');
+      expect(config.node).toBe(raw.node);
       expect(gateway.args).toEqual(['--node', config.node]);
       expect(gateway.ports.find((p: any) => p.name === 'https').containerPort).toBe(config.http.port);
       expect(config.http.host).toBe('0.0.0.0');
