@@ -13,6 +13,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import { ConfigError, loadNodeConfig } from '../apps/gateway/src/config/load-config';
 import type { NodeConfig } from '../apps/gateway/src/config/node-config';
 import { buildDefinitions, parseTopology } from '../apps/trmctl/src/topology/definitions';
+import { serverCertificate } from './support/tls';
 
 /**
  * What CI can check of the deployment as code without a cluster or Docker: deploy/kubernetes against the Kubernetes
@@ -352,9 +353,14 @@ describe('deploy/kubernetes', () => {
     let raw: any;
     const nodeKeys = generateNodeKeys('AT');
 
-    beforeAll(() => {
+    beforeAll(async () => {
       // The pod's files: ConfigMaps and Secrets where the gateway container mounts them, the init container's copies
-      // of the Secrets in /run/trm (mode 0400), and the image's config folder.
+      // of the Secrets in /run/trm (mode 0400), and the image's config folder. TLS files are a real certificate, key and
+      // CA, since the loader reads them.
+      const tlsDir = mkdtempSync(join(tmpdir(), 'trm-deploy-tls-'));
+      const made = await serverCertificate(tlsDir);
+      const pem: Record<string, string> = { 'tls.crt': readFileSync(made.cert, 'utf8'), 'tls.key': readFileSync(made.key, 'utf8'), 'ca.crt': made.ca };
+      rmSync(tlsDir, { recursive: true });
       const mounts: Array<[string, string]> = [['/app/config', join(ROOT, 'config')]];
       const volumes = new Map<string, any>(pod.volumes.map((v: any) => [v.name, v]));
       files = new PodFiles(mounts);
@@ -362,7 +368,7 @@ describe('deploy/kubernetes', () => {
         if (key.endsWith('.private.jwks.json')) return JSON.stringify(nodeKeys.privateJwks);
         if (key.endsWith('.jwks.json')) return JSON.stringify(generateNodeKeys(key.split('.')[0]).publicJwks);
         if (source === 'trm-gateway-config') return readFileSync(join(KUBE, configMaps.find((c) => c.name === source)!.files[key]), 'utf8');
-        return `placeholder of ${source}/${key}\n`;
+        return pem[key] ?? `placeholder of ${source}/${key}\n`;
       };
       const keysOf = (volume: any): string[] => {
         const ref = volume.secret ?? volume.configMap;
