@@ -61,7 +61,9 @@ export class RabbitNode {
   /** Starts the node and waits until it serves. */
   async start(): Promise<void> {
     await run(join(BIN, 'rabbitmq-server'), ['-detached'], { env: this.env });
-    await this.ctl('await_startup', '--timeout', '120');
+    // `-detached` returns before the node is known to epmd, and `await_startup` gives up at once on a node it cannot
+    // see: `wait` waits for the pid file first, then for the node to start.
+    await this.ctl('wait', join(this.dir, 'pid'), '--timeout', '120');
   }
 
   /** Stops the node (its data stays: `start` brings it back). */
