@@ -66,7 +66,7 @@ export function formatSummary(s: TopologySummary): string {
 
 /** Deletes the node's vhost (with everything in it) and the partner users. For tests; refuses the default vhost. */
 export async function removeTopology(config: TopologyConfig, options: ManagementOptions = {}): Promise<void> {
-  const { vhost } = brokerTarget(config.broker.url);
+  const { vhost } = brokerTarget(config.broker.urls[0]);
   if (vhost === '/') throw new Error('removeTopology refuses to delete the default vhost "/"');
   const api = new ManagementClient(config.broker.managementUrl, options);
   await api.deleteVhost(vhost);
