@@ -95,6 +95,20 @@ async function verify(api: ManagementClient, { vhost, definitions }: NodeTopolog
       );
     }
   }
+  // A quorum queue gets a replica on every member of the cluster when it is declared (RabbitMQ's default, no
+  // x-quorum-initial-group-size): one declared before the cluster was formed, or before a member joined, has fewer and
+  // would not survive the loss of the member it lives on.
+  const cluster = await api.clusterMembers();
+  for (const queue of definitions.queues) {
+    const members = (await api.getQueue(vhost, queue.name))?.members;
+    const missing = members ? cluster.filter((node) => !members.includes(node)) : [];
+    if (missing.length) {
+      throw new Error(
+        `quorum queue "${queue.name}" in vhost "${vhost}" has no replica on ${missing.join(', ')}: ` +
+          `add them with rabbitmq-queues grow <member> all (or rabbitmq-queues add_member --vhost ${vhost} ${queue.name} <member>)`,
+      );
+    }
+  }
 }
 
 const defaultTopologyPath = (): string => join(repoRoot(), 'deploy', 'rabbitmq', 'topology.yaml');
