@@ -41,6 +41,8 @@ interface Delivery {
   channel: Channel;
 }
 
+/** A cluster member that does not take the TCP connection within this time is passed over for the next one. */
+const CONNECT_TIMEOUT_MS = 5_000;
 /** Longest wait between two reconnects: an outage ends for the node within this time of ending for the broker. */
 const MAX_RECONNECT_DELAY_MS = 2_000;
 /** Longest wait between two tries of a delivery while the node cannot process anything (its database is down). */
@@ -125,7 +127,7 @@ export class TrmAmqpServer extends Server implements CustomTransportStrategy {
     const { urls, queue, prefetch, node } = this.options;
     const { model, member } = await connectToMember(urls, this.member + 1, (url) =>
       // noDelay: amqplib leaves Nagle's algorithm on, which holds each lone ack back for the broker's delayed ACK.
-      connect(url, { noDelay: true, clientProperties: { connection_name: `trm-gateway ${node} inbound` } }),
+      connect(url, { timeout: CONNECT_TIMEOUT_MS, noDelay: true, clientProperties: { connection_name: `trm-gateway ${node} inbound` } }),
     );
     this.member = member;
     model.on('error', (err: unknown) => {
