@@ -425,10 +425,11 @@ describe('deploy/kubernetes', () => {
       expect(raw.http.tls).toBeDefined();
       for (const probe of [gateway.startupProbe, gateway.livenessProbe, gateway.readinessProbe]) expect(probe.httpGet.scheme).toBe('HTTPS');
       const broker = one('RabbitmqCluster');
-      const url = new URL(config.broker.url);
+      const url = new URL(config.broker.urls[0]);
+      expect(config.broker.urls.length).toBe(1); // the operator's Service: a reconnect reaches a member that is up
       expect([url.protocol, url.hostname, url.port]).toEqual(['amqps:', broker.metadata.name, '5671']);
       expect(broker.spec.tls.disableNonTLSListeners).toBe(true);
-      for (const p of config.partners) expect(new URL(p.endpoint).protocol).toBe('amqps:');
+      for (const p of config.partners) for (const e of p.endpoints) expect(new URL(e).protocol).toBe('amqps:');
       const db = new URL(config.database.url);
       const cluster = one('Cluster');
       expect([db.hostname, db.pathname, db.searchParams.get('sslmode')]).toEqual([
@@ -479,7 +480,7 @@ describe('deploy/kubernetes', () => {
       // The gateway's broker password and each partner's inbound password come from the Secret the User imports.
       const users = all('User').map((u) => account(u.metadata.name));
       const gatewayUser = users.find((u) => u.username === gatewayAccess.user)!;
-      expect(decodeURIComponent(new URL(config.broker.url).password)).toBe(`placeholder-${gatewayUser.secret}-password`);
+      expect(decodeURIComponent(new URL(config.broker.urls[0]).password)).toBe(`placeholder-${gatewayUser.secret}-password`);
       for (const p of config.partners) {
         const user = users.find((u) => u.username === p.inbound.username);
         expect([p.node, p.inbound.password]).toEqual([p.node, `placeholder-${user?.secret}-password`]);
@@ -569,7 +570,7 @@ describe('docker-compose.yml', () => {
     it('loads its mounted node file, names only mounted files, and links over amqps to the TLS listener', () => {
       expect(config.node).toBe(service.command[1]);
       const tlsPort = rabbitConf()['listeners.ssl.default'];
-      for (const url of [config.broker.url, ...config.partners.map((p) => p.endpoint)]) {
+      for (const url of [...config.broker.urls, ...config.partners.flatMap((p) => p.endpoints)]) {
         const u = new URL(url);
         expect([u.protocol, u.hostname, u.port]).toEqual(['amqps:', '127.0.0.1', tlsPort]);
       }

@@ -23,7 +23,7 @@ describe('a partner outage', () => {
       clocks: { AT: clock, RS: clock },
       tune: (c) => {
         if (c.node !== 'AT') return;
-        c.partners[0].endpoint = c.partners[0].endpoint.replace(AMQP_HOST, `127.0.0.1:${proxy.port}`);
+        c.partners[0].endpoints = c.partners[0].endpoints.map((e) => e.replace(AMQP_HOST, `127.0.0.1:${proxy.port}`));
         c.timers.publishRetryMaxMs = 3_600_000;
       },
     });
@@ -64,8 +64,8 @@ describe('a partner outage', () => {
 
   it('does not take confirms that arrived while the process was stopped for missing', async () => {
     // A link of its own (AT's gateway keeps its own) with a short confirm timeout, to RS's broker.
-    const endpoint = net.node('AT').config.partners[0].endpoint.replace(`127.0.0.1:${proxy.port}`, AMQP_HOST);
-    const link = new PartnerLink('RS', endpoint, 'AT', { confirmTimeoutMs: 100 });
+    const endpoints = net.node('AT').config.partners[0].endpoints.map((e) => e.replace(`127.0.0.1:${proxy.port}`, AMQP_HOST));
+    const link = new PartnerLink('RS', endpoints, 'AT', { confirmTimeoutMs: 100 });
     const at = new HandPartner(net, 'AT', 'RS');
     try {
       const message = async () => {

@@ -33,7 +33,7 @@ describe('store and forward', () => {
     // AT reaches RS's broker through a proxy the test can cut.
     net = await TestNetwork.create(['AT', 'RS'], {
       tune: (c) => {
-        if (c.node === 'AT') c.partners[0].endpoint = c.partners[0].endpoint.replace(AMQP_HOST, `127.0.0.1:${proxy.port}`);
+        if (c.node === 'AT') c.partners[0].endpoints = c.partners[0].endpoints.map((e) => e.replace(AMQP_HOST, `127.0.0.1:${proxy.port}`));
       },
     });
     await net.start('AT');

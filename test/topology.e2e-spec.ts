@@ -22,7 +22,7 @@ const amqpUrl = (user: string, password: string): string =>
 
 const config: TopologyConfig = {
   node: 'RS',
-  broker: { url: amqpUrl('guest', 'guest'), managementUrl: DEFAULT_MANAGEMENT_URL, queue },
+  broker: { urls: [amqpUrl('guest', 'guest')], managementUrl: DEFAULT_MANAGEMENT_URL, queue },
   partners: [{ inbound: partner }],
 };
 const topology = parseTopology(readFileSync(join(__dirname, '..', 'deploy', 'rabbitmq', 'topology.yaml'), 'utf8'));
@@ -96,7 +96,7 @@ describe('broker topology of a node', () => {
 
   beforeAll(async () => {
     first = await applyTopology(config);
-    gateway = await connect(config.broker.url);
+    gateway = await connect(config.broker.urls[0]);
     partnerConn = await connect(amqpUrl(partner.username, partner.password));
     for (const conn of [gateway, partnerConn]) conn.on('error', () => undefined); // channel errors are expected here
     ch = await gateway.createConfirmChannel();

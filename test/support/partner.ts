@@ -55,7 +55,7 @@ export class HandPartner {
   ) {}
 
   async open(): Promise<this> {
-    const endpoint = this.net.node(this.from).config.partners.find((p) => p.node === this.to)!.endpoint;
+    const endpoint = this.net.node(this.from).config.partners.find((p) => p.node === this.to)!.endpoints[0];
     const toPartner = await connect(endpoint);
     const own = await connect(this.net.node(this.from).amqpUrl);
     const theirs = await connect(this.net.node(this.to).amqpUrl);

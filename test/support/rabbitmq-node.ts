@@ -78,6 +78,12 @@ export class RabbitNode {
     return stdout;
   }
 
+  /** `rabbitmq-queues` against this node. */
+  async queues(...args: string[]): Promise<string> {
+    const { stdout } = await run(join(BIN, 'rabbitmq-queues'), ['-n', this.node, ...args], { env: this.env });
+    return stdout;
+  }
+
   /** Stopped if running (killed when it does not answer), and every file gone. Synchronous and quiet, for afterAll. */
   remove(): void {
     try {

@@ -18,13 +18,13 @@ function documentOnlyConfig(node: string): NodeConfig {
     timeZone: 'UTC',
     http: { host: '127.0.0.1', port: 0 },
     database: { url: 'postgres://unused@127.0.0.1/unused', schema: 'unused', poolSize: 1 },
-    broker: { url: 'amqp://127.0.0.1/unused', managementUrl: '', queue: 'trm.node', prefetch: 1, maxDeliveryAttempts: 1, stallTimeoutMs: 60_000 },
+    broker: { urls: ['amqp://127.0.0.1/unused'], managementUrl: '', queue: 'trm.node', prefetch: 1, maxDeliveryAttempts: 1, stallTimeoutMs: 60_000 },
     privateJwks: { keys: [] },
     directory: { node, coordinator: `${node}/node/coordination`, organisations: [] },
     partners: [
       {
         node: 'ZZ',
-        endpoint: 'amqp://127.0.0.1/unused',
+        endpoints: ['amqp://127.0.0.1/unused'],
         trustAnchor: { keys: [] },
         inbound: { username: 'unused', password: 'unused' },
         agreement: DEFAULT_AGREEMENT,

@@ -20,7 +20,7 @@ import { TrmAmqpServer } from './trm-amqp.server';
         new TrmAmqpServer(
           {
             node: config.node,
-            url: config.broker.url,
+            urls: config.broker.urls,
             queue: config.broker.queue,
             prefetch: config.broker.prefetch,
             batchSize: Math.min(config.broker.prefetch, 200),

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { INBOUND_EXCHANGE, publishProperties } from '@trm/wire';
 import { ChannelModel, ConfirmChannel, connect } from 'amqplib';
 import { safeError } from '../logging/safe-error';
+import { connectToMember } from './broker-members';
 import { Outgoing } from './delivery';
 
 export interface PublishOutcome {
@@ -36,6 +37,10 @@ const MAX_RECONNECT_DELAY_MS = 2_000;
  * the partner's broker confirmed it and did not return it as unroutable. While the broker is unreachable the link
  * answers at once with a failure and reconnects by itself, every 2 s at most; once it is reachable again — connected
  * after failed attempts, or a publish confirmed after failed ones — it calls `onReachable`.
+ *
+ * A partner on a broker cluster lists every member: the link connects to the first that answers and, once that
+ * connection is lost, to the next. Publishes the lost member had not confirmed fail with the connection, so they count
+ * as not sent and go again with the same id; the partner answers a repeated id with its first verdict.
  */
 export class PartnerLink {
   private readonly logger: Logger;
@@ -51,11 +56,14 @@ export class PartnerLink {
   /** message ids the broker returned as unroutable; a return arrives before the confirm of the same message. */
   private readonly returned = new Set<string>();
   private readonly confirmTimeoutMs: number;
+  /** The member of the partner's broker cluster last connected to; a reconnect tries the next one first. */
+  private member = -1;
   private status: LinkStatus = { state: 'idle', since: null };
 
   constructor(
     readonly partner: string,
-    private readonly url: string,
+    /** The partner broker's endpoints: one per member of its cluster. */
+    private readonly urls: readonly string[],
     private readonly origin: string,
     private readonly options: PartnerLinkOptions = {},
   ) {
@@ -172,11 +180,14 @@ export class PartnerLink {
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
     try {
-      const model = await connect(this.url, {
-        timeout: CONNECT_TIMEOUT_MS,
-        noDelay: true, // amqplib leaves Nagle on: each lone publish would wait ~20 ms for the broker's delayed ACK
-        clientProperties: { connection_name: `trm-gateway ${this.origin}->${this.partner}` },
-      });
+      const { model, member } = await connectToMember(this.urls, this.member + 1, (url) =>
+        connect(url, {
+          timeout: CONNECT_TIMEOUT_MS,
+          noDelay: true, // amqplib leaves Nagle on: each lone publish would wait ~20 ms for the broker's delayed ACK
+          clientProperties: { connection_name: `trm-gateway ${this.origin}->${this.partner}` },
+        }),
+      );
+      this.member = member;
       model.on('error', (err) => this.logger.warn(`connection error: ${safeError(err)}`));
       model.on('close', () => this.lost(model));
       model.on('blocked', (reason: string) => this.logger.warn(`partner broker blocks publishing: ${reason}`));

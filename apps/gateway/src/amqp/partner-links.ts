@@ -12,7 +12,7 @@ export class PartnerLinks implements OnApplicationShutdown {
   constructor(registry: RegistryService) {
     for (const node of registry.partnerNodes()) {
       const onReachable = () => this.reachable.forEach((listener) => listener(node));
-      this.links.set(node, new PartnerLink(node, registry.partner(node)!.endpoint, registry.node, { onReachable }));
+      this.links.set(node, new PartnerLink(node, registry.partner(node)!.endpoints, registry.node, { onReachable }));
     }
   }
 

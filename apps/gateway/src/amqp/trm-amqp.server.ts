@@ -4,13 +4,14 @@ import { Channel, ChannelModel, ConsumeMessage, connect } from 'amqplib';
 import { lastValueFrom } from 'rxjs';
 import { LogThrottle } from '../logging/log-throttle';
 import { safeError } from '../logging/safe-error';
+import { connectToMember } from './broker-members';
 import { Disposition, INBOUND_BATCH, INBOUND_FAILED, Incoming } from './delivery';
 import { PartnerLinks } from './partner-links';
 
 export interface InboundOptions {
   node: string;
-  /** The node's own broker / virtual host. */
-  url: string;
+  /** The node's own broker / virtual host: one URL per member of its cluster, tried in turn. */
+  urls: readonly string[];
   queue: string;
   /** Unacknowledged deliveries the broker may hand us at once. */
   prefetch: number;
@@ -40,6 +41,8 @@ interface Delivery {
   channel: Channel;
 }
 
+/** A cluster member that does not take the TCP connection within this time is passed over for the next one. */
+const CONNECT_TIMEOUT_MS = 5_000;
 /** Longest wait between two reconnects: an outage ends for the node within this time of ending for the broker. */
 const MAX_RECONNECT_DELAY_MS = 2_000;
 /** Longest wait between two tries of a delivery while the node cannot process anything (its database is down). */
@@ -57,6 +60,10 @@ const MAX_SUSPECTS = 10_000;
  * dead-lettered to `trm.dead` and the sender, when verified, is answered `rejected` / `internal-error`. While the node
  * cannot process anything (the database is down) deliveries stay unacknowledged and are retried with a growing delay,
  * uncounted, so an outage dead-letters nothing.
+ *
+ * On a broker cluster the consumer connects to the first member that answers; when that connection is lost it
+ * connects to the next and consumes again. What the lost connection had not acknowledged the queue delivers again, and
+ * the node answers a repeated message id as it did the first time.
  */
 export class TrmAmqpServer extends Server implements CustomTransportStrategy {
   private model: ChannelModel | null = null;
@@ -67,6 +74,8 @@ export class TrmAmqpServer extends Server implements CustomTransportStrategy {
   private readonly retries = new Set<NodeJS.Timeout>();
   private reconnectTimer: NodeJS.Timeout | null = null;
   private reconnectFailures = 0;
+  /** The cluster member last connected to; a reconnect tries the next one first. */
+  private member = -1;
   private closing = false;
   /** Deliveries that failed alone and went back to the queue (by their unverified message id): tried alone again. */
   private readonly suspects = new Set<string>();
@@ -115,9 +124,12 @@ export class TrmAmqpServer extends Server implements CustomTransportStrategy {
   }
 
   private async start(): Promise<void> {
-    const { url, queue, prefetch, node } = this.options;
-    // noDelay: amqplib leaves Nagle's algorithm on, which holds each lone ack back for the broker's delayed ACK.
-    const model = await connect(url, { noDelay: true, clientProperties: { connection_name: `trm-gateway ${node} inbound` } });
+    const { urls, queue, prefetch, node } = this.options;
+    const { model, member } = await connectToMember(urls, this.member + 1, (url) =>
+      // noDelay: amqplib leaves Nagle's algorithm on, which holds each lone ack back for the broker's delayed ACK.
+      connect(url, { timeout: CONNECT_TIMEOUT_MS, noDelay: true, clientProperties: { connection_name: `trm-gateway ${node} inbound` } }),
+    );
+    this.member = member;
     model.on('error', (err: unknown) => {
       this.logger.warn(`inbound connection error: ${safeError(err)}`);
     });

@@ -123,7 +123,7 @@ describe('loadNodeConfig', () => {
     [
       'broker',
       { broker: { prefech: 10 } },
-      'broker.prefech is not a known key (known: url, managementUrl, queue, prefetch, maxDeliveryAttempts, stallTimeout)',
+      'broker.prefech is not a known key (known: url, urls, managementUrl, queue, prefetch, maxDeliveryAttempts, stallTimeout)',
     ],
     ['relay', { relay: { pollIntervall: '1s' } }, 'relay.pollIntervall is not a known key (known: batchSize, pollInterval, concurrency)'],
     ['deadlines', { deadlines: { interval: '1s' } }, 'deadlines.interval is not a known key (known: checkInterval)'],
@@ -180,6 +180,72 @@ describe('loadNodeConfig', () => {
       'partners[0].timeZone must be an IANA time zone such as Europe/Belgrade or UTC',
       'timeZone must be an IANA time zone such as Europe/Belgrade or UTC',
     ]);
+  });
+
+  describe('broker members', () => {
+    const members = ['amqp://gw:pw@10.0.0.1:5672/trm-at', 'amqp://gw:pw@10.0.0.2:5672/trm-at', 'amqp://gw:pw@10.0.0.3/trm-at'];
+    const partner = (link: Record<string, unknown>) => ({
+      node: 'RS',
+      trustAnchor: 'RS.jwks.json', // next to the node file
+      inbound: { username: 'RS', password: 'pw' },
+      ...link,
+    });
+
+    it('reads one URL (url, endpoint) or one per member of a cluster (urls, endpoints)', () => {
+      const single = loadNodeConfig(nodeFile({ partners: [partner({ endpoint: 'amqp://AT:pw@127.0.0.1:5672/trm-rs' })] }), {});
+      expect([single.broker.urls, single.partners[0].endpoints]).toEqual([['amqp://gw:pw@127.0.0.1:5672/trm-at'], ['amqp://AT:pw@127.0.0.1:5672/trm-rs']]);
+      const rsMembers = members.map((u) => u.replace('gw:pw', 'AT:pw').replace('trm-at', 'trm-rs'));
+      const cluster = loadNodeConfig(nodeFile({ broker: { url: undefined, urls: members }, partners: [partner({ endpoints: rsMembers })] }), {});
+      expect([cluster.broker.urls, cluster.partners[0].endpoints]).toEqual([members, rsMembers]);
+      // Partners are told the first member, without the credentials.
+      expect(cluster.registry.endpoint).toBe('amqp://10.0.0.1:5672/trm-at');
+    });
+
+    it.each<[string, Record<string, unknown>, string[]]>([
+      [
+        'neither',
+        { broker: { url: undefined } },
+        ["broker.url (or broker.urls, one per member of a cluster) is required (AMQP URL of this node's own virtual host)"],
+      ],
+      [
+        'both',
+        { broker: { urls: members } },
+        ['broker.url and broker.urls are both given: broker.url for one broker, broker.urls for the members of a cluster'],
+      ],
+      [
+        'an empty list',
+        { broker: { url: undefined, urls: [] } },
+        ["broker.urls must be a non-empty list of AMQP URLs, one per member of the cluster (AMQP URL of this node's own virtual host)"],
+      ],
+      [
+        'a member on another vhost',
+        { broker: { url: undefined, urls: [members[0], members[1].replace('trm-at', 'trm-rs')] } },
+        ['broker.urls[1] names another virtual host or account than broker.urls[0]: every member must serve the same vhost to the same account'],
+      ],
+      [
+        'a member with another account',
+        { broker: { url: undefined, urls: [members[0], members[1].replace('gw:', 'admin:')] } },
+        ['broker.urls[1] names another virtual host or account than broker.urls[0]: every member must serve the same vhost to the same account'],
+      ],
+      ['a member twice', { broker: { url: undefined, urls: [members[0], members[1], members[0]] } }, ['broker.urls[2] repeats broker.urls[0]']],
+      ['a member that is not a URL', { broker: { url: undefined, urls: [members[0], '10.0.0.2:5672'] } }, ['broker.urls[1] is not a URL']],
+      [
+        'a partner with neither',
+        { partners: [partner({})] },
+        [
+          "partners[0].endpoint (or partners[0].endpoints, one per member of a cluster) is required (AMQP URL of the partner's broker with the credentials it gave us)",
+        ],
+      ],
+      [
+        'a partner with both',
+        { partners: [partner({ endpoint: members[0], endpoints: members })] },
+        [
+          'partners[0].endpoint and partners[0].endpoints are both given: partners[0].endpoint for one broker, partners[0].endpoints for the members of a cluster',
+        ],
+      ],
+    ])('refuses %s, naming the key and never the URL', (_case, changes, expected) => {
+      expect(problems(changes)).toEqual(expected);
+    });
   });
 
   it('refuses a schema name that is not a plain PostgreSQL name, naming the key', () => {

@@ -129,7 +129,8 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
   const httpTls = readHttpTls(http.tls, base, problems);
   const trustProxy = readTrustProxy(http.trustProxy, problems);
   const database = section(doc.database, 'database', DEFAULTS.database, problems, ['url', 'schema']);
-  const broker = section(doc.broker, 'broker', DEFAULTS.broker, problems, ['url', 'managementUrl']);
+  const broker = section(doc.broker, 'broker', DEFAULTS.broker, problems, ['url', 'urls', 'managementUrl']);
+  const brokerUrls = brokerMembers(broker.url, broker.urls, 'broker.url', "AMQP URL of this node's own virtual host", problems);
   // The queue dead-letters by itself after its x-delivery-limit (deploy/rabbitmq/topology.yaml), without a receipt.
   if (Number(broker.maxDeliveryAttempts) > 20) problems.push("broker.maxDeliveryAttempts must be at most 20 (the queue's delivery limit)");
   const timers = section(doc.timers, 'timers', DEFAULTS.timers, problems);
@@ -169,10 +170,10 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
 
   const partners: PartnerConfig[] = (Array.isArray(doc.partners) ? doc.partners : []).map((p: any, i: number) => {
     const key = `partners[${i}]`;
-    section(p, key, {}, problems, ['node', 'endpoint', 'trustAnchor', 'inbound', 'agreement', 'timeZone']);
+    section(p, key, {}, problems, ['node', 'endpoint', 'endpoints', 'trustAnchor', 'inbound', 'agreement', 'timeZone']);
     section(p?.inbound, `${key}.inbound`, {}, problems, ['username', 'password']);
     if (!isNodeId(p?.node)) problems.push(`${key}.node must be a node id`);
-    need(p?.endpoint, `${key}.endpoint`, "AMQP URL of the partner's broker with the credentials it gave us");
+    const endpoints = brokerMembers(p?.endpoint, p?.endpoints, `${key}.endpoint`, "AMQP URL of the partner's broker with the credentials it gave us", problems);
     need(p?.inbound?.username, `${key}.inbound.username`, 'the account the partner publishes with on our broker');
     need(p?.inbound?.password, `${key}.inbound.password`, 'its password, from an environment variable');
     const anchorFile = need<string>(p?.trustAnchor, `${key}.trustAnchor`, "path of the partner's public JWKS");
@@ -184,7 +185,7 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
     const agreement = section(p?.agreement, `${key}.agreement`, DEFAULTS.agreement, problems);
     return {
       node: p?.node,
-      endpoint: p?.endpoint,
+      endpoints,
       trustAnchor: trustAnchor as Jwks,
       inbound: { username: p?.inbound?.username, password: p?.inbound?.password },
       agreement: {
@@ -209,7 +210,7 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
       poolSize: integer(database.poolSize, 'database.poolSize', 1),
     },
     broker: {
-      url: need(broker.url, 'broker.url', "AMQP URL of this node's own virtual host"),
+      urls: brokerUrls,
       managementUrl: broker.managementUrl ?? '',
       queue: String(broker.queue),
       prefetch: integer(broker.prefetch, 'broker.prefetch', 1),
@@ -253,7 +254,7 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
     },
     notifications,
     registry: {
-      endpoint: registry.endpoint ?? publicEndpoint(broker.url),
+      endpoint: registry.endpoint ?? publicEndpoint(brokerUrls[0] ?? ''),
       unconfirmedAfterMs: duration(registry.unconfirmedAfter, 'registry.unconfirmedAfter'),
     },
   };
@@ -419,6 +420,47 @@ function readTrustProxy(value: unknown, problems: string[]): string[] {
 
 export const isLoopback = (host: string): boolean =>
   ['localhost', '127.0.0.1', '::1', '[::1]'].includes(host.toLowerCase()) || /^127\.\d+\.\d+\.\d+$/.test(host);
+
+/**
+ * The members of a broker cluster, from `<key>` (one AMQP URL) or `<key>s` (a list, one URL per member). Every member
+ * must serve the same virtual host with the same account: a failover must land where the first member would have.
+ * URLs hold credentials, so problems name members by their index, never by their URL.
+ */
+function brokerMembers(one: unknown, many: unknown, key: string, what: string, problems: string[]): string[] {
+  const listKey = `${key}s`;
+  if (one !== undefined && one !== null && many !== undefined && many !== null) {
+    problems.push(`${key} and ${listKey} are both given: ${key} for one broker, ${listKey} for the members of a cluster`);
+    return [];
+  }
+  if (many === undefined || many === null) {
+    if (one === undefined || one === null || one === '') {
+      problems.push(`${key} (or ${listKey}, one per member of a cluster) is required (${what})`);
+      return [];
+    }
+    if (typeof one !== 'string') problems.push(`${key} must be an AMQP URL (${what})`);
+    return typeof one === 'string' ? [one] : [];
+  }
+  if (!Array.isArray(many) || !many.length || many.some((u) => typeof u !== 'string' || !u)) {
+    problems.push(`${listKey} must be a non-empty list of AMQP URLs, one per member of the cluster (${what})`);
+    return [];
+  }
+  const urls = many as string[];
+  const targets = urls.map((u) => {
+    try {
+      const parsed = new URL(u);
+      return `${parsed.username} ${parsed.pathname.replace(/^\/$/, '')}`;
+    } catch {
+      return null;
+    }
+  });
+  targets.forEach((target, i) => {
+    if (target === null) problems.push(`${listKey}[${i}] is not a URL`);
+    else if (targets[0] !== null && target !== targets[0])
+      problems.push(`${listKey}[${i}] names another virtual host or account than ${listKey}[0]: every member must serve the same vhost to the same account`);
+    if (urls.indexOf(urls[i]) !== i) problems.push(`${listKey}[${i}] repeats ${listKey}[${urls.indexOf(urls[i])}]`);
+  });
+  return urls;
+}
 
 let repository: string | undefined;
 

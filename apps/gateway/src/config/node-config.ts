@@ -4,8 +4,11 @@ import { Directory } from './directory';
 /** A partner node: where we publish to it, how we recognise its signatures, and how it publishes to us. */
 export interface PartnerConfig {
   node: string;
-  /** AMQP URL of the partner's broker or virtual host, with the credentials the partner gave us. */
-  endpoint: string;
+  /**
+   * AMQP URLs of the partner's broker or virtual host, with the credentials the partner gave us: one per member of the
+   * partner's broker cluster (the same vhost and account on each), tried in turn.
+   */
+  endpoints: string[];
   /** The partner's public JWKS, configured out of band (trust anchor); never learned from the network. */
   trustAnchor: Jwks;
   /** The broker account the partner publishes with on our broker (write to `trm.inbound` only). */
@@ -54,8 +57,11 @@ export interface NodeConfig {
   };
   database: { url: string; schema: string; poolSize: number };
   broker: {
-    /** This node's own broker / virtual host, with the credentials of the gateway itself. */
-    url: string;
+    /**
+     * This node's own broker / virtual host, with the credentials of the gateway itself: one URL per member of the
+     * node's broker cluster (the same vhost and account on each), tried in turn.
+     */
+    urls: string[];
     /** RabbitMQ management API, used only by the topology command. */
     managementUrl: string;
     /** The node's quorum queue bound to `trm.inbound`. */

@@ -55,7 +55,7 @@ export async function runBench(options: BenchOptions): Promise<void> {
     databaseUrl: process.env.TRM_DATABASE_URL || undefined,
     tune: (config) => {
       if (config.node !== 'AT' || !proxy) return;
-      config.partners[0].endpoint = config.partners[0].endpoint.replace(DEFAULT_AMQP_HOST, `127.0.0.1:${proxy.port}`);
+      config.partners[0].endpoints = config.partners[0].endpoints.map((e) => e.replace(DEFAULT_AMQP_HOST, `127.0.0.1:${proxy.port}`));
       config.timers.publishRetryMaxMs = parseDuration(DEFAULTS.timers.publishRetryMax)!;
     },
   });

@@ -83,7 +83,7 @@ export async function runHostileBench(out: (line: string) => void): Promise<void
 
     // AMQP: what AT may sign and publish to RS, up to the 256 KiB JWS limit. Receipts come to AT's queue.
     const at = net.node('AT');
-    const link = await connect(at.config.partners.find((p) => p.node === 'RS')!.endpoint);
+    const link = await connect(at.config.partners.find((p) => p.node === 'RS')!.endpoints[0]);
     const own = await connect(at.amqpUrl);
     const publish = await link.createConfirmChannel();
     const receipts = await own.createChannel();

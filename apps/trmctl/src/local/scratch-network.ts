@@ -16,6 +16,8 @@ export interface ScratchOptions {
   prefix?: string;
   databaseUrl?: string;
   amqpHost?: string;
+  /** `host:port` of each member of a broker cluster, instead of `amqpHost`: every node and link lists them all. */
+  amqpHosts?: string[];
   managementUrl?: string;
   /** Adjust a node's configuration before its topology is applied. */
   tune?: (config: NodeConfig) => void;
@@ -25,7 +27,7 @@ export interface ScratchNode {
   id: string;
   config: NodeConfig;
   keys: NodeKeys;
-  /** AMQP URL of the node's own vhost, with the gateway's own account. */
+  /** AMQP URL of the node's own vhost, with the gateway's own account (on the first member of a cluster). */
   amqpUrl: string;
 }
 
@@ -60,7 +62,7 @@ export class ScratchNetwork {
 
   protected async populate(ids: string[], options: ScratchOptions): Promise<void> {
     this.issuer = await createIssuer();
-    const amqpHost = options.amqpHost ?? DEFAULT_AMQP_HOST;
+    const amqpHosts = options.amqpHosts ?? [options.amqpHost ?? DEFAULT_AMQP_HOST];
     const managementUrl = options.managementUrl ?? DEFAULT_MANAGEMENT_URL;
     // Keys valid from a year ago, so messages dated in the past can be signed.
     const keys = new Map(ids.map((id) => [id, generateNodeKeys(id, { now: new Date(Date.now() - 365 * 86_400_000) })]));
@@ -74,7 +76,7 @@ export class ScratchNetwork {
         http: { host: '127.0.0.1', port: 0 },
         database: { url: this.databaseUrl, schema: this.schema(id), poolSize: 5 },
         broker: {
-          url: `amqp://guest:guest@${amqpHost}/${this.vhost(id)}`,
+          urls: amqpHosts.map((host) => `amqp://guest:guest@${host}/${this.vhost(id)}`),
           managementUrl,
           queue: 'trm.node',
           prefetch: 400,
@@ -87,7 +89,7 @@ export class ScratchNetwork {
           .filter((p) => p !== id)
           .map((p) => ({
             node: p,
-            endpoint: `amqp://${this.user(id, p)}:${passwords.get(`${id}>${p}`)}@${amqpHost}/${this.vhost(p)}`,
+            endpoints: amqpHosts.map((host) => `amqp://${this.user(id, p)}:${passwords.get(`${id}>${p}`)}@${host}/${this.vhost(p)}`),
             trustAnchor: keys.get(p)!.publicJwks,
             inbound: { username: this.user(p, id), password: passwords.get(`${p}>${id}`)! },
             agreement: { ...DEFAULT_AGREEMENT },
@@ -95,7 +97,7 @@ export class ScratchNetwork {
           })),
         timers: { receiptTimeoutMs: 300_000, resendMaxIntervalMs: 3_600_000, publishRetryMaxMs: 2_000, giveUpAfterMs: 7 * 86_400_000 },
         relay: { batchSize: 200, pollIntervalMs: 200, concurrency: 4 },
-        registry: { endpoint: `amqp://${amqpHost}/${this.vhost(id)}`, unconfirmedAfterMs: 180 * 86_400_000 },
+        registry: { endpoint: `amqp://${amqpHosts[0]}/${this.vhost(id)}`, unconfirmedAfterMs: 180 * 86_400_000 },
         deadlines: { checkIntervalMs: 1_000 },
         retention: { sealedAfterEndMs: 30 * 86_400_000, caseDataAfterEndMs: 1825 * 86_400_000, messageLogMs: 730 * 86_400_000, checkIntervalMs: 86_400_000 },
         auth: {
@@ -110,7 +112,7 @@ export class ScratchNetwork {
         notifications: { ...quietNotifications('http://127.0.0.1/'), pollIntervalMs: 200, retry: { firstMs: 200, maxMs: 2_000, giveUpAfterMs: 86_400_000 } },
       };
       options.tune?.(config);
-      this.nodes.set(id, { id, config, keys: keys.get(id)!, amqpUrl: config.broker.url });
+      this.nodes.set(id, { id, config, keys: keys.get(id)!, amqpUrl: config.broker.urls[0] });
     }
     for (const node of this.nodes.values()) await applyTopology(node.config);
   }
@@ -187,7 +189,7 @@ export class ScratchNetwork {
         http: { host: c.http.host, port },
         database: c.database,
         broker: {
-          url: c.broker.url,
+          ...(c.broker.urls.length === 1 ? { url: c.broker.urls[0] } : { urls: c.broker.urls }),
           managementUrl: c.broker.managementUrl,
           queue: c.broker.queue,
           prefetch: c.broker.prefetch,
@@ -198,7 +200,7 @@ export class ScratchNetwork {
         directory: file(`${c.node}.directory.yaml`, stringify(c.directory)),
         partners: c.partners.map((p) => ({
           node: p.node,
-          endpoint: p.endpoint,
+          ...(p.endpoints.length === 1 ? { endpoint: p.endpoints[0] } : { endpoints: p.endpoints }),
           trustAnchor: file(`${c.node}.trust.${p.node}.jwks.json`, JSON.stringify(p.trustAnchor)),
           inbound: p.inbound,
           agreement: {

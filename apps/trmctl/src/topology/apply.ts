@@ -66,7 +66,7 @@ export function formatSummary(s: TopologySummary): string {
 
 /** Deletes the node's vhost (with everything in it) and the partner users. For tests; refuses the default vhost. */
 export async function removeTopology(config: TopologyConfig, options: ManagementOptions = {}): Promise<void> {
-  const { vhost } = brokerTarget(config.broker.url);
+  const { vhost } = brokerTarget(config.broker.urls[0]);
   if (vhost === '/') throw new Error('removeTopology refuses to delete the default vhost "/"');
   const api = new ManagementClient(config.broker.managementUrl, options);
   await api.deleteVhost(vhost);
@@ -92,6 +92,20 @@ async function verify(api: ManagementClient, { vhost, definitions }: NodeTopolog
       throw new Error(
         `queue "${queue.name}" in vhost "${vhost}" exists with other settings (${differing.join(', ') || 'durable'}); ` +
           'queue arguments cannot change in place: move its messages to a new queue first',
+      );
+    }
+  }
+  // A quorum queue gets a replica on every member of the cluster when it is declared (RabbitMQ's default, no
+  // x-quorum-initial-group-size): one declared before the cluster was formed, or before a member joined, has fewer and
+  // would not survive the loss of the member it lives on.
+  const cluster = await api.clusterMembers();
+  for (const queue of definitions.queues) {
+    const members = (await api.getQueue(vhost, queue.name))?.members;
+    const missing = members ? cluster.filter((node) => !members.includes(node)) : [];
+    if (missing.length) {
+      throw new Error(
+        `quorum queue "${queue.name}" in vhost "${vhost}" has no replica on ${missing.join(', ')}: ` +
+          `add them with rabbitmq-queues grow <member> all (or rabbitmq-queues add_member --vhost ${vhost} ${queue.name} <member>)`,
       );
     }
   }

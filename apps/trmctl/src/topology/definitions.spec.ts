@@ -6,7 +6,7 @@ import { TopologyConfig, brokerTarget, buildDefinitions, hashPassword, parseTopo
 const topology = parseTopology(readFileSync(join(__dirname, '../../../../deploy/rabbitmq/topology.yaml'), 'utf8'));
 const config: TopologyConfig = {
   node: 'RS',
-  broker: { url: 'amqp://gw:pw@broker:5672/rs%2Fnode', managementUrl: 'http://admin:x@broker:15672', queue: 'rs.inbound' },
+  broker: { urls: ['amqp://gw:pw@broker:5672/rs%2Fnode'], managementUrl: 'http://admin:x@broker:15672', queue: 'rs.inbound' },
   partners: [{ inbound: { username: 'at-gateway', password: 'päss' } }],
 };
 const salt = Buffer.from([1, 2, 3, 4]);

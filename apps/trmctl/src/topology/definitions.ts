@@ -5,7 +5,7 @@ import type { NodeConfig, PartnerConfig } from '../../../gateway/src/config/node
 /** The fields of a node configuration the broker topology depends on; a full `NodeConfig` fits. */
 export interface TopologyConfig {
   node: NodeConfig['node'];
-  broker: Pick<NodeConfig['broker'], 'url' | 'managementUrl' | 'queue'>;
+  broker: Pick<NodeConfig['broker'], 'urls' | 'managementUrl' | 'queue'>;
   partners: ReadonlyArray<{ inbound: PartnerConfig['inbound'] }>;
 }
 
@@ -161,7 +161,7 @@ export function parseTopology(text: string): Topology {
  * (no tags, salted SHA-256 password hash) with the partner permissions. Pure apart from the salt source.
  */
 export function buildDefinitions(topology: Topology, config: TopologyConfig, randomBytes: (size: number) => Buffer = cryptoRandomBytes): NodeTopology {
-  const { vhost, user: gatewayUser } = brokerTarget(config.broker.url);
+  const { vhost, user: gatewayUser } = brokerTarget(config.broker.urls[0]);
   const queue = config.broker.queue;
   if (!queue || queue.includes(QUEUE_PLACEHOLDER)) throw new Error('broker.queue must name the node queue');
   const named = (name: string): string => name.split(QUEUE_PLACEHOLDER).join(queue);

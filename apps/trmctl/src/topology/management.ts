@@ -29,6 +29,8 @@ export interface QueueInfo {
   type: string;
   durable: boolean;
   arguments: Record<string, QueueArgument>;
+  /** A quorum queue's replicas: the cluster members it lives on. */
+  members?: string[];
 }
 
 export interface ExchangeInfo {
@@ -139,6 +141,11 @@ export class ManagementClient {
 
   async getExchange(vhost: string, name: string): Promise<ExchangeInfo | undefined> {
     return this.find<ExchangeInfo>(`/api/exchanges/${enc(vhost)}/${enc(name)}`, `exchange "${name}" in vhost "${vhost}"`);
+  }
+
+  /** The names of the broker's cluster members (one on a single broker). */
+  async clusterMembers(): Promise<string[]> {
+    return (await this.request<Array<{ name: string }>>('GET', '/api/nodes?columns=name', 'the cluster members')).map((n) => n.name);
   }
 
   async listBindings(vhost: string): Promise<BindingInfo[]> {
