@@ -6,15 +6,15 @@ import { MetricsService } from './metrics.service';
 @ApiTags('operations')
 @Controller()
 export class MetricsController {
-  constructor(private readonly gauges: MetricsService) {}
+  constructor(private readonly metrics: MetricsService) {}
 
-  /** Message counts by partner, type and outcome, and deadlines overdue, in Prometheus text format. */
+  /** The node's counters, histograms and gauges (see MetricsService and docs/operations.md), in Prometheus text format. */
   @Get('metrics')
   @Header('content-type', 'text/plain; version=0.0.4')
   @Allow('coordinator', 'auditor', 'administrator')
   @ApiProduces('text/plain; version=0.0.4')
   @ApiOkResponse({ type: String, description: 'Prometheus text format; labels are codes and node ids only.' })
-  metrics(): Promise<string> {
-    return this.gauges.exposition();
+  exposition(): Promise<string> {
+    return this.metrics.exposition();
   }
 }
