@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
 import { PartnerLinks } from '../amqp/partner-links';
 import { TrmAmqpServer } from '../amqp/trm-amqp.server';
 import { OutboxRepository } from '../message-log/outbox.repository';
@@ -60,5 +63,16 @@ describe('MetricsService', () => {
     const text = await metrics.exposition();
     expect(text).not.toMatch(/^trm_outbox_waiting\{/m);
     expect(text).toContain('trm_inbound_consuming 1');
+  });
+
+  it('is what the example alert rules (deploy/prometheus/alerts.yaml) are written against', async () => {
+    const { metrics } = setUp(Promise.resolve(new Map()));
+    const families = new Set([...(await metrics.exposition()).matchAll(/^# TYPE (\S+) (\S+)$/gm)].map(([, name]) => name));
+    const rules = parse(readFileSync(join(__dirname, '../../../../deploy/prometheus/alerts.yaml'), 'utf8')) as {
+      groups: Array<{ rules: Array<{ alert: string; expr: string }> }>;
+    };
+    const named = rules.groups.flatMap((g) => g.rules.flatMap((r) => [...r.expr.matchAll(/\btrm_[a-z_]+/g)].map(([name]) => name)));
+    expect(named.length).toBeGreaterThan(10);
+    expect(named.map((n) => n.replace(/_(bucket|sum|count)$/, '')).filter((n) => !families.has(n))).toEqual([]);
   });
 });
