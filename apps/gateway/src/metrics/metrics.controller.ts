@@ -6,15 +6,15 @@ import { MetricsService } from './metrics.service';
 @ApiTags('operations')
 @Controller()
 export class MetricsController {
-  constructor(private readonly metrics: MetricsService) {}
+  constructor(private readonly registry: MetricsService) {}
 
-  /** The node's counters, histograms and gauges (see MetricsService and docs/operations.md), in Prometheus text format. */
+  /** The node's metrics — messages, receipts, partner links, deadlines, notices, the process — in Prometheus text format. */
   @Get('metrics')
   @Header('content-type', 'text/plain; version=0.0.4')
   @Allow('coordinator', 'auditor', 'administrator')
   @ApiProduces('text/plain; version=0.0.4')
   @ApiOkResponse({ type: String, description: 'Prometheus text format; labels are codes and node ids only.' })
-  exposition(): Promise<string> {
-    return this.metrics.exposition();
+  metrics(): Promise<string> {
+    return this.registry.exposition();
   }
 }

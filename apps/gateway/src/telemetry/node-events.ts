@@ -19,7 +19,7 @@ export type NodeEvent =
   | { kind: 'delivery-repeated'; partner: string }
   /** A delivery refused before it had a verdict (unverified, stale, header-mismatch) or dead-lettered: by reason only. */
   | { kind: 'delivery-refused'; reason: string }
-  | { kind: 'deadline-escalated'; deadline: string; owedBy: 'us' | 'partner' }
+  | { kind: 'deadline-escalated'; deadline: string; owedBy: string }
   /** A notice's attempt: sent, failed and tried again later (retry), or failed for good. */
   | { kind: 'notice-attempted'; channel: 'mail' | 'webhook'; outcome: 'sent' | 'retry' | 'failed' };
 
