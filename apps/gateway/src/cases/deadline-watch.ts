@@ -12,6 +12,7 @@ import { OutboxRepository } from '../message-log/outbox.repository';
 import { safeError } from '../logging/safe-error';
 import { RegistryService } from '../registry/registry.service';
 import { NodeEvents } from '../telemetry/node-events';
+import { withTrace } from '../telemetry/trace-context';
 import { CaseFile } from './case-file.entity';
 import { CaseRepository } from './case.repository';
 import { Escalation, Expectation } from './expectation.entity';
@@ -169,7 +170,8 @@ export class DeadlineWatch implements OnApplicationBootstrap, OnApplicationShutd
       inReplyTo: original.id,
       createdAt: now.toISOString(),
     });
-    await this.messageLog.enqueue([envelope], tx);
+    // The copy goes on in the trace of the handover it repeats.
+    await (original.traceContext ? withTrace(original.traceContext, () => this.messageLog.enqueue([envelope], tx)) : this.messageLog.enqueue([envelope], tx));
     await this.record(x, step, 'copy-to-fallback', role.fallback, envelope.id, now, tx);
   }
 
