@@ -276,7 +276,7 @@ const ROWS: Record<string, (caller: Caller) => Promise<Prepared>> = {
     method: 'GET',
     path: '/metrics',
     verify: (r) => {
-      expect(r.body).toContain('# TYPE trm_messages_received gauge');
+      expect(r.body).toContain('# TYPE trm_messages_received_total counter');
       // Codes and node ids only: no caseRef, no address.
       expect(r.body).not.toContain(world.cptvCase.caseRef);
       expect(r.body).not.toContain('RS/cptv');

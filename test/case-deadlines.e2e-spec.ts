@@ -81,12 +81,14 @@ describe('deadlines of the default agreement', () => {
     ]);
     const copy = atEscalations[1].message_id!;
     expect(await steps.outcome('AT', copy)).toEqual({ state: 'delivered', reject_reason: null });
-    const [original, sent] = await net.sql<{ envelope: any }>(
+    const [original, sent] = await net.sql<{ envelope: any; trace_context: unknown }>(
       'AT',
-      'SELECT envelope FROM outbound_message WHERE id = ANY($1::uuid[]) ORDER BY in_reply_to NULLS FIRST',
+      'SELECT envelope, trace_context FROM outbound_message WHERE id = ANY($1::uuid[]) ORDER BY in_reply_to NULLS FIRST',
       [[id, copy]],
     );
     expect(sent.envelope).toEqual({ ...original.envelope, id: copy, recipient: RS_FALLBACK, inReplyTo: id, createdAt: clock.now().toISOString() });
+    // It goes on in the handover's trace.
+    expect(sent.trace_context).toEqual(original.trace_context);
 
     // RS takes the copy as part of the case, for the fallback role: no second case.
     expect((await steps.received('RS', caseRef)).map((m) => [m.id, m.type, m.status, m.in_reply_to])).toEqual([

@@ -25,6 +25,7 @@ import { ReceptionModule } from './reception/reception.module';
 import { RegistryModule } from './registry/registry.module';
 import { ROLE_WORK_SOURCES, RoleWorkSource } from './registry/role-work';
 import { RetentionModule } from './retention/retention.module';
+import { TelemetryModule } from './telemetry/telemetry.module';
 
 const list = <T>(...items: T[]): T[] => items;
 
@@ -58,6 +59,7 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [
         ConfigModule.forNode(config, clock),
+        TelemetryModule,
         DatabaseModule,
         AuditModule,
         RegistryModule,

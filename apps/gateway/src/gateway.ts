@@ -13,6 +13,7 @@ import { GatewayModule } from './gateway.module';
 import { useHttpErrorFilter } from './http/error-filters';
 import { invalidRequest } from './http/problems';
 import { RequestValidationPipe } from './http/request-validation.pipe';
+import { TraceContextInterceptor } from './http/trace-context.interceptor';
 import { clientError, routerError, secureHttp } from './http/secure-http';
 import { gatewayLogging } from './logging/gateway-logger';
 import { TrmAmqpServer } from './amqp/trm-amqp.server';
@@ -62,6 +63,7 @@ export async function startGateway(config: NodeConfig, options: GatewayOptions =
     void parseJson(request, text, done);
   });
   app.useGlobalPipes(new RequestValidationPipe());
+  app.useGlobalInterceptors(new TraceContextInterceptor());
   const openapi = openApiDocument(app, config.node);
   SwaggerModule.setup('docs', app, openapi, { jsonDocumentUrl: 'openapi.json', ui: false });
   useHttpErrorFilter(app);

@@ -33,6 +33,18 @@ describe('publishProperties', () => {
     const inReplyTo = 'f2b8a1c0-2d3e-4f50-8a6b-7c8d9e0f1a2b';
     expect(publishProperties(envelope({ inReplyTo })).correlationId).toBe(inReplyTo);
   });
+
+  it('adds the W3C trace context as headers when given one', () => {
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    expect(publishProperties(envelope(), { traceparent, tracestate: 'vendor=opaque' }).headers).toEqual({
+      'trm-profile': 'trm-amqp/1',
+      'trm-from': 'RS',
+      'trm-to': 'AT-NGO',
+      traceparent,
+      tracestate: 'vendor=opaque',
+    });
+    expect(publishProperties(envelope(), { traceparent }).headers).not.toHaveProperty('tracestate');
+  });
 });
 
 describe('propertyMismatch', () => {
@@ -52,5 +64,14 @@ describe('propertyMismatch', () => {
     });
     expect(propertyMismatch(buffers('AT-NGO'), env.type, env)).toBeNull();
     expect(propertyMismatch(buffers('AT'), env.type, env)).toMatch(/trm-to/);
+  });
+
+  it('accepts trace context headers, well-formed or not, and does not require them (decision trace-context)', () => {
+    const env = envelope();
+    const props = publishProperties(env);
+    for (const trace of [{ traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', tracestate: 'a=b' }, { traceparent: 'garbage' }]) {
+      expect(propertyMismatch({ ...props, headers: { ...props.headers, ...trace } }, env.type, env)).toBeNull();
+    }
+    expect(propertyMismatch(props, env.type, env)).toBeNull();
   });
 });

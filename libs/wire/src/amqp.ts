@@ -1,5 +1,5 @@
 import { Envelope } from './envelope';
-import { CONTENT_TYPE, HEADER_FROM, HEADER_PROFILE, HEADER_TO, PROFILE } from './profile';
+import { CONTENT_TYPE, HEADER_FROM, HEADER_PROFILE, HEADER_TO, HEADER_TRACEPARENT, HEADER_TRACESTATE, PROFILE } from './profile';
 
 /** The AMQP basic properties of section 3, in the shape amqplib and most clients use. */
 export interface MessageProperties {
@@ -12,8 +12,18 @@ export interface MessageProperties {
   headers?: Record<string, unknown>;
 }
 
-/** Properties to publish an envelope with; `persistent` and `mandatory` are what amqplib calls delivery mode 2 and the mandatory flag. */
-export function publishProperties(envelope: Envelope): MessageProperties & { persistent: true; mandatory: true } {
+/** W3C Trace Context of a message (decision `trace-context`): ids and vendor state only, nothing of the message. */
+export interface TraceHeaders {
+  traceparent: string;
+  tracestate?: string;
+}
+
+/**
+ * Properties to publish an envelope with; `persistent` and `mandatory` are what amqplib calls delivery mode 2 and the
+ * mandatory flag. With `trace`, its `traceparent` and `tracestate` go along as headers.
+ */
+export function publishProperties(envelope: Envelope, trace?: TraceHeaders | null): MessageProperties & { persistent: true; mandatory: true } {
+  const traceHeaders = trace ? { [HEADER_TRACEPARENT]: trace.traceparent, ...(trace.tracestate ? { [HEADER_TRACESTATE]: trace.tracestate } : {}) } : {};
   return {
     contentType: CONTENT_TYPE,
     messageId: envelope.id,
@@ -23,13 +33,14 @@ export function publishProperties(envelope: Envelope): MessageProperties & { per
     deliveryMode: 2,
     persistent: true,
     mandatory: true,
-    headers: { [HEADER_PROFILE]: PROFILE, [HEADER_FROM]: envelope.from, [HEADER_TO]: envelope.to },
+    headers: { [HEADER_PROFILE]: PROFILE, [HEADER_FROM]: envelope.from, [HEADER_TO]: envelope.to, ...traceHeaders },
   };
 }
 
 /**
  * Rule 5: the properties are routing hints and must not contradict the signed envelope. The properties the profile
- * requires must be present; optional ones, when present, must agree. Returns what disagrees, or null.
+ * requires must be present; optional ones, when present, must agree. Other headers — `traceparent` and `tracestate`
+ * among them — say nothing about the envelope and are not looked at. Returns what disagrees, or null.
  */
 export function propertyMismatch(properties: MessageProperties, routingKey: string, envelope: Envelope): string | null {
   const headers = properties.headers ?? {};

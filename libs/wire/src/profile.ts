@@ -22,6 +22,9 @@ export const MAX_MESSAGE_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 export const HEADER_PROFILE = 'trm-profile';
 export const HEADER_FROM = 'trm-from';
 export const HEADER_TO = 'trm-to';
+/** W3C Trace Context, optional (decision `trace-context`): carried as headers, never checked against the envelope. */
+export const HEADER_TRACEPARENT = 'traceparent';
+export const HEADER_TRACESTATE = 'tracestate';
 
 export const NODE_ID = /^[A-Z]{2}(-[A-Z0-9]{1,16})?$/;
 export const SLUG = /^[a-z0-9][a-z0-9-]{0,47}$/;

@@ -81,7 +81,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Message counts by partner, type and outcome, and deadlines overdue, in Prometheus text format. */
+        /** The node's metrics — messages, receipts, partner links, deadlines, notices, the process — in Prometheus text format. */
         get: operations["MetricsController_metrics"];
         put?: never;
         post?: never;

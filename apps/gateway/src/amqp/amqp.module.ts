@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
 import { MessageLogModule } from '../message-log/message-log.module';
 import { RegistryModule } from '../registry/registry.module';
+import { NodeEvents } from '../telemetry/node-events';
 import { OutboxRelay } from './outbox-relay';
 import { PartnerLinks } from './partner-links';
 import { TrmAmqpServer } from './trm-amqp.server';
@@ -15,8 +16,8 @@ import { TrmAmqpServer } from './trm-amqp.server';
     OutboxRelay,
     {
       provide: TrmAmqpServer,
-      inject: [NODE_CONFIG, PartnerLinks, DataSource],
-      useFactory: (config: NodeConfig, links: PartnerLinks, dataSource: DataSource) =>
+      inject: [NODE_CONFIG, PartnerLinks, DataSource, NodeEvents],
+      useFactory: (config: NodeConfig, links: PartnerLinks, dataSource: DataSource, events: NodeEvents) =>
         new TrmAmqpServer(
           {
             node: config.node,
@@ -32,6 +33,7 @@ import { TrmAmqpServer } from './trm-amqp.server';
               ),
           },
           links,
+          events,
         ),
     },
   ],

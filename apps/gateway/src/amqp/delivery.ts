@@ -1,4 +1,4 @@
-import { Envelope, Incoming } from '@trm/wire';
+import { Envelope, Incoming, TraceHeaders } from '@trm/wire';
 
 /** The pattern under which the AMQP transport hands batches of deliveries to the node. */
 export const INBOUND_BATCH = 'trm.inbound.batch';
@@ -12,6 +12,8 @@ export const INBOUND_FAILED = 'trm.inbound.failed';
 export interface Outgoing {
   envelope: Envelope;
   jws: string;
+  /** W3C trace context for its AMQP headers. */
+  trace?: TraceHeaders | null;
 }
 
 /** What to do with one delivery once the node has dealt with it. */

@@ -13,6 +13,7 @@ import { RegistryService } from '../registry/registry.service';
 import { Outgoing } from './delivery';
 import { PartnerLinks } from './partner-links';
 import { PublishOutcome } from './partner-link';
+import { NodeEvents } from '../telemetry/node-events';
 import { OutboxRelay } from './outbox-relay';
 
 const START = new Date('2026-11-22T10:00:00Z');
@@ -131,7 +132,16 @@ describe('OutboxRelay', () => {
       },
     } as unknown as TimelineRepository;
     const signal = new OutboxSignal();
-    const relayer = new OutboxRelay(config, outbox as unknown as OutboxRepository, envelopes, links as unknown as PartnerLinks, timeline, clock, signal);
+    const relayer = new OutboxRelay(
+      config,
+      outbox as unknown as OutboxRepository,
+      envelopes,
+      links as unknown as PartnerLinks,
+      timeline,
+      clock,
+      signal,
+      new NodeEvents(),
+    );
     const queue = (...envelopes: Envelope[]) => {
       const messages = envelopes.map((e) => OutboundMessage.queued(e, clock.now()));
       outbox.messages.push(...messages);

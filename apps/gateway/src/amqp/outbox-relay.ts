@@ -10,6 +10,7 @@ import { AttemptResult, OutboxRepository } from '../message-log/outbox.repositor
 import { OutboxSignal } from '../message-log/outbox-signal';
 import { LogThrottle } from '../logging/log-throttle';
 import { safeError } from '../logging/safe-error';
+import { NodeEvent, NodeEvents } from '../telemetry/node-events';
 import { PartnerLinks } from './partner-links';
 
 /**
@@ -36,6 +37,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly timeline: TimelineRepository,
     private readonly clock: Clock,
     signal: OutboxSignal,
+    private readonly events: NodeEvents,
   ) {
     signal.listen(() => this.wake());
     links.onReachable((partner) => void this.partnerBack(partner));
@@ -81,11 +83,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
    */
   async relayOnce(): Promise<number> {
     const now = this.clock.now();
-    const handled = await this.outbox.withDue(now, this.config.relay.batchSize, (due, tx) => this.attempt(due, now, tx));
+    const happened: NodeEvent[] = [];
+    const handled = await this.outbox.withDue(now, this.config.relay.batchSize, (due, tx) => this.attempt(due, now, tx, happened));
+    this.events.report(...happened); // once the pass committed: a pass rolled back is tried again, and counted then
     return handled ?? 0;
   }
 
-  private async attempt(due: OutboundMessage[], now: Date, tx: EntityManager): Promise<number> {
+  private async attempt(due: OutboundMessage[], now: Date, tx: EntityManager, happened: NodeEvent[]): Promise<number> {
     const { giveUpAfterMs } = this.config.timers;
     const expired = due.filter((m) => now.getTime() - m.createdAt.getTime() >= giveUpAfterMs);
     const events: NewTimelineEvent[] = expired.map((m) => ({
@@ -102,6 +106,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
         tx,
       );
       this.logger.warn(`${expired.length} message(s) undeliverable: no receipt within ${giveUpAfterMs} ms`);
+      for (const m of expired) {
+        happened.push({ kind: 'message-settled', partner: m.toNode, type: m.type, outcome: 'undeliverable', waitedMs: now.getTime() - m.createdAt.getTime() });
+      }
     }
 
     const live = await Promise.all(
@@ -120,13 +127,18 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       [...byPartner].map(async ([partner, batch]) => {
         const outcomes = await this.links.publish(
           partner,
-          batch.map((s) => ({ envelope: s.message.envelope, jws: s.jws })),
+          batch.map((s) => ({ envelope: s.message.envelope, jws: s.jws, trace: s.message.traceContext })),
         );
+        const confirmedAt = this.clock.now().getTime();
         batch.forEach(({ message, jws, digest }, i) => {
           const { confirmed, error } = outcomes[i];
           results.push({ id: message.id, jws, digest, confirmed, error, nextAttemptAt: this.nextAttempt(message, confirmed, now) });
           const event = this.attemptEvent(message, confirmed, error, now);
           if (event) events.push(event);
+          if (!confirmed) happened.push({ kind: 'publish-failed', partner, what: 'message' });
+          else if (message.state === 'queued') {
+            happened.push({ kind: 'message-confirmed', partner, type: message.type, waitedMs: confirmedAt - message.createdAt.getTime() });
+          }
         });
       }),
     );

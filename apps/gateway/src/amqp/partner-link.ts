@@ -95,13 +95,13 @@ export class PartnerLink {
     if (!channel) return messages.map((m) => ({ id: m.envelope.id, confirmed: false, error: 'partner broker unreachable' }));
 
     const pending: Array<Promise<PublishOutcome>> = [];
-    for (const { envelope, jws } of messages) {
+    for (const { envelope, jws, trace } of messages) {
       const id = envelope.id;
       let hasRoom = true;
       pending.push(
         new Promise<PublishOutcome>((resolve) => {
           try {
-            hasRoom = channel.publish(INBOUND_EXCHANGE, envelope.type, Buffer.from(jws, 'ascii'), publishProperties(envelope), (err) => {
+            hasRoom = channel.publish(INBOUND_EXCHANGE, envelope.type, Buffer.from(jws, 'ascii'), publishProperties(envelope, trace), (err) => {
               const returned = this.returned.delete(id);
               if (err) resolve({ id, confirmed: false, error: 'not confirmed by the partner broker' });
               else if (returned) resolve({ id, confirmed: false, error: RETURNED });

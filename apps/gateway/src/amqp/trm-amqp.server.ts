@@ -4,6 +4,8 @@ import { Channel, ChannelModel, ConsumeMessage, connect } from 'amqplib';
 import { lastValueFrom } from 'rxjs';
 import { LogThrottle } from '../logging/log-throttle';
 import { safeError } from '../logging/safe-error';
+import { NodeEvents } from '../telemetry/node-events';
+import { TraceCarrier, traceFrom, withTrace } from '../telemetry/trace-context';
 import { connectToMember } from './broker-members';
 import { Disposition, INBOUND_BATCH, INBOUND_FAILED, Incoming } from './delivery';
 import { PartnerLinks } from './partner-links';
@@ -87,6 +89,7 @@ export class TrmAmqpServer extends Server implements CustomTransportStrategy {
   constructor(
     private readonly options: InboundOptions,
     private readonly links: PartnerLinks,
+    private readonly events: NodeEvents,
   ) {
     super();
   }
@@ -281,7 +284,7 @@ export class TrmAmqpServer extends Server implements CustomTransportStrategy {
     try {
       const handler = this.getHandlerByPattern(INBOUND_FAILED);
       if (!handler) throw new Error(`no handler for ${INBOUND_FAILED}`);
-      const disposition = (await handler(incomingOf(message))) as Disposition;
+      const disposition = (await inTraceOf([message], () => handler(incomingOf(message)))) as Disposition;
       return await lastValueFrom(this.transformToObservable(disposition));
     } catch (err) {
       this.logger.error(`no internal-error receipt for a failed delivery: ${safeError(err)}`);
@@ -306,7 +309,8 @@ export class TrmAmqpServer extends Server implements CustomTransportStrategy {
   private async dispatch(batch: Delivery[]): Promise<Disposition[]> {
     const handler = this.getHandlerByPattern(INBOUND_BATCH);
     if (!handler) throw new Error(`no handler for ${INBOUND_BATCH}`);
-    const dispositions = (await handler(batch.map(({ message }) => incomingOf(message)))) as Disposition[];
+    const messages = batch.map(({ message }) => message);
+    const dispositions = (await inTraceOf(messages, () => handler(messages.map(incomingOf)))) as Disposition[];
     return lastValueFrom(this.transformToObservable(dispositions));
   }
 
@@ -317,17 +321,30 @@ export class TrmAmqpServer extends Server implements CustomTransportStrategy {
       const { message } = delivery;
       const settled = this.release(delivery, (channel) => (settle === 'ack' ? channel.ack(message) : channel.nack(message, false, false)));
       if (!settled) return; // channel already closed: the broker redelivers, and the node answers the repeat
-      if (reply) replies.set(reply.envelope.to, [...(replies.get(reply.envelope.to) ?? []), reply]);
+      // The answer goes back in the trace of what it answers.
+      const answer = reply && { ...reply, trace: reply.trace ?? traceFrom(message.properties.headers) };
+      if (answer) replies.set(answer.envelope.to, [...(replies.get(answer.envelope.to) ?? []), answer]);
     });
     // A lost receipt is not resent from here: the sender resends the message and gets the same receipt again.
     await Promise.all(
       [...replies].map(async ([partner, messages]) => {
         const outcomes = await this.links.publish(partner, messages);
         const failed = outcomes.filter((o) => !o.confirmed).length;
+        for (let i = 0; i < failed; i++) this.events.report({ kind: 'publish-failed', partner, what: 'receipt' });
         if (failed) this.logger.warn(`${failed} receipt(s) to ${partner} not confirmed: ${outcomes.find((o) => o.error)?.error}`);
       }),
     );
   }
+}
+
+/**
+ * Runs the handling of deliveries in their trace (its log lines carry the trace id; what it enqueues carries the
+ * trace) when they all came in one: always for a delivery tried alone, and for a batch of one trace.
+ */
+function inTraceOf<T>(messages: ConsumeMessage[], work: () => T): T {
+  const traces = messages.map((m) => traceFrom(m.properties.headers));
+  const one: TraceCarrier | null = traces[0] ?? null;
+  return one && traces.every((t) => t?.traceparent === one.traceparent) ? withTrace(one, work) : work();
 }
 
 const incomingOf = (message: ConsumeMessage): Incoming => ({

@@ -11,6 +11,8 @@ import { Notices } from '../notifications/notices';
 import { OutboxRepository } from '../message-log/outbox.repository';
 import { safeError } from '../logging/safe-error';
 import { RegistryService } from '../registry/registry.service';
+import { NodeEvents } from '../telemetry/node-events';
+import { withTrace } from '../telemetry/trace-context';
 import { CaseFile } from './case-file.entity';
 import { CaseRepository } from './case.repository';
 import { Escalation, Expectation } from './expectation.entity';
@@ -43,6 +45,7 @@ export class DeadlineWatch implements OnApplicationBootstrap, OnApplicationShutd
     private readonly messageLog: MessageLog,
     private readonly notices: Notices,
     private readonly clock: Clock,
+    private readonly events: NodeEvents,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -65,7 +68,8 @@ export class DeadlineWatch implements OnApplicationBootstrap, OnApplicationShutd
     let total = 0;
     for (;;) {
       const batch = await this.expectations.withDue(now, 100, (due, tx) => this.escalate(due, now, tx));
-      total += batch?.escalated ?? 0;
+      total += batch?.escalated.length ?? 0;
+      this.events.report(...(batch?.escalated ?? []).map((x) => ({ kind: 'deadline-escalated' as const, deadline: x.kind, owedBy: x.owedBy })));
       if (!batch || batch.taken < 100) break;
     }
     return total;
@@ -114,7 +118,7 @@ export class DeadlineWatch implements OnApplicationBootstrap, OnApplicationShutd
     };
   }
 
-  private async escalate(due: Expectation[], now: Date, tx: EntityManager): Promise<{ taken: number; escalated: number }> {
+  private async escalate(due: Expectation[], now: Date, tx: EntityManager): Promise<{ taken: number; escalated: Expectation[] }> {
     const answered = await this.expectations.answerOnItsWay(
       due.filter((x) => x.owedBy === 'us').map((x) => x.id),
       tx,
@@ -145,7 +149,7 @@ export class DeadlineWatch implements OnApplicationBootstrap, OnApplicationShutd
       missed.map((x) => x.id),
       tx,
     );
-    return { taken: due.length, escalated: missed.length };
+    return { taken: due.length, escalated: missed };
   }
 
   /** The handover.request again, to the fallback the partner published for the role that did not answer. */
@@ -166,7 +170,8 @@ export class DeadlineWatch implements OnApplicationBootstrap, OnApplicationShutd
       inReplyTo: original.id,
       createdAt: now.toISOString(),
     });
-    await this.messageLog.enqueue([envelope], tx);
+    // The copy goes on in the trace of the handover it repeats.
+    await (original.traceContext ? withTrace(original.traceContext, () => this.messageLog.enqueue([envelope], tx)) : this.messageLog.enqueue([envelope], tx));
     await this.record(x, step, 'copy-to-fallback', role.fallback, envelope.id, now, tx);
   }
 

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { LabelledCount } from '../database/labelled-count';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { Column, bulkInsert } from '../database/bulk-insert';
@@ -25,13 +24,6 @@ export const OVERDUE = `(e.status = 'missed' OR (e.status = 'open' AND e.due_at 
 @Injectable()
 export class ExpectationRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
-  /** Deadlines passed and not met, by kind and by who owes them (for /metrics). */
-  overdueCounts(): Promise<LabelledCount[]> {
-    return this.dataSource.query(
-      `SELECT json_build_object('kind', kind, 'owed_by', owed_by) AS labels, count(*)::text AS n FROM expectation WHERE status = 'missed' OR (status = 'open' AND due_at <= now()) GROUP BY kind, owed_by`,
-    );
-  }
 
   async add(expectations: Expectation[], tx: EntityManager): Promise<void> {
     await bulkInsert(tx, 'expectation', EXPECTATION_COLUMNS, expectations);

@@ -1,6 +1,7 @@
 import { DynamicModule, LogLevel, LoggerService } from '@nestjs/common';
 import { Logger, LoggerModule, Params, PinoLogger } from 'nestjs-pino';
 import pino, { DestinationStream, LevelWithSilent } from 'pino';
+import { currentTrace, traceIdOf } from '../telemetry/trace-context';
 import { safeError } from './safe-error';
 
 /** Whatever a log line could carry a body, a token or a sealed part under: removed before the line is written. */
@@ -49,7 +50,8 @@ export interface GatewayLogging {
 }
 
 /**
- * The gateway logs JSON lines (`level`, `time`, `pid`, `node`, `context`, `msg`; `reqId` within a request) to stdout,
+ * The gateway logs JSON lines (`level`, `time`, `pid`, `node`, `context`, `msg`; `reqId` within a request; `traceId`
+ * within a request or the handling of deliveries of one trace) to stdout,
  * or to `destination`. Nothing of a request is logged but its id: no bodies, headers or query strings. Errors, from
  * whichever handler, go through `safeError`, also when pino would take a line's message from the error. With `false`
  * nothing is logged (tests). pino's root logger is one per process, as is the node a gateway process serves.
@@ -63,6 +65,10 @@ export function gatewayLogging(node: string, levels: LogLevel[] | false = ['log'
         base: { pid: process.pid, node },
         timestamp: pino.stdTimeFunctions.isoTime,
         formatters: { level: (label) => ({ level: label }) },
+        mixin: () => {
+          const trace = currentTrace();
+          return trace ? { traceId: traceIdOf(trace) } : {};
+        },
         serializers: { err: safeErrorFields },
         redact: { paths: REDACTED, censor: '[redacted]' },
         hooks: {

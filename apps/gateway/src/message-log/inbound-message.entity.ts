@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { Envelope, MessageType, RejectReason } from '@trm/wire';
+import { Envelope, MessageType, RejectReason, TraceHeaders } from '@trm/wire';
 
 /**
  * Every message this node answered — delivered, or rejected for rule 6, 8 or 9 — stored before its delivery is
@@ -31,4 +31,6 @@ export class InboundMessage {
   @Column('text', { name: 'receipt_jws', nullable: true }) receiptJws!: string | null;
   /** When sealed personal data was deleted from this message (consent withdrawn, or retention). */
   @Column('timestamptz', { name: 'purged_at', nullable: true }) purgedAt!: Date | null;
+  /** The W3C trace context its delivery carried, if well-formed (ids only). */
+  @Column('jsonb', { name: 'trace_context', nullable: true }) traceContext!: TraceHeaders | null;
 }

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { LabelledCount } from '../database/labelled-count';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Column, bulkInsert } from '../database/bulk-insert';
@@ -27,13 +26,6 @@ export interface ReceivedMessageRow {
 @Injectable()
 export class InboxRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
-  /** How many messages this node received, by partner, type and receipt status (for /metrics). */
-  countsByOutcome(): Promise<LabelledCount[]> {
-    return this.dataSource.query(
-      `SELECT json_build_object('partner', from_node, 'type', type, 'status', status) AS labels, count(*)::text AS n FROM inbound_message GROUP BY from_node, type, status`,
-    );
-  }
 
   /** Ids among `ids` this node has answered (rule 7), each with the receipt to send again (none for a receipt). */
   async findStored(ids: string[]): Promise<Map<string, string | null>> {
@@ -202,4 +194,5 @@ const INBOUND_COLUMNS: Column<InboundMessage>[] = [
   { name: 'status', type: 'text', value: (m) => m.status },
   { name: 'reject_reason', type: 'text', value: (m) => m.rejectReason },
   { name: 'receipt_jws', type: 'text', value: (m) => m.receiptJws },
+  { name: 'trace_context', type: 'jsonb', value: (m) => m.traceContext },
 ];

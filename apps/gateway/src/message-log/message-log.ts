@@ -8,6 +8,8 @@ import { OutboxRepository } from './outbox.repository';
 import { OutboxSignal } from './outbox-signal';
 import { SealedScope } from './sealed-scope';
 import { TombstoneScope } from './tombstone';
+import { NodeEvents } from '../telemetry/node-events';
+import { currentTrace, newTrace } from '../telemetry/trace-context';
 
 /** A message to send that carries sealed personal details, with the copy of them this node keeps (sealed to itself). */
 export interface SealedSending {
@@ -23,22 +25,26 @@ export class MessageLog {
     private readonly inbox: InboxRepository,
     private readonly signal: OutboxSignal,
     private readonly transactions: Transactions,
+    private readonly events: NodeEvents,
   ) {}
 
   /**
    * Puts messages in the outbox, due at once from their creation, in `tx`; the relay is woken once `tx` has committed.
-   * The relay signs them when it sends them.
+   * The relay signs them when it sends them. They carry the trace of the work under way (an HTTP request, a
+   * delivery), or one trace of their own.
    */
   async enqueue(messages: Array<Envelope | SealedSending>, tx: EntityManager): Promise<void> {
     if (!messages.length) return;
-    await this.outbox.add(
-      messages.map((m) => {
-        const { envelope, sealedAtRest } = 'envelope' in m ? m : { envelope: m, sealedAtRest: null };
-        return Object.assign(OutboundMessage.queued(envelope, new Date(envelope.createdAt)), { sealedAtRest });
-      }),
-      tx,
-    );
-    this.transactions.afterCommit(tx, () => this.signal.notify());
+    const trace = currentTrace() ?? newTrace();
+    const rows = messages.map((m) => {
+      const { envelope, sealedAtRest } = 'envelope' in m ? m : { envelope: m, sealedAtRest: null };
+      return Object.assign(OutboundMessage.queued(envelope, new Date(envelope.createdAt), trace), { sealedAtRest });
+    });
+    await this.outbox.add(rows, tx);
+    this.transactions.afterCommit(tx, () => {
+      this.events.report(...rows.map((r) => ({ kind: 'message-enqueued' as const, partner: r.toNode, type: r.type })));
+      this.signal.notify();
+    });
   }
 
   /** Deletes sealed personal data both ways (consent withdrawn, or retention); the digests stay as evidence. */

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { Envelope, MessageType, RejectReason } from '@trm/wire';
+import { Envelope, MessageType, RejectReason, TraceHeaders } from '@trm/wire';
 
 /**
  * queued: stored, not yet confirmed by the partner's broker · sent: confirmed, waiting for a receipt ·
@@ -40,9 +40,11 @@ export class OutboundMessage {
   @Column('text', { name: 'sealed_at_rest', nullable: true }) sealedAtRest!: string | null;
   /** When this case message was applied to its case here: at its receipt, or earlier if the partner's answer came first. */
   @Column('timestamptz', { name: 'applied_at', nullable: true }) appliedAt!: Date | null;
+  /** The W3C trace context of what enqueued the message (an HTTP request, a delivery), published in its AMQP headers. */
+  @Column('jsonb', { name: 'trace_context', nullable: true }) traceContext!: TraceHeaders | null;
 
   /** A new message waiting in the outbox, due at once. */
-  static queued(envelope: Envelope, now: Date): OutboundMessage {
+  static queued(envelope: Envelope, now: Date, traceContext: TraceHeaders | null = null): OutboundMessage {
     return Object.assign(new OutboundMessage(), {
       id: envelope.id,
       type: envelope.type,
@@ -64,6 +66,7 @@ export class OutboundMessage {
       purgedAt: null,
       appliedAt: null,
       sealedAtRest: null,
+      traceContext,
     });
   }
 }

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { LabelledCount } from '../database/labelled-count';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { NOT_A_VERDICT, RejectReason } from '@trm/wire';
 import { DataSource, EntityManager } from 'typeorm';
@@ -63,6 +62,10 @@ export interface ReceiptOutcome {
 export interface SettleResult {
   id: string;
   caseRef: string;
+  /** The message's type, partner and enqueue time (for metrics). */
+  type: string;
+  toNode: string;
+  createdAt: Date;
   receiptId: string;
   status: 'delivered' | 'rejected';
   reason: RejectReason | null;
@@ -74,11 +77,16 @@ export interface SettleResult {
 export class OutboxRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** How many messages this node sent, by partner, type and delivery state (for /metrics: codes and node ids only). */
-  countsByOutcome(): Promise<LabelledCount[]> {
-    return this.dataSource.query(
-      `SELECT json_build_object('partner', to_node, 'type', type, 'state', state) AS labels, count(*)::text AS n FROM outbound_message GROUP BY to_node, type, state`,
+  /**
+   * Messages not yet delivered by partner node, counting at most `limit` of them (for /metrics at each scrape): the
+   * predicate is the partial index outbound_message_due's, so the cost follows what waits, never the log's size.
+   */
+  async waitingUpTo(limit: number): Promise<Map<string, number>> {
+    const rows: Array<{ to_node: string; n: number }> = await this.dataSource.query(
+      `SELECT to_node, count(*)::int AS n FROM (SELECT to_node FROM outbound_message WHERE state IN ('queued', 'sent') LIMIT $1) w GROUP BY to_node`,
+      [limit],
     );
+    return new Map(rows.map((r) => [r.to_node, r.n]));
   }
 
   /** Messages not yet delivered (queued, or sent and waiting for a receipt), by partner node. */
@@ -267,6 +275,9 @@ export class OutboxRepository {
     const rows: Array<{
       id: string;
       case_ref: string;
+      type: string;
+      to_node: string;
+      created_at: Date;
       state: 'queued' | 'sent' | 'rejected';
       digest: string | null;
       receipt_id: string | null;
@@ -274,7 +285,7 @@ export class OutboxRepository {
       settled_at: Date | null;
       noted: string[];
     }> = await tx.query(
-      `SELECT o.id, o.case_ref, o.state, o.digest, o.receipt_id, o.reject_reason, o.settled_at,
+      `SELECT o.id, o.case_ref, o.type, o.to_node, o.created_at, o.state, o.digest, o.receipt_id, o.reject_reason, o.settled_at,
          ARRAY(SELECT t.detail->>'receipt' FROM timeline_event t WHERE t.message_id = o.id AND t.kind = 'rejected') AS noted
        FROM outbound_message o WHERE o.id = ANY($1::uuid[]) AND o.state IN ('queued', 'sent', 'rejected')
        ORDER BY o.id FOR UPDATE OF o`,
@@ -286,7 +297,16 @@ export class OutboxRepository {
     for (const o of outcomes) {
       const m = open.get(o.ref);
       if (!m || (m.state === 'rejected' && o.status === 'rejected')) continue;
-      const result = { id: m.id, caseRef: m.case_ref, receiptId: o.receiptId, status: o.status, reason: o.reason };
+      const result = {
+        id: m.id,
+        caseRef: m.case_ref,
+        type: m.type,
+        toNode: m.to_node,
+        createdAt: m.created_at,
+        receiptId: o.receiptId,
+        status: o.status,
+        reason: o.reason,
+      };
       if (m.digest !== o.digest) results.push({ ...result, outcome: m.digest === null ? 'not-yet-sent' : 'digest-mismatch' });
       else if (o.status === 'rejected' && o.reason && NOT_A_VERDICT.includes(o.reason)) {
         if (m.noted.includes(o.receiptId)) continue; // applied again: a repeated receipt
@@ -328,6 +348,7 @@ const OUTBOUND_COLUMNS: Column<OutboundMessage>[] = [
   { name: 'next_attempt_at', type: 'timestamptz', value: (m) => m.nextAttemptAt },
   { name: 'created_at', type: 'timestamptz', value: (m) => m.createdAt },
   { name: 'sealed_at_rest', type: 'text', value: (m) => m.sealedAtRest },
+  { name: 'trace_context', type: 'jsonb', value: (m) => m.traceContext },
 ];
 
 interface OutboundRow {
@@ -352,6 +373,7 @@ interface OutboundRow {
   purged_at: Date | null;
   applied_at: Date | null;
   sealed_at_rest: string | null;
+  trace_context: OutboundMessage['traceContext'];
 }
 
 function toOutbound(r: OutboundRow): OutboundMessage {
@@ -377,5 +399,6 @@ function toOutbound(r: OutboundRow): OutboundMessage {
     purgedAt: r.purged_at,
     appliedAt: r.applied_at,
     sealedAtRest: r.sealed_at_rest,
+    traceContext: r.trace_context,
   });
 }

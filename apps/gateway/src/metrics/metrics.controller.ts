@@ -6,15 +6,15 @@ import { MetricsService } from './metrics.service';
 @ApiTags('operations')
 @Controller()
 export class MetricsController {
-  constructor(private readonly gauges: MetricsService) {}
+  constructor(private readonly registry: MetricsService) {}
 
-  /** Message counts by partner, type and outcome, and deadlines overdue, in Prometheus text format. */
+  /** The node's metrics — messages, receipts, partner links, deadlines, notices, the process — in Prometheus text format. */
   @Get('metrics')
   @Header('content-type', 'text/plain; version=0.0.4')
   @Allow('coordinator', 'auditor', 'administrator')
   @ApiProduces('text/plain; version=0.0.4')
   @ApiOkResponse({ type: String, description: 'Prometheus text format; labels are codes and node ids only.' })
   metrics(): Promise<string> {
-    return this.gauges.exposition();
+    return this.registry.exposition();
   }
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { createTransport, Transporter } from 'nodemailer';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../clock/clock';
+import { NodeEvents } from '../telemetry/node-events';
 import { NODE_CONFIG, NodeConfig, SmtpConfig } from '../config/node-config';
 import { LogThrottle } from '../logging/log-throttle';
 import { safeError } from '../logging/safe-error';
@@ -47,6 +48,7 @@ export class MailSender implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly repository: NoticeRepository,
     private readonly registry: RegistryService,
     private readonly clock: Clock,
+    private readonly events: NodeEvents,
   ) {
     this.smtp = config.notifications.smtp;
     this.transport = this.smtp
@@ -127,14 +129,16 @@ export class MailSender implements OnApplicationBootstrap, OnApplicationShutdown
           continue;
         }
         const error = await this.deliver(mailbox, mail, now);
-        if (!error)
+        if (!error) {
+          // Counted when the server took the mail, which it did whatever becomes of this pass's transaction.
+          this.events.report(...mail.map(() => ({ kind: 'notice-attempted' as const, channel: 'mail' as const, outcome: 'sent' as const })));
           await this.repository.markSent(
             mail.map((n) => n.id),
             mail[0].id,
             now,
             tx,
           );
-        else {
+        } else {
           await this.failed(mail, error.text, now, tx, error.permanent);
           // The server is not there (not a refusal of this mail): the others of this pass wait as well.
           if (!error.permanent) unreachable = error.text;
@@ -196,6 +200,7 @@ export class MailSender implements OnApplicationBootstrap, OnApplicationShutdown
     for (const n of notices) {
       const next = permanent ? null : nextTry(this.config.notifications.retry, n.attempts, n.tryingSince, now);
       if (!next) this.logger.error(`${n.event} notice ${n.id} for ${n.role} failed for good: ${error}`);
+      this.events.report({ kind: 'notice-attempted', channel: 'mail', outcome: next ? 'retry' : 'failed' });
       const key = next?.getTime() ?? 0;
       byNext.set(key, [...(byNext.get(key) ?? []), n.id]);
     }

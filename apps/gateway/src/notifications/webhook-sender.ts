@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { Webhook } from 'standardwebhooks';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../clock/clock';
+import { NodeEvents } from '../telemetry/node-events';
 import { NODE_CONFIG, NodeConfig, WebhookConfig } from '../config/node-config';
 import { LogThrottle } from '../logging/log-throttle';
 import { safeError } from '../logging/safe-error';
@@ -32,6 +33,7 @@ export class WebhookSender implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
     private readonly repository: NoticeRepository,
     private readonly clock: Clock,
+    private readonly events: NodeEvents,
   ) {
     this.hooks = new Map(config.notifications.webhooks.map((w) => [w.url, { config: w, signer: new Webhook(w.secret) }]));
   }
@@ -76,6 +78,7 @@ export class WebhookSender implements OnApplicationBootstrap, OnApplicationShutd
             `webhook ${webhookId(d)} to ${redacted(d.endpoint)} not delivered (${status ?? error})${next ? '' : ': failed for good'}${suppressed ? ` (${suppressed} more since the last such line)` : ''}`,
           );
       }
+      this.events.report({ kind: 'notice-attempted', channel: 'webhook', outcome: delivered ? 'sent' : next ? 'retry' : 'failed' });
       await this.repository.recordDelivery(d.id, { status, error, delivered, next }, now, tx);
     }
     return due.length;

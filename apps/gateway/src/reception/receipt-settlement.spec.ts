@@ -3,6 +3,8 @@ import { EntityManager } from 'typeorm';
 import { InboundMessage } from '../message-log/inbound-message.entity';
 import { OutboxRepository, ReceiptOutcome, SettleResult } from '../message-log/outbox.repository';
 import { NewTimelineEvent, TimelineRepository } from '../message-log/timeline.repository';
+import { Transactions } from '../database/transactions';
+import { NodeEvents } from '../telemetry/node-events';
 import { ReceiptSettlement } from './receipt-settlement';
 
 const NOW = new Date('2026-11-22T10:15:30Z');
@@ -14,6 +16,9 @@ const receipt = (id: string, body: Record<string, unknown>) => ({ id, type: 'rec
 const result = (id: string, status: SettleResult['status'], outcome: SettleResult['outcome'], more: Partial<SettleResult> = {}): SettleResult => ({
   id,
   caseRef: CASE,
+  type: 'handover.request',
+  toNode: 'RS',
+  createdAt: EARLIER,
   receiptId: `r-${id}`,
   status,
   reason: status === 'rejected' ? 'invalid-body' : null,
@@ -41,7 +46,8 @@ describe('ReceiptSettlement', () => {
         return Promise.resolve();
       },
     } as unknown as TimelineRepository;
-    return { settlement: new ReceiptSettlement(outbox, timeline), asked, recorded };
+    const transactions = { afterCommit: (_tx: EntityManager, then: () => void) => then() } as unknown as Transactions;
+    return { settlement: new ReceiptSettlement(outbox, timeline, transactions, new NodeEvents()), asked, recorded };
   };
 
   it('asks the outbox to settle what each receipt names, with its status, reason, id and digest', async () => {

@@ -4,6 +4,8 @@ import { EntityManager } from 'typeorm';
 import { InboundMessage } from '../message-log/inbound-message.entity';
 import { OutboxRepository } from '../message-log/outbox.repository';
 import { NewTimelineEvent, TimelineRepository } from '../message-log/timeline.repository';
+import { Transactions } from '../database/transactions';
+import { NodeEvents } from '../telemetry/node-events';
 
 /**
  * A receipt that came back settles the message it answers: delivered, or rejected with the partner's reason — unless
@@ -16,6 +18,8 @@ export class ReceiptSettlement {
   constructor(
     private readonly outbox: OutboxRepository,
     private readonly timeline: TimelineRepository,
+    private readonly transactions: Transactions,
+    private readonly events: NodeEvents,
   ) {}
 
   /** Settles what `receipts` answer; returns the ids of this node's messages they settled as delivered. */
@@ -46,6 +50,18 @@ export class ReceiptSettlement {
       }
     }
     await this.timeline.record(events, tx);
+    const settled = results.filter((r) => r.outcome === 'settled');
+    this.transactions.afterCommit(tx, () =>
+      this.events.report(
+        ...settled.map((r) => ({
+          kind: 'message-settled' as const,
+          partner: r.toNode,
+          type: r.type,
+          outcome: r.status,
+          waitedMs: now.getTime() - r.createdAt.getTime(),
+        })),
+      ),
+    );
     return delivered;
   }
 }

@@ -28,6 +28,7 @@ import { Outgoing } from '../amqp/delivery';
 import { InboundChecks } from './inbound-checks';
 import { InboundEffects } from './inbound-effects';
 import { ReceptionService } from './reception.service';
+import { NodeEvents } from '../telemetry/node-events';
 
 // RS receives what AT sends from its coordinator to RS's intake.
 const NOW = new Date('2026-11-22T10:15:30Z');
@@ -155,8 +156,9 @@ describe('ReceptionService', () => {
           inTransaction = false;
         }
       },
+      afterCommit: (_tx: EntityManager, then: () => void) => then(),
     } as unknown as Transactions;
-    const reception = new ReceptionService(envelopes, registry, inbox as unknown as InboxRepository, effects, checks, transactions, clock);
+    const reception = new ReceptionService(envelopes, registry, inbox as unknown as InboxRepository, effects, checks, transactions, clock, new NodeEvents());
     return { reception, inbox, applied, committed, refuse, checked, clock };
   };
 

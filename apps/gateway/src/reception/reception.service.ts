@@ -21,6 +21,8 @@ import { EnvelopeService } from '../message-log/envelope.service';
 import { InboundMessage } from '../message-log/inbound-message.entity';
 import { InboxRepository } from '../message-log/inbox.repository';
 import { RegistryService } from '../registry/registry.service';
+import { NodeEvents } from '../telemetry/node-events';
+import { TraceCarrier, traceFrom } from '../telemetry/trace-context';
 import { Disposition, Outgoing } from '../amqp/delivery';
 import { InboundChecks } from './inbound-checks';
 import { InboundEffects } from './inbound-effects';
@@ -58,6 +60,7 @@ export class ReceptionService {
     private readonly checks: InboundChecks,
     private readonly transactions: Transactions,
     private readonly clock: Clock,
+    private readonly events: NodeEvents,
   ) {}
 
   async receive(batch: Incoming[]): Promise<Disposition[]> {
@@ -109,15 +112,20 @@ export class ReceptionService {
     const unusable = judged.filter((j) => j.envelope.type === 'receipt' && j.reason);
     for (const j of unusable) {
       this.logger.warn(`dead-lettered receipt ${j.envelope.id} from ${j.envelope.from}: ${j.reason}; receipts are never answered`);
+      this.events.report({ kind: 'delivery-refused', reason: j.reason! });
       out[j.index] = { settle: 'dead-letter' };
     }
     const keep = judged.filter((j) => !unusable.includes(j));
 
     const now = this.clock.now();
-    const rows = keep.map((j) => this.toRow(j, now));
+    const rows = keep.map((j) => this.toRow(j, now, traceFrom(batch[j.index].properties.headers)));
     const { ids: added, committed } = await this.transactions.run(async (tx) => {
       const ids = await this.inbox.addNew(rows, tx);
-      const delivered = rows.filter((r) => ids.has(r.id) && r.status === 'delivered');
+      const stored = rows.filter((r) => ids.has(r.id));
+      this.transactions.afterCommit(tx, () =>
+        this.events.report(...stored.map((r) => ({ kind: 'message-received' as const, partner: r.fromNode, type: r.type, status: r.status }))),
+      );
+      const delivered = stored.filter((r) => r.status === 'delivered');
       return { ids, committed: await this.effects.apply(delivered, tx, now) };
     });
     await committed();
@@ -143,6 +151,7 @@ export class ReceptionService {
       const receipts = repeats.filter((r) => r.envelope.type === 'receipt').map((r) => this.toRow({ ...r, reason: null, receipt: null }, now));
       if (receipts.length) await (await this.transactions.run((tx) => this.effects.apply(receipts, tx, now)))();
       for (const r of repeats) {
+        this.events.report({ kind: 'delivery-repeated', partner: r.envelope.from });
         const receiptJws = stored.get(r.envelope.id) ?? later.get(r.envelope.id);
         out[r.index] = { settle: 'ack', ...(receiptJws ? { reply: { envelope: decodePayload(receiptJws), jws: receiptJws } } : {}) };
       }
@@ -193,6 +202,7 @@ export class ReceptionService {
 
   /** A delivery refused before its id has an answer: answered rejected when its sender may be answered, else dead-lettered. */
   private async refuse(r: Refusal): Promise<Disposition> {
+    this.events.report({ kind: 'delivery-refused', reason: r.reason });
     this.logger.warn(`refused ${r.answer?.id ?? 'a delivery'} from ${r.answer?.node ?? 'an unverified sender'}: ${r.reason} (${r.detail})`);
     return r.answer ? { settle: 'ack', reply: await this.receipt(r.answer, 'rejected', r.reason, r.digest) } : { settle: 'dead-letter' };
   }
@@ -202,6 +212,7 @@ export class ReceptionService {
    * stored. It is dead-lettered; a sender that passes rules 1–4 is told, unless the delivery is itself a receipt.
    */
   async failed(delivery: Incoming): Promise<Disposition> {
+    this.events.report({ kind: 'delivery-refused', reason: 'internal-error' });
     const check = await this.envelopes.authenticate(delivery);
     if (!check.ok || check.envelope.type === 'receipt') return { settle: 'dead-letter' };
     const e = check.envelope;
@@ -225,7 +236,7 @@ export class ReceptionService {
   }
 
   /** A refused message may carry anything in its envelope; what cannot be stored as is is replaced by a safe value. */
-  private toRow(j: Judged, now: Date): InboundMessage {
+  private toRow(j: Judged, now: Date, traceContext: TraceCarrier | null = null): InboundMessage {
     const e = j.envelope;
     // PostgreSQL's jsonb holds neither \u0000 nor half a surrogate pair (JSON.stringify escapes only lone ones); keep
     // the frame of such a message, the JWS keeps the rest.
@@ -257,6 +268,7 @@ export class ReceptionService {
       receiptJws: j.receipt?.jws ?? null,
       routedTo: j.reason || e.type === 'receipt' ? null : this.registry.route(e.recipient, now),
       purgedAt: refusedSealed ? now : null,
+      traceContext,
     };
   }
 }
