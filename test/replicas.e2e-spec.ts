@@ -136,6 +136,15 @@ describe('several gateway replicas of one node', () => {
       };
       for (let i = 0; i < n; i += 10) await Promise.all(Array.from({ length: Math.min(10, n - i) }, one));
     };
+    /** Consumers of RS's queue, as its broker counts them: one per replica. */
+    const consumersOfRs = async () => {
+      const model = await connect(net.node('RS').amqpUrl);
+      try {
+        return (await (await model.createChannel()).checkQueue(net.node('RS').config.broker.queue)).consumerCount;
+      } finally {
+        await model.close();
+      }
+    };
     const receiptsAtAt = async (ids: string[]) => {
       const rows = await net.sql<{ id: string }>('AT', `SELECT id::text FROM inbound_message WHERE type = 'receipt' AND in_reply_to = ANY($1::uuid[])`, [ids]);
       return rows.map((r) => r.id);
@@ -173,6 +182,7 @@ describe('several gateway replicas of one node', () => {
       30_000,
       'RS to be in the middle of the second stream',
     );
+    expect(await consumersOfRs()).toBe(REPLICAS);
     await processes.kill(victim);
     await streaming;
     expect(accepted).toHaveLength(2 * PER_STREAM);
@@ -208,5 +218,6 @@ describe('several gateway replicas of one node', () => {
     expect(alerts.length).toBe(caseRefs.length);
     expect(alerts.filter((a) => a.n !== 1)).toEqual([]);
     expect(rs.filter((g) => g !== victim).map((g) => g.exit)).toEqual([null, null]);
+    expect(await consumersOfRs()).toBe(REPLICAS - 1);
   });
 });
