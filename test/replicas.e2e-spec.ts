@@ -101,6 +101,12 @@ describe('several gateway replicas of one node', () => {
       expect((await ask()).filter(Boolean)).toHaveLength(0);
       await turns.giveBack(job);
       expect((await ask()).filter(Boolean)).toHaveLength(1);
+      // Held for the run's lease (a replica killed mid-run holds it no longer), then an interval less a second from its start.
+      const heldFor = async () =>
+        (await net.sql<{ s: number }>('RS', `SELECT extract(epoch FROM next_run_at - last_run_at)::int AS s FROM job_turn WHERE job = $1`, [job]))[0].s;
+      expect(await heldFor()).toBe(600);
+      await turns.done(job, 3_600_000);
+      expect(await heldFor()).toBe(3_599);
     } finally {
       await ds.destroy();
     }

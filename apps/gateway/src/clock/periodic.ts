@@ -4,11 +4,13 @@ const MAX_TIMER_MS = 2_147_483_647;
 const MAX_TURN_POLL_MS = 60_000;
 
 /**
- * Turns of a job the node's replicas share (JobTurnRepository): `take` answers true to one replica per interval,
- * `giveBack` makes the job due again after a run that failed.
+ * Turns of a job the node's replicas share (JobTurnRepository): `take` answers true to one replica per interval, `done`
+ * says the run ended (the job is next due an interval after it began), `giveBack` makes the job due again after a run
+ * that failed.
  */
 export interface Turns {
   take(everyMs: number): Promise<boolean>;
+  done(everyMs: number): Promise<void>;
   giveBack(): Promise<void>;
 }
 
@@ -64,5 +66,6 @@ export class Periodic<T> {
       await turns.giveBack().catch(() => undefined);
       throw err;
     }
+    await turns.done(everyMs);
   }
 }

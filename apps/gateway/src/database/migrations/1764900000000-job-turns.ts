@@ -2,7 +2,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * When each timed job of the node (deadline check, retention, auditing, ...) is due next: the replica whose timer
- * finds it due moves it on by one interval and runs it, so the replicas of one node run each job once per interval.
+ * finds it due takes it and runs it, so the replicas of one node run each job once per interval.
  */
 export class JobTurns1764900000000 implements MigrationInterface {
   name = 'JobTurns1764900000000';
