@@ -13,6 +13,7 @@ import { Directory1763900000000 } from '../apps/gateway/src/database/migrations/
 import { Cases1764000000000 } from '../apps/gateway/src/database/migrations/1764000000000-cases';
 import { AuditedMessages1764400000000 } from '../apps/gateway/src/database/migrations/1764400000000-audited-messages';
 import { Transactions } from '../apps/gateway/src/database/transactions';
+import { JobTurnRepository } from '../apps/gateway/src/database/job-turn.repository';
 import { InboxRepository } from '../apps/gateway/src/message-log/inbox.repository';
 import { OutboxRepository } from '../apps/gateway/src/message-log/outbox.repository';
 import { formatAuditVerification, verifyAudit } from '../apps/trmctl/src/audit-verify';
@@ -45,7 +46,7 @@ describe('the audit log', () => {
     const repository = new AuditRepository(ds);
     const transactions = new Transactions(ds);
     const log = new AuditLog(repository, transactions, clock);
-    return { ds, log, auditor: new MessageAuditor(new OutboxRepository(ds), new InboxRepository(ds), log, transactions, clock) };
+    return { ds, log, auditor: new MessageAuditor(new OutboxRepository(ds), new InboxRepository(ds), log, transactions, clock, new JobTurnRepository(ds)) };
   };
 
   /** SQL on a connection of its own (as an operator with psql would). */

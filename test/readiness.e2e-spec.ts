@@ -2,15 +2,16 @@ import { connect } from 'amqplib';
 import { Client } from 'pg';
 import { TcpProxy, applyTopology } from '../apps/trmctl/src/local';
 import { Reply, call, eventually } from './support/http';
-import { DATABASE_URL, TestNetwork } from './support/network';
+import { AMQP_HOST, DATABASE_URL, TestNetwork } from './support/network';
 import { HandPartner } from './support/partner';
 
 const database = new URL(DATABASE_URL);
+const broker = new URL(`amqp://${AMQP_HOST}`);
 
 /**
  * `/health` is liveness, `/health/ready` readiness: down while RS's consumer makes no progress or is not consuming,
  * up again once it does. Everything here is real: a database lock holds the consumer, the queue is really deleted, RS
- * reaches PostgreSQL through a proxy the test cuts. RS dead-letters a delivery at its first counted failure, so what a
+ * reaches PostgreSQL and its own broker through proxies the test cuts. RS dead-letters a delivery at its first counted failure, so what a
  * database outage holds up is proven not to be counted.
  */
 describe('RS reports whether it is ready', () => {
@@ -18,9 +19,11 @@ describe('RS reports whether it is ready', () => {
   let at: HandPartner;
   let url: string;
   let proxy: TcpProxy;
+  let brokerProxy: TcpProxy;
 
   beforeAll(async () => {
     proxy = await new TcpProxy(database.hostname, Number(database.port || 5432)).start();
+    brokerProxy = await new TcpProxy(broker.hostname, Number(broker.port || 5672)).start();
     net = await TestNetwork.create(['AT', 'RS'], {
       tune: (config) => {
         if (config.node !== 'RS') return;
@@ -30,6 +33,11 @@ describe('RS reports whether it is ready', () => {
         config.database.url = through.toString();
       },
     });
+    // RS's gateway only: the test's own connections (amqpUrl) go to the broker directly.
+    const rs = net.node('RS').config.broker;
+    const own = new URL(rs.urls[0]);
+    own.host = `127.0.0.1:${brokerProxy.port}`;
+    rs.urls = [own.toString()];
     url = (await net.start('RS')).url;
     at = await new HandPartner(net, 'AT', 'RS').open();
   });
@@ -37,6 +45,7 @@ describe('RS reports whether it is ready', () => {
     await at?.close();
     await net?.close();
     await proxy?.cut();
+    await brokerProxy?.cut();
   });
 
   const ready = () => call(url, 'GET', '/health/ready', undefined, null);
@@ -54,7 +63,7 @@ describe('RS reports whether it is ready', () => {
   it('is ready with its database and consumer working', async () => {
     const r = await ready();
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ status: 'ok', info: { database: { status: 'up' }, inbound: { status: 'up' } } });
+    expect(r.body).toMatchObject({ status: 'ok', info: { database: { status: 'up' }, broker: { status: 'up' }, inbound: { status: 'up' } } });
   });
 
   it('is not ready while deliveries wait on a consumer that settles none, and ready again once it does', async () => {
@@ -100,6 +109,21 @@ describe('RS reports whether it is ready', () => {
     const envelope = at.handover();
     await at.send(envelope);
     expect((await at.nextReceipt()).envelope.body).toMatchObject({ ref: envelope.id, status: 'delivered' });
+  });
+
+  it('is not ready while its broker is unreachable, and receipts what came meanwhile once it is back', async () => {
+    await brokerProxy.cut();
+    const unreachable = await until(503, 'readiness to go down', (r) => down(r).includes('broker'));
+    expect(down(unreachable)).toEqual(['broker', 'inbound']);
+    expect(unreachable.body.info.database.status).toBe('up');
+    expect((await call(url, 'GET', '/health', undefined, null)).status).toBe(200);
+    // AT reaches RS's queue on the broker itself: the handover waits there for RS.
+    const envelope = at.handover();
+    await at.send(envelope);
+
+    await brokerProxy.start();
+    expect((await at.nextReceipt(30_000)).envelope.body).toMatchObject({ ref: envelope.id, status: 'delivered' });
+    await until(200, 'readiness to come back');
   });
 
   it('is not ready while its database is unreachable, and delivers what came meanwhile once it is back', async () => {

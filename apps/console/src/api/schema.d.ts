@@ -44,7 +44,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Liveness: the process serves HTTP. Says nothing else about the node. */
+        /**
+         * Liveness, for an orchestrator that restarts what is not alive: 503 only when the process's event loop ran more
+         *     than 5 s late lately. It asks neither the database nor the broker: their outage must not restart every replica.
+         */
         get: operations["HealthController_health"];
         put?: never;
         post?: never;
@@ -62,8 +65,9 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Readiness, for a load balancer or an orchestrator: 503 when the database does not answer, the consumer of the
-         *     node's queue is not connected, or deliveries wait on it and none was settled for `broker.stallTimeout`.
+         * Readiness, for a load balancer or an orchestrator: 503 when the database does not answer, the node's broker is
+         *     unreachable, the consumer of the node's queue is not consuming, or deliveries wait on it and none was settled for
+         *     `broker.stallTimeout`. A replica not ready gets no API traffic; the others of the node go on.
          */
         get: operations["HealthController_ready"];
         put?: never;
@@ -734,10 +738,6 @@ export interface components {
             /** @description Hash of the last entry when verified (anchor it elsewhere: a log cut short after it would show). */
             head?: string;
             firstBroken?: components["schemas"]["BrokenEntry"];
-        };
-        Liveness: {
-            status: string;
-            node: string;
         };
         PersonProfile: {
             /** @enum {string} */
@@ -1670,12 +1670,111 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The Health Check is successful */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Liveness"];
+                    "application/json": {
+                        /** @example ok */
+                        status?: string;
+                        /**
+                         * @example {
+                         *       "database": {
+                         *         "status": "up"
+                         *       }
+                         *     }
+                         */
+                        info?: {
+                            [key: string]: {
+                                status: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } | null;
+                        /** @example {} */
+                        error?: {
+                            [key: string]: {
+                                status: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } | null;
+                        /**
+                         * @example {
+                         *       "database": {
+                         *         "status": "up"
+                         *       }
+                         *     }
+                         */
+                        details?: {
+                            [key: string]: {
+                                status: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description The Health Check is not successful */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example error */
+                        status?: string;
+                        /**
+                         * @example {
+                         *       "database": {
+                         *         "status": "up"
+                         *       }
+                         *     }
+                         */
+                        info?: {
+                            [key: string]: {
+                                status: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } | null;
+                        /**
+                         * @example {
+                         *       "redis": {
+                         *         "status": "down",
+                         *         "message": "Could not connect"
+                         *       }
+                         *     }
+                         */
+                        error?: {
+                            [key: string]: {
+                                status: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } | null;
+                        /**
+                         * @example {
+                         *       "database": {
+                         *         "status": "up"
+                         *       },
+                         *       "redis": {
+                         *         "status": "down",
+                         *         "message": "Could not connect"
+                         *       }
+                         *     }
+                         */
+                        details?: {
+                            [key: string]: {
+                                status: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
                 };
             };
         };
@@ -1737,7 +1836,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description The Health Check is not successful */
+            /**
+             * @description The body names each check down under `error`.
+             *
+             *     The Health Check is not successful
+             */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -30,6 +30,8 @@ export interface InboundOptions {
 
 /** What readiness needs to know of the consumer. */
 export interface InboundStatus {
+  /** The node's broker accepted the last connection (it may still lack the queue), and has not dropped it since. */
+  brokerReachable: boolean;
   /** Connected and consuming the node's queue. */
   consuming: boolean;
   /** Deliveries received and not yet settled (acked, requeued or dead-lettered). */
@@ -83,6 +85,7 @@ export class TrmAmqpServer extends Server implements CustomTransportStrategy {
   private readonly suspects = new Set<string>();
   private unsettled = 0;
   private progressAt = Date.now();
+  private brokerReachable = false;
   /** During an outage every waiting delivery fails on each try: said once in a while, not once per delivery. */
   private readonly outageLog = new LogThrottle();
 
@@ -123,7 +126,7 @@ export class TrmAmqpServer extends Server implements CustomTransportStrategy {
   }
 
   consumerStatus(): InboundStatus {
-    return { consuming: this.channel !== null, unsettled: this.unsettled, progressAt: this.progressAt };
+    return { brokerReachable: this.brokerReachable, consuming: this.channel !== null, unsettled: this.unsettled, progressAt: this.progressAt };
   }
 
   private async start(): Promise<void> {
@@ -131,12 +134,20 @@ export class TrmAmqpServer extends Server implements CustomTransportStrategy {
     const { model, member } = await connectToMember(urls, this.member + 1, (url) =>
       // noDelay: amqplib leaves Nagle's algorithm on, which holds each lone ack back for the broker's delayed ACK.
       connect(url, { timeout: CONNECT_TIMEOUT_MS, noDelay: true, clientProperties: { connection_name: `trm-gateway ${node} inbound` } }),
-    );
+    ).catch((err: unknown) => {
+      this.brokerReachable = false;
+      throw err;
+    });
+    this.brokerReachable = true;
     this.member = member;
     model.on('error', (err: unknown) => {
       this.logger.warn(`inbound connection error: ${safeError(err)}`);
     });
-    model.on('close', () => this.lost());
+    model.on('close', (err?: unknown) => {
+      // With an error: the broker or the network ended it; without, this process did (the queue is missing, say).
+      if (err) this.brokerReachable = false;
+      this.lost();
+    });
     const channel = await model.createChannel();
     channel.on('error', (err: unknown) => {
       this.logger.warn(`inbound channel error: ${safeError(err)}`);

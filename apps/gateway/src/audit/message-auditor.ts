@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Clock } from '../clock/clock';
 import { Periodic } from '../clock/periodic';
+import { JobTurnRepository } from '../database/job-turn.repository';
 import { Transactions } from '../database/transactions';
 import { safeError } from '../logging/safe-error';
 import { InboxRepository, ReceivedMessageRow } from '../message-log/inbox.repository';
@@ -36,10 +37,11 @@ export class MessageAuditor implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly log: AuditLog,
     private readonly transactions: Transactions,
     private readonly clock: Clock,
+    private readonly turns: JobTurnRepository,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.periodic.start(EVERY_MS, { atStart: true });
+    this.periodic.start(EVERY_MS, { turns: this.turns.turnsOf('message-audit') });
   }
 
   /** Before the database closes (that happens at application shutdown). */

@@ -5,6 +5,7 @@ import { EntityManager } from 'typeorm';
 import { Clock } from '../clock/clock';
 import { Periodic } from '../clock/periodic';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
+import { JobTurnRepository } from '../database/job-turn.repository';
 import { MessageLog } from '../message-log/message-log';
 import { NoticeEvent } from '../notifications/notice-event';
 import { Notices } from '../notifications/notices';
@@ -26,7 +27,7 @@ import { ExpectationRepository } from './expectation.repository';
  * side (README, "Cases, deadlines and escalation"). A deadline this node owes is not escalated while an answer it made
  * in time is still on its way: it is looked at again at each check until the answer is delivered (met in time) or
  * rejected or undeliverable (escalated then). Deadlines are rows, not timers: a restart loses none, and the row lock
- * keeps a second replica from escalating the same one.
+ * keeps a second replica from escalating the same one; the check itself runs once per interval across replicas.
  */
 @Injectable()
 export class DeadlineWatch implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -46,10 +47,11 @@ export class DeadlineWatch implements OnApplicationBootstrap, OnApplicationShutd
     private readonly notices: Notices,
     private readonly clock: Clock,
     private readonly events: NodeEvents,
+    private readonly turns: JobTurnRepository,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.periodic.start(this.config.deadlines.checkIntervalMs);
+    this.periodic.start(this.config.deadlines.checkIntervalMs, { turns: this.turns.turnsOf('deadline-check') });
   }
 
   onApplicationShutdown(): Promise<void> {

@@ -53,4 +53,33 @@ describe('Periodic', () => {
     await new Promise((r) => setTimeout(r, 40));
     expect(runs).toBe(after);
   });
+
+  it('with turns, runs on the timer only in a turn it took, says when the run is done, and gives the turn back when it fails', async () => {
+    const asked: string[] = [];
+    let grant = [false, true, true];
+    let runs = 0;
+    const turns = {
+      take: async (everyMs: number) => {
+        asked.push(`take ${everyMs}`);
+        return grant.shift() ?? false;
+      },
+      done: async (everyMs: number) => void asked.push(`done ${everyMs}`),
+      giveBack: async () => void asked.push('give back'),
+    };
+    const periodic = new Periodic(
+      async () => {
+        runs += 1;
+        if (runs === 2) throw new Error('database away');
+      },
+      () => undefined,
+    );
+    periodic.start(15, { turns });
+    while (asked.length < 6) await new Promise((r) => setTimeout(r, 5));
+    await periodic.stop();
+    expect(runs).toBe(2);
+    expect(asked.slice(0, 6)).toEqual(['take 15', 'take 15', 'done 15', 'take 15', 'give back', 'take 15']);
+    grant = [];
+    await periodic.runOnce(); // on demand: no turn needed
+    expect(runs).toBe(3);
+  });
 });

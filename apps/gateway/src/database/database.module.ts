@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
 import { dataSourceOptions, migrate } from './database';
+import { JobTurnRepository } from './job-turn.repository';
 import { Transactions } from './transactions';
 
 @Global()
@@ -18,7 +19,7 @@ import { Transactions } from './transactions';
       },
     }),
   ],
-  providers: [Transactions],
-  exports: [Transactions],
+  providers: [Transactions, JobTurnRepository],
+  exports: [Transactions, JobTurnRepository],
 })
 export class DatabaseModule {}

@@ -1,12 +1,13 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Periodic } from '../clock/periodic';
+import { JobTurnRepository } from '../database/job-turn.repository';
 import { safeError } from '../logging/safe-error';
 import { DirectoryService } from './directory.service';
 
 const EVERY_MS = 24 * 3_600_000;
 
 /**
- * Once a day (and at start), tells the coordinator which roles need a person: vacant ones, whose messages go to a
+ * Once a day (one replica of the node, the first to find it due), tells the coordinator which roles need a person: vacant ones, whose messages go to a
  * fallback, and unconfirmed ones, whose entries nobody vouched for lately; fallbacks or successors one organisation
  * asked another to be, waiting for its answer; and how many published channels look like a person's (a count only:
  * which, and why, is at GET /v1/directory/attention, with the rest of the list).
@@ -19,10 +20,13 @@ export class AttentionJob implements OnApplicationBootstrap, OnApplicationShutdo
     (err) => this.logger.warn(`attention check failed: ${safeError(err)}`),
   );
 
-  constructor(private readonly directory: DirectoryService) {}
+  constructor(
+    private readonly directory: DirectoryService,
+    private readonly turns: JobTurnRepository,
+  ) {}
 
   onApplicationBootstrap(): void {
-    this.periodic.start(EVERY_MS, { atStart: true });
+    this.periodic.start(EVERY_MS, { turns: this.turns.turnsOf('attention') });
   }
 
   onApplicationShutdown(): Promise<void> {

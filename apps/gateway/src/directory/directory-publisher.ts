@@ -4,6 +4,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Clock } from '../clock/clock';
 import { Periodic } from '../clock/periodic';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
+import { JobTurnRepository } from '../database/job-turn.repository';
 import { Transactions } from '../database/transactions';
 import { MessageLog } from '../message-log/message-log';
 import { safeError } from '../logging/safe-error';
@@ -34,10 +35,12 @@ export class DirectoryPublisher implements OnApplicationBootstrap, OnApplication
     private readonly messageLog: MessageLog,
     private readonly transactions: Transactions,
     private readonly clock: Clock,
+    private readonly turns: JobTurnRepository,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.periodic.start(RECHECK_MS, { atStart: true });
+    // At start in any case: this process's configuration (endpoint, keys, partners) may be new.
+    this.periodic.start(RECHECK_MS, { atStart: true, turns: this.turns.turnsOf('directory-recheck') });
   }
 
   async onApplicationShutdown(): Promise<void> {

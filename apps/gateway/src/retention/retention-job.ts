@@ -5,6 +5,7 @@ import { AuditLog } from '../audit/audit.service';
 import { Clock } from '../clock/clock';
 import { Periodic } from '../clock/periodic';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
+import { JobTurnRepository } from '../database/job-turn.repository';
 import { safeError } from '../logging/safe-error';
 import { MessageLog } from '../message-log/message-log';
 import { NoticeRepository } from '../notifications/notice.repository';
@@ -24,8 +25,8 @@ export interface RetentionCounts {
 }
 
 /**
- * Deletes what its retention period no longer covers, leaving tombstones: at start and every
- * `retention.checkInterval`, and on demand (`runOnce`), by the node's Clock.
+ * Deletes what its retention period no longer covers, leaving tombstones: every `retention.checkInterval` (by one of
+ * the node's replicas; one started when a run is due runs it at once), and on demand (`runOnce`), by the node's Clock.
  *
  * - sealed: `sealedAfterEnd` after a case ended (closed, withdrawn, declined), the sealed parts of its messages both
  *   ways, the JWS that carry them (digests stay) and this node's own copy of what it sealed;
@@ -59,10 +60,11 @@ export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly notices: NoticeRepository,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
+    private readonly turns: JobTurnRepository,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.periodic.start(this.config.retention.checkIntervalMs, { atStart: true });
+    this.periodic.start(this.config.retention.checkIntervalMs, { turns: this.turns.turnsOf('retention') });
   }
 
   /** Before the database closes (that happens at application shutdown). */

@@ -13,6 +13,7 @@ import { StaffPhone1764710000000 } from './1764710000000-staff-phone';
 import { StaffOrganisation1764730000000 } from './1764730000000-staff-organisation';
 import { WithdrawalEvidence1764760000000 } from './1764760000000-withdrawal-evidence';
 import { Notices1764800000000 } from './1764800000000-notices';
+import { JobTurns1764900000000 } from './1764900000000-job-turns';
 import { TraceContext1764930000000 } from './1764930000000-trace-context';
 
 /** In order of creation. Schema changes only ever go through a new migration. */
@@ -32,5 +33,6 @@ export const MIGRATIONS = [
   StaffOrganisation1764730000000,
   WithdrawalEvidence1764760000000,
   Notices1764800000000,
+  JobTurns1764900000000,
   TraceContext1764930000000,
 ];
