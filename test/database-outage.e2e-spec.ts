@@ -1,83 +1,14 @@
-import { execFileSync } from 'node:child_process';
-import { chownSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GatewayProcess, GatewayProcesses, freePort } from '../apps/trmctl/src/local';
 import { RETRY_AFTER_SECONDS } from '../apps/gateway/src/http/error-filters';
 import { REPEAT_LOG_INTERVAL_MS } from '../apps/gateway/src/logging/log-throttle';
 import { eventually } from './support/http';
 import { TestNetwork } from './support/network';
+import { ThrowAwayCluster } from './support/postgres-cluster';
 
 const ENTRY = join(__dirname, '../dist/apps/gateway/src/main.js');
 const REQUESTS = 200;
-
-/**
- * A PostgreSQL cluster of its own, in a temporary directory on its own port, so that it can be stopped without
- * touching the shared server. initdb refuses to run as root: as root, it runs as the postgres user.
- */
-class ThrowAwayCluster {
-  readonly dir = mkdtempSync(join(tmpdir(), 'trm-pg-'));
-  private readonly bin = join('/usr/lib/postgresql', readdirSync('/usr/lib/postgresql').sort().pop()!, 'bin');
-
-  constructor(readonly port: number) {
-    if (process.getuid?.() === 0)
-      chownSync(
-        this.dir,
-        Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })),
-        Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })),
-      );
-    this.run('initdb', ['-D', this.data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
-  }
-
-  get data(): string {
-    return join(this.dir, 'data');
-  }
-
-  get url(): string {
-    return `postgres://postgres@127.0.0.1:${this.port}/postgres`;
-  }
-
-  start(): void {
-    this.run('pg_ctl', [
-      '-D',
-      this.data,
-      '-l',
-      join(this.dir, 'server.log'),
-      '-w',
-      '-o',
-      `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
-      'start',
-    ]);
-  }
-
-  /** Started unless it runs (after a test that failed while it was down, its scratch schema still has to go). */
-  ensureRunning(): void {
-    try {
-      this.run('pg_ctl', ['-D', this.data, 'status']);
-    } catch {
-      this.start();
-    }
-  }
-
-  /** As a crash or a pulled plug: no shutdown, every connection just ends. */
-  kill(): void {
-    this.run('pg_ctl', ['-D', this.data, '-m', 'immediate', '-w', 'stop']);
-  }
-
-  remove(): void {
-    try {
-      this.kill();
-    } catch {
-      // not running
-    }
-    rmSync(this.dir, { recursive: true, force: true });
-  }
-
-  private run(tool: string, args: string[]): void {
-    const [cmd, all] = process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', join(this.bin, tool), ...args]] : [join(this.bin, tool), args];
-    execFileSync(cmd, all, { stdio: 'ignore' });
-  }
-}
 
 /**
  * "While the database is down, the API answers 503 with Retry-After": one gateway process on a cluster of its own,
@@ -93,7 +24,7 @@ describe('a node whose database is down', () => {
 
   beforeAll(async () => {
     cluster = new ThrowAwayCluster(await freePort());
-    cluster.start();
+    await cluster.start();
     net = await TestNetwork.create(['AT'], { databaseUrl: cluster.url });
     const port = await freePort();
     gateway = processes.start({
@@ -109,9 +40,9 @@ describe('a node whose database is down', () => {
   });
   afterAll(async () => {
     await processes.stopAll();
-    cluster?.ensureRunning();
+    await cluster?.ensureRunning();
     await net?.close();
-    cluster?.remove();
+    await cluster?.remove();
   });
 
   const organisations = async () => {
@@ -124,7 +55,7 @@ describe('a node whose database is down', () => {
   it('answers 503 with Retry-After, logs the failure once per interval, and serves again once the database is back', async () => {
     expect((await organisations()).status).toBe(200);
 
-    cluster.kill();
+    await cluster.kill();
     const began = Date.now();
     const replies = [];
     for (let i = 0; i < REQUESTS; i++) replies.push(await organisations());
@@ -145,7 +76,7 @@ describe('a node whose database is down', () => {
     expect(relay.length).toBeGreaterThan(0);
     expect(relay.length).toBeLessThanOrEqual(kinds.size * (1 + Math.floor(elapsed / REPEAT_LOG_INTERVAL_MS)));
 
-    cluster.start();
+    await cluster.start();
     await eventually(async () => ((await organisations()).status === 200 ? true : undefined), 30_000, 'the node to serve again');
     expect(gateway.exit).toBeNull();
   });

@@ -1,7 +1,8 @@
-import { Client } from 'pg';
 import { ChainResult } from '../../gateway/src/audit/audit-chain';
 import { VERIFY_PAGE, verifyChainPages } from '../../gateway/src/audit/audit.repository';
+import { databaseUrlProblem, parseDatabaseUrl } from '../../gateway/src/config/database-url';
 import { schemaNameProblem } from '../../gateway/src/config/node-config';
+import { sessionClient } from '../../gateway/src/database/session-client';
 import { CliError } from './errors';
 
 /**
@@ -12,7 +13,12 @@ import { CliError } from './errors';
 export async function verifyAudit(databaseUrl: string, schema: string, pageSize = VERIFY_PAGE): Promise<ChainResult> {
   const problem = schemaNameProblem(schema);
   if (problem) throw new CliError(problem);
-  const client = new Client({ connectionString: databaseUrl, options: `-c search_path=${schema}`, application_name: 'trmctl audit verify' });
+  const urlProblem = databaseUrlProblem(databaseUrl);
+  if (urlProblem) throw new CliError(urlProblem);
+  // The node's own client: its URL may list several hosts.
+  const targets = parseDatabaseUrl(databaseUrl);
+  const Client = sessionClient(targets);
+  const client = new Client({ connectionString: targets.hosts[0].url, options: `-c search_path=${schema}`, application_name: 'trmctl audit verify' });
   await client.connect();
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');

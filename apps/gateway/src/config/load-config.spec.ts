@@ -251,6 +251,15 @@ describe('loadNodeConfig', () => {
   it('refuses a schema name that is not a plain PostgreSQL name, naming the key', () => {
     expect(problems({ database: { schema: 'trm-at; DROP' } })).toEqual([expect.stringMatching(/^database\.schema must match/)]);
   });
+
+  it('reads a database URL listing several hosts, and refuses a session the gateway cannot write in, naming the key', () => {
+    const url = 'postgres://trm@db1:5432,db2:5433/trm?target_session_attrs=read-write';
+    expect(loadNodeConfig(nodeFile({ database: { url, schema: 'trm_at' } }), {}).database.url).toBe(url);
+    expect(problems({ database: { url: 'postgres://db1,db2/trm?target_session_attrs=standby', schema: 'trm_at' } })).toEqual([
+      'database.url target_session_attrs must be one of any, read-write, primary (the gateway writes), not "standby"',
+    ]);
+    expect(problems({ database: { url: 'mysql://db1/trm', schema: 'trm_at' } })).toEqual(['database.url must be a postgres:// or postgresql:// URL']);
+  });
 });
 
 describe('retention', () => {

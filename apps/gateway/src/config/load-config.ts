@@ -7,6 +7,7 @@ import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { canonicalTimeZone } from '../clock/local-day';
+import { databaseUrlProblem } from './database-url';
 import { Directory, directoryProblems } from './directory';
 import { NOTICE_TYPES, NodeConfig, NotificationsConfig, NoticeType, PartnerConfig, SmtpSecurity, schemaNameProblem } from './node-config';
 
@@ -141,6 +142,8 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
   const schema = need<string>(database.schema, 'database.schema', "the node's own schema");
   const schemaProblem = schema ? schemaNameProblem(String(schema)) : null;
   if (schemaProblem) problems.push(schemaProblem);
+  const urlProblem = typeof database.url === 'string' && database.url ? databaseUrlProblem(database.url) : null;
+  if (urlProblem) problems.push(urlProblem);
   const auth = section(doc.auth, 'auth', DEFAULTS.auth, problems, ['issuer', 'audience', 'jwks', 'jwksUrl']);
   need(auth.issuer, 'auth.issuer', 'the iss of the bearer tokens the API accepts');
   need(auth.audience, 'auth.audience', 'the aud the tokens must carry for this node');

@@ -1,5 +1,5 @@
 import { QueryFailedError } from 'typeorm';
-import { isConnectionLoss } from './connection-loss';
+import { isConnectionLoss, isTransactionConflict } from './connection-loss';
 
 const pgError = (code: string, message = 'x') => Object.assign(new Error(message), { code });
 
@@ -12,6 +12,8 @@ describe('isConnectionLoss', () => {
       pgError('57P01', 'terminating connection due to administrator command'),
       pgError('57P03', 'the database system is starting up'),
       pgError('53300', 'sorry, too many clients already'),
+      pgError('25006', 'cannot execute INSERT in a read-only transaction'),
+      pgError('08001', 'no database host serves a read-write session: 127.0.0.1:5461 ECONNREFUSED'),
       new Error('Connection terminated unexpectedly'),
       new Error('timeout exceeded when trying to connect'),
       new QueryFailedError('INSERT INTO person VALUES ($1)', ['a name'], pgError('57P01')),
@@ -30,5 +32,13 @@ describe('isConnectionLoss', () => {
       null,
     ];
     expect(others.filter((e) => isConnectionLoss(e))).toEqual([]);
+  });
+});
+
+describe('isTransactionConflict', () => {
+  it('recognises a transaction the server undid for another one, and nothing else', () => {
+    const undone = [pgError('40001'), new QueryFailedError('UPDATE x', [], pgError('40P01'))];
+    expect(undone.filter((e) => !isTransactionConflict(e))).toEqual([]);
+    expect([pgError('23505'), pgError('57P01'), new Error('40001')].filter((e) => isTransactionConflict(e))).toEqual([]);
   });
 });

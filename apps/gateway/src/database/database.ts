@@ -1,19 +1,28 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { NodeConfig, schemaNameProblem } from '../config/node-config';
+import { databaseUrlProblem, parseDatabaseUrl } from '../config/database-url';
 import { MIGRATIONS } from './migrations';
 import { SafeTypeOrmLogger } from './safe-typeorm-logger';
+import { sessionClient } from './session-client';
 
 export function dataSourceOptions(config: NodeConfig): DataSourceOptions {
   const { url, schema, poolSize } = config.database;
   const problem = schemaNameProblem(schema); // configurations built in code skip loadNodeConfig
   if (problem) throw new Error(problem);
+  const urlProblem = databaseUrlProblem(url);
+  if (urlProblem) throw new Error(urlProblem);
+  const targets = parseDatabaseUrl(url);
   return {
     type: 'postgres',
-    url,
+    url: targets.hosts[0].url,
     schema,
     poolSize,
-    // Unqualified names in migrations and raw queries resolve to the node's own schema; sessions are named by both.
-    extra: { options: `-c search_path=${schema}`, application_name: `trm-gateway ${config.node} ${schema}` },
+    extra: {
+      // Unqualified names in migrations and raw queries resolve to the node's own schema; sessions are named by both.
+      options: `-c search_path=${schema}`,
+      application_name: `trm-gateway ${config.node} ${schema}`,
+      Client: sessionClient(targets),
+    },
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
     synchronize: false,

@@ -7,6 +7,8 @@ import { parse, stringify } from 'yaml';
 import { DEFAULT_AGREEMENT, quietNotifications, NodeConfig } from '../../../gateway/src/config/node-config';
 import { Directory } from '../../../gateway/src/config/directory';
 import { defaultConsoleRoot } from '../../../gateway/src/config/load-config';
+import { parseDatabaseUrl } from '../../../gateway/src/config/database-url';
+import { sessionClient } from '../../../gateway/src/database/session-client';
 import { repoRoot } from '../paths';
 import { applyTopology, removeTopology } from '../topology/apply';
 import { LocalIssuer, TokenClaims, audienceOf, createIssuer, mintToken } from '../tokens';
@@ -163,7 +165,9 @@ export class ScratchNetwork {
   private connection(): Promise<PoolClient> {
     if (!this.pool) {
       // allowExitOnIdle: a network nobody destroys does not keep the process alive.
-      this.pool = new Pool({ connectionString: this.databaseUrl, max: 2, allowExitOnIdle: true });
+      // The gateway's client, so that the URL may list several hosts (a test's primary and standby) as a node's may.
+      const targets = parseDatabaseUrl(this.databaseUrl);
+      this.pool = new Pool({ connectionString: targets.hosts[0].url, Client: sessionClient(targets), max: 2, allowExitOnIdle: true });
       this.pool.on('error', () => undefined); // an idle connection dropped by the server; the next query reconnects
     }
     return this.pool.connect();
