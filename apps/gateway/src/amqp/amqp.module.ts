@@ -21,6 +21,7 @@ import { TrmAmqpServer } from './trm-amqp.server';
           {
             node: config.node,
             url: config.broker.url,
+            tls: config.broker.tls,
             queue: config.broker.queue,
             prefetch: config.broker.prefetch,
             batchSize: Math.min(config.broker.prefetch, 200),

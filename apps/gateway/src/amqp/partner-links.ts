@@ -12,7 +12,8 @@ export class PartnerLinks implements OnApplicationShutdown {
   constructor(registry: RegistryService) {
     for (const node of registry.partnerNodes()) {
       const onReachable = () => this.reachable.forEach((listener) => listener(node));
-      this.links.set(node, new PartnerLink(node, registry.partner(node)!.endpoint, registry.node, { onReachable }));
+      const { endpoint, tls } = registry.partner(node)!;
+      this.links.set(node, new PartnerLink(node, endpoint, registry.node, { onReachable, tls }));
     }
   }
 

@@ -1,9 +1,11 @@
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { UUID } from '@trm/wire';
-import { Channel, ChannelModel, ConsumeMessage, connect } from 'amqplib';
+import { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import { lastValueFrom } from 'rxjs';
+import { TlsConfig } from '../config/node-config';
 import { LogThrottle } from '../logging/log-throttle';
 import { safeError } from '../logging/safe-error';
+import { connectBroker, describeBrokerFailure } from './broker-connection';
 import { Disposition, INBOUND_BATCH, INBOUND_FAILED, Incoming } from './delivery';
 import { PartnerLinks } from './partner-links';
 
@@ -11,6 +13,8 @@ export interface InboundOptions {
   node: string;
   /** The node's own broker / virtual host. */
   url: string;
+  /** TLS of the connection to it (broker.tls), for an `amqps://` URL. */
+  tls?: TlsConfig;
   queue: string;
   /** Unacknowledged deliveries the broker may hand us at once. */
   prefetch: number;
@@ -115,9 +119,10 @@ export class TrmAmqpServer extends Server implements CustomTransportStrategy {
   }
 
   private async start(): Promise<void> {
-    const { url, queue, prefetch, node } = this.options;
-    // noDelay: amqplib leaves Nagle's algorithm on, which holds each lone ack back for the broker's delayed ACK.
-    const model = await connect(url, { noDelay: true, clientProperties: { connection_name: `trm-gateway ${node} inbound` } });
+    const { url, tls, queue, prefetch, node } = this.options;
+    const model = await connectBroker(url, tls, { connectionName: `trm-gateway ${node} inbound` }).catch((err: unknown) => {
+      throw new Error(`cannot connect to the node's broker: ${describeBrokerFailure(err, tls).text}`);
+    });
     model.on('error', (err: unknown) => {
       this.logger.warn(`inbound connection error: ${safeError(err)}`);
     });
