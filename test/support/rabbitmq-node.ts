@@ -61,7 +61,9 @@ export class RabbitNode {
   /** Starts the node and waits until it serves. */
   async start(): Promise<void> {
     await run(join(BIN, 'rabbitmq-server'), ['-detached'], { env: this.env });
-    await this.ctl('await_startup', '--timeout', '120');
+    // `await_startup` fails at once while the detached node has not yet registered with epmd; `wait` on its pid file
+    // waits for that too.
+    await this.ctl('wait', join(this.dir, 'pid'), '--timeout', '120');
   }
 
   /** Stops the node (its data stays: `start` brings it back). */
