@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LinkReason } from '../apps/gateway/src/amqp/broker-connection';
+import { loadNodeConfig } from '../apps/gateway/src/config/load-config';
 import { TlsConfig } from '../apps/gateway/src/config/node-config';
 import { startGateway } from '../apps/gateway/src/gateway';
 import { sampleReturnHandover } from '../apps/trmctl/src/local';
@@ -120,6 +121,12 @@ describe('mutual TLS on partner links', () => {
     const id = await handover();
     await eventually(async () => ((await states([id]))[0]?.state === 'delivered' ? true : undefined), 20_000, 'the handover receipted');
     expect(await linkToRs()).toEqual(expect.objectContaining({ state: 'up', reason: null }));
+  });
+
+  it("writes the material as the files of the node's YAML, which reads them back as they were", () => {
+    const at = net.node('AT').config;
+    const read = loadNodeConfig(net.writeNodeFiles('AT', join(dir, 'AT'), 0), {});
+    expect([read.broker.tls, read.partners[0].tls, read.partners[0].inbound]).toEqual([at.broker.tls, at.partners[0].tls, at.partners[0].inbound]);
   });
 
   it('refuses the node to start when its own broker is not verified by the pinned CA', async () => {
