@@ -155,6 +155,12 @@ describe('mutual TLS on partner links', () => {
         'tls-client-certificate-refused',
         /does not accept our client certificate: it is not issued by a CA the broker trusts/,
       ],
+      [
+        'a broker certificate that does not name the host',
+        () => ({ ...tlsOf(ca, atClient), serverName: 'broker.elsewhere.example' }),
+        'tls-hostname-mismatch',
+        /does not name the host connected to: hostname mismatch/,
+      ],
       ['an expired client certificate', () => tlsOf(ca, expired), 'tls-client-certificate-expired', /does not accept our client certificate: it has expired/],
     ])('%s', async (_, tls, reason, said) => {
       const from = lines.length;
