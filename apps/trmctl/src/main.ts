@@ -98,7 +98,7 @@ const COMMANDS: Command[] = [
     help: [
       "Prints the rabbitmq.conf lines of the node's TLS listener (profile section 2), which the management API cannot set:",
       'TLS 1.3 and 1.2 only, a client certificate required (verify_peer, fail_if_no_peer_cert) and verified against',
-      "<dir>/ca.crt, the broker's certificate <dir>/broker.crt and key <dir>/broker.key (trmctl tls create, or the",
+      "<dir>/ca.pem, the broker's certificate <dir>/broker.pem and key <dir>/broker-key.pem (trmctl tls create, or the",
       "country's PKI). --listen is a port or address:port (default 5671). --external adds SASL EXTERNAL: a client logs",
       "in as its certificate's CN (ssl_cert_login_from = common_name; enable rabbitmq_auth_mechanism_ssl), and a",
       'partner with inbound.externalAuth gets a broker user without a password from trmctl topology apply.',
@@ -122,12 +122,12 @@ const COMMANDS: Command[] = [
     usage: 'trmctl tls create --node RS --clients AT[,RS-gateway] [--dir var/tls/RS] [--hosts 127.0.0.1,localhost] [--days 365] [--force]',
     help: [
       "Creates TLS material of node RS's broker for tests and demos, PEM files in --dir (default var/tls/<node>):",
-      '  ca.crt, ca.key                      a small CA of its own (ECDSA P-256); partners pin ca.crt (partners[].tls.ca)',
-      "  broker.crt, broker.key              the broker's server certificate for --hosts (subject alternative names)",
-      '  client-<account>.crt, .key          a client certificate per broker account in --clients (CN = the account):',
-      "                                      give each partner its own (partners[].tls.cert and key on the partner's node)",
+      '  ca.pem, ca-key.pem              a small CA of its own (ECDSA P-256); partners pin ca.pem (partners[].tls.ca)',
+      "  broker.pem, broker-key.pem      the broker's server certificate for --hosts (subject alternative names)",
+      '  <account>.pem, <account>-key.pem  a client certificate per broker account in --clients (CN = the account):',
+      "                                  give each partner its own (partners[].tls.cert and key on the partner's node)",
       'Private keys are mode 0600. In production the certificates come from the PKI of the country (or of the',
-      'organisation running the broker), not from this command. An existing ca.crt is kept unless --force is given.',
+      'organisation running the broker), not from this command. An existing ca.pem is kept unless --force is given.',
     ].join('\n'),
     options: ['node', 'clients', 'dir', 'hosts', 'days', 'force'],
     run: async (args) => {

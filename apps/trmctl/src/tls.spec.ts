@@ -31,14 +31,14 @@ describe('trmctl tls create', () => {
 });
 
 describe('trmctl topology tls-conf', () => {
-  const files = { caFile: '/etc/rabbitmq/tls/ca.crt', certFile: '/etc/rabbitmq/tls/broker.crt', keyFile: '/etc/rabbitmq/tls/broker.key' };
+  const files = { caFile: '/etc/rabbitmq/tls/ca.pem', certFile: '/etc/rabbitmq/tls/broker.pem', keyFile: '/etc/rabbitmq/tls/broker-key.pem' };
 
   it('asks every client for a certificate from the CA, over TLS 1.3 or 1.2 only', () => {
     expect(tlsListenerConf({ listen: '5671', ...files, external: false })).toEqual([
       'listeners.ssl.default = 5671',
-      'ssl_options.cacertfile = /etc/rabbitmq/tls/ca.crt',
-      'ssl_options.certfile = /etc/rabbitmq/tls/broker.crt',
-      'ssl_options.keyfile = /etc/rabbitmq/tls/broker.key',
+      'ssl_options.cacertfile = /etc/rabbitmq/tls/ca.pem',
+      'ssl_options.certfile = /etc/rabbitmq/tls/broker.pem',
+      'ssl_options.keyfile = /etc/rabbitmq/tls/broker-key.pem',
       'ssl_options.verify = verify_peer',
       'ssl_options.fail_if_no_peer_cert = true',
       'ssl_options.versions.1 = tlsv1.3',

@@ -113,13 +113,16 @@ export interface TlsMaterialFiles {
  */
 export async function createTlsMaterial(options: TlsMaterialOptions): Promise<TlsMaterialFiles> {
   const { dir, node } = options;
-  const caFile = join(dir, 'ca.crt');
+  const caFile = join(dir, 'ca.pem');
   if (existsSync(caFile) && !options.force) {
     throw new CliError(`${caFile} already exists; keep it, or replace all of ${dir} with --force (partners then need the new CA)`);
   }
   if (!options.clients.length) throw new CliError('name the broker accounts that get a client certificate with --clients, e.g. --clients AT,RS-gateway');
   const bad = options.clients.find((c) => !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(c));
   if (bad !== undefined) throw new CliError(`--clients: "${bad}" is not a broker account name (letters, digits, . _ -)`);
+  // <account>.pem sits next to ca.pem and broker.pem.
+  const taken = options.clients.find((c) => ['ca', 'broker'].includes(c) || c.endsWith('-key'));
+  if (taken !== undefined) throw new CliError(`--clients: "${taken}" would overwrite the file of the CA or the broker; name the account otherwise`);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const ca = await createCa(`TRM test CA ${node}`, options.days);
   const write = (name: string, pem: string, secret = false): string => {
@@ -131,17 +134,17 @@ export async function createTlsMaterial(options: TlsMaterialOptions): Promise<Tl
   const broker = await issueCertificate(ca, 'server', `broker ${node}`, { hosts: options.hosts, days: options.days });
   const files: TlsMaterialFiles = {
     dir,
-    ca: write('ca.crt', ca.cert),
-    caKey: write('ca.key', ca.key, true),
-    broker: { cert: write('broker.crt', broker.cert), key: write('broker.key', broker.key, true) },
+    ca: write('ca.pem', ca.cert),
+    caKey: write('ca-key.pem', ca.key, true),
+    broker: { cert: write('broker.pem', broker.cert), key: write('broker-key.pem', broker.key, true) },
     clients: [],
   };
   for (const account of options.clients) {
     const client = await issueCertificate(ca, 'client', account, { days: options.days });
     files.clients.push({
       account,
-      cert: write(`client-${account}.crt`, client.cert),
-      key: write(`client-${account}.key`, client.key, true),
+      cert: write(`${account}.pem`, client.cert),
+      key: write(`${account}-key.pem`, client.key, true),
       notAfter: new X509Certificate(client.cert).validTo,
     });
   }

@@ -14,9 +14,9 @@ export interface TlsListenerOptions {
 
 /** The files `trmctl tls create` wrote for a broker, in its folder. */
 export const brokerTlsFiles = (dir: string): Pick<TlsListenerOptions, 'caFile' | 'certFile' | 'keyFile'> => ({
-  caFile: join(dir, 'ca.crt'),
-  certFile: join(dir, 'broker.crt'),
-  keyFile: join(dir, 'broker.key'),
+  caFile: join(dir, 'ca.pem'),
+  certFile: join(dir, 'broker.pem'),
+  keyFile: join(dir, 'broker-key.pem'),
 });
 
 /**
