@@ -1,5 +1,5 @@
 import { TlsConfig } from '../config/node-config';
-import { describeBrokerFailure } from './broker-connection';
+import { BrokerConnectError, describeBrokerFailure } from './broker-connection';
 
 const withCert: TlsConfig = { ca: 'CA', cert: 'CERT', key: 'KEY', serverName: null, externalAuth: false };
 const withoutCert: TlsConfig = { ...withCert, cert: null, key: null };
@@ -36,5 +36,21 @@ describe('describeBrokerFailure', () => {
       text: expect.stringMatching(/with the user name and password of the URL/),
     });
     expect(describeBrokerFailure(refused, { ...withCert, externalAuth: true }).text).toMatch(/the client certificate's subject \(SASL EXTERNAL\)/);
+  });
+});
+
+describe('BrokerConnectError', () => {
+  const tlsFailure = new BrokerConnectError(describeBrokerFailure(failure('ERR_SSL_TLSV1_ALERT_UNKNOWN_CA'), withCert));
+  const refused = new BrokerConnectError(describeBrokerFailure(failure('ECONNREFUSED', 'connect ECONNREFUSED 10.0.0.2:5671'), withCert));
+
+  it('keeps what it said, also as the cause of another error', () => {
+    expect(describeBrokerFailure(tlsFailure, withCert)).toEqual({ reason: 'tls-client-certificate-refused', text: tlsFailure.message });
+    expect(describeBrokerFailure(new Error('broker-1:5671: failed', { cause: tlsFailure }), withCert).reason).toBe('tls-client-certificate-refused');
+  });
+
+  it('among several members tried, names the TLS problem rather than a member that is down', () => {
+    const all = new AggregateError([refused, tlsFailure], 'no broker member answers');
+    expect(describeBrokerFailure(all, withCert).reason).toBe('tls-client-certificate-refused');
+    expect(describeBrokerFailure(new AggregateError([refused], 'none'), withCert).reason).toBe('unreachable');
   });
 });

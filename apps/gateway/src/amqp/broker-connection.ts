@@ -9,12 +9,29 @@ export interface BrokerConnectOptions {
   timeoutMs?: number;
 }
 
+/** A broker connection that could not be opened: its message says why in plain words, `reason` for the link's state. */
+export class BrokerConnectError extends Error {
+  readonly reason: LinkReason;
+
+  constructor(failure: BrokerFailure) {
+    super(failure.text);
+    this.name = 'BrokerConnectError';
+    this.reason = failure.reason;
+  }
+}
+
 /**
  * Opens a connection to a broker, the node's own or a partner's: plain for `amqp://`, TLS 1.2 or later for `amqps://`
  * with only `tls.ca` trusted (pinned, not the system's CA store), our client certificate when configured, and SASL
- * EXTERNAL instead of the URL's password when `tls.externalAuth` says so.
+ * EXTERNAL instead of the URL's password when `tls.externalAuth` says so. Fails with a BrokerConnectError.
  */
 export function connectBroker(url: string, tls: TlsConfig | undefined, options: BrokerConnectOptions): Promise<ChannelModel> {
+  return connectWith(url, tls, options).catch((err: unknown) => {
+    throw new BrokerConnectError(describeBrokerFailure(err, tls));
+  });
+}
+
+function connectWith(url: string, tls: TlsConfig | undefined, options: BrokerConnectOptions): Promise<ChannelModel> {
   return connect(url, {
     ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
     noDelay: true, // amqplib leaves Nagle on: each lone publish or ack would wait ~20 ms for the broker's delayed ACK
@@ -99,8 +116,17 @@ const TLS_FAILURES: Record<string, { reason: LinkReason; text: string }> = {
   ERR_SSL_UNSUPPORTED_PROTOCOL: { reason: 'tls-failed', text: 'the broker offers no TLS version we accept (TLS 1.2 or later)' },
 };
 
-/** What went wrong opening a broker connection with `tls` (undefined: plain), in plain words. */
+/**
+ * What went wrong opening a broker connection with `tls` (undefined: plain), in plain words. A BrokerConnectError
+ * says it already, also as the `cause` of another error or among the `errors` of an AggregateError (several
+ * members of a cluster tried): the first TLS or login problem among them, as it is one to fix.
+ */
 export function describeBrokerFailure(err: unknown, tls: TlsConfig | undefined): BrokerFailure {
+  const said = connectErrorsIn(err);
+  if (said.length) {
+    const first = said.find((e) => e.reason !== 'unreachable') ?? said[0];
+    return { reason: first.reason, text: said.length === 1 ? first.message : safeError(err) };
+  }
   const code = typeof (err as { code?: unknown })?.code === 'string' ? (err as { code: string }).code : '';
   const known = TLS_FAILURES[code];
   if (known) return { reason: known.reason, text: `TLS: ${known.text} [${code}]` };
@@ -117,4 +143,11 @@ export function describeBrokerFailure(err: unknown, tls: TlsConfig | undefined):
     return { reason: 'login-refused', text: `the broker refused the login with ${how}: ${safeError(err)}` };
   }
   return { reason: 'unreachable', text: safeError(err) };
+}
+
+function connectErrorsIn(err: unknown): BrokerConnectError[] {
+  if (err instanceof BrokerConnectError) return [err];
+  if (err instanceof AggregateError) return err.errors.flatMap(connectErrorsIn);
+  if (err instanceof Error && err.cause !== undefined) return connectErrorsIn(err.cause);
+  return [];
 }

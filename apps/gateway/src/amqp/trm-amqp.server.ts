@@ -121,7 +121,7 @@ export class TrmAmqpServer extends Server implements CustomTransportStrategy {
   private async start(): Promise<void> {
     const { url, tls, queue, prefetch, node } = this.options;
     const model = await connectBroker(url, tls, { connectionName: `trm-gateway ${node} inbound` }).catch((err: unknown) => {
-      throw new Error(`cannot connect to the node's broker: ${describeBrokerFailure(err, tls).text}`);
+      throw new Error(`cannot connect to the node's broker: ${describeBrokerFailure(err, tls).text}`, { cause: err });
     });
     model.on('error', (err: unknown) => {
       this.logger.warn(`inbound connection error: ${safeError(err)}`);
