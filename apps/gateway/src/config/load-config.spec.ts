@@ -392,9 +392,9 @@ describe('TLS of broker links (broker.tls, partners[].tls)', () => {
   const CA = '-----BEGIN CERTIFICATE-----\nMIIBca\n-----END CERTIFICATE-----\n';
   const CERT = '-----BEGIN CERTIFICATE-----\nMIIBclient\n-----END CERTIFICATE-----\n';
   const KEY = '-----BEGIN PRIVATE KEY-----\nMIGHkey\n-----END PRIVATE KEY-----\n';
-  // Made at once: the cases below name its files.
-  const tlsDir = mkdtempSync(join(tmpdir(), 'trm-load-config-tls-'));
+  let tlsDir: string;
   beforeAll(() => {
+    tlsDir = mkdtempSync(join(tmpdir(), 'trm-load-config-tls-'));
     writeFileSync(join(tlsDir, 'ca.crt'), CA);
     writeFileSync(join(tlsDir, 'client.crt'), CERT);
     writeFileSync(join(tlsDir, 'client.key'), KEY, { mode: 0o600 });
