@@ -10,9 +10,10 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSyn
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, posix, relative, resolve } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { ConfigError, loadNodeConfig } from '../apps/gateway/src/config/load-config';
+import { loadNodeConfig } from '../apps/gateway/src/config/load-config';
 import type { NodeConfig } from '../apps/gateway/src/config/node-config';
 import { buildDefinitions, parseTopology } from '../apps/trmctl/src/topology/definitions';
+import { createTlsMaterial } from '../apps/trmctl/src/tls';
 import { serverCertificate } from './support/tls';
 
 /**
@@ -23,37 +24,6 @@ import { serverCertificate } from './support/tls';
  */
 const ROOT = resolve(__dirname, '..');
 const KUBE = join(ROOT, 'deploy/kubernetes');
-
-/**
- * Keys other branches of issue 14 add to loadNodeConfig (broker.tls, partners[].tls, http.tls, http.trustProxy): until
- * they land, the loader's "not a known key" for exactly these is expected; anything else it finds fails the test.
- * Once they land this filter matches nothing and can go.
- */
-const PENDING_KEYS = /^(broker\.tls|partners\[\d+\]\.tls|http\.tls|http\.trustProxy) is not a known key/;
-
-function loadConfig(file: string, env: NodeJS.ProcessEnv): NodeConfig {
-  try {
-    return loadNodeConfig(file, env);
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    const rest = err.problems.filter((p) => !PENDING_KEYS.test(p));
-    if (rest.length) throw new ConfigError(err.file, rest);
-    // Every other problem is one of the pending keys: read the rest of the file as the loader does.
-    const text = readFileSync(file, 'utf8');
-    const stripped = join(dirname(file), `.${basename(file)}.without-pending.yaml`);
-    const doc = parse(text);
-    delete doc.broker?.tls;
-    delete doc.http?.tls;
-    delete doc.http?.trustProxy;
-    for (const p of doc.partners ?? []) delete p.tls;
-    writeFileSync(stripped, JSON.stringify(doc));
-    try {
-      return loadNodeConfig(stripped, env);
-    } finally {
-      rmSync(stripped);
-    }
-  }
-}
 
 interface Manifest {
   apiVersion: string;
@@ -398,7 +368,7 @@ describe('deploy/kubernetes', () => {
       );
       const containerFile = env.TRM_CONFIG;
       raw = parse(readFileSync(files.host(containerFile), 'utf8'));
-      config = loadConfig(files.nodeFile(containerFile), env);
+      config = loadNodeConfig(files.nodeFile(containerFile), env);
     });
     afterAll(() => files?.remove());
 
@@ -546,7 +516,7 @@ describe('docker-compose.yml', () => {
     let config: NodeConfig;
     let raw: any;
 
-    beforeAll(() => {
+    beforeAll(async () => {
       // var/ as the demo and trmctl tls create leave it, in a temporary folder; the rest of the repository as it is.
       const mounts: Array<[string, string]> = [['/app/config', join(ROOT, 'config')]];
       files = new PodFiles(mounts);
@@ -557,13 +527,12 @@ describe('docker-compose.yml', () => {
         files.write(join(tmp, 'var/keys', `${node}.private.jwks.json`), JSON.stringify(keys.privateJwks), 0o600);
         files.write(join(tmp, 'var/trust', `${node}.jwks.json`), JSON.stringify(keys.publicJwks));
         const partner = node === 'AT' ? 'RS' : 'AT';
-        for (const f of ['ca.pem', 'broker.pem', `${partner}.pem`]) files.write(join(tmp, 'var/tls', node, f), 'placeholder\n');
-        for (const f of ['broker-key.pem', `${partner}-key.pem`]) files.write(join(tmp, 'var/tls', node, f), 'placeholder\n', 0o600);
+        await createTlsMaterial({ node, dir: join(tmp, 'var/tls', node), clients: [partner], hosts: ['127.0.0.1'], days: 30, force: false });
       }
       files.write(join(tmp, 'var/auth/issuer.jwks.json'), JSON.stringify(generateNodeKeys('AT').publicJwks));
       const env = { ...service.environment, TRM_LINK_AT_RS: 'placeholder-at-rs', TRM_LINK_RS_AT: 'placeholder-rs-at' };
       raw = parse(readFileSync(files.host(env.TRM_CONFIG), 'utf8'));
-      config = loadConfig(files.nodeFile(env.TRM_CONFIG), env);
+      config = loadNodeConfig(files.nodeFile(env.TRM_CONFIG), env);
     });
     afterAll(() => files?.remove());
 

@@ -162,7 +162,7 @@ describe('cases for the console', () => {
     const [rsLink] = r.body.items;
     expect(rsLink).toEqual({
       node: 'RS',
-      link: { state: 'up', since: expect.any(String) },
+      link: { state: 'up', since: expect.any(String), reason: null },
       lastReceiptAt: expect.any(String),
       waiting: 0,
       directory: { version: expect.any(Number), issuedAt: expect.any(String), receivedAt: expect.any(String) },

@@ -15,6 +15,8 @@ import { ensureIssuer, mintToken } from './tokens';
 import { defaultKeysDir, defaultTrustDir, displayPath, nodeConfigFile, varDir } from './paths';
 import { writeOpenApi } from './openapi';
 import { applyTopology, formatSummary } from './topology/apply';
+import { brokerTlsFiles, tlsListenerConf } from './topology/tls-conf';
+import { createTlsMaterial } from './tls';
 import { webhookSecret } from './webhook-secret';
 
 interface Command {
@@ -87,6 +89,69 @@ const COMMANDS: Command[] = [
     run: async (args) => {
       const summary = await applyTopology(loadConfigOf(requiredOption(args, 'node', 'AT')), { log: print });
       print(formatSummary(summary));
+      return 0;
+    },
+  },
+  {
+    words: ['topology', 'tls-conf'],
+    usage: 'trmctl topology tls-conf --node RS [--dir var/tls/RS] [--listen 5671] [--external]',
+    help: [
+      "Prints the rabbitmq.conf lines of the node's TLS listener (profile section 2), which the management API cannot set:",
+      'TLS 1.3 and 1.2 only, a client certificate required (verify_peer, fail_if_no_peer_cert) and verified against',
+      "<dir>/ca.pem, the broker's certificate <dir>/broker.pem and key <dir>/broker-key.pem (trmctl tls create, or the",
+      "country's PKI). --listen is a port or address:port (default 5671). --external adds SASL EXTERNAL: a client logs",
+      "in as its certificate's CN (ssl_cert_login_from = common_name; enable rabbitmq_auth_mechanism_ssl), and a",
+      'partner with inbound.externalAuth gets a broker user without a password from trmctl topology apply.',
+      'Add the lines to rabbitmq.conf and restart the broker; see deploy/rabbitmq/README.md.',
+    ].join('\n'),
+    options: ['node', 'dir', 'listen', 'external'],
+    run: async (args) => {
+      const node = requiredOption(args, 'node', 'RS');
+      const dir = resolve(stringOption(args, 'dir') ?? join(varDir(), 'tls', node));
+      const external = flag(args, 'external');
+      const listen = stringOption(args, 'listen') ?? '5671';
+      if (!/^(\d{1,5}|[0-9a-fA-F.:[\]]+:\d{1,5})$/.test(listen)) throw new UsageError('--listen must be a port or address:port, e.g. 5671 or 0.0.0.0:5671');
+      print(`# TLS listener of node ${node}'s broker (trmctl topology tls-conf)`);
+      if (external) print('# needs: rabbitmq-plugins enable rabbitmq_auth_mechanism_ssl');
+      for (const line of tlsListenerConf({ listen, ...brokerTlsFiles(dir), external })) print(line);
+      return 0;
+    },
+  },
+  {
+    words: ['tls', 'create'],
+    usage: 'trmctl tls create --node RS --clients AT[,RS-gateway] [--dir var/tls/RS] [--hosts 127.0.0.1,localhost] [--days 365] [--force]',
+    help: [
+      "Creates TLS material of node RS's broker for tests and demos, PEM files in --dir (default var/tls/<node>):",
+      '  ca.pem, ca-key.pem              a small CA of its own (ECDSA P-256); partners pin ca.pem (partners[].tls.ca)',
+      "  broker.pem, broker-key.pem      the broker's server certificate for --hosts (subject alternative names)",
+      '  <account>.pem, <account>-key.pem  a client certificate per broker account in --clients (CN = the account):',
+      "                                  give each partner its own (partners[].tls.cert and key on the partner's node)",
+      'Private keys are mode 0600. In production the certificates come from the PKI of the country (or of the',
+      'organisation running the broker), not from this command. An existing ca.pem is kept unless --force is given.',
+    ].join('\n'),
+    options: ['node', 'clients', 'dir', 'hosts', 'days', 'force'],
+    run: async (args) => {
+      const node = requiredOption(args, 'node', 'RS');
+      const days = Number(stringOption(args, 'days') ?? 365);
+      if (!Number.isInteger(days) || days < 1) throw new UsageError('--days must be a positive integer');
+      const list = (name: string, fallback: string) =>
+        (stringOption(args, name) ?? fallback)
+          .split(',')
+          .map((c) => c.trim())
+          .filter(Boolean);
+      const files = await createTlsMaterial({
+        node,
+        dir: resolve(stringOption(args, 'dir') ?? join(varDir(), 'tls', node)),
+        clients: list('clients', ''),
+        hosts: list('hosts', '127.0.0.1,localhost'),
+        days,
+        force: flag(args, 'force'),
+      });
+      print(`node ${node}: TLS material in ${displayPath(files.dir)}`);
+      print(`  CA:     ${displayPath(files.ca)} (key ${displayPath(files.caKey)}, mode 0600: keep it offline)`);
+      print(`  broker: ${displayPath(files.broker.cert)}, ${displayPath(files.broker.key)}`);
+      for (const c of files.clients) print(`  client ${c.account}: ${displayPath(c.cert)}, ${displayPath(c.key)} (until ${c.notAfter})`);
+      print(`  listener: trmctl topology tls-conf --node ${node}${stringOption(args, 'dir') ? ` --dir ${stringOption(args, 'dir')}` : ''}`);
       return 0;
     },
   },
@@ -330,7 +395,7 @@ function findCommand(positionals: string[]): Command | undefined {
 async function main(argv: readonly string[]): Promise<number> {
   let args: ParsedArgs;
   try {
-    args = parseArgs(argv, new Set(['force', 'help', 'keep']));
+    args = parseArgs(argv, new Set(['force', 'help', 'keep', 'external']));
   } catch (err) {
     if (err instanceof UsageError) throw new UsageError(`${err.message} (see trmctl help)`);
     throw err;

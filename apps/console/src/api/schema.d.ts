@@ -1474,6 +1474,13 @@ export interface components {
              * @description When the link became so (this process's view; null while idle).
              */
             since: string | null;
+            /**
+             * @description Why the link is down, null otherwise: a TLS problem (the partner broker's certificate not from the pinned CA,
+             *     expired, or not naming the host; our client certificate missing, refused or expired; another handshake failure),
+             *     the login refused, the broker unreachable, or publishes not confirmed. The gateway's log says it in full.
+             * @enum {string|null}
+             */
+            reason: "tls-unknown-ca" | "tls-certificate-expired" | "tls-hostname-mismatch" | "tls-client-certificate-missing" | "tls-client-certificate-refused" | "tls-client-certificate-expired" | "tls-failed" | "login-refused" | "unreachable" | "not-confirming" | null;
         };
         PartnerDirectoryHeld: {
             version: number;

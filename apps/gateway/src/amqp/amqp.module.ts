@@ -22,6 +22,7 @@ import { TrmAmqpServer } from './trm-amqp.server';
           {
             node: config.node,
             urls: config.broker.urls,
+            tls: config.broker.tls,
             queue: config.broker.queue,
             prefetch: config.broker.prefetch,
             batchSize: Math.min(config.broker.prefetch, 200),

@@ -14,15 +14,19 @@ export interface MemberConnection {
  */
 export async function connectToMember(urls: readonly string[], first: number, open: (url: string) => Promise<ChannelModel>): Promise<MemberConnection> {
   const failures: string[] = [];
+  const errors: unknown[] = [];
   for (let i = 0; i < urls.length; i++) {
     const member = (first + i) % urls.length;
     try {
       return { model: await open(urls[member]), member };
     } catch (err) {
+      errors.push(err);
       failures.push(`${memberName(urls[member])}: ${safeError(err)}`);
     }
   }
-  throw new Error(urls.length === 1 ? failures[0] : `no broker member answers (${failures.join('; ')})`);
+  // The members' own errors stay reachable (cause, errors): a TLS problem is told by what it is, not as "unreachable".
+  if (urls.length === 1) throw new Error(failures[0], { cause: errors[0] });
+  throw new AggregateError(errors, `no broker member answers (${failures.join('; ')})`);
 }
 
 /** `host:port` of a member's URL: what a log line may say of it (the URL holds credentials). */

@@ -1,7 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { INBOUND_EXCHANGE, publishProperties } from '@trm/wire';
-import { ChannelModel, ConfirmChannel, connect } from 'amqplib';
+import { ChannelModel, ConfirmChannel } from 'amqplib';
+import { TlsConfig } from '../config/node-config';
 import { safeError } from '../logging/safe-error';
+import { LinkReason, connectBroker, describeBrokerFailure } from './broker-connection';
 import { connectToMember } from './broker-members';
 import { Outgoing } from './delivery';
 
@@ -13,11 +15,13 @@ export interface PublishOutcome {
 
 /**
  * Whether the partner's broker takes our messages: up once connected (and the last publish was confirmed), down while
- * it cannot be reached or does not confirm; idle until the link was first needed. `since`: when it became so.
+ * it cannot be reached or does not confirm; idle until the link was first needed. `since`: when it became so;
+ * `reason`: why it is down (a TLS problem, the login refused, unreachable, not confirming), null otherwise.
  */
 export interface LinkStatus {
   state: 'up' | 'down' | 'idle';
   since: Date | null;
+  reason: LinkReason | null;
 }
 
 export interface PartnerLinkOptions {
@@ -25,6 +29,8 @@ export interface PartnerLinkOptions {
   onReachable?: () => void;
   /** Without a single confirm for this long, the channel counts as broken and is reopened. */
   confirmTimeoutMs?: number;
+  /** TLS of the link (partners[].tls), for an `amqps://` endpoint. */
+  tls?: TlsConfig;
 }
 
 const CONNECT_TIMEOUT_MS = 5_000;
@@ -58,7 +64,9 @@ export class PartnerLink {
   private readonly confirmTimeoutMs: number;
   /** The member of the partner's broker cluster last connected to; a reconnect tries the next one first. */
   private member = -1;
-  private status: LinkStatus = { state: 'idle', since: null };
+  private status: LinkStatus = { state: 'idle', since: null, reason: null };
+  /** Why the link went down last: the failure to connect, the connection lost, or no confirm. */
+  private failure: LinkReason | null = null;
 
   constructor(
     readonly partner: string,
@@ -76,14 +84,15 @@ export class PartnerLink {
     return { ...this.status };
   }
 
-  private becomes(state: 'up' | 'down'): void {
-    if (this.status.state !== state) this.status = { state, since: new Date() };
+  private becomes(state: 'up' | 'down', reason: LinkReason | null = null): void {
+    if (this.status.state !== state) this.status = { state, since: new Date(), reason };
+    else this.status.reason = reason;
   }
 
   async publish(messages: Outgoing[]): Promise<PublishOutcome[]> {
     const outcomes = await this.attempt(messages);
     const failed = outcomes.some((o) => !o.confirmed && o.error !== RETURNED);
-    if (failed) this.becomes('down');
+    if (failed) this.becomes('down', this.failure ?? 'not-confirming');
     else if (outcomes.some((o) => o.confirmed)) this.becomes('up');
     if (failed) this.unconfirmed = true;
     else if (this.unconfirmed && outcomes.some((o) => o.confirmed)) this.reachable();
@@ -120,6 +129,7 @@ export class PartnerLink {
     if (outcomes) return outcomes;
     // No confirm in time: treat the channel as broken; closing it fails every pending confirm.
     this.logger.warn(`no publisher confirm within ${this.confirmTimeoutMs} ms; reopening the link`);
+    this.failure = 'not-confirming';
     this.drop();
     return Promise.all(pending);
   }
@@ -181,11 +191,7 @@ export class PartnerLink {
     this.reconnectTimer = null;
     try {
       const { model, member } = await connectToMember(this.urls, this.member + 1, (url) =>
-        connect(url, {
-          timeout: CONNECT_TIMEOUT_MS,
-          noDelay: true, // amqplib leaves Nagle on: each lone publish would wait ~20 ms for the broker's delayed ACK
-          clientProperties: { connection_name: `trm-gateway ${this.origin}->${this.partner}` },
-        }),
+        connectBroker(url, this.options.tls, { timeoutMs: CONNECT_TIMEOUT_MS, connectionName: `trm-gateway ${this.origin}->${this.partner}` }),
       );
       this.member = member;
       model.on('error', (err) => this.logger.warn(`connection error: ${safeError(err)}`));
@@ -203,6 +209,7 @@ export class PartnerLink {
       }
       this.model = model;
       this.channel = channel;
+      this.failure = null;
       if (!this.unconfirmed) this.becomes('up');
       if (this.failures > 0) {
         this.logger.log(`partner broker reachable again after ${this.failures} failed attempts`);
@@ -212,12 +219,15 @@ export class PartnerLink {
       return channel;
     } catch (err) {
       this.failures += 1;
-      this.becomes('down');
+      const { reason, text } = describeBrokerFailure(err, this.options.tls);
+      const changed = reason !== this.failure;
+      this.failure = reason;
+      this.becomes('down', reason);
       const delay = Math.min(MAX_RECONNECT_DELAY_MS, 250 * 2 ** Math.min(this.failures, 10));
       this.retryAt = Date.now() + delay;
-      // Once a minute or so through a long outage, not at every attempt.
-      if (this.failures === 1 || this.failures % 30 === 0) {
-        this.logger.warn(`cannot reach the partner broker (attempt ${this.failures}, next in ${delay} ms): ${safeError(err)}`);
+      // Once a minute or so through a long outage, not at every attempt; at once when the cause is another one.
+      if (this.failures === 1 || this.failures % 30 === 0 || changed) {
+        this.logger.warn(`cannot connect to the partner broker (attempt ${this.failures}, next in ${delay} ms): ${text}`);
       }
       this.reconnect(delay);
       return null;
@@ -227,7 +237,8 @@ export class PartnerLink {
   /** The connection went away without `close`: reconnect soon, so that the link is back when the broker is. */
   private lost(model: ChannelModel): void {
     if (this.model === model) this.drop();
-    if (!this.closed) this.becomes('down');
+    this.failure ??= 'unreachable';
+    if (!this.closed) this.becomes('down', this.failure);
     if (!this.closed && this.model === null) this.reconnect(250);
   }
 

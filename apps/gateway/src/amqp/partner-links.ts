@@ -12,7 +12,8 @@ export class PartnerLinks implements OnApplicationShutdown {
   constructor(registry: RegistryService) {
     for (const node of registry.partnerNodes()) {
       const onReachable = () => this.reachable.forEach((listener) => listener(node));
-      this.links.set(node, new PartnerLink(node, registry.partner(node)!.endpoints, registry.node, { onReachable }));
+      const { endpoints, tls } = registry.partner(node)!;
+      this.links.set(node, new PartnerLink(node, endpoints, registry.node, { onReachable, tls }));
     }
   }
 

@@ -1,11 +1,13 @@
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { UUID } from '@trm/wire';
-import { Channel, ChannelModel, ConsumeMessage, connect } from 'amqplib';
+import { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import { lastValueFrom } from 'rxjs';
+import { TlsConfig } from '../config/node-config';
 import { LogThrottle } from '../logging/log-throttle';
 import { safeError } from '../logging/safe-error';
 import { NodeEvents } from '../telemetry/node-events';
 import { TraceCarrier, traceFrom, withTrace } from '../telemetry/trace-context';
+import { connectBroker, describeBrokerFailure } from './broker-connection';
 import { connectToMember } from './broker-members';
 import { Disposition, INBOUND_BATCH, INBOUND_FAILED, Incoming } from './delivery';
 import { PartnerLinks } from './partner-links';
@@ -14,6 +16,8 @@ export interface InboundOptions {
   node: string;
   /** The node's own broker / virtual host: one URL per member of its cluster, tried in turn. */
   urls: readonly string[];
+  /** TLS of the connections to it (broker.tls), for `amqps://` URLs. */
+  tls?: TlsConfig;
   queue: string;
   /** Unacknowledged deliveries the broker may hand us at once. */
   prefetch: number;
@@ -130,13 +134,12 @@ export class TrmAmqpServer extends Server implements CustomTransportStrategy {
   }
 
   private async start(): Promise<void> {
-    const { urls, queue, prefetch, node } = this.options;
+    const { urls, tls, queue, prefetch, node } = this.options;
     const { model, member } = await connectToMember(urls, this.member + 1, (url) =>
-      // noDelay: amqplib leaves Nagle's algorithm on, which holds each lone ack back for the broker's delayed ACK.
-      connect(url, { timeout: CONNECT_TIMEOUT_MS, noDelay: true, clientProperties: { connection_name: `trm-gateway ${node} inbound` } }),
+      connectBroker(url, tls, { timeoutMs: CONNECT_TIMEOUT_MS, connectionName: `trm-gateway ${node} inbound` }),
     ).catch((err: unknown) => {
       this.brokerReachable = false;
-      throw err;
+      throw new Error(`cannot connect to the node's broker: ${describeBrokerFailure(err, tls).text}`, { cause: err });
     });
     this.brokerReachable = true;
     this.member = member;

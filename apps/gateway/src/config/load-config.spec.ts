@@ -123,7 +123,7 @@ describe('loadNodeConfig', () => {
     [
       'broker',
       { broker: { prefech: 10 } },
-      'broker.prefech is not a known key (known: url, urls, managementUrl, queue, prefetch, maxDeliveryAttempts, stallTimeout)',
+      'broker.prefech is not a known key (known: url, urls, managementUrl, tls, queue, prefetch, maxDeliveryAttempts, stallTimeout, allowPlainAmqp)',
     ],
     ['relay', { relay: { pollIntervall: '1s' } }, 'relay.pollIntervall is not a known key (known: batchSize, pollInterval, concurrency)'],
     ['deadlines', { deadlines: { interval: '1s' } }, 'deadlines.interval is not a known key (known: checkInterval)'],
@@ -183,7 +183,8 @@ describe('loadNodeConfig', () => {
   });
 
   describe('broker members', () => {
-    const members = ['amqp://gw:pw@10.0.0.1:5672/trm-at', 'amqp://gw:pw@10.0.0.2:5672/trm-at', 'amqp://gw:pw@10.0.0.3/trm-at'];
+    // Loopback addresses: plain amqp:// elsewhere is refused (broker.allowPlainAmqp), and each member is checked for it.
+    const members = ['amqp://gw:pw@127.0.0.1:5672/trm-at', 'amqp://gw:pw@127.0.0.2:5672/trm-at', 'amqp://gw:pw@127.0.0.3/trm-at'];
     const partner = (link: Record<string, unknown>) => ({
       node: 'RS',
       trustAnchor: 'RS.jwks.json', // next to the node file
@@ -198,7 +199,7 @@ describe('loadNodeConfig', () => {
       const cluster = loadNodeConfig(nodeFile({ broker: { url: undefined, urls: members }, partners: [partner({ endpoints: rsMembers })] }), {});
       expect([cluster.broker.urls, cluster.partners[0].endpoints]).toEqual([members, rsMembers]);
       // Partners are told the first member, without the credentials.
-      expect(cluster.registry.endpoint).toBe('amqp://10.0.0.1:5672/trm-at');
+      expect(cluster.registry.endpoint).toBe('amqp://127.0.0.1:5672/trm-at');
     });
 
     it.each<[string, Record<string, unknown>, string[]]>([
@@ -521,5 +522,146 @@ describe('HTTPS: http.tls and http.trustProxy', () => {
     ],
   ])('refuses http.trustProxy as %s, naming the key', (_case, trustProxy, expected) => {
     expect(problems({ http: { trustProxy } })).toEqual(expected);
+  });
+});
+
+describe('TLS of broker links (broker.tls, partners[].tls)', () => {
+  const CA = '-----BEGIN CERTIFICATE-----\nMIIBca\n-----END CERTIFICATE-----\n';
+  const CERT = '-----BEGIN CERTIFICATE-----\nMIIBclient\n-----END CERTIFICATE-----\n';
+  const KEY = '-----BEGIN PRIVATE KEY-----\nMIGHkey\n-----END PRIVATE KEY-----\n';
+  let tlsDir: string;
+  beforeAll(() => {
+    tlsDir = mkdtempSync(join(tmpdir(), 'trm-load-config-tls-'));
+    writeFileSync(join(tlsDir, 'ca.crt'), CA);
+    writeFileSync(join(tlsDir, 'client.crt'), CERT);
+    writeFileSync(join(tlsDir, 'client.key'), KEY, { mode: 0o600 });
+    writeFileSync(join(tlsDir, 'open.key'), KEY, { mode: 0o644 });
+    chmodSync(join(tlsDir, 'open.key'), 0o644);
+  });
+  afterAll(() => rmSync(tlsDir, { recursive: true, force: true }));
+
+  const partner = (endpoint: string, more: Record<string, unknown> = {}) => ({
+    node: 'RS',
+    endpoint,
+    trustAnchor: join(dir, 'RS.jwks.json'),
+    inbound: { username: 'RS', password: 'pw' },
+    ...more,
+  });
+  const tls = (more: Record<string, unknown> = {}) => ({
+    ca: join(tlsDir, 'ca.crt'),
+    cert: join(tlsDir, 'client.crt'),
+    key: join(tlsDir, 'client.key'),
+    ...more,
+  });
+
+  it('reads the PEM files of the own broker and of a partner, the CA pinned, EXTERNAL only when asked', () => {
+    const config = loadNodeConfig(
+      nodeFile({
+        broker: { url: 'amqps://gw:pw@broker.at.example/trm-at', tls: tls({ serverName: 'rabbit.at.example' }) },
+        partners: [partner('amqps://rs-broker.example/trm-rs', { tls: tls({ externalAuth: true }) })],
+      }),
+      {},
+    );
+    expect(config.broker.tls).toEqual({ ca: CA, cert: CERT, key: KEY, serverName: 'rabbit.at.example', externalAuth: false });
+    expect(config.partners[0].tls).toEqual({ ca: CA, cert: CERT, key: KEY, serverName: null, externalAuth: true });
+    expect(loadNodeConfig(nodeFile(), {}).broker.tls).toBeUndefined();
+  });
+
+  it('resolves the PEM paths against the node file, like the other files', () => {
+    const file = nodeFile({ broker: { url: 'amqps://gw:pw@broker.at.example/trm-at', tls: { ca: join('..', tlsDir.split('/').pop()!, 'ca.crt') } } });
+    expect(loadNodeConfig(file, {}).broker.tls?.ca).toBe(CA);
+  });
+
+  it.each<[string, () => Record<string, unknown>, string[] | (() => string[])]>([
+    [
+      'plain amqp:// to a broker off this machine',
+      () => ({ broker: { url: 'amqp://gw:pw@broker.at.example/trm-at' } }),
+      [
+        'broker.url is plain amqp:// to a broker off this machine: use amqps:// with broker.tls (profile section 2), or set broker.allowPlainAmqp: true on a closed network',
+      ],
+    ],
+    [
+      'plain amqp:// to a partner off this machine',
+      () => ({ partners: [partner('amqp://AT:pw@10.1.2.3:5672/trm-rs')] }),
+      [
+        'partners[0].endpoint is plain amqp:// to a broker off this machine: use amqps:// with partners[0].tls (profile section 2), or set broker.allowPlainAmqp: true on a closed network',
+      ],
+    ],
+    [
+      'amqps:// without tls',
+      () => ({ partners: [partner('amqps://AT:pw@rs-broker.example/trm-rs')] }),
+      [
+        "partners[0].endpoint is amqps:// but partners[0].tls is missing: partners[0].tls.ca (the broker's CA, pinned) is required, with partners[0].tls.cert and partners[0].tls.key for mutual TLS",
+      ],
+    ],
+    [
+      'tls without its CA',
+      () => ({ broker: { url: 'amqps://gw:pw@broker.at.example/trm-at', tls: { cert: join(tlsDir, 'client.crt'), key: join(tlsDir, 'client.key') } } }),
+      ["broker.tls.ca is required: the PEM file of the CA that issued the broker's certificate (pinned: the only CA trusted)"],
+    ],
+    [
+      'tls on a plain URL',
+      () => ({ partners: [partner('amqp://AT:pw@127.0.0.1:5672/trm-rs', { tls: tls() })] }),
+      ['partners[0].tls is set but partners[0].endpoint is plain amqp://: use amqps:// for a link with TLS'],
+    ],
+    [
+      'a certificate without its key',
+      () => ({ broker: { url: 'amqps://gw:pw@broker.at.example/trm-at', tls: tls({ key: undefined }) } }),
+      ['broker.tls.cert and broker.tls.key go together (our client certificate and its private key)'],
+    ],
+    [
+      'EXTERNAL without a client certificate',
+      () => ({ broker: { url: 'amqps://broker.at.example/trm-at', tls: { ca: join(tlsDir, 'ca.crt'), externalAuth: true } } }),
+      ['broker.tls.externalAuth logs in with the client certificate: broker.tls.cert and broker.tls.key are required'],
+    ],
+    [
+      'a CA file that is no certificate',
+      () => ({ broker: { url: 'amqps://broker.at.example/trm-at', tls: tls({ ca: join(tlsDir, 'client.key') }) } }),
+      () => [`broker.tls.ca: ${join(tlsDir, 'client.key')} holds no PEM certificate`],
+    ],
+    [
+      'a missing file',
+      () => ({ broker: { url: 'amqps://broker.at.example/trm-at', tls: tls({ cert: join(tlsDir, 'nope.crt') }) } }),
+      () => [`broker.tls.cert: cannot read ${join(tlsDir, 'nope.crt')} (ENOENT)`],
+    ],
+    [
+      'a misspelt key',
+      () => ({ broker: { url: 'amqps://broker.at.example/trm-at', tls: tls({ servername: 'x' }) } }),
+      ['broker.tls.servername is not a known key (known: ca, cert, key, serverName, externalAuth)'],
+    ],
+  ])('refuses %s, naming the key', (_case, changes, expected) => {
+    expect(problems(changes())).toEqual(typeof expected === 'function' ? expected() : expected);
+  });
+
+  it('refuses a client key readable by group or others, naming the key and the fix', () => {
+    const open = join(tlsDir, 'open.key');
+    expect(problems({ partners: [partner('amqps://rs-broker.example/trm-rs', { tls: tls({ key: open }) })] })).toEqual([
+      `partners[0].tls.key: ${open} holds private keys but is open to group or others (mode 0644); run chmod 600 ${open}`,
+    ]);
+  });
+
+  it('takes plain amqp:// on this machine (127.0.0.0/8, ::1, localhost), and off it only when allowed', () => {
+    for (const host of ['127.0.0.1', '127.8.9.10', '[::1]', 'localhost'])
+      expect(problems({ broker: { url: `amqp://gw:pw@${host}:5672/trm-at` }, partners: [partner(`amqp://AT:pw@${host}/trm-rs`)] })).toEqual([]);
+    const allowed = loadNodeConfig(
+      nodeFile({ broker: { url: 'amqp://gw:pw@broker.lan/trm-at', allowPlainAmqp: true }, partners: [partner('amqp://AT:pw@rs.lan/trm-rs')] }),
+      {},
+    );
+    expect(allowed.broker.allowPlainAmqp).toBe(true);
+    expect(problems({ broker: { allowPlainAmqp: 'yes' } })).toEqual(['broker.allowPlainAmqp must be true or false']);
+  });
+
+  it('lets a partner that logs in with its certificate (inbound.externalAuth) go without a password, and only then', () => {
+    const external = loadNodeConfig(
+      nodeFile({ partners: [partner('amqp://AT:pw@127.0.0.1/trm-rs', { inbound: { username: 'RS', externalAuth: true } })] }),
+      {},
+    );
+    expect(external.partners[0].inbound).toEqual({ username: 'RS', password: '', externalAuth: true });
+    expect(problems({ partners: [partner('amqp://AT:pw@127.0.0.1/trm-rs', { inbound: { username: 'RS' } })] })).toEqual([
+      'partners[0].inbound.password is required (its password, from an environment variable)',
+    ]);
+    expect(problems({ partners: [partner('amqp://AT:pw@127.0.0.1/trm-rs', { inbound: { username: 'RS', password: 'pw', externalAuth: true } })] })).toEqual([
+      'partners[0].inbound.password must be left out with externalAuth: the partner logs in with its client certificate',
+    ]);
   });
 });

@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 import { canonicalTimeZone } from '../clock/local-day';
 import { databaseUrlProblem } from './database-url';
 import { Directory, directoryProblems } from './directory';
-import { NOTICE_TYPES, NodeConfig, NotificationsConfig, NoticeType, PartnerConfig, SmtpSecurity, schemaNameProblem } from './node-config';
+import { NOTICE_TYPES, NodeConfig, NotificationsConfig, NoticeType, PartnerConfig, SmtpSecurity, TlsConfig, schemaNameProblem } from './node-config';
 
 /** Problems found while reading a node configuration, each naming the file and the key. */
 export class ConfigError extends Error {
@@ -55,7 +55,7 @@ export const DEFAULTS = {
   timeZone: 'UTC',
   http: { host: '127.0.0.1', port: 3000 },
   database: { poolSize: 10 },
-  broker: { queue: 'trm.node', prefetch: 400, maxDeliveryAttempts: 5, stallTimeout: '1m' },
+  broker: { queue: 'trm.node', prefetch: 400, maxDeliveryAttempts: 5, stallTimeout: '1m', allowPlainAmqp: false },
   timers: { receiptTimeout: '5m', resendMaxInterval: '1h', publishRetryMax: '1m', giveUpAfter: '7d' },
   relay: { batchSize: 200, pollInterval: '1s', concurrency: 4 },
   registry: { unconfirmedAfter: '180d' },
@@ -72,7 +72,8 @@ export const DEFAULTS = {
 /**
  * Reads `config/nodes/<node>.yaml`. String values may name environment variables as `${NAME}` or `${NAME:-default}`
  * (secrets never live in the file). Paths are relative to the file: the node's private JWKS (`keys`), its
- * directory (`directory`) and each partner's trust anchor (`partners[].trustAnchor`).
+ * directory (`directory`), each partner's trust anchor (`partners[].trustAnchor`) and the PEM files of `broker.tls`
+ * and `partners[].tls`.
  */
 export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.env): NodeConfig {
   const path = resolve(file);
@@ -130,8 +131,72 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
   const httpTls = readHttpTls(http.tls, base, problems);
   const trustProxy = readTrustProxy(http.trustProxy, problems);
   const database = section(doc.database, 'database', DEFAULTS.database, problems, ['url', 'schema']);
-  const broker = section(doc.broker, 'broker', DEFAULTS.broker, problems, ['url', 'urls', 'managementUrl']);
+  const broker = section(doc.broker, 'broker', DEFAULTS.broker, problems, ['url', 'urls', 'managementUrl', 'tls']);
   const brokerUrls = brokerMembers(broker.url, broker.urls, 'broker.url', "AMQP URL of this node's own virtual host", problems);
+  if (typeof broker.allowPlainAmqp !== 'boolean') problems.push('broker.allowPlainAmqp must be true or false');
+  const allowPlainAmqp = broker.allowPlainAmqp === true;
+  /**
+   * `tls` of a broker link (see TlsConfig): PEM files read now, the key's mode checked, each member URL's scheme matched
+   * (`urls` named `<urlKey>` for one, `<urlKey>s[i]` for the members of a cluster).
+   */
+  const readTls = (value: any, key: string, urls: string[], urlKey: string): TlsConfig | undefined => {
+    // A member of a list that is not a URL at all was named by brokerMembers already.
+    urls.forEach((url, i) => (urls.length === 1 || URL.canParse(url)) && schemeProblem(value, key, url, urls.length === 1 ? urlKey : `${urlKey}s[${i}]`));
+    return value === undefined || value === null ? undefined : readTlsFiles(value, key);
+  };
+  const schemeProblem = (value: any, key: string, url: unknown, urlKey: string): void => {
+    const scheme = amqpScheme(url);
+    if (scheme === null) {
+      if (url) problems.push(`${urlKey} must be an amqp:// or amqps:// URL`);
+    } else if (scheme === 'amqp:' && value !== undefined && value !== null) {
+      problems.push(`${key} is set but ${urlKey} is plain amqp://: use amqps:// for a link with TLS`);
+    } else if (scheme === 'amqp:' && !allowPlainAmqp && !isLoopback(new URL(String(url)).hostname)) {
+      problems.push(
+        `${urlKey} is plain amqp:// to a broker off this machine: use amqps:// with ${key} (profile section 2), ` +
+          'or set broker.allowPlainAmqp: true on a closed network',
+      );
+    } else if (scheme === 'amqps:' && (value === undefined || value === null)) {
+      problems.push(
+        `${urlKey} is amqps:// but ${key} is missing: ${key}.ca (the broker's CA, pinned) is required, with ${key}.cert and ${key}.key for mutual TLS`,
+      );
+    }
+  };
+  const readTlsFiles = (value: any, key: string): TlsConfig => {
+    const t = section(value, key, { externalAuth: false }, problems, ['ca', 'cert', 'key', 'serverName']);
+    const pem = (file: unknown, name: string, label: string, secret = false): string | null => {
+      if (file === undefined || file === null || file === '') return null;
+      if (typeof file !== 'string') {
+        problems.push(`${key}.${name} must be the path of a PEM file`);
+        return null;
+      }
+      const path = resolve(base, file);
+      let text: string;
+      try {
+        text = readFileSync(path, 'utf8');
+      } catch (err) {
+        problems.push(`${key}.${name}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+        return null;
+      }
+      if (!text.includes(`-----BEGIN ${label}`) && !(label === 'PRIVATE KEY' && /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text)))
+        problems.push(`${key}.${name}: ${path} holds no PEM ${label.toLowerCase()}`);
+      const exposed = secret ? exposedFileProblem(path) : null;
+      if (exposed) problems.push(`${key}.${name}: ${exposed}`);
+      return text;
+    };
+    if (!t.ca) problems.push(`${key}.ca is required: the PEM file of the CA that issued the broker's certificate (pinned: the only CA trusted)`);
+    const tls: TlsConfig = {
+      ca: pem(t.ca, 'ca', 'CERTIFICATE') ?? '',
+      cert: pem(t.cert, 'cert', 'CERTIFICATE'),
+      key: pem(t.key, 'key', 'PRIVATE KEY', true),
+      serverName: t.serverName === undefined || t.serverName === null ? null : String(t.serverName),
+      externalAuth: t.externalAuth === true,
+    };
+    if (Boolean(t.cert) !== Boolean(t.key)) problems.push(`${key}.cert and ${key}.key go together (our client certificate and its private key)`);
+    if (typeof t.externalAuth !== 'boolean') problems.push(`${key}.externalAuth must be true or false`);
+    else if (t.externalAuth && !t.cert) problems.push(`${key}.externalAuth logs in with the client certificate: ${key}.cert and ${key}.key are required`);
+    return tls;
+  };
+  const brokerTls = readTls(broker.tls, 'broker.tls', brokerUrls, 'broker.url');
   // The queue dead-letters by itself after its x-delivery-limit (deploy/rabbitmq/topology.yaml), without a receipt.
   if (Number(broker.maxDeliveryAttempts) > 20) problems.push("broker.maxDeliveryAttempts must be at most 20 (the queue's delivery limit)");
   const timers = section(doc.timers, 'timers', DEFAULTS.timers, problems);
@@ -173,12 +238,15 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
 
   const partners: PartnerConfig[] = (Array.isArray(doc.partners) ? doc.partners : []).map((p: any, i: number) => {
     const key = `partners[${i}]`;
-    section(p, key, {}, problems, ['node', 'endpoint', 'endpoints', 'trustAnchor', 'inbound', 'agreement', 'timeZone']);
-    section(p?.inbound, `${key}.inbound`, {}, problems, ['username', 'password']);
+    section(p, key, {}, problems, ['node', 'endpoint', 'endpoints', 'tls', 'trustAnchor', 'inbound', 'agreement', 'timeZone']);
+    const inbound = section(p?.inbound, `${key}.inbound`, { externalAuth: false }, problems, ['username', 'password']);
     if (!isNodeId(p?.node)) problems.push(`${key}.node must be a node id`);
     const endpoints = brokerMembers(p?.endpoint, p?.endpoints, `${key}.endpoint`, "AMQP URL of the partner's broker with the credentials it gave us", problems);
+    const tls = readTls(p?.tls, `${key}.tls`, endpoints, `${key}.endpoint`);
     need(p?.inbound?.username, `${key}.inbound.username`, 'the account the partner publishes with on our broker');
-    need(p?.inbound?.password, `${key}.inbound.password`, 'its password, from an environment variable');
+    if (typeof inbound.externalAuth !== 'boolean') problems.push(`${key}.inbound.externalAuth must be true or false`);
+    else if (!inbound.externalAuth) need(p?.inbound?.password, `${key}.inbound.password`, 'its password, from an environment variable');
+    else if (p?.inbound?.password) problems.push(`${key}.inbound.password must be left out with externalAuth: the partner logs in with its client certificate`);
     const anchorFile = need<string>(p?.trustAnchor, `${key}.trustAnchor`, "path of the partner's public JWKS");
     const trustAnchor = anchorFile ? readJson<Jwks>(anchorFile, `${key}.trustAnchor`) : undefined;
     if (trustAnchor) {
@@ -189,8 +257,13 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
     return {
       node: p?.node,
       endpoints,
+      ...(tls ? { tls } : {}),
       trustAnchor: trustAnchor as Jwks,
-      inbound: { username: p?.inbound?.username, password: p?.inbound?.password },
+      inbound: {
+        username: p?.inbound?.username,
+        password: inbound.externalAuth === true ? '' : p?.inbound?.password,
+        ...(inbound.externalAuth === true ? { externalAuth: true } : {}),
+      },
       agreement: {
         acceptanceMs: duration(agreement.acceptance, `${key}.agreement.acceptance`),
         arrivalGraceMs: duration(agreement.arrivalGrace, `${key}.agreement.arrivalGrace`),
@@ -214,6 +287,8 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
     },
     broker: {
       urls: brokerUrls,
+      ...(brokerTls ? { tls: brokerTls } : {}),
+      ...(allowPlainAmqp ? { allowPlainAmqp } : {}),
       managementUrl: broker.managementUrl ?? '',
       queue: String(broker.queue),
       prefetch: integer(broker.prefetch, 'broker.prefetch', 1),
@@ -464,6 +539,16 @@ function brokerMembers(one: unknown, many: unknown, key: string, what: string, p
   });
   return urls;
 }
+
+/** `amqp:` or `amqps:` for an AMQP URL, null for anything else. */
+const amqpScheme = (url: unknown): 'amqp:' | 'amqps:' | null => {
+  try {
+    const protocol = new URL(String(url)).protocol;
+    return protocol === 'amqp:' || protocol === 'amqps:' ? protocol : null;
+  } catch {
+    return null;
+  }
+};
 
 let repository: string | undefined;
 

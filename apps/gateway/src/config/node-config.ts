@@ -9,14 +9,35 @@ export interface PartnerConfig {
    * partner's broker cluster (the same vhost and account on each), tried in turn.
    */
   endpoints: string[];
+  /** How the link to the partner's broker is protected (`amqps://`); absent for a plain link on this machine. */
+  tls?: TlsConfig;
   /** The partner's public JWKS, configured out of band (trust anchor); never learned from the network. */
   trustAnchor: Jwks;
-  /** The broker account the partner publishes with on our broker (write to `trm.inbound` only). */
-  inbound: { username: string; password: string };
+  /**
+   * The broker account the partner publishes with on our broker (write to `trm.inbound` only). With `externalAuth` the
+   * partner logs in with its client certificate (SASL EXTERNAL, the certificate's CN is the account): no password.
+   */
+  inbound: { username: string; password: string; externalAuth?: boolean };
   /** Deadlines agreed with this partner (profile section 9 defaults unless a bilateral agreement says otherwise). */
   agreement: Agreement;
   /** The partner's IANA time zone: a return date of a case referred to it is a day there. */
   timeZone: string;
+}
+
+/**
+ * TLS of a link to a broker (profile section 2: AMQPS between nodes, mutual TLS, the partner broker's CA pinned), the
+ * PEM material read from its files at start.
+ */
+export interface TlsConfig {
+  /** The only CA trusted for the broker's certificate: pinned, the system's CA store is not used. */
+  ca: string;
+  /** Our client certificate and its private key (mutual TLS); null when the broker takes no client certificate. */
+  cert: string | null;
+  key: string | null;
+  /** The name the broker's certificate must carry, when it is not the URL's host. */
+  serverName: string | null;
+  /** Log in with SASL EXTERNAL: the broker takes the client certificate's subject as the account, no password. */
+  externalAuth: boolean;
 }
 
 export interface Agreement {
@@ -62,6 +83,10 @@ export interface NodeConfig {
      * node's broker cluster (the same vhost and account on each), tried in turn.
      */
     urls: string[];
+    /** How the connection to the node's own broker is protected (`amqps://`); absent for a plain one on this machine. */
+    tls?: TlsConfig;
+    /** Plain `amqp://` to a broker or partner off this machine, which the profile forbids; for a closed network only. */
+    allowPlainAmqp?: boolean;
     /** RabbitMQ management API, used only by the topology command. */
     managementUrl: string;
     /** The node's quorum queue bound to `trm.inbound`. */

@@ -25,11 +25,11 @@ export class PartnersService {
         .partnerNodes()
         .sort()
         .map((node) => {
-          const link = statuses.get(node) ?? { state: 'idle' as const, since: null };
+          const link = statuses.get(node) ?? { state: 'idle' as const, since: null, reason: null };
           const held = versions.find((v) => v.node === node);
           return {
             node,
-            link: { state: link.state, since: link.since?.toISOString() ?? null },
+            link: { state: link.state, since: link.since?.toISOString() ?? null, reason: link.reason },
             lastReceiptAt: receipts.get(node)?.toISOString() ?? null,
             waiting: waiting.get(node) ?? 0,
             directory: held ? { version: held.version, issuedAt: held.issuedAt.toISOString(), receivedAt: held.receivedAt.toISOString() } : null,

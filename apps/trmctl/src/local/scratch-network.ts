@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Pool, PoolClient } from 'pg';
 import { parse, stringify } from 'yaml';
-import { DEFAULT_AGREEMENT, quietNotifications, NodeConfig } from '../../../gateway/src/config/node-config';
+import { DEFAULT_AGREEMENT, quietNotifications, NodeConfig, TlsConfig } from '../../../gateway/src/config/node-config';
 import { Directory } from '../../../gateway/src/config/directory';
 import { defaultConsoleRoot } from '../../../gateway/src/config/load-config';
 import { parseDatabaseUrl } from '../../../gateway/src/config/database-url';
@@ -185,6 +185,15 @@ export class ScratchNetwork {
       writeFileSync(path, content, { mode: 0o600 });
       return path;
     };
+    const tlsFiles = (tls: TlsConfig | undefined, name: string) =>
+      tls && {
+        tls: {
+          ca: file(`${name}.ca.crt`, tls.ca),
+          ...(tls.cert && tls.key ? { cert: file(`${name}.crt`, tls.cert), key: file(`${name}.key`, tls.key) } : {}),
+          ...(tls.serverName ? { serverName: tls.serverName } : {}),
+          externalAuth: tls.externalAuth,
+        },
+      };
     return file(
       `${c.node}.yaml`,
       stringify({
@@ -199,14 +208,17 @@ export class ScratchNetwork {
           prefetch: c.broker.prefetch,
           maxDeliveryAttempts: c.broker.maxDeliveryAttempts,
           stallTimeout: c.broker.stallTimeoutMs,
+          ...tlsFiles(c.broker.tls, `${c.node}.broker`),
+          ...(c.broker.allowPlainAmqp ? { allowPlainAmqp: true } : {}),
         },
         keys: file(`${c.node}.private.jwks.json`, JSON.stringify(c.privateJwks)),
         directory: file(`${c.node}.directory.yaml`, stringify(c.directory)),
         partners: c.partners.map((p) => ({
           node: p.node,
           ...(p.endpoints.length === 1 ? { endpoint: p.endpoints[0] } : { endpoints: p.endpoints }),
+          ...tlsFiles(p.tls, `${c.node}.link.${p.node}`),
           trustAnchor: file(`${c.node}.trust.${p.node}.jwks.json`, JSON.stringify(p.trustAnchor)),
-          inbound: p.inbound,
+          inbound: p.inbound.externalAuth ? { username: p.inbound.username, externalAuth: true } : p.inbound,
           agreement: {
             acceptance: p.agreement.acceptanceMs,
             arrivalGrace: p.agreement.arrivalGraceMs,

@@ -53,6 +53,13 @@ describe('buildDefinitions', () => {
     expect(gatewayAccess).toEqual({ user: 'gw', vhost: 'rs/node', configure: '.*', write: '.*', read: '.*' });
   });
 
+  it('gives a partner that logs in with its client certificate (EXTERNAL) a user no password opens', () => {
+    const external = { ...config, partners: [{ inbound: { username: 'AT', password: '', externalAuth: true } }] };
+    expect(buildDefinitions(topology, external).definitions.users).toEqual([
+      { name: 'AT', password_hash: '', hashing_algorithm: 'rabbit_password_hashing_sha256', tags: [] },
+    ]);
+  });
+
   it('refuses a partner user that is the gateway account', () => {
     const clash = { ...config, partners: [{ inbound: { username: 'gw', password: 'x' } }] };
     expect(() => buildDefinitions(topology, clash)).toThrow('gateway');

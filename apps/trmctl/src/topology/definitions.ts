@@ -158,7 +158,8 @@ export function parseTopology(text: string): Topology {
 
 /**
  * Renders the topology for one node: vhost, exchanges, queues and bindings, one user per partner
- * (no tags, salted SHA-256 password hash) with the partner permissions. Pure apart from the salt source.
+ * (no tags, salted SHA-256 password hash) with the partner permissions. Pure apart from the salt source. A partner
+ * that logs in with its client certificate (`inbound.externalAuth`, SASL EXTERNAL) gets a user without a password.
  */
 export function buildDefinitions(topology: Topology, config: TopologyConfig, randomBytes: (size: number) => Buffer = cryptoRandomBytes): NodeTopology {
   const { vhost, user: gatewayUser } = brokerTarget(config.broker.urls[0]);
@@ -172,7 +173,7 @@ export function buildDefinitions(topology: Topology, config: TopologyConfig, ran
   const usernames = config.partners.map((p) => p.inbound.username);
   usernames.forEach((name, i) => {
     if (!name) throw new Error(`partners[${i}].inbound.username is empty`);
-    if (!config.partners[i].inbound.password) throw new Error(`partners[${i}].inbound.password is empty`);
+    if (!config.partners[i].inbound.password && !config.partners[i].inbound.externalAuth) throw new Error(`partners[${i}].inbound.password is empty`);
     if (name === gatewayUser) throw new Error(`partner user "${name}" is the gateway's own account`);
     if (usernames.indexOf(name) !== i) throw new Error(`partner user "${name}" appears twice`);
   });
@@ -182,7 +183,8 @@ export function buildDefinitions(topology: Topology, config: TopologyConfig, ran
     definitions: {
       users: config.partners.map(({ inbound }) => ({
         name: inbound.username,
-        password_hash: hashPassword(inbound.password, randomBytes(4)),
+        // An empty hash: no password can log in (RabbitMQ's way for certificate-only users).
+        password_hash: inbound.externalAuth ? '' : hashPassword(inbound.password, randomBytes(4)),
         hashing_algorithm: HASHING_ALGORITHM,
         tags: [],
       })),

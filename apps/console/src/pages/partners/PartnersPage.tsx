@@ -9,7 +9,7 @@ import { useFormat } from '../../i18n/format';
 /** Idle: not needed since the gateway started (nothing sent there yet), neither up nor down. */
 const LINK_COLOR = { up: 'green', down: 'red', idle: 'grey' } as const satisfies Record<Schemas['PartnerLinkState']['state'], string>;
 
-/** Each partner node: whether the link is up, the last signed receipt from it, what waits to go there; live. */
+/** Each partner node: whether the link is up (why not, when down), the last signed receipt from it, what waits to go there; live. */
 export function PartnersPage() {
   const { t } = useTranslation('partners');
   const format = useFormat();
@@ -45,6 +45,7 @@ export function PartnersPage() {
                     {t(`link.${p.link.state}`)}
                   </Label>
                   {p.link.since && ` ${t('since', { since: format.fromNow(p.link.since) })}`}
+                  {p.link.state === 'down' && p.link.reason && <div>{t(`reason.${p.link.reason}`)}</div>}
                 </Td>
                 <Td dataLabel={t('column.lastReceipt')}>{p.lastReceiptAt ? format.dateTime(p.lastReceiptAt) : t('never')}</Td>
                 <Td dataLabel={t('column.waiting')}>{t('waiting', { count: p.waiting })}</Td>

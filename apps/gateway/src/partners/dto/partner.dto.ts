@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { LINK_REASONS, LinkReason } from '../../amqp/broker-connection';
 
 /** The link to a partner's broker: up (it takes our messages), down (unreachable or not confirming), idle (not needed yet). */
 export class PartnerLinkState {
@@ -7,6 +8,13 @@ export class PartnerLinkState {
   /** When the link became so (this process's view; null while idle). */
   @ApiProperty({ type: String, nullable: true, format: 'date-time' })
   since!: string | null;
+  /**
+   * Why the link is down, null otherwise: a TLS problem (the partner broker's certificate not from the pinned CA,
+   * expired, or not naming the host; our client certificate missing, refused or expired; another handshake failure),
+   * the login refused, the broker unreachable, or publishes not confirmed. The gateway's log says it in full.
+   */
+  @ApiProperty({ enum: LINK_REASONS, nullable: true })
+  reason!: LinkReason | null;
 }
 
 /** The partner's directory as this node holds it (from its latest registry.update). */
