@@ -138,11 +138,14 @@ describe('mutual TLS on partner links', () => {
     const waiting: string[] = [];
     let expired: Issued;
     let foreign: Issued;
+    /** CN = RS's account on AT's vhost: the broker knows it, but it may not use RS's vhost. */
+    let otherAccount: Issued;
 
     beforeAll(async () => {
-      [expired, foreign] = await Promise.all([
+      [expired, foreign, otherAccount] = await Promise.all([
         issueCertificate(ca, 'client', atAccount, { notBefore: new Date(Date.now() - 10 * 86_400_000), notAfter: new Date(Date.now() - 86_400_000) }),
         issueCertificate(foreignCa, 'client', atAccount),
+        issueCertificate(ca, 'client', net.node('AT').config.partners[0].inbound.username),
       ]);
     });
 
@@ -162,6 +165,12 @@ describe('mutual TLS on partner links', () => {
         /does not name the host connected to: hostname mismatch/,
       ],
       ['an expired client certificate', () => tlsOf(ca, expired), 'tls-client-certificate-expired', /does not accept our client certificate: it has expired/],
+      [
+        'EXTERNAL with a certificate whose CN is another account',
+        () => tlsOf(ca, otherAccount, true),
+        'login-refused',
+        /refused the virtual host of the URL to the client certificate's subject \(SASL EXTERNAL: is its CN our account\?\)/,
+      ],
     ])('%s', async (_, tls, reason, said) => {
       const from = lines.length;
       await restartAt(tls());

@@ -37,6 +37,15 @@ describe('describeBrokerFailure', () => {
     });
     expect(describeBrokerFailure(refused, { ...withCert, externalAuth: true }).text).toMatch(/the client certificate's subject \(SASL EXTERNAL\)/);
   });
+
+  it('tells an account the broker let in but kept out of the vhost (a certificate whose CN is another account) as a refused login', () => {
+    // What amqplib says when the broker closes the connection at connection.open (530 NOT_ALLOWED).
+    const closed = new Error('Expected ConnectionOpenOk; got <ConnectionClose channel:0>');
+    expect(describeBrokerFailure(closed, { ...withCert, externalAuth: true })).toEqual({
+      reason: 'login-refused',
+      text: expect.stringMatching(/refused the virtual host of the URL to the client certificate's subject \(SASL EXTERNAL: is its CN our account\?\)/),
+    });
+  });
 });
 
 describe('BrokerConnectError', () => {

@@ -142,6 +142,15 @@ export function describeBrokerFailure(err: unknown, tls: TlsConfig | undefined):
     const how = tls?.externalAuth ? "the client certificate's subject (SASL EXTERNAL)" : 'the user name and password of the URL';
     return { reason: 'login-refused', text: `the broker refused the login with ${how}: ${safeError(err)}` };
   }
+  // The login passed, then the broker closed at connection.open: the account may not use the URL's vhost (amqplib
+  // drops the broker's NOT_ALLOWED text). With EXTERNAL, the account is the certificate's CN, perhaps not ours.
+  if (typeof message === 'string' && message.startsWith('Expected ConnectionOpenOk; got <ConnectionClose')) {
+    const who = tls?.externalAuth ? "the client certificate's subject (SASL EXTERNAL: is its CN our account?)" : 'the user name of the URL';
+    return {
+      reason: 'login-refused',
+      text: `the broker took the login but refused the virtual host of the URL to ${who}: no permissions there, or no such vhost`,
+    };
+  }
   return { reason: 'unreachable', text: safeError(err) };
 }
 

@@ -1,4 +1,5 @@
 import { ChannelModel } from 'amqplib';
+import { BrokerConnectError } from './broker-connection';
 import { connectToMember, memberName } from './broker-members';
 
 const MEMBERS = ['amqp://gw:secret@b1:5672/trm-at', 'amqp://gw:secret@b2:5672/trm-at', 'amqps://gw:secret@b3/trm-at'];
@@ -21,6 +22,14 @@ describe('connectToMember', () => {
     const tried: string[] = [];
     expect((await connectToMember(MEMBERS, 0, members(['b1', 'b2', 'b3'], tried))).member).toBe(0);
     expect(tried).toEqual(['b1:5672']);
+  });
+
+  it('tells of the members passed over for a TLS or login problem, not of those that are down', async () => {
+    const expired = new BrokerConnectError({ reason: 'tls-certificate-expired', text: "TLS: the broker's certificate has expired [CERT_HAS_EXPIRED]" });
+    const down = new BrokerConnectError({ reason: 'unreachable', text: 'Error: connect ECONNREFUSED' });
+    const open = (url: string) =>
+      new URL(url).hostname === 'b3' ? Promise.resolve({ url } as unknown as ChannelModel) : Promise.reject(new URL(url).hostname === 'b1' ? expired : down);
+    expect((await connectToMember(MEMBERS, 0, open)).misconfigured).toEqual(["b1:5672: TLS: the broker's certificate has expired [CERT_HAS_EXPIRED]"]);
   });
 
   it('fails when no member answers, naming each by host and port, never by its credentials', async () => {

@@ -1,10 +1,16 @@
 import { ChannelModel } from 'amqplib';
 import { safeError } from '../logging/safe-error';
+import { BrokerConnectError } from './broker-connection';
 
 /** A connection to one member of a broker cluster, and which of the listed members it is. */
 export interface MemberConnection {
   model: ChannelModel;
   member: number;
+  /**
+   * The members tried before it that refused for a problem to fix (TLS, login), not for being down, each as
+   * `host:port: why`: the caller logs them, as the link works and nothing else would tell of them until failover.
+   */
+  misconfigured: string[];
 }
 
 /**
@@ -15,11 +21,13 @@ export interface MemberConnection {
 export async function connectToMember(urls: readonly string[], first: number, open: (url: string) => Promise<ChannelModel>): Promise<MemberConnection> {
   const failures: string[] = [];
   const errors: unknown[] = [];
+  const misconfigured: string[] = [];
   for (let i = 0; i < urls.length; i++) {
     const member = (first + i) % urls.length;
     try {
-      return { model: await open(urls[member]), member };
+      return { model: await open(urls[member]), member, misconfigured };
     } catch (err) {
+      if (err instanceof BrokerConnectError && err.reason !== 'unreachable') misconfigured.push(`${memberName(urls[member])}: ${err.message}`);
       errors.push(err);
       failures.push(`${memberName(urls[member])}: ${safeError(err)}`);
     }

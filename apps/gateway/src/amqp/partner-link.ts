@@ -4,7 +4,7 @@ import { ChannelModel, ConfirmChannel } from 'amqplib';
 import { TlsConfig } from '../config/node-config';
 import { safeError } from '../logging/safe-error';
 import { LinkReason, connectBroker, describeBrokerFailure } from './broker-connection';
-import { connectToMember } from './broker-members';
+import { connectToMember, memberName } from './broker-members';
 import { Outgoing } from './delivery';
 
 export interface PublishOutcome {
@@ -190,9 +190,10 @@ export class PartnerLink {
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
     try {
-      const { model, member } = await connectToMember(this.urls, this.member + 1, (url) =>
+      const { model, member, misconfigured } = await connectToMember(this.urls, this.member + 1, (url) =>
         connectBroker(url, this.options.tls, { timeoutMs: CONNECT_TIMEOUT_MS, connectionName: `trm-gateway ${this.origin}->${this.partner}` }),
       );
+      for (const m of misconfigured) this.logger.warn(`partner broker member ${m}; connected to ${memberName(this.urls[member])} instead`);
       this.member = member;
       model.on('error', (err) => this.logger.warn(`connection error: ${safeError(err)}`));
       model.on('close', () => this.lost(model));

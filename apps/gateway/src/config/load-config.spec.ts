@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { stringify } from 'yaml';
 import { serverCertificate } from '../../../../test/support/tls';
+import { createCa, issueCertificate } from '../../../trmctl/src/tls';
 import { ConfigError, loadNodeConfig, parseDuration } from './load-config';
 
 const REPO = join(__dirname, '../../../..');
@@ -526,15 +527,20 @@ describe('HTTPS: http.tls and http.trustProxy', () => {
 });
 
 describe('TLS of broker links (broker.tls, partners[].tls)', () => {
-  const CA = '-----BEGIN CERTIFICATE-----\nMIIBca\n-----END CERTIFICATE-----\n';
-  const CERT = '-----BEGIN CERTIFICATE-----\nMIIBclient\n-----END CERTIFICATE-----\n';
-  const KEY = '-----BEGIN PRIVATE KEY-----\nMIGHkey\n-----END PRIVATE KEY-----\n';
+  let CA: string;
+  let CERT: string;
+  let KEY: string;
   let tlsDir: string;
-  beforeAll(() => {
+  beforeAll(async () => {
     tlsDir = mkdtempSync(join(tmpdir(), 'trm-load-config-tls-'));
+    const [ca, nextCa] = await Promise.all([createCa('load-config CA'), createCa('next CA')]);
+    const [client, other] = await Promise.all([issueCertificate(ca, 'client', 'AT'), issueCertificate(ca, 'client', 'RS')]);
+    [CA, CERT, KEY] = [ca.cert, client.cert, client.key];
     writeFileSync(join(tlsDir, 'ca.crt'), CA);
+    writeFileSync(join(tlsDir, 'cas.crt'), nextCa.cert + CA);
     writeFileSync(join(tlsDir, 'client.crt'), CERT);
     writeFileSync(join(tlsDir, 'client.key'), KEY, { mode: 0o600 });
+    writeFileSync(join(tlsDir, 'other.key'), other.key, { mode: 0o600 });
     writeFileSync(join(tlsDir, 'open.key'), KEY, { mode: 0o644 });
     chmodSync(join(tlsDir, 'open.key'), 0o644);
   });
@@ -565,6 +571,11 @@ describe('TLS of broker links (broker.tls, partners[].tls)', () => {
     expect(config.broker.tls).toEqual({ ca: CA, cert: CERT, key: KEY, serverName: 'rabbit.at.example', externalAuth: false });
     expect(config.partners[0].tls).toEqual({ ca: CA, cert: CERT, key: KEY, serverName: null, externalAuth: true });
     expect(loadNodeConfig(nodeFile(), {}).broker.tls).toBeUndefined();
+  });
+
+  it('takes a CA file holding two CAs, the old and the new one while the broker changes CA', () => {
+    const config = loadNodeConfig(nodeFile({ broker: { url: 'amqps://gw:pw@broker.at.example/trm-at', tls: tls({ ca: join(tlsDir, 'cas.crt') }) } }), {});
+    expect(config.broker.tls?.ca).toContain(CA);
   });
 
   it('resolves the PEM paths against the node file, like the other files', () => {
@@ -618,6 +629,18 @@ describe('TLS of broker links (broker.tls, partners[].tls)', () => {
       'a CA file that is no certificate',
       () => ({ broker: { url: 'amqps://broker.at.example/trm-at', tls: tls({ ca: join(tlsDir, 'client.key') }) } }),
       () => [`broker.tls.ca: ${join(tlsDir, 'client.key')} holds no PEM certificate`],
+    ],
+    [
+      'a client certificate as the CA',
+      () => ({ broker: { url: 'amqps://broker.at.example/trm-at', tls: tls({ ca: join(tlsDir, 'client.crt') }) } }),
+      () => [
+        `broker.tls.ca: ${join(tlsDir, 'client.crt')} holds a certificate that is not a CA's (CN=AT), so it cannot verify the broker: give the CA that issued the broker's certificate`,
+      ],
+    ],
+    [
+      "another certificate's key",
+      () => ({ partners: [partner('amqps://rs-broker.example/trm-rs', { tls: tls({ key: join(tlsDir, 'other.key') }) })] }),
+      () => [`partners[0].tls.key: ${join(tlsDir, 'other.key')} is not the key of the certificate in partners[0].tls.cert`],
     ],
     [
       'a missing file',

@@ -192,6 +192,8 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
       externalAuth: t.externalAuth === true,
     };
     if (Boolean(t.cert) !== Boolean(t.key)) problems.push(`${key}.cert and ${key}.key go together (our client certificate and its private key)`);
+    const path = (file: unknown) => resolve(base, String(file));
+    problems.push(...tlsMaterialProblems(key, tls, { ca: path(t.ca), cert: path(t.cert), key: path(t.key) }));
     if (typeof t.externalAuth !== 'boolean') problems.push(`${key}.externalAuth must be true or false`);
     else if (t.externalAuth && !t.cert) problems.push(`${key}.externalAuth logs in with the client certificate: ${key}.cert and ${key}.key are required`);
     return tls;
@@ -429,6 +431,46 @@ function readNotifications(
       return { url, events: (Array.isArray(events) ? events : []) as NoticeType[], secret };
     }),
   };
+}
+
+/**
+ * What makes the PEM material of a broker link unusable though each file holds PEM: a certificate in the CA file
+ * that can vouch for no broker (neither a CA's nor self-signed: a client certificate given as the CA, say), a client
+ * certificate or key that does not parse, or a key that is not the certificate's. Node's TLS finds these only at the
+ * first connection, the last as a bare OpenSSL error that reads like a broker out of reach.
+ */
+function tlsMaterialProblems(key: string, tls: TlsConfig, paths: { ca: string; cert: string; key: string }): string[] {
+  const problems: string[] = [];
+  for (const pem of tls.ca.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? []) {
+    let anchor: X509Certificate;
+    try {
+      anchor = new X509Certificate(pem);
+    } catch {
+      problems.push(`${key}.ca: ${paths.ca} holds a certificate that does not parse`);
+      continue;
+    }
+    if (!anchor.ca && !(anchor.checkIssued(anchor) && anchor.verify(anchor.publicKey)))
+      problems.push(
+        `${key}.ca: ${paths.ca} holds a certificate that is not a CA's (${anchor.subject.replace(/\n/g, ', ')}), so it cannot verify the broker: ` +
+          "give the CA that issued the broker's certificate",
+      );
+  }
+  if (!tls.cert || !tls.key || !tls.cert.includes('-----BEGIN CERTIFICATE') || !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(tls.key)) return problems;
+  let certificate: X509Certificate | undefined;
+  let privateKey: KeyObject | undefined;
+  try {
+    certificate = new X509Certificate(tls.cert);
+  } catch {
+    problems.push(`${key}.cert: ${paths.cert} holds a certificate that does not parse`);
+  }
+  try {
+    privateKey = createPrivateKey(tls.key);
+  } catch {
+    problems.push(`${key}.key: ${paths.key} is not a PEM private key (unencrypted)`);
+  }
+  if (certificate && privateKey && !certificate.checkPrivateKey(privateKey))
+    problems.push(`${key}.key: ${paths.key} is not the key of the certificate in ${key}.cert`);
+  return problems;
 }
 
 /**
