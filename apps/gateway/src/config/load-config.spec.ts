@@ -260,6 +260,19 @@ describe('loadNodeConfig', () => {
     ]);
     expect(problems({ database: { url: 'mysql://db1/trm', schema: 'trm_at' } })).toEqual(['database.url must be a postgres:// or postgresql:// URL']);
   });
+
+  it('refuses a database URL whose password holds a raw reserved character, without repeating any of it', () => {
+    // Generated passwords (base64) hold '/'; left raw, the rest of the password would be read as a host or a path.
+    for (const password of ['s3cr/et', 'p@ss', 'wh?t'])
+      expect(problems({ database: { url: `postgres://trm:${password}@db1:5432,db2:5432/trm`, schema: 'trm_at' } })).toEqual([
+        "database.url has an '@' after the user name and password: percent-encode '@', '/', '?' and '#' in them (%40, %2F, %3F, %23)",
+      ]);
+    expect(problems({ database: { url: 'postgres://trm@db1:5432, db2:5432/trm', schema: 'trm_at' } })).toEqual([
+      'database.url has a host " db2:5432" that is not host or host:port',
+    ]);
+    const encoded = `postgres://trm:${encodeURIComponent('s3cr/et@?')}@db1:5432,db2:5432/trm`;
+    expect(loadNodeConfig(nodeFile({ database: { url: encoded, schema: 'trm_at' } }), {}).database.url).toBe(encoded);
+  });
 });
 
 describe('retention', () => {
