@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { INBOUND_EXCHANGE, publishProperties } from '@trm/wire';
 import { ChannelModel, ConfirmChannel, connect } from 'amqplib';
 import { safeError } from '../logging/safe-error';
-import { connectToMember } from './broker-members';
+import { connectToMember, withHeartbeat } from './broker-members';
 import { Outgoing } from './delivery';
 
 export interface PublishOutcome {
@@ -181,7 +181,7 @@ export class PartnerLink {
     this.reconnectTimer = null;
     try {
       const { model, member } = await connectToMember(this.urls, this.member + 1, (url) =>
-        connect(url, {
+        connect(withHeartbeat(url), {
           timeout: CONNECT_TIMEOUT_MS,
           noDelay: true, // amqplib leaves Nagle on: each lone publish would wait ~20 ms for the broker's delayed ACK
           clientProperties: { connection_name: `trm-gateway ${this.origin}->${this.partner}` },

@@ -6,7 +6,7 @@ import { LogThrottle } from '../logging/log-throttle';
 import { safeError } from '../logging/safe-error';
 import { NodeEvents } from '../telemetry/node-events';
 import { TraceCarrier, traceFrom, withTrace } from '../telemetry/trace-context';
-import { connectToMember } from './broker-members';
+import { connectToMember, withHeartbeat } from './broker-members';
 import { Disposition, INBOUND_BATCH, INBOUND_FAILED, Incoming } from './delivery';
 import { PartnerLinks } from './partner-links';
 
@@ -133,7 +133,7 @@ export class TrmAmqpServer extends Server implements CustomTransportStrategy {
     const { urls, queue, prefetch, node } = this.options;
     const { model, member } = await connectToMember(urls, this.member + 1, (url) =>
       // noDelay: amqplib leaves Nagle's algorithm on, which holds each lone ack back for the broker's delayed ACK.
-      connect(url, { timeout: CONNECT_TIMEOUT_MS, noDelay: true, clientProperties: { connection_name: `trm-gateway ${node} inbound` } }),
+      connect(withHeartbeat(url), { timeout: CONNECT_TIMEOUT_MS, noDelay: true, clientProperties: { connection_name: `trm-gateway ${node} inbound` } }),
     ).catch((err: unknown) => {
       this.brokerReachable = false;
       throw err;
