@@ -19,9 +19,11 @@ export interface ServerCertificate {
 }
 
 /** A small CA of a test's own and a server certificate it signed for `ip` (subject alternative name), written to `dir`. */
-export async function serverCertificate(dir: string, ip = '127.0.0.1'): Promise<ServerCertificate> {
-  const notBefore = new Date(Date.now() - DAY_MS);
-  const notAfter = new Date(Date.now() + 30 * DAY_MS);
+export async function serverCertificate(
+  dir: string,
+  ip = '127.0.0.1',
+  { notBefore, notAfter } = { notBefore: new Date(Date.now() - DAY_MS), notAfter: new Date(Date.now() + 30 * DAY_MS) },
+): Promise<ServerCertificate> {
   const caKeys = await webcrypto.subtle.generateKey(ECDSA_P256, true, ['sign', 'verify']);
   const ca = await x509.X509CertificateGenerator.createSelfSigned({
     name: 'CN=TRM test CA',

@@ -510,6 +510,19 @@ describe('HTTPS: http.tls and http.trustProxy', () => {
     }
   });
 
+  it('refuses an expired certificate and one not valid yet, naming the key and when', async () => {
+    const day = 86_400_000;
+    const at = (days: number) => new Date(Math.floor(Date.now() / 1000) * 1000 + days * day);
+    const expired = await serverCertificate(mkdtempSync(join(dir, 'tls-')), '127.0.0.1', { notBefore: at(-30), notAfter: at(-1) });
+    const early = await serverCertificate(mkdtempSync(join(dir, 'tls-')), '127.0.0.1', { notBefore: at(1), notAfter: at(30) });
+    expect(problems({ http: { tls: { cert: expired.cert, key: expired.key } } })).toEqual([
+      `http.tls.cert: ${expired.cert} expired on ${at(-1).toISOString()}`,
+    ]);
+    expect(problems({ http: { tls: { cert: early.cert, key: early.key } } })).toEqual([
+      `http.tls.cert: ${early.cert} is not valid before ${at(1).toISOString()}`,
+    ]);
+  });
+
   // Paths are known once the files are written: each case is a function of them.
   it.each<[string, () => [Record<string, unknown>, string]]>([
     ['no key', () => [{ cert: tls.cert }, "http.tls.key is required (path of the PEM file of the certificate's private key)"]],
