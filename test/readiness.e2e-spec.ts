@@ -126,6 +126,20 @@ describe('RS reports whether it is ready', () => {
     await until(200, 'readiness to come back');
   });
 
+  it('is not ready once its broker stops answering without closing the connection (its machine hangs), and receipts what came meanwhile', async () => {
+    brokerProxy.freeze();
+    // Two missed heartbeats: the connection that still looks open is taken for lost, and no new one is answered.
+    const hung = await until(503, 'readiness to go down', (r) => down(r).includes('broker'));
+    expect(down(hung)).toEqual(['broker', 'inbound']);
+    const envelope = at.handover();
+    await at.send(envelope);
+
+    await brokerProxy.cut();
+    await brokerProxy.start();
+    expect((await at.nextReceipt(30_000)).envelope.body).toMatchObject({ ref: envelope.id, status: 'delivered' });
+    await until(200, 'readiness to come back');
+  });
+
   it('is not ready while its database is unreachable, and delivers what came meanwhile once it is back', async () => {
     await proxy.cut();
     const envelope = at.handover();

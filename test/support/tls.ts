@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createCa, issueCertificate } from '../../apps/trmctl/src/tls';
+import { Validity, createCa, issueCertificate } from '../../apps/trmctl/src/tls';
 
 export interface ServerCertificate {
   /** PEM of the CA a client trusts. */
@@ -10,10 +10,10 @@ export interface ServerCertificate {
   key: string;
 }
 
-/** A small CA of a test's own and a server certificate it signed for `ip` (subject alternative name), written to `dir`. */
-export async function serverCertificate(dir: string, ip = '127.0.0.1'): Promise<ServerCertificate> {
+/** A small CA of a test's own and a server certificate it signed for `ip` (subject alternative name), written to `dir`; `validity` for an expired one. */
+export async function serverCertificate(dir: string, ip = '127.0.0.1', validity: Validity = {}): Promise<ServerCertificate> {
   const ca = await createCa('TRM test CA', 30);
-  const server = await issueCertificate(ca, 'server', ip, { hosts: [ip], days: 30 });
+  const server = await issueCertificate(ca, 'server', ip, { hosts: [ip], days: 30, ...validity });
   const cert = join(dir, 'server.pem');
   const key = join(dir, 'server.key');
   writeFileSync(cert, server.cert);

@@ -15,7 +15,7 @@ export interface DatabaseTargets {
 }
 
 const URL_PARTS = /^(postgres(?:ql)?:\/\/)(?:([^@/?#]*)@)?([^/?#]*)([^?#]*)(?:\?([^#]*))?$/;
-const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[^:[\]]+)(?::(\d{1,5}))?$/;
+const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[^:[\]\s]+)(?::(\d{1,5}))?$/;
 
 /**
  * Reads a connection URL in libpq's syntax, which may list several hosts:
@@ -27,6 +27,11 @@ export function parseDatabaseUrl(url: string): DatabaseTargets {
   if (!parts) throw new Error('must be a postgres:// or postgresql:// URL');
   const [, scheme, userinfo, hostList, path, query] = parts;
   const params = new URLSearchParams(query ?? '');
+  // An '@' past the credentials means one of them holds a character that ends them early ('/', '?', '@'): what follows
+  // would be read as hosts or a path, and quoting it would put part of the password in the log.
+  if (`${hostList}${path}`.includes('@') || [...params.keys()].some((k) => k.includes('@'))) {
+    throw new Error("has an '@' after the user name and password: percent-encode '@', '/', '?' and '#' in them (%40, %2F, %3F, %23)");
+  }
   const attrs = params.get('target_session_attrs') ?? 'any';
   if (!(TARGET_SESSION_ATTRS as readonly string[]).includes(attrs)) {
     throw new Error(`target_session_attrs must be one of ${TARGET_SESSION_ATTRS.join(', ')} (the gateway writes), not "${attrs}"`);

@@ -262,6 +262,19 @@ describe('loadNodeConfig', () => {
     ]);
     expect(problems({ database: { url: 'mysql://db1/trm', schema: 'trm_at' } })).toEqual(['database.url must be a postgres:// or postgresql:// URL']);
   });
+
+  it('refuses a database URL whose password holds a raw reserved character, without repeating any of it', () => {
+    // Generated passwords (base64) hold '/'; left raw, the rest of the password would be read as a host or a path.
+    for (const password of ['s3cr/et', 'p@ss', 'wh?t'])
+      expect(problems({ database: { url: `postgres://trm:${password}@db1:5432,db2:5432/trm`, schema: 'trm_at' } })).toEqual([
+        "database.url has an '@' after the user name and password: percent-encode '@', '/', '?' and '#' in them (%40, %2F, %3F, %23)",
+      ]);
+    expect(problems({ database: { url: 'postgres://trm@db1:5432, db2:5432/trm', schema: 'trm_at' } })).toEqual([
+      'database.url has a host " db2:5432" that is not host or host:port',
+    ]);
+    const encoded = `postgres://trm:${encodeURIComponent('s3cr/et@?')}@db1:5432,db2:5432/trm`;
+    expect(loadNodeConfig(nodeFile({ database: { url: encoded, schema: 'trm_at' } }), {}).database.url).toBe(encoded);
+  });
 });
 
 describe('retention', () => {
@@ -497,6 +510,19 @@ describe('HTTPS: http.tls and http.trustProxy', () => {
     } finally {
       chmodSync(tls.key, 0o600);
     }
+  });
+
+  it('refuses an expired certificate and one not valid yet, naming the key and when', async () => {
+    const day = 86_400_000;
+    const at = (days: number) => new Date(Math.floor(Date.now() / 1000) * 1000 + days * day);
+    const expired = await serverCertificate(mkdtempSync(join(dir, 'tls-')), '127.0.0.1', { notBefore: at(-30), notAfter: at(-1) });
+    const early = await serverCertificate(mkdtempSync(join(dir, 'tls-')), '127.0.0.1', { notBefore: at(1), notAfter: at(30) });
+    expect(problems({ http: { tls: { cert: expired.cert, key: expired.key } } })).toEqual([
+      `http.tls.cert: ${expired.cert} expired on ${at(-1).toISOString()}`,
+    ]);
+    expect(problems({ http: { tls: { cert: early.cert, key: early.key } } })).toEqual([
+      `http.tls.cert: ${early.cert} is not valid before ${at(1).toISOString()}`,
+    ]);
   });
 
   // Paths are known once the files are written: each case is a function of them.

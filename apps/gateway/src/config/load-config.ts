@@ -503,6 +503,11 @@ function readHttpTls(value: unknown, base: string, problems: string[]): { cert: 
       problems.push(`http.tls.cert: ${cert.path} is not a PEM certificate`);
     }
   }
+  // Every client refuses such a certificate: better the gateway stops now than each request fails.
+  if (cert && certificate && Date.parse(certificate.validTo) < Date.now())
+    problems.push(`http.tls.cert: ${cert.path} expired on ${new Date(certificate.validTo).toISOString()}`);
+  else if (cert && certificate && Date.parse(certificate.validFrom) > Date.now())
+    problems.push(`http.tls.cert: ${cert.path} is not valid before ${new Date(certificate.validFrom).toISOString()}`);
   if (key) {
     let privateKey: KeyObject | undefined;
     try {

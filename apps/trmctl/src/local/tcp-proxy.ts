@@ -4,6 +4,7 @@ import { AddressInfo, Server, Socket, createConnection, createServer } from 'nod
 export class TcpProxy {
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
+  private frozen = false;
   port = 0;
 
   constructor(
@@ -12,7 +13,15 @@ export class TcpProxy {
   ) {}
 
   async start(): Promise<this> {
+    this.frozen = false;
     this.server = createServer((client) => {
+      if (this.frozen) {
+        // Taken by the kernel, never answered: a connect to a machine that hangs.
+        this.sockets.add(client.pause());
+        client.on('close', () => this.sockets.delete(client));
+        client.on('error', () => client.destroy());
+        return;
+      }
       const upstream = createConnection(this.targetPort, this.targetHost);
       for (const s of [client, upstream]) {
         this.sockets.add(s);
@@ -26,6 +35,18 @@ export class TcpProxy {
     await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
     this.port = (this.server.address() as AddressInfo).port;
     return this;
+  }
+
+  /**
+   * Forwards nothing more either way and answers no new connection, closing none: a machine that hangs, lost power or
+   * was cut off by the network, as the peers see it. `cut` and `start` end it.
+   */
+  freeze(): void {
+    this.frozen = true;
+    for (const s of this.sockets) {
+      s.unpipe();
+      s.pause();
+    }
   }
 
   /** Drops every connection and refuses new ones until `start` is called again (on the same port). */
