@@ -74,7 +74,7 @@ export class HandoverService {
   /** Stores the handover and its `handover.request` in the outbox in one transaction, then wakes the relay. */
   async submit(dto: SubmitHandoverDto, caller: Principal): Promise<HandoverSubmitted> {
     if (!actsAs(caller, dto.sender)) throw new ForbiddenException(`you do not hold ${dto.sender}`);
-    const recipientProblem = this.registry.recipientProblem(dto.recipient);
+    const recipientProblem = await this.registry.currentRecipientProblem(dto.recipient);
     const problems = [
       ...(recipientProblem ? [{ field: 'recipient', problem: recipientProblem }] : []),
       ...(this.registry.publishes(dto.sender) ? [] : [{ field: 'sender', problem: 'is not an address this node publishes' }]),

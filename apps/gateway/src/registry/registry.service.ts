@@ -23,6 +23,8 @@ import { PartnerDirectoryRepository } from './partner-directory.repository';
 import { seedDirectory } from './seed';
 
 const REFRESH_MS = 30_000;
+/** A lookup that missed reloads at most this often (a flood of misses must not become a flood of reloads). */
+const CATCH_UP_MS = 1_000;
 const MAX_ROUTE_HOPS = 10;
 
 interface PartnerView {
@@ -47,6 +49,8 @@ export class RegistryService implements OnModuleInit, OnApplicationShutdown {
   private assignments: Assignment[] = [];
   private partnerViews = new Map<string, PartnerView>();
   private learnedKeys = new Map<string, ResolvedKey>();
+  private loadStartedAt = 0;
+  private catchingUp: Promise<void> | null = null;
   /** Reloads one at a time, so an older load never overwrites a newer one. */
   private readonly reload = new Periodic(
     () => this.load(),
@@ -84,7 +88,20 @@ export class RegistryService implements OnModuleInit, OnApplicationShutdown {
     return this.reload.runOnce();
   }
 
+  /**
+   * Reloads after a lookup missed: another replica of this node may have stored the partner directory since (the
+   * periodic reload is up to 30 s behind). At most one reload per `CATCH_UP_MS`, shared by the misses meanwhile.
+   */
+  private catchUp(): Promise<void> {
+    const due = this.loadStartedAt + CATCH_UP_MS - Date.now();
+    this.catchingUp ??= new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, due)))
+      .then(() => this.refresh())
+      .finally(() => (this.catchingUp = null));
+    return this.catchingUp;
+  }
+
   private async load(): Promise<void> {
+    this.loadStartedAt = Date.now();
     const now = this.clock.now();
     const [organisations, published, roles, assignments, directories, keys] = await Promise.all([
       this.directory.organisations(),
@@ -231,6 +248,19 @@ export class RegistryService implements OnModuleInit, OnApplicationShutdown {
   /** A partner's directory as last published to us. */
   partnerDirectory(node: string): RegistryUpdateBody | undefined {
     return this.partnerViews.get(node)?.body;
+  }
+
+  /**
+   * `recipientProblem`, looked at again after `catchUp` when a newer directory of the partner could answer it (none
+   * held yet, or the role not in it): a replica that did not take the partner's registry.update itself.
+   */
+  async currentRecipientProblem(recipient: string): Promise<string | null> {
+    const problem = this.recipientProblem(recipient);
+    const node = nodeOf(recipient);
+    const view = node ? this.partnerViews.get(node) : undefined;
+    if (problem === null || !node || !this.partners.has(node) || view?.retired.has(recipient)) return problem;
+    await this.catchUp();
+    return this.recipientProblem(recipient);
   }
 
   /** Why a message cannot be addressed to `recipient`, or null when it can; names a retired role's successor. */
