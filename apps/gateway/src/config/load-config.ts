@@ -169,14 +169,9 @@ export function loadNodeConfig(file: string, env: NodeJS.ProcessEnv = process.en
         problems.push(`${key}.${name} must be the path of a PEM file`);
         return null;
       }
-      const path = resolve(base, file);
-      let text: string;
-      try {
-        text = readFileSync(path, 'utf8');
-      } catch (err) {
-        problems.push(`${key}.${name}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-        return null;
-      }
+      const read = readConfigFile(base, file, `${key}.${name}`, problems);
+      if (!read) return null;
+      const { path, text } = read;
       if (!text.includes(`-----BEGIN ${label}`) && !(label === 'PRIVATE KEY' && /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text)))
         problems.push(`${key}.${name}: ${path} holds no PEM ${label.toLowerCase()}`);
       const exposed = secret ? exposedFileProblem(path) : null;
@@ -456,21 +451,46 @@ function tlsMaterialProblems(key: string, tls: TlsConfig, paths: { ca: string; c
       );
   }
   if (!tls.cert || !tls.key || !tls.cert.includes('-----BEGIN CERTIFICATE') || !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(tls.key)) return problems;
-  let certificate: X509Certificate | undefined;
-  let privateKey: KeyObject | undefined;
-  try {
-    certificate = new X509Certificate(tls.cert);
-  } catch {
-    problems.push(`${key}.cert: ${paths.cert} holds a certificate that does not parse`);
-  }
-  try {
-    privateKey = createPrivateKey(tls.key);
-  } catch {
-    problems.push(`${key}.key: ${paths.key} is not a PEM private key (unencrypted)`);
-  }
-  if (certificate && privateKey && !certificate.checkPrivateKey(privateKey))
-    problems.push(`${key}.key: ${paths.key} is not the key of the certificate in ${key}.cert`);
+  keyPair(key, { path: paths.cert, text: tls.cert }, { path: paths.key, text: tls.key }, problems);
   return problems;
+}
+
+/** The text of the file `file` names (relative to `base`) for the config key `name`, or null with why it cannot be read. */
+function readConfigFile(base: string, file: string, name: string, problems: string[]): { path: string; text: string } | null {
+  const path = resolve(base, file);
+  try {
+    return { path, text: readFileSync(path, 'utf8') };
+  } catch (err) {
+    problems.push(`${name}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    return null;
+  }
+}
+
+/**
+ * `<key>.cert` and `<key>.key` parsed as TLS will load them: a problem when either is not PEM or the key is not the
+ * certificate's (OpenSSL would say so only at the first connection, as a bare error). Each is the file's path and text.
+ */
+function keyPair(
+  key: string,
+  cert: { path: string; text: string } | null,
+  privateKey: { path: string; text: string } | null,
+  problems: string[],
+): { certificate: X509Certificate | null; privateKey: KeyObject | null } {
+  let certificate: X509Certificate | null = null;
+  let keyObject: KeyObject | null = null;
+  try {
+    if (cert) certificate = new X509Certificate(cert.text);
+  } catch {
+    problems.push(`${key}.cert: ${cert!.path} is not a PEM certificate`);
+  }
+  try {
+    if (privateKey) keyObject = createPrivateKey(privateKey.text);
+  } catch {
+    problems.push(`${key}.key: ${privateKey!.path} is not a PEM private key (unencrypted)`);
+  }
+  if (privateKey && certificate && keyObject && !certificate.checkPrivateKey(keyObject))
+    problems.push(`${key}.key: ${privateKey.path} is not the key of the certificate in ${key}.cert`);
+  return { certificate, privateKey: keyObject };
 }
 
 /**
@@ -480,46 +500,23 @@ function tlsMaterialProblems(key: string, tls: TlsConfig, paths: { ca: string; c
 function readHttpTls(value: unknown, base: string, problems: string[]): { cert: string; key: string } | undefined {
   if (value === undefined || value === null) return undefined;
   const tls = section(value, 'http.tls', {}, problems, ['cert', 'key']);
-  const read = (key: 'cert' | 'key', what: string): { path: string; pem: string } | undefined => {
+  const read = (key: 'cert' | 'key', what: string): { path: string; text: string } | null => {
     if (typeof tls[key] !== 'string' || !tls[key]) {
       problems.push(`http.tls.${key} is required (path of the PEM file of ${what})`);
-      return undefined;
+      return null;
     }
-    const path = resolve(base, tls[key]);
-    try {
-      return { path, pem: readFileSync(path, 'utf8') };
-    } catch (err) {
-      problems.push(`http.tls.${key}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-      return undefined;
-    }
+    return readConfigFile(base, tls[key], `http.tls.${key}`, problems);
   };
   const cert = read('cert', "the node's certificate, followed by its intermediate CA certificates");
   const key = read('key', "the certificate's private key");
-  let certificate: X509Certificate | undefined;
-  if (cert) {
-    try {
-      certificate = new X509Certificate(cert.pem);
-    } catch {
-      problems.push(`http.tls.cert: ${cert.path} is not a PEM certificate`);
-    }
-  }
+  const { certificate, privateKey } = keyPair('http.tls', cert, key, problems);
   // Every client refuses such a certificate: better the gateway stops now than each request fails.
   if (cert && certificate && Date.parse(certificate.validTo) < Date.now())
     problems.push(`http.tls.cert: ${cert.path} expired on ${new Date(certificate.validTo).toISOString()}`);
   else if (cert && certificate && Date.parse(certificate.validFrom) > Date.now())
     problems.push(`http.tls.cert: ${cert.path} is not valid before ${new Date(certificate.validFrom).toISOString()}`);
-  if (key) {
-    let privateKey: KeyObject | undefined;
-    try {
-      privateKey = createPrivateKey(key.pem);
-    } catch {
-      problems.push(`http.tls.key: ${key.path} is not a PEM private key (unencrypted)`);
-    }
-    const exposed = privateKey ? exposedFileProblem(key.path) : null;
-    if (exposed) problems.push(`http.tls.key: ${exposed}`);
-    if (privateKey && certificate && !certificate.checkPrivateKey(privateKey))
-      problems.push(`http.tls.key: ${key.path} is not the key of the certificate in http.tls.cert`);
-  }
+  const exposed = key && privateKey ? exposedFileProblem(key.path) : null;
+  if (exposed) problems.push(`http.tls.key: ${exposed}`);
   return cert && key ? { cert: cert.path, key: key.path } : undefined;
 }
 
