@@ -7,10 +7,7 @@ describe('AT sends a return handover to RS', () => {
   let net: TestNetwork;
 
   beforeAll(async () => {
-    net = await TestNetwork.create(['AT', 'RS']);
-    await net.start('AT');
-    await net.start('RS');
-    await net.converged();
+    net = await TestNetwork.started(['AT', 'RS']);
   });
   afterAll(() => net?.close());
 

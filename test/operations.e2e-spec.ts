@@ -37,10 +37,7 @@ describe('operations: metrics as things happen, trace context across nodes', () 
   let net: TestNetwork;
 
   beforeAll(async () => {
-    net = await TestNetwork.create(['AT', 'RS']);
-    await net.start('AT');
-    await net.start('RS');
-    await net.converged();
+    net = await TestNetwork.started(['AT', 'RS']);
   });
   afterAll(() => net?.close());
 

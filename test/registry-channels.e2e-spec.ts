@@ -16,10 +16,7 @@ describe("a role's published channels are functional, never a member of staff's"
     (await ok(rsUrl, 'GET', '/v1/directory/attention')).personalChannels as Array<{ role: string; channel: string; reason: string }>;
 
   beforeAll(async () => {
-    net = await TestNetwork.create(['AT', 'RS']);
-    await net.start('AT');
-    await net.start('RS');
-    await net.converged();
+    net = await TestNetwork.started(['AT', 'RS']);
     rsUrl = net.node('RS').url;
     rs = directoryApi(rsUrl);
   });

@@ -38,10 +38,7 @@ describe("two nodes converge on each other's directories", () => {
   let net: TestNetwork;
 
   beforeAll(async () => {
-    net = await TestNetwork.create(['AT', 'RS']);
-    await net.start('AT');
-    await net.start('RS');
-    await net.converged();
+    net = await TestNetwork.started(['AT', 'RS']);
   });
   afterAll(() => net?.close());
 
@@ -175,10 +172,7 @@ describe('AT refuses an older or badly signed registry.update and keeps what it 
   }
 
   beforeAll(async () => {
-    net = await TestNetwork.create(['AT', 'RS']);
-    await net.start('AT');
-    await net.start('RS');
-    await net.converged();
+    net = await TestNetwork.started(['AT', 'RS']);
     // A second version, so that AT holds one with an older one before it.
     v = await republished(net, 'RS', () => ok(net.node('RS').url, 'PATCH', '/v1/roles/cptv/duty', { title: 'Duty officer (24 h line, renamed)' }));
     await holds(net, 'AT', 'RS', v);

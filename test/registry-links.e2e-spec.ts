@@ -43,10 +43,7 @@ describe('a fallback or successor in another organisation waits for its consent'
     (await net.sql<{ our_role: string }>('RS', 'SELECT our_role FROM case_file WHERE id = ANY($1::uuid[]) ORDER BY id', [ids])).map((r) => r.our_role);
 
   beforeAll(async () => {
-    net = await TestNetwork.create(['AT', 'RS']);
-    await net.start('AT');
-    await net.start('RS');
-    await net.converged();
+    net = await TestNetwork.started(['AT', 'RS']);
     rsUrl = net.node('RS').url;
     atUrl = net.node('AT').url;
     rs = directoryApi(rsUrl);

@@ -22,10 +22,7 @@ describe('AT looks up contact points', () => {
   let lookup: (query: Record<string, string>) => Promise<{ matches: Match[]; sources: Array<{ node: string; version: number | null }> }>;
 
   beforeAll(async () => {
-    net = await TestNetwork.create(['AT', 'RS']);
-    await net.start('AT');
-    await net.start('RS');
-    await net.converged();
+    net = await TestNetwork.started(['AT', 'RS']);
     await holds(net, 'AT', 'RS', await publishedVersion(net, 'RS'));
     lookup = directoryApi(net.node('AT').url).lookup;
   });

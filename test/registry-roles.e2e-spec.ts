@@ -21,10 +21,7 @@ describe('a member of staff leaves: messages for their role still arrive', () =>
   let atUrl: string;
 
   beforeAll(async () => {
-    net = await TestNetwork.create(['AT', 'RS']);
-    await net.start('AT');
-    await net.start('RS');
-    await net.converged();
+    net = await TestNetwork.started(['AT', 'RS']);
     atUrl = net.node('AT').url;
     rs = directoryApi(net.node('RS').url);
     const version = await republished(net, 'RS', () => rs.createRole(ROLE, { fallback: FALLBACK }));
@@ -89,10 +86,7 @@ describe('a role is handed over, then retired in favour of a successor', () => {
     (await net.sql<{ routed_to: string }>('RS', 'SELECT routed_to FROM inbound_message WHERE id = ANY($1::uuid[]) ORDER BY id', [ids])).map((r) => r.routed_to);
 
   beforeAll(async () => {
-    net = await TestNetwork.create(['AT', 'RS']);
-    await net.start('AT');
-    await net.start('RS');
-    await net.converged();
+    net = await TestNetwork.started(['AT', 'RS']);
     atUrl = net.node('AT').url;
     rs = directoryApi(net.node('RS').url);
     sent = [await deliverHandover(atUrl, ROLE), await deliverHandover(atUrl, ROLE)];

@@ -53,6 +53,14 @@ export class TestNetwork extends ScratchNetwork {
     return this.node(id);
   }
 
+  /** A network of `ids`, each started in that order, once they hold each other's directories (`converged`). */
+  static async started(ids: string[]): Promise<TestNetwork> {
+    const network = await TestNetwork.create(ids);
+    for (const id of ids) await network.start(id);
+    await network.converged();
+    return network;
+  }
+
   /**
    * Waits until each of `ids` holds the published directory of every other node (they exchange registry updates at
    * start) and has nothing left waiting for a receipt.
