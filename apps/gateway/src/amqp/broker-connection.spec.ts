@@ -1,5 +1,5 @@
 import { TlsConfig } from '../config/node-config';
-import { BrokerConnectError, describeBrokerFailure } from './broker-connection';
+import { BrokerConnectError, HEARTBEAT_SECONDS, describeBrokerFailure, withHeartbeat } from './broker-connection';
 
 const withCert: TlsConfig = { ca: 'CA', cert: 'CERT', key: 'KEY', serverName: null, externalAuth: false };
 const withoutCert: TlsConfig = { ...withCert, cert: null, key: null };
@@ -61,5 +61,15 @@ describe('BrokerConnectError', () => {
     const all = new AggregateError([refused, tlsFailure], 'no broker member answers');
     expect(describeBrokerFailure(all, withCert).reason).toBe('tls-client-certificate-refused');
     expect(describeBrokerFailure(new AggregateError([refused], 'none'), withCert).reason).toBe('unreachable');
+  });
+});
+
+const MEMBER = 'amqp://gw:secret@b1:5672/trm-at';
+
+describe('withHeartbeat', () => {
+  it("asks for the gateway's heartbeat unless the URL names its own", () => {
+    expect(withHeartbeat(MEMBER)).toBe(`${MEMBER}?heartbeat=${HEARTBEAT_SECONDS}`);
+    expect(withHeartbeat(`${MEMBER}?frameMax=8192`)).toBe(`${MEMBER}?frameMax=8192&heartbeat=${HEARTBEAT_SECONDS}`);
+    expect(withHeartbeat(`${MEMBER}?heartbeat=20`)).toBe(`${MEMBER}?heartbeat=20`);
   });
 });

@@ -1,6 +1,6 @@
 import { ChannelModel } from 'amqplib';
 import { BrokerConnectError } from './broker-connection';
-import { HEARTBEAT_SECONDS, connectToMember, memberName, withHeartbeat } from './broker-members';
+import { connectToMember, memberName } from './broker-members';
 
 const MEMBERS = ['amqp://gw:secret@b1:5672/trm-at', 'amqp://gw:secret@b2:5672/trm-at', 'amqps://gw:secret@b3/trm-at'];
 
@@ -42,13 +42,5 @@ describe('connectToMember', () => {
 
   it('says what the one broker of a single-URL configuration said', async () => {
     await expect(connectToMember(MEMBERS.slice(0, 1), 1, members([], []))).rejects.toThrow('b1:5672: Error: connect ECONNREFUSED');
-  });
-});
-
-describe('withHeartbeat', () => {
-  it("asks for the gateway's heartbeat unless the URL names its own", () => {
-    expect(withHeartbeat(MEMBERS[0])).toBe(`${MEMBERS[0]}?heartbeat=${HEARTBEAT_SECONDS}`);
-    expect(withHeartbeat(`${MEMBERS[0]}?frameMax=8192`)).toBe(`${MEMBERS[0]}?frameMax=8192&heartbeat=${HEARTBEAT_SECONDS}`);
-    expect(withHeartbeat(`${MEMBERS[0]}?heartbeat=20`)).toBe(`${MEMBERS[0]}?heartbeat=20`);
   });
 });

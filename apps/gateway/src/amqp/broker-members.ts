@@ -46,17 +46,3 @@ export function memberName(url: string): string {
     return '(not a URL)';
   }
 }
-
-/**
- * Seconds between AMQP heartbeats, unless the URL asks for its own (`?heartbeat=`). A member that stops answering
- * without closing the connection (its machine lost power, the network to it was cut) is taken for gone after two
- * missed heartbeats, so the next member is tried within seconds; with RabbitMQ's 60 s it took about three minutes,
- * while the node's queue had long moved to the other members.
- */
-export const HEARTBEAT_SECONDS = 5;
-
-/** `url` with the gateway's heartbeat, when it names none. */
-export function withHeartbeat(url: string): string {
-  if (/[?&]heartbeat=/.test(url)) return url;
-  return `${url}${url.includes('?') ? '&' : '?'}heartbeat=${HEARTBEAT_SECONDS}`;
-}

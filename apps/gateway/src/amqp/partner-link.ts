@@ -4,7 +4,7 @@ import { ChannelModel, ConfirmChannel } from 'amqplib';
 import { TlsConfig } from '../config/node-config';
 import { safeError } from '../logging/safe-error';
 import { LinkReason, connectBroker, describeBrokerFailure } from './broker-connection';
-import { connectToMember, memberName, withHeartbeat } from './broker-members';
+import { connectToMember, memberName } from './broker-members';
 import { Outgoing } from './delivery';
 
 export interface PublishOutcome {
@@ -191,7 +191,7 @@ export class PartnerLink {
     this.reconnectTimer = null;
     try {
       const { model, member, misconfigured } = await connectToMember(this.urls, this.member + 1, (url) =>
-        connectBroker(withHeartbeat(url), this.options.tls, { timeoutMs: CONNECT_TIMEOUT_MS, connectionName: `trm-gateway ${this.origin}->${this.partner}` }),
+        connectBroker(url, this.options.tls, { timeoutMs: CONNECT_TIMEOUT_MS, connectionName: `trm-gateway ${this.origin}->${this.partner}` }),
       );
       for (const m of misconfigured) this.logger.warn(`partner broker member ${m}; connected to ${memberName(this.urls[member])} instead`);
       this.member = member;

@@ -8,7 +8,7 @@ import { safeError } from '../logging/safe-error';
 import { NodeEvents } from '../telemetry/node-events';
 import { TraceCarrier, traceFrom, withTrace } from '../telemetry/trace-context';
 import { connectBroker, describeBrokerFailure } from './broker-connection';
-import { connectToMember, memberName, withHeartbeat } from './broker-members';
+import { connectToMember, memberName } from './broker-members';
 import { Disposition, INBOUND_BATCH, INBOUND_FAILED, Incoming } from './delivery';
 import { PartnerLinks } from './partner-links';
 
@@ -136,7 +136,7 @@ export class TrmAmqpServer extends Server implements CustomTransportStrategy {
   private async start(): Promise<void> {
     const { urls, tls, queue, prefetch, node } = this.options;
     const { model, member, misconfigured } = await connectToMember(urls, this.member + 1, (url) =>
-      connectBroker(withHeartbeat(url), tls, { timeoutMs: CONNECT_TIMEOUT_MS, connectionName: `trm-gateway ${node} inbound` }),
+      connectBroker(url, tls, { timeoutMs: CONNECT_TIMEOUT_MS, connectionName: `trm-gateway ${node} inbound` }),
     ).catch((err: unknown) => {
       this.brokerReachable = false;
       throw new Error(`cannot connect to the node's broker: ${describeBrokerFailure(err, tls).text}`, { cause: err });
